@@ -1,0 +1,209 @@
+"""The pipeline's verbs, each readable top to bottom: first gather all data, then write.
+
+Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, render) -> output/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from pipeline import catalog as po_files
+from pipeline.config import Config
+from pipeline.errors import CatalogError
+from pipeline.locales import LocaleInfo, parse_locale
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Finding, Glossary, Page, Stats, Unit, Version
+from pipeline.render import LocaleCatalogs, SiteContext, render_page
+from pipeline.source import article_paths, read_article, read_glossary
+from pipeline.ui import extract_ui_units
+
+STYLESHEET = Path(__file__).parent / "templates" / "style.css"
+OUTPUT_README = "README.md"
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One gettext domain: an article, the glossary, or the page's own words."""
+
+    name: str
+    units: tuple[Unit, ...]
+    source_name: str  # for #: references
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything read from ``source/``: the input of every later stage."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    glossary: Glossary
+
+    def domains(self) -> list[Domain]:
+        rel = self.config.rel
+        found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
+        found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
+        found.append(Domain(UI_DOMAIN, extract_ui_units(), "pipeline/templates"))
+        return found
+
+    def pot_path(self, domain: str) -> Path:
+        return self.config.locales_dir / f"{domain}.pot"
+
+    def po_path(self, locale: str, domain: str) -> Path:
+        return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: tuple[Page, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+
+def read_project(config: Config) -> Project:
+    articles = tuple(read_article(path) for path in article_paths(config.source_dir))
+    reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
+    if reserved:
+        raise CatalogError(f"article name {sorted(reserved)[0]!r} is reserved for a catalogue of the site", config.source_dir)
+    return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
+
+
+def extract(project: Project) -> list[Path]:
+    """Write every domain's POT; return the ones whose content changed."""
+    changed = []
+    for domain in project.domains():
+        pot = po_files.build_pot(domain.name, domain.units, domain.source_name, project.config.site_name)
+        path = project.pot_path(domain.name)
+        if po_files.write_if_changed(pot, path):
+            changed.append(path)
+    return changed
+
+
+def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
+    """Create PO files for new locales; an existing PO is kept untouched (nothing is ever lost)."""
+    locales = [parse_locale(name) for name in names]  # all validated before anything is written
+    extract(project)
+    results = []
+    for locale in locales:
+        for domain in project.domains():
+            path = project.po_path(locale.name, domain.name)
+            if path.exists():
+                results.append((path, False))
+                continue
+            po_files.write_if_changed(po_files.new_po(_load(project.pot_path(domain.name)), locale), path)
+            results.append((path, True))
+    return results
+
+
+def update(project: Project) -> list[Path]:
+    """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones)."""
+    extract(project)
+    changed = []
+    for locale in _locales_on_disk(project):
+        for domain in project.domains():
+            pot = _load(project.pot_path(domain.name))
+            path = project.po_path(locale.name, domain.name)
+            po = _load(path) if path.exists() else po_files.new_po(pot, locale)
+            if po_files.write_if_changed(po_files.merge(po, pot), path):
+                changed.append(path)
+    return changed
+
+
+def stats(project: Project) -> list[tuple[str, str, Stats]]:
+    """(locale, domain, stats) for every configured locale and domain; a missing PO counts as untranslated."""
+    rows = []
+    for locale in project.config.locales:
+        for domain in project.domains():
+            path = project.po_path(locale.name, domain.name)
+            if path.exists():
+                rows.append((locale.name, domain.name, po_files.stats(_load(path))))
+            else:
+                rows.append((locale.name, domain.name, Stats(0, 0, len({u.msgid for u in domain.units}), 0)))
+    return rows
+
+
+def load_catalogs(project: Project) -> dict[tuple[str, str], Catalog]:
+    """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
+    catalogs = {}
+    for locale in project.config.locales:
+        for domain in project.domains():
+            path = project.po_path(locale.name, domain.name)
+            if path.exists():
+                catalogs[(locale.name, domain.name)] = po_files.to_catalog(_load(path), domain.name, locale.name, path)
+    return catalogs
+
+
+def build(project: Project) -> BuildResult:
+    """Extract, render every version, then swap the new ``output/`` in whole."""
+    extract(project)
+    catalogs = load_catalogs(project)
+    config = project.config
+    versions = {a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales] for a in project.articles}
+    site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
+    files: dict[str, str] = {}
+    pages = []
+    for article in project.articles:
+        for version, locale in versions[article.slug]:
+            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, site)
+            pages.append(page)
+            files[version.path] = html
+    files["index.html"] = site.render_index(pages, {loc.name: loc for loc in config.all_locales})
+    files["sitemap.xml"] = site.render_sitemap()
+    files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
+    publish(config.output_dir, files)
+    return BuildResult(pages=tuple(pages), findings=())
+
+
+def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, slug: str) -> LocaleCatalogs:
+    return LocaleCatalogs(
+        locale=locale,
+        article=catalogs.get((locale.name, slug)),
+        glossary=catalogs.get((locale.name, GLOSSARY_DOMAIN)),
+        ui=catalogs.get((locale.name, UI_DOMAIN)),
+    )
+
+
+def publish(output_dir: Path, files: dict[str, str]) -> None:
+    """Write into a staging folder beside ``output/`` and swap it in: a failure leaves the old site whole."""
+    staging = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=output_dir.parent))
+    try:
+        for rel_path, content in files.items():
+            target = staging / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        readme = output_dir / OUTPUT_README
+        if readme.exists():
+            shutil.copy2(readme, staging / OUTPUT_README)
+        _swap(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    old = output_dir.with_name(f".output-old-{os.getpid()}")
+    if output_dir.exists():
+        os.replace(output_dir, old)
+    os.replace(staging, output_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _locales_on_disk(project: Project) -> list[LocaleInfo]:
+    """Configured locales plus any folder a translator added under ``locales/``."""
+    names = {loc.name for loc in project.config.locales}
+    folder = project.config.locales_dir
+    if folder.is_dir():
+        names |= {p.name for p in folder.iterdir() if (p / "LC_MESSAGES").is_dir()}
+    names.discard(project.config.source_locale.name)
+    return [parse_locale(n) for n in sorted(names)]
+
+
+def _load(path: Path) -> polib.POFile:
+    return po_files.load_po(path)

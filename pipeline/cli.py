@@ -1,0 +1,79 @@
+"""Command line: one call into ``build`` per verb; bad input becomes one line and exit code 2.
+
+Exit codes: 0 success, 1 quality checks found errors, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import build as verbs
+from pipeline.config import load_config
+from pipeline.errors import PipelineError
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors use exit 2 too
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"pipeline: error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline", description="Markdown articles -> gettext catalogues -> accessible localized pages.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (holds source/, locales/, output/); default: current folder")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("extract", help="source/*.md and glossary -> locales/<domain>.pot")
+    init = sub.add_parser("init", help="create PO files for new locales")
+    init.add_argument("locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es pt_BR en@plain")
+    sub.add_parser("update", help="merge the templates into every PO (keeps every translation)")
+    sub.add_parser("build", help="extract, check and write output/")
+    sub.add_parser("stats", help="translated / fuzzy / untranslated per locale and catalogue")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        project = verbs.read_project(load_config(args.root))
+        return COMMANDS[args.command](project, args)
+    except PipelineError as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _extract(project: verbs.Project, args: argparse.Namespace) -> int:
+    changed = verbs.extract(project)
+    print(f"{len(changed)} template(s) changed" + "".join(f"\n  {project.config.rel(p)}" for p in changed))
+    return EXIT_OK
+
+
+def _init(project: verbs.Project, args: argparse.Namespace) -> int:
+    for path, created in verbs.init(project, args.locales):
+        print(f"{'created' if created else 'kept (exists)'}  {project.config.rel(path)}")
+    return EXIT_OK
+
+
+def _update(project: verbs.Project, args: argparse.Namespace) -> int:
+    changed = verbs.update(project)
+    print(f"{len(changed)} catalogue(s) updated" + "".join(f"\n  {project.config.rel(p)}" for p in changed))
+    return EXIT_OK
+
+
+def _build(project: verbs.Project, args: argparse.Namespace) -> int:
+    result = verbs.build(project)
+    print(f"wrote {len(result.pages)} pages to {project.config.rel(project.config.output_dir)}/")
+    return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
+
+
+def _stats(project: verbs.Project, args: argparse.Namespace) -> int:
+    print(f"{'locale':<10} {'catalogue':<40} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
+    for locale, domain, row in verbs.stats(project):
+        print(f"{locale:<10} {domain:<40} {row.translated:>4} {row.percent:5.1f}% {row.fuzzy:>6} {row.untranslated:>12}")
+    return EXIT_OK
+
+
+COMMANDS = {"extract": _extract, "init": _init, "update": _update, "build": _build, "stats": _stats}

@@ -1,0 +1,41 @@
+"""One exception family for bad input, so the CLI can print ``path:line: message`` and exit 2.
+
+Findings of the quality checks are values (see ``model.Finding``), never exceptions:
+a check that fails is the translator's to-do list, not a crash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """Bad input or usage: names the file (and line) the user must fix."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(PipelineError):
+    """``pyproject.toml`` ``[tool.pipeline]`` is wrong."""
+
+
+class LocaleError(PipelineError):
+    """A locale name that gettext or Babel would not understand."""
+
+
+class CatalogError(PipelineError):
+    """A PO or POT file that cannot be read or would lose a translator's work."""
+
+
+class SourceError(PipelineError):
+    """An article or the glossary cannot be read."""

@@ -1,0 +1,145 @@
+"""The data that flows from stage to stage: source -> Article -> Catalog -> (checks, render) -> output.
+
+Everything is frozen: a stage makes new values instead of filling in old ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GLOSSARY_DOMAIN = "glossary"
+UI_DOMAIN = "ui"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable piece of an article: a msgid with the author's inline Markdown kept."""
+
+    msgid: str
+    kind: str  # "paragraph", "heading", "list item", "image alt text", ...
+    line: int  # 1-based line in the source file
+    file: str | None = None  # when units of one catalogue come from several files (the ui domain)
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str  # file stem and gettext domain
+    path: Path
+    text: str
+    units: tuple[Unit, ...]
+
+    @property
+    def msgids(self) -> frozenset[str]:
+        return frozenset(unit.msgid for unit in self.units)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term as the site's editors defined it in ``source/glossary.toml``."""
+
+    term: str
+    definition: str
+    line: int
+    expansion: str | None = None
+    keep: bool = False  # same spelling in every language (NMDA, CRPS)
+    variants: tuple[str, ...] = ()
+    pronunciation: str | None = None
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: Path
+    terms: tuple[Term, ...]
+
+    def units(self) -> tuple[Unit, ...]:
+        """The glossary's translatable texts, for ``glossary.pot``."""
+        units: list[Unit] = []
+        for term in self.terms:
+            units.append(Unit(term.term, "glossary term", term.line))
+            if term.expansion:
+                units.append(Unit(term.expansion, f"expansion of the abbreviation {term.term}", term.line))
+            units.append(Unit(term.definition, f"plain-language definition of '{term.term}'", term.line))
+            if term.pronunciation:
+                units.append(Unit(term.pronunciation, f"how to say '{term.term}': respell it for readers of your language", term.line))
+        return tuple(units)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One PO entry as the checks and the renderer need it."""
+
+    msgid: str
+    msgstr: str
+    fuzzy: bool
+    line: int  # line of the entry in the PO file, for findings
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.msgstr) and not self.fuzzy
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A loaded PO file: one domain in one locale."""
+
+    domain: str
+    locale: str
+    path: Path
+    messages: dict[str, Message] = field(default_factory=dict)
+
+    def translation(self, msgid: str) -> str | None:
+        """The msgstr a page may show, or None: fuzzy and empty entries fall back to the source."""
+        message = self.messages.get(msgid)
+        return message.msgstr if message is not None and message.translated else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a quality check: never raised, always reported."""
+
+    check: str  # stable id, e.g. "glossary-term-missing"
+    severity: str  # "error" or "warning"
+    article: str
+    locale: str  # gettext name: "es", "en@plain"
+    file: str  # PO (or source) file relative to the project root
+    line: int | None
+    msgid: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version of an article: a locale (``en``, ``es``, ``en@plain``) of an article."""
+
+    article: str
+    locale: str
+    path: str  # relative to output/: "es/ketamine.html", "en/plain/ketamine.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered article version, before it is written: what the checks and the index need."""
+
+    version: Version
+    title: str
+    description: str
+    body_html: str
+    fallbacks: int  # units shown in the source language
+    terms: tuple[tuple[Term, str, str], ...] = ()  # (term, localized term, localized definition) used on the page
