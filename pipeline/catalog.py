@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -135,19 +136,45 @@ def _obsolete(entry: polib.POEntry) -> polib.POEntry:
     return kept
 
 
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:#~\|? ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
+
+
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO/POT; a syntax error names the file and line, in the words a translator can act on."""
+    _check_lines(path)
     try:
         return polib.pofile(str(path), wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         message = str(exc)
-        line = _line_of(message)
-        raise CatalogError(f"cannot read this catalogue: {message.split(' (line')[0]}", path, line) from exc
+        reason = re.sub(r"\s*in po file .*$|\s*\(line \d+\)$", "", message, flags=re.S)
+        raise CatalogError(f"cannot read this catalogue: {reason}", path, _line_of(message)) from exc
+
+
+def _check_lines(path: Path) -> None:
+    """polib silently accepts an unterminated string (and drops its last character): refuse it here."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise CatalogError("not UTF-8 text: save the file as UTF-8", path, line) from exc
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
+            continue
+        if not _PO_LINE.match(stripped) and not re.match(r"^#~\s*$", stripped):
+            raise CatalogError(f"syntax error: {_hint(stripped)}", path, number)
+
+
+def _hint(line: str) -> str:
+    if line.count('"') % 2 and not line.endswith('\\"'):
+        return "a string is not closed with a double quote (\") on this line"
+    if '"' not in line:
+        return "expected a keyword (msgid, msgstr...) followed by a quoted string, or a # comment"
+    return "a line must be a keyword and one quoted string, or a quoted string continuing the previous one"
 
 
 def _line_of(message: str) -> int | None:
-    import re
-
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else None
 

@@ -127,7 +127,7 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
         for child in el:
             if child.tag in SKIPPED_TAGS:
                 continue
-            kind = _kind(child, context)
+            kind = _kind(child, el, context)
             if kind and _has_unit_text(child):
                 yield child, kind, in_fallback
             inner = context
@@ -140,7 +140,7 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
     yield from walk(root, False, "")
 
 
-def _kind(el: etree.Element, context: str) -> str | None:
+def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
     if el.tag in HEADING_TAGS:
         return f"heading ({el.tag})"
     kind = BLOCK_KINDS.get(el.tag)
@@ -148,6 +148,8 @@ def _kind(el: etree.Element, context: str) -> str | None:
         return None
     if context == "footnote":
         return "footnote" if el.tag == "p" else None
+    if el.tag == "p" and parent.tag in BLOCK_KINDS:  # a loose list item or definition: li > p
+        kind = BLOCK_KINDS[parent.tag]
     return f"{context} {kind}" if context else kind
 
 

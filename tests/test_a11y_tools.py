@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from a11y_tools import (
+from tests import a11y_tools
+from tests.a11y_tools import (
     format_violations,
     format_vnu,
     require_tools,
     run_axe,
     run_vnu,
+    run_vnu_warnings,
     screenshot,
-    vnu_messages,
 )
 
 GOOD_CSS = """\
@@ -89,15 +90,18 @@ def axe_results(pages: dict[str, Path]) -> list[dict]:
 
 
 def test_vnu_reports_errors_only_for_bad_page(pages: dict[str, Path]) -> None:
-    messages = vnu_messages([pages["good"], pages["bad"], pages["css"]])
-    errors = [m for m in messages if m["type"] == "error"]
-    assert {m["file"] for m in errors} == {str(pages["bad"])}, format_vnu(messages)
+    errors = run_vnu([pages["good"], pages["bad"], pages["css"]])
+    assert {m["file"] for m in errors} == {str(pages["bad"])}, format_vnu(errors)
     text = format_vnu(errors)
     assert "Duplicate ID" in text
     assert "“div” not allowed as child of element “span”" in text
     assert "“alt” attribute" in text
-    # run_vnu is the errors-only view of the same messages.
-    assert run_vnu([pages["good"], pages["css"]]) == []
+
+
+def test_vnu_warnings(pages: dict[str, Path]) -> None:
+    warnings = run_vnu_warnings([pages["bad"]])
+    assert all(m["type"] == "info" and m["subType"] == "warning" for m in warnings)
+    assert "first occurrence of ID" in format_vnu(warnings)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -125,3 +129,14 @@ def test_screenshot(pages: dict[str, Path], tmp_path: Path, scheme: str) -> None
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width == 480 and height >= 800
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_require_tools_skips_locally_but_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    monkeypatch.setattr(a11y_tools, "tools_available", lambda: "no chromium")
+    monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if ci else pytest.skip.Exception
+    with pytest.raises(expected, match="no chromium"):
+        require_tools()

@@ -2,9 +2,8 @@
 # Installs what tests/a11y_tools.py needs on a fresh Debian machine (run as root):
 #   - Debian's Chromium (/usr/bin/chromium): Playwright's own browser download
 #     cannot work here (only package registries are reachable).
-#   - A Java runtime for the Nu HTML Checker (vnu.jar).
-#   - Fonts covering Latin (DejaVu) and Arabic (Noto Sans/Naskh Arabic UI), so
-#     screenshots of RTL pages show glyphs instead of boxes.
+#   - A Java runtime (17+) for the Nu HTML Checker (vnu.jar).
+#   - Fonts so screenshots of Latin and Arabic (RTL) pages show glyphs, not boxes.
 #   - The pinned npm packages from package-lock.json (vnu-jar, axe-core,
 #     playwright-core).
 # Idempotent: apt steps whose results already exist are skipped.
@@ -16,7 +15,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=()
 [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
 command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
-# fonts-noto-ui-core is ~1.4 MB and has Arabic but no Latin; DejaVu covers Latin.
+# DejaVu Sans (Latin + basic Arabic) is fontconfig's default sans-serif; the
+# small fonts-noto-ui-core (~1.4 MB) adds Noto Sans/Naskh Arabic UI and Indic/Thai.
 dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok installed' \
   || pkgs+=(fonts-noto-ui-core)
 dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null | grep -q 'ok installed' \

@@ -69,6 +69,7 @@ export async function openPage(browser, url, { scheme = 'light', width = 1280, h
   const origin = new URL(url).origin;
   await page.route('**/*', (r) => (r.request().url().startsWith(origin) ? r.continue() : r.abort()));
   await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(url, { waitUntil: 'load' });
+  const resp = await page.goto(url, { waitUntil: 'load' });
+  if (!resp?.ok()) throw new Error(`${url}: HTTP ${resp?.status()}`);
   return page;
 }

@@ -1,0 +1,51 @@
+"""Shared fixtures: a copy of a small test site (every Markdown feature) in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline.cli import main
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A fresh copy of tests/data/site with its templates extracted and PO files initialised."""
+    root = tmp_path / "site"
+    shutil.copytree(DATA / "site", root)
+    assert main(["--root", str(root), "init", "es", "ar", "en@plain"]) == 0
+    return root
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the CLI like a user: returns (exit code, stdout, stderr)."""
+
+    def _run(root: Path, *args: str) -> tuple[int, str, str]:
+        code = main(["--root", str(root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def po_path(root: Path, locale: str, domain: str = "feature") -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def translate_po(path: Path, translate: Callable[[str], str], fuzzy: set[str] | None = None) -> polib.POFile:
+    """Fill every msgstr of a PO file with ``translate(msgid)``, as a translator would."""
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = translate(entry.msgid)
+        if fuzzy and entry.msgid in fuzzy:
+            entry.flags.append("fuzzy")
+    po.save(str(path))
+    return po

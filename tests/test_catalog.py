@@ -1,0 +1,173 @@
+"""Catalogues: init, update and the promise that a translator's work is never lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import catalog
+from pipeline.locales import parse_locale
+from tests.conftest import po_path, translate_po
+
+FEATURE = "source/feature.md"
+
+
+def test_init_fills_headers_from_cldr(site: Path) -> None:
+    ar = polib.pofile(str(po_path(site, "ar")))
+    assert ar.metadata["Language"] == "ar"
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert ar.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert ar.metadata["Project-Id-Version"]
+    plain = polib.pofile(str(po_path(site, "en@plain")))
+    assert plain.metadata["Language"] == "en@plain"
+    assert plain.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+
+
+@pytest.mark.parametrize("bad", ["../x", "zz", "en_XA", "EN", "sr_RS@latin"])
+def test_bad_locale_names_are_refused_and_nothing_is_written(site: Path, run, bad: str) -> None:
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    code, _out, err = run(site, "init", "de", bad)
+    assert code == 2
+    assert bad in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_init_keeps_an_existing_translation(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
+    before = po_path(site, "es").read_bytes()
+    code, out, _ = run(site, "init", "es")
+    assert code == 0 and "kept" in out
+    assert po_path(site, "es").read_bytes() == before
+
+
+def _edit_source(site: Path, old: str, new: str) -> None:
+    path = site / FEATURE
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_update_makes_changed_text_fuzzy_with_previous_msgid_and_keeps_the_translation(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
+    _edit_source(site, "A quoted sentence about pain.", "A quoted sentence about chronic pain.")
+    assert run(site, "update")[0] == 0
+    po = polib.pofile(str(po_path(site, "es")))
+    entry = po.find("A quoted sentence about chronic pain.")
+    assert entry is not None and entry.fuzzy
+    assert entry.previous_msgid == "A quoted sentence about pain."
+    assert entry.msgstr == "ES A quoted sentence about pain."
+    text = po_path(site, "es").read_text(encoding="utf-8")
+    assert '#| msgid "A quoted sentence about pain."' in text
+
+
+def test_update_keeps_removed_text_as_obsolete(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
+    _edit_source(site, "| High dose | 1 hour |\n", "")
+    run(site, "update")
+    po = polib.pofile(str(po_path(site, "es")))
+    obsolete = {e.msgid: e.msgstr for e in po.obsolete_entries()}
+    assert obsolete == {"High dose": "ES High dose", "1 hour": "ES 1 hour"}
+    assert '#~ msgid "High dose"' in po_path(site, "es").read_text(encoding="utf-8")
+
+
+def test_obsolete_translation_comes_back_with_its_text(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
+    original = (site / FEATURE).read_text(encoding="utf-8")
+    _edit_source(site, "| High dose | 1 hour |\n", "")
+    run(site, "update")
+    (site / FEATURE).write_text(original, encoding="utf-8")
+    run(site, "update")
+    po = polib.pofile(str(po_path(site, "es")))
+    assert po.find("High dose").msgstr == "ES High dose"
+    assert not po.obsolete_entries()
+
+
+def test_update_twice_changes_nothing_the_second_time(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}", fuzzy={"Dose"})
+    _edit_source(site, "A third item", "A third and last item")
+    run(site, "update")
+    files = sorted(site.glob("locales/**/*.po*"))
+    before = {p: p.read_bytes() for p in files}
+    code, out, _ = run(site, "update")
+    assert code == 0 and out.startswith("0 catalogue(s) updated")
+    assert {p: p.read_bytes() for p in files} == before
+
+
+def test_translator_comments_and_fuzzy_flags_survive_update(site: Path, run) -> None:
+    path = po_path(site, "es")
+    po = polib.pofile(str(path))
+    entry = po.find("Dose")
+    entry.msgstr, entry.tcomment, entry.flags = "Dosis", "Checked with the pharmacist.", ["fuzzy"]
+    po.save(str(path))
+    run(site, "update")
+    entry = polib.pofile(str(path)).find("Dose")
+    assert (entry.msgstr, entry.tcomment, entry.fuzzy) == ("Dosis", "Checked with the pharmacist.", True)
+
+
+def test_broken_po_names_file_and_line(site: Path, run) -> None:
+    path = po_path(site, "es")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[20] = 'msgstr "unterminated'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _out, err = run(site, "build")
+    assert code == 2
+    assert "locales/es/LC_MESSAGES/feature.po:21:" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_stats_counts_translated_fuzzy_and_untranslated(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda msgid: "" if msgid == "Dose" else f"ES {msgid}", fuzzy={"Time"})
+    code, out, _ = run(site, "stats")
+    assert code == 0
+    row = next(l for l in out.splitlines() if l.startswith("es ") and " feature " in f" {l.split()[1]} ")
+    total = len(polib.pofile(str(po_path(site, "es"))))
+    assert row.split()[2:] == [str(total - 2), f"{100 * (total - 2) / total:.1f}%", "1", "1"]
+
+
+messages = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.lists(messages, min_size=1, max_size=8, unique=True),
+    new=st.lists(messages, min_size=0, max_size=8, unique=True),
+)
+def test_merge_never_loses_a_translation(old: list[str], new: list[str]) -> None:
+    """Whatever the new template holds, every old msgstr is still in the merged file (active, fuzzy or obsolete)."""
+    locale = parse_locale("es")
+    pot_old = catalog.build_pot("d", tuple(_units(old)), "source/d.md", "test")
+    po = catalog.new_po(pot_old, locale)
+    for entry in po:
+        entry.msgstr = f"T:{entry.msgid}"
+    merged = catalog.merge(po, catalog.build_pot("d", tuple(_units(new)), "source/d.md", "test"))
+    kept = [e.msgstr for e in merged]
+    for msgid in old:
+        assert f"T:{msgid}" in kept
+    assert [e.msgid for e in merged if not e.obsolete] == new
+    again = catalog.merge(merged, catalog.build_pot("d", tuple(_units(new)), "source/d.md", "test"))
+    assert again.__unicode__() == merged.__unicode__()
+
+
+def _units(texts: list[str]):
+    from pipeline.model import Unit
+
+    return [Unit(text, "paragraph", i + 1) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        ('msgid ""\nmsgstr ""\n\nmsgid "Dose"\nmsgstr "Dosis\n', 5, "not closed"),
+        ('msgid ""\nmsgstr ""\n\nmsgid "Dose"\nmsgtsr "Dosis"\n', 5, "keyword"),
+        (b'msgid ""\nmsgstr ""\n\nmsgid "Dose"\nmsgstr "Dosis \xe9"\n', 5, "UTF-8"),
+        ('msgid ""\nmsgstr ""\n\nmsgid "Dose"\nmsgstr "Dosis"\nmsgstr "Otra"\n', 6, "Syntax error"),
+    ],
+)
+def test_each_kind_of_broken_po_is_reported_with_file_and_line(site: Path, run, content: str | bytes, line: int, words: str) -> None:
+    path = po_path(site, "es")
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    code, _out, err = run(site, "stats")
+    assert code == 2
+    assert f"locales/es/LC_MESSAGES/feature.po:{line}:" in err and words.lower() in err.lower()
