@@ -14,10 +14,12 @@ from pathlib import Path
 import polib
 
 from pipeline import catalog as po_files
+from pipeline import checks, report
+from pipeline.checks import CheckResult
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Finding, Glossary, Page, Stats, Unit, Version
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Page, Stats, Unit, Version
 from pipeline.render import LocaleCatalogs, SiteContext, render_page
 from pipeline.source import article_paths, read_article, read_glossary
 from pipeline.ui import extract_ui_units
@@ -60,11 +62,11 @@ class Project:
 @dataclass(frozen=True)
 class BuildResult:
     pages: tuple[Page, ...]
-    findings: tuple[Finding, ...]
+    checks: CheckResult
 
     @property
     def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
+        return self.checks.errors
 
 
 def read_project(config: Config) -> Project:
@@ -140,10 +142,33 @@ def load_catalogs(project: Project) -> dict[tuple[str, str], Catalog]:
     return catalogs
 
 
+def check(project: Project, catalogs: dict[tuple[str, str], Catalog] | None = None) -> CheckResult:
+    """Every quality check; findings are values, the caller decides the exit code."""
+    config = project.config
+    catalogs = load_catalogs(project) if catalogs is None else catalogs
+    return checks.run_all(config.root, config.source_locale, config.locales, project.articles, project.glossary, catalogs, project.po_path, config.readability)
+
+
+def article_stats(project: Project) -> dict[str, Stats]:
+    """Translated share of the articles per locale, for the summary table."""
+    totals: dict[str, Stats] = {}
+    slugs = {a.slug for a in project.articles}
+    for locale, domain, row in stats(project):
+        if domain in slugs:
+            old = totals.get(locale, Stats(0, 0, 0, 0))
+            totals[locale] = Stats(old.translated + row.translated, old.fuzzy + row.fuzzy, old.untranslated + row.untranslated, old.obsolete + row.obsolete)
+    return totals
+
+
 def build(project: Project) -> BuildResult:
-    """Extract, render every version, then swap the new ``output/`` in whole."""
+    """Extract, check, render every version, then swap the new ``output/`` in whole.
+
+    Check errors do not stop the pages: they are the translators' preview; the exit code tells
+    a publisher's deploy step not to ship.
+    """
     extract(project)
     catalogs = load_catalogs(project)
+    result = check(project, catalogs)
     config = project.config
     versions = {a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales] for a in project.articles}
     site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
@@ -157,8 +182,10 @@ def build(project: Project) -> BuildResult:
     files["index.html"] = site.render_index(pages, {loc.name: loc for loc in config.all_locales})
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
+    files["reports/report.json"] = report.to_json(result)
+    files["reports/index.html"] = report.to_html(result, site.env, article_stats(project), config.site_name)
     publish(config.output_dir, files)
-    return BuildResult(pages=tuple(pages), findings=())
+    return BuildResult(pages=tuple(pages), checks=result)
 
 
 def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, slug: str) -> LocaleCatalogs:

@@ -182,7 +182,7 @@ def _line_of(message: str) -> int | None:
 def to_catalog(po: polib.POFile, domain: str, locale: str, path: Path) -> Catalog:
     """The read-only view the checks and the renderer use."""
     messages = {
-        e.msgid: Message(msgid=e.msgid, msgstr=e.msgstr, fuzzy=e.fuzzy, line=e.linenum)
+        e.msgid: Message(msgid=e.msgid, msgstr=e.msgstr, fuzzy=e.fuzzy, line=e.linenum, note=e.tcomment or "")
         for e in po
         if not e.obsolete and e.msgid
     }

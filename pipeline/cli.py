@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline import build as verbs
+from pipeline import report
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 
@@ -30,7 +31,9 @@ def make_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create PO files for new locales")
     init.add_argument("locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es pt_BR en@plain")
     sub.add_parser("update", help="merge the templates into every PO (keeps every translation)")
-    sub.add_parser("build", help="extract, check and write output/")
+    sub.add_parser("build", help="extract, check and write output/ (exit 1 if checks found errors)")
+    check = sub.add_parser("check", help="readability, glossary and markup checks (exit 1 on errors)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="text: summary table; json: the full report")
     sub.add_parser("stats", help="translated / fuzzy / untranslated per locale and catalogue")
     return parser
 
@@ -65,7 +68,17 @@ def _update(project: verbs.Project, args: argparse.Namespace) -> int:
 
 def _build(project: verbs.Project, args: argparse.Namespace) -> int:
     result = verbs.build(project)
-    print(f"wrote {len(result.pages)} pages to {project.config.rel(project.config.output_dir)}/")
+    print(report.terminal_summary(result.checks, verbs.article_stats(project)))
+    print(f"wrote {len(result.pages)} pages and the report to {project.config.rel(project.config.output_dir)}/")
+    return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
+
+
+def _check(project: verbs.Project, args: argparse.Namespace) -> int:
+    result = verbs.check(project)
+    if args.format == "json":
+        print(report.to_json(result), end="")
+    else:
+        print(report.terminal_summary(result, verbs.article_stats(project)))
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
@@ -76,4 +89,4 @@ def _stats(project: verbs.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"extract": _extract, "init": _init, "update": _update, "build": _build, "stats": _stats}
+COMMANDS = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats}

@@ -73,6 +73,7 @@ class Message:
     msgstr: str
     fuzzy: bool
     line: int  # line of the entry in the PO file, for findings
+    note: str = ""  # the translator's own comment (# ...)
 
     @property
     def translated(self) -> bool:
@@ -143,3 +144,31 @@ class Page:
     body_html: str
     fallbacks: int  # units shown in the source language
     terms: tuple[tuple[Term, str, str], ...] = ()  # (term, localized term, localized definition) used on the page
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """A unit's readability in a version: the editors' list of what to simplify first."""
+
+    msgid: str
+    text: str
+    line: int | None
+    score: float
+
+
+@dataclass(frozen=True)
+class DocumentReadability:
+    """Readability of one article in one locale, against its target."""
+
+    article: str
+    locale: str
+    language: str
+    formula_available: bool
+    scores: dict[str, float]
+    metric: str | None  # the targeted formula
+    target: float | None
+    higher_is_easier: bool | None
+    met: bool | None
+    units_scored: int
+    units_untranslated: int
+    hardest: tuple[UnitScore, ...]

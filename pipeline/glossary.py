@@ -1,0 +1,95 @@
+"""Glossary terms in running text, matched by stem (Snowball) so inflection does not count as drift.
+
+Used by the checks (is the approved translation there?) and by the renderer (which terms does
+a page use, to explain them in "Words to know"). Weblate matches glossary terms with an exact
+regex; a German dative plural or an Arabic clitic would then look like a missing term.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
+    "it": "italian", "nb": "norwegian", "nl": "dutch", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
+# Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun):
+# a term's stem may sit inside a longer word.
+INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str) -> snowballstemmer.stemmer | None:
+    name = SNOWBALL.get(language)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+@lru_cache(maxsize=65536)
+def stems(text: str, language: str) -> tuple[str, ...]:
+    """Lower-cased word stems; Arabic harakat removed so vocalised and plain spellings match."""
+    found = words(text)
+    stemmer = _stemmer(language)
+    return tuple(stemmer.stemWords(found)) if stemmer else tuple(found)
+
+
+def contains_term(text_stems: tuple[str, ...], term_stems: tuple[str, ...], language: str) -> bool:
+    """Whether the term's stems occur in order, as consecutive words of the text."""
+    if not term_stems:
+        return False
+    inside = language in INSIDE_WORDS
+    size = len(term_stems)
+    for start in range(len(text_stems) - size + 1):
+        window = text_stems[start : start + size]
+        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems)):
+            return True
+    return False
+
+
+def _same(word: str, stem: str, inside: bool) -> bool:
+    return word == stem or (inside and len(stem) >= 3 and stem in word)
+
+
+def mentions(text: str, term: str, language: str) -> bool:
+    return contains_term(stems(text, language), stems(term, language), language)
+
+
+def source_mentions(text: str, term: str, language: str) -> bool:
+    """Stricter, for the author's text: same stem *and* nearly the same word.
+
+    Snowball gives "sedated" and "sedative" one stem; in the source they are different words, and
+    a translator must not be told to write "sedative" for "sedated".
+    """
+    term_words, text_words = words(term), words(text)
+    term_stems, text_stems = stems(term, language), stems(text, language)
+    size = len(term_words)
+    near = _near if language == "en" else (lambda word, term_word: True)
+    return any(
+        text_stems[i : i + size] == term_stems
+        and all(near(word, term_word) for word, term_word in zip(text_words[i : i + size], term_words))
+        for i in range(len(text_words) - size + 1)
+    )
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(_ARABIC_DIACRITICS.sub("", text).lower())
+
+
+_ENGLISH_INFLECTIONS = ("", "s", "es", "'s", "’s")
+
+
+def _near(word: str, term_word: str) -> bool:
+    """"opioids" is near "opioid"; "sedated" is not near "sedative", "intravenous" not "intravenously"."""
+    short, long = sorted((word, term_word), key=len)
+    return long.startswith(short) and long[len(short) :] in _ENGLISH_INFLECTIONS
+
+
+def verbatim(text: str, term: str) -> bool:
+    """For terms kept as they are (NMDA): the same letters, as a word of their own."""
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None

@@ -1,0 +1,143 @@
+"""Readability per version and per unit, with the formula made for each language.
+
+textstat splits sentences on ``.!?`` only and counts markup as words, so every unit is turned
+into plain text and closed with a full stop if it has none: a heading or a list item is a
+sentence of its own. Scores are computed with textstat's backend functions, which take the
+language explicitly (its ``set_lang`` is global state). textstat 0.7.8 is pinned: later
+releases download the CMU dictionary through NLTK at first use, which fails offline.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from textstat.backend import metrics
+
+from pipeline.errors import ConfigError
+
+_TAGS = re.compile(r"<[^>]+>")
+_URL = re.compile(r"https?://\S+")
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_END = re.compile(r"[.!?…؟][\"”’»)\]]*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…؟])[\"”’»)]*\s+")
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str  # stable id used in pyproject targets and the JSON report
+    label: str  # what an editor reads
+    higher_is_easier: bool
+    score: Callable[[str], float]
+
+
+def _formula(name: str, label: str, higher_is_easier: bool, fn: Callable[..., float], *args: Any) -> Formula:
+    return Formula(name, label, higher_is_easier, lambda text: float(fn(text, *args)))
+
+
+FORMULAS: dict[str, list[Formula]] = {
+    "en": [
+        _formula("flesch_kincaid_grade", "Flesch-Kincaid grade", False, metrics.flesch_kincaid_grade, "en"),
+        _formula("flesch_reading_ease", "Flesch Reading Ease", True, metrics.flesch_reading_ease, "en"),
+        _formula("smog_index", "SMOG", False, metrics.smog_index, "en"),
+        _formula("dale_chall", "Dale-Chall", False, metrics.dale_chall_readability_score, "en"),
+    ],
+    "es": [
+        _formula("fernandez_huerta", "Fernández-Huerta", True, metrics.fernandez_huerta, "es"),
+        _formula("szigriszt_pazos", "Szigriszt-Pazos", True, metrics.szigriszt_pazos, "es"),
+    ],
+    "de": [
+        _formula("flesch_amstad", "Flesch (Amstad)", True, metrics.flesch_reading_ease, "de"),
+        _formula("wiener_sachtextformel", "Wiener Sachtextformel", False, metrics.wiener_sachtextformel, 1, "de"),
+    ],
+    "fr": [_formula("kandel_moles", "Kandel-Moles", True, metrics.flesch_reading_ease, "fr")],
+    "it": [_formula("gulpease", "Gulpease", True, lambda text: metrics.gulpease_index(text))],
+    "ar": [_formula("osman", "Osman", True, lambda text: metrics.osman(text))],
+}
+
+# (metric, limit) per language; plain versions get the second, stricter limit.
+DEFAULT_TARGETS: dict[str, tuple[str, float, float]] = {
+    "en": ("flesch_kincaid_grade", 10.0, 6.0),
+    "es": ("fernandez_huerta", 55.0, 70.0),
+    "de": ("flesch_amstad", 35.0, 60.0),
+    "fr": ("kandel_moles", 35.0, 60.0),
+    "it": ("gulpease", 50.0, 70.0),
+    "ar": ("osman", 20.0, 50.0),
+}
+PLAIN_MAX_SENTENCE_WORDS = 20
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    limit: float
+    higher_is_easier: bool
+
+    def met(self, score: float) -> bool:
+        return score >= self.limit if self.higher_is_easier else score <= self.limit
+
+    def describe(self) -> str:
+        return f"{'at least' if self.higher_is_easier else 'at most'} {self.limit:g}"
+
+
+def plain_words(markdown_text: str) -> str:
+    """The words a reader reads: no markup, URLs or footnote markers."""
+    text = _FOOTNOTE.sub("", markdown_text)
+    text = html.unescape(_TAGS.sub("", markdown.markdown(text)))
+    return re.sub(r"\s+", " ", _URL.sub("", text)).strip()
+
+
+def as_sentence(text: str) -> str:
+    """A unit is at least one sentence, even without a full stop (headings, list items)."""
+    return text if not text or _END.search(text) else text + "."
+
+
+def document_text(units: list[str]) -> str:
+    return " ".join(as_sentence(plain_words(u)) for u in units if plain_words(u))
+
+
+def formulas_for(language: str) -> list[Formula]:
+    """Empty when textstat has no formula made for the language: we say so rather than guess."""
+    return FORMULAS.get(language, [])
+
+
+def scores(text: str, language: str) -> dict[str, float]:
+    return {f.name: round(f.score(text), 2) for f in formulas_for(language)} if text else {}
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def word_count(sentence: str) -> int:
+    return len(re.findall(r"\w+(?:[-'’]\w+)*", sentence))
+
+
+def target_for(locale_name: str, language: str, plain: bool, configured: dict[str, Any]) -> Target | None:
+    """The configured target for a locale (``[tool.pipeline.readability."en@plain"]``) or the default."""
+    table = configured.get(locale_name)
+    by_name = {f.name: f for f in formulas_for(language)}
+    if table is not None:
+        return _configured_target(locale_name, table, by_name)
+    default = DEFAULT_TARGETS.get(language)
+    if default is None:
+        return None
+    metric, standard, strict = default
+    return Target(metric, strict if plain else standard, by_name[metric].higher_is_easier)
+
+
+def _configured_target(locale_name: str, table: Any, by_name: dict[str, Formula]) -> Target:
+    where = f"[tool.pipeline.readability.{locale_name!r}]"
+    if not isinstance(table, dict) or set(table) - {"metric", "min", "max"} or not isinstance(table.get("metric"), str):
+        raise ConfigError(f"{where}: expected metric = \"<name>\" and min = N or max = N")
+    formula = by_name.get(table["metric"])
+    if formula is None:
+        raise ConfigError(f"{where}: metric {table['metric']!r} does not exist for this language (known: {sorted(by_name)})")
+    bound = "min" if formula.higher_is_easier else "max"
+    if not isinstance(table.get(bound), (int, float)):
+        raise ConfigError(f"{where}: {formula.label} is {'higher' if formula.higher_is_easier else 'lower'} when easier, so give '{bound} = N'")
+    return Target(formula.name, float(table[bound]), formula.higher_is_easier)
