@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polib
@@ -45,6 +46,7 @@ class Project:
     articles: tuple[Article, ...]
     glossary: Glossary
 
+    @cached_property
     def domains(self) -> list[Domain]:
         rel = self.config.rel
         found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
@@ -80,7 +82,7 @@ def read_project(config: Config) -> Project:
 def extract(project: Project) -> list[Path]:
     """Write every domain's POT; return the ones whose content changed."""
     changed = []
-    for domain in project.domains():
+    for domain in project.domains:
         pot = po_files.build_pot(domain.name, domain.units, domain.source_name, project.config.site_name)
         path = project.pot_path(domain.name)
         if po_files.write_if_changed(pot, path):
@@ -94,7 +96,7 @@ def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     extract(project)
     results = []
     for locale in locales:
-        for domain in project.domains():
+        for domain in project.domains:
             path = project.po_path(locale.name, domain.name)
             if path.exists():
                 results.append((path, False))
@@ -109,7 +111,7 @@ def update(project: Project) -> list[Path]:
     extract(project)
     changed = []
     for locale in _locales_on_disk(project):
-        for domain in project.domains():
+        for domain in project.domains:
             pot = _load(project.pot_path(domain.name))
             path = project.po_path(locale.name, domain.name)
             po = _load(path) if path.exists() else po_files.new_po(pot, locale)
@@ -122,7 +124,7 @@ def stats(project: Project) -> list[tuple[str, str, Stats]]:
     """(locale, domain, stats) for every configured locale and domain; a missing PO counts as untranslated."""
     rows = []
     for locale in project.config.locales:
-        for domain in project.domains():
+        for domain in project.domains:
             path = project.po_path(locale.name, domain.name)
             if path.exists():
                 rows.append((locale.name, domain.name, po_files.stats(_load(path))))
@@ -135,7 +137,7 @@ def load_catalogs(project: Project) -> dict[tuple[str, str], Catalog]:
     """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
     catalogs = {}
     for locale in project.config.locales:
-        for domain in project.domains():
+        for domain in project.domains:
             path = project.po_path(locale.name, domain.name)
             if path.exists():
                 catalogs[(locale.name, domain.name)] = po_files.to_catalog(_load(path), domain.name, locale.name, path)

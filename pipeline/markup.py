@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown
+from pipeline.segment import to_html
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
@@ -67,7 +67,7 @@ class _Collector(HTMLParser):
 def shape(text: str) -> Shape:
     footnotes = Counter(_FOOTNOTE_REF.findall(text))
     collector = _Collector()
-    collector.feed(markdown.markdown(_FOOTNOTE_REF.sub("", text)))
+    collector.feed(to_html(_FOOTNOTE_REF.sub("", text)))
     visible = "".join(collector.text)
     leftovers = frozenset(token for token in _LEFTOVER if token in visible)
     return Shape(collector.links, collector.images, collector.code, collector.emphasis, footnotes, leftovers)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
-import markdown
 from textstat.backend import metrics
 
 from pipeline.errors import ConfigError
+from pipeline.segment import to_html
 
 _TAGS = re.compile(r"<[^>]+>")
 _URL = re.compile(r"https?://\S+")
@@ -84,10 +85,11 @@ class Target:
         return f"{'at least' if self.higher_is_easier else 'at most'} {self.limit:g}"
 
 
+@lru_cache(maxsize=8192)
 def plain_words(markdown_text: str) -> str:
     """The words a reader reads: no markup, URLs or footnote markers."""
     text = _FOOTNOTE.sub("", markdown_text)
-    text = html.unescape(_TAGS.sub("", markdown.markdown(text)))
+    text = html.unescape(_TAGS.sub("", to_html(text)))
     return re.sub(r"\s+", " ", _URL.sub("", text)).strip()
 
 

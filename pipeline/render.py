@@ -12,14 +12,13 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
-import markdown
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Page, Version
-from pipeline.segment import make_markdown
+from pipeline.segment import make_markdown, to_html
 from pipeline.ui import TEMPLATES_DIR, N_, UiText
 
 ALLOWED_TAGS = {
@@ -94,7 +93,7 @@ def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str
 
 def plain_text(markdown_text: str) -> str:
     """Markdown inline text as plain text, for ``<title>`` and ``<meta name=description>``."""
-    html = markdown.markdown(markdown_text)
+    html = to_html(markdown_text)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip().replace("&amp;", "&")
 
 

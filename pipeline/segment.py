@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -178,10 +179,18 @@ def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
     return (text[: match.start()], text[match.start():] + stash) if match else (text, stash)
 
 
+_SIMPLE = markdown.Markdown()
+
+
+@lru_cache(maxsize=8192)
+def to_html(markdown_text: str) -> str:
+    """Plain Python-Markdown for one unit's text (no extensions), shared by the checks; one instance, reset per call."""
+    return _SIMPLE.reset().convert(markdown_text)
+
+
 def _plain(markdown_text: str) -> str:
     """Heading text without inline markup, for a stable id shared by every language."""
-    html = markdown.markdown(markdown_text)
-    return re.sub(r"<[^>]+>", "", html)
+    return re.sub(r"<[^>]+>", "", to_html(markdown_text))
 
 
 def make_markdown(

@@ -1,0 +1,346 @@
+"""The shipped site, built from the repository's own articles and catalogues, is valid and accessible.
+
+WCAG 2.2 AA everywhere, AAA for contrast and Guideline 3.1 (language). Three kinds of proof:
+
+- tools: the Nu HTML Checker (valid HTML, no language or direction warnings) and axe-core in
+  Chromium, light and dark colour schemes, on every page;
+- structure a tool does not check: one h1, no skipped heading level, landmarks, skip link,
+  language switcher marked up with ``lang``/``hreflang``, BCP 47 ``<html lang>`` and ``dir``;
+- the stylesheet: readable text size, line height and line length, dark and print styles, and
+  logical properties only (so right-to-left pages mirror); plus screenshots at 320 and 1280 px
+  that must not scroll sideways. Copies of the screenshots go to /tmp/a11y-shots/ for a person.
+
+The tools are installed by ``bash tests/a11y/install.sh``; without them these tests skip
+locally and fail in CI (``require_tools``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.a11y_tools import (
+    A11Y_DIR,
+    format_violations,
+    format_vnu,
+    require_tools,
+    run_axe,
+    screenshot,
+    vnu_messages,
+)
+from tests.pages import Element, read
+
+REPO = Path(__file__).resolve().parent.parent
+SLUG = "ketamine-infusions-chronic-pain"
+# output folder -> (<html lang>, dir) for each article version the repository ships.
+ARTICLES = {
+    "en": ("en", "ltr"),
+    "es": ("es", "ltr"),
+    "de": ("de", "ltr"),
+    "fr": ("fr", "ltr"),
+    "ar": ("ar", "rtl"),
+    "en/plain": ("en", "ltr"),
+    "es/plain": ("es", "ltr"),
+}
+SHOTS_FOR_PEOPLE = Path("/tmp/a11y-shots")
+FOCUSABLE = {"a", "button", "input", "select", "textarea", "summary", "iframe"}
+LANDMARKS = {"header": "banner", "nav": "navigation", "main": "main", "footer": "contentinfo"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``output/`` of a build of a copy of the repository's source, locales and config."""
+    require_tools()
+    root = tmp_path_factory.mktemp("a11y-site")
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "locales", root / "locales")
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    # 1 means the quality checks found errors: the pages are written all the same.
+    assert main(["--root", str(root), "build"]) in (0, 1)
+    out = root / "output"
+    assert (out / "index.html").is_file() and (out / "reports" / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> list[Path]:
+    found = sorted(site.rglob("*.html"))
+    expected = {f"{rel}/{SLUG}.html" for rel in ARTICLES} | {"index.html", "reports/index.html"}
+    assert expected <= {p.relative_to(site).as_posix() for p in found}
+    return found
+
+
+def article(site: Path, rel: str) -> Path:
+    return site / rel / f"{SLUG}.html"
+
+
+# --- Nu HTML Checker -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vnu(pages: list[Path], site: Path) -> list[dict]:
+    """Every Nu checker message for every page and the stylesheet, from one JVM run."""
+    return vnu_messages([*pages, site / "assets" / "style.css"])
+
+
+def test_every_page_and_the_stylesheet_are_valid(vnu: list[dict]) -> None:
+    errors = [m for m in vnu if m["type"] == "error"]
+    assert not errors, format_vnu(errors)
+
+
+def test_no_checker_warning_about_language_or_direction(vnu: list[dict]) -> None:
+    warnings = [m for m in vnu if m["type"] == "info" and m.get("subType") == "warning"]
+    about_language = [
+        m for m in warnings
+        if re.search(r"\blang\b|This document appears to be written in|\bdir\b|direction", m["message"])
+    ]
+    assert not about_language, format_vnu(about_language)
+
+
+# --- axe-core --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe(pages: list[Path]) -> list[dict]:
+    return run_axe(pages)
+
+
+def test_axe_ran_on_every_page_in_both_colour_schemes(axe: list[dict], pages: list[Path]) -> None:
+    assert {(r["file"], r["scheme"]) for r in axe} == {
+        (str(p.resolve()), s) for p in pages for s in ("light", "dark")
+    }
+
+
+def test_no_axe_violations_in_light_or_dark(axe: list[dict]) -> None:
+    failing = [r for r in axe if r["violations"]]
+    assert not failing, format_violations(failing)
+
+
+# --- Structure of article pages --------------------------------------------------------------
+
+
+def _elements(doc: Element) -> list[Element]:
+    return [e for e in doc.iter() if e.tag != "#root"]
+
+
+def _is_focusable(e: Element) -> bool:
+    tabindex = e.attrs.get("tabindex")
+    if tabindex is not None:
+        return tabindex.strip().lstrip("+").isdigit()  # tabindex="-1" is not in the tab order
+    if e.tag == "a":
+        return "href" in e.attrs
+    return e.tag in FOCUSABLE and "disabled" not in e.attrs
+
+
+@pytest.mark.parametrize("rel", ARTICLES)
+def test_one_h1_and_no_skipped_heading_level(site: Path, rel: str) -> None:
+    doc = read(article(site, rel))
+    levels = [int(e.tag[1]) for e in _elements(doc) if re.fullmatch(r"h[1-6]", e.tag)]
+    assert levels.count(1) == 1, f"{rel}: {levels.count(1)} h1 elements"
+    assert levels[0] == 1, f"{rel}: the first heading is h{levels[0]}, not the page's h1"
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skips, f"{rel}: heading level jumps {skips} in {levels}"
+
+
+@pytest.mark.parametrize("rel", ARTICLES)
+def test_landmarks_and_skip_link(site: Path, rel: str) -> None:
+    doc = read(article(site, rel))
+    body = doc.find_all("body")[0]
+    for tag, role in LANDMARKS.items():
+        found = [e for e in body.iter() if e.tag == tag or e.attrs.get("role") == role]
+        assert found, f"{rel}: no <{tag}> ({role} landmark)"
+    mains = doc.find_all("main")
+    assert len(mains) == 1 and mains[0].attrs.get("id"), f"{rel}: needs exactly one <main> with an id"
+    first = next(e for e in body.iter() if e is not body and _is_focusable(e))
+    assert first.tag == "a" and first.attrs.get("href") == "#" + mains[0].attrs["id"], (
+        f"{rel}: the first focusable element is <{first.tag} {first.attrs}>, "
+        f"not a skip link to #{mains[0].attrs['id']}"
+    )
+    assert first.text.strip(), f"{rel}: the skip link has no text"
+
+
+@pytest.mark.parametrize("rel", ARTICLES)
+def test_language_switcher_names_each_language_in_itself(site: Path, rel: str) -> None:
+    doc = read(article(site, rel))
+    navs = [n for n in doc.find_all("nav") if "languages" in n.attrs.get("class", "").split()]
+    assert len(navs) == 1, f"{rel}: expected one language switcher"
+    items = navs[0].find_all("li")
+    assert len(items) == len(ARTICLES), f"{rel}: {len(items)} languages listed"
+    for li in items:
+        texts = [e for e in li.iter() if e.text.strip()]
+        links = li.find_all("a")
+        assert len(links) == 1, f"{rel}: list item {li.text.strip()!r} has {len(links)} links"
+        # Every element with text in the item carries both attributes (or sits inside one that does).
+        for e in texts:
+            if e is li:
+                continue
+            assert e.attrs.get("lang") and e.attrs.get("hreflang"), (
+                f"{rel}: {e.tag} {e.text.strip()!r} in the language switcher lacks lang/hreflang"
+            )
+        assert li.text.strip() == links[0].text.strip(), f"{rel}: text outside the link in {li.text!r}"
+        assert links[0].attrs["lang"] == links[0].attrs["hreflang"]
+    current = [a for a in navs[0].find_all("a") if a.attrs.get("aria-current") == "page"]
+    assert len(current) == 1, f"{rel}: the current version is not marked aria-current=page"
+
+
+@pytest.mark.parametrize("rel", ARTICLES)
+def test_html_lang_is_bcp47_and_dir_matches_the_script(site: Path, rel: str) -> None:
+    html = read(article(site, rel)).find_all("html")[0]
+    lang, direction = ARTICLES[rel]
+    assert re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?", html.attrs.get("lang", ""))
+    assert (html.attrs.get("lang"), html.attrs.get("dir")) == (lang, direction), rel
+
+
+def test_index_and_report_declare_english(site: Path) -> None:
+    for rel in ("index.html", "reports/index.html"):
+        html = read(site / rel).find_all("html")[0]
+        assert (html.attrs.get("lang"), html.attrs.get("dir", "ltr")) == ("en", "ltr"), rel
+
+
+# --- The stylesheet --------------------------------------------------------------------------
+
+
+def _rules(css: str) -> list[tuple[str, str, str]]:
+    """(at-rule prelude or "", selector, declarations) for every rule, one level of @media deep."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(css):
+        open_ = css.find("{", i)
+        if open_ < 0:
+            break
+        prelude = css[i:open_].strip()
+        depth, j = 1, open_ + 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        block = css[open_ + 1 : j - 1]
+        if prelude.startswith("@"):
+            rules += [(prelude, sel, decl) for _, sel, decl in _rules(block)]
+        else:
+            rules.append(("", prelude, block))
+        i = j
+    return rules
+
+
+def _declaration(decls: str, prop: str) -> str | None:
+    found = re.findall(rf"(?:^|;)\s*{re.escape(prop)}\s*:\s*([^;]+)", decls)
+    return found[-1].strip() if found else None
+
+
+def _selectors(selector: str) -> set[str]:
+    return {s.strip() for s in selector.split(",")}
+
+
+@pytest.fixture(scope="module")
+def css(site: Path) -> str:
+    return (site / "assets" / "style.css").read_text(encoding="utf-8")
+
+
+def test_text_is_large_enough_with_generous_line_height(css: str) -> None:
+    body = [d for at, sel, d in _rules(css) if not at and "body" in _selectors(sel)]
+    size = next(v for d in body if (v := _declaration(d, "font-size")))
+    height = next(v for d in body if (v := _declaration(d, "line-height")))
+    assert size.endswith("rem") and float(size[:-3]) >= 1, f"body font-size {size}"
+    assert float(height) >= 1.5, f"body line-height {height} (unitless, at least 1.5)"
+
+
+def test_text_column_is_at_most_about_70_characters_wide(css: str) -> None:
+    widths = [
+        _declaration(d, "max-inline-size") or _declaration(d, "max-width")
+        for at, sel, d in _rules(css)
+        if not at and "main" in _selectors(sel)
+    ]
+    widths = [w for w in widths if w]
+    assert widths, "no max-inline-size on main"
+    assert widths[-1].endswith("ch") and float(widths[-1][:-2]) <= 72, f"main max-inline-size {widths[-1]}"
+
+
+def test_dark_scheme_and_print_styles_exist(css: str) -> None:
+    assert re.search(r"@media[^{]*prefers-color-scheme\s*:\s*dark", css)
+    assert re.search(r"@media\s+print\b", css)
+
+
+def test_only_logical_properties_so_right_to_left_mirrors(css: str) -> None:
+    physical = re.compile(
+        r"(?:^|[;{\s])((?:margin|padding|border)-(?:left|right)(?:-\w+)?\s*:"
+        r"|(?<![\w-])(?:left|right)\s*:"
+        r"|text-align\s*:\s*(?:left|right)\b"
+        r"|float\s*:\s*(?:left|right)\b|clear\s*:\s*(?:left|right)\b)"
+    )
+    bad = [f"{sel} {{{m.group(1)}...}}" for at, sel, d in _rules(css) for m in physical.finditer(d)]
+    assert not bad, "physical properties do not mirror on right-to-left pages: " + "; ".join(bad)
+
+
+# --- Screenshots and horizontal overflow ------------------------------------------------------
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+# Playwright in Node, through the same server and browser setup as the a11y tools.
+_MEASURE = """
+import { launch, openPage, serve } from './serve.mjs';
+const [width, ...files] = process.argv.slice(1);
+const server = await serve(files);
+const browser = await launch();
+const out = {};
+try {
+  for (const file of files) {
+    const page = await openPage(browser, server.urlFor(file), { width: Number(width) });
+    out[file] = await page.evaluate(() => {
+      const root = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 0.5
+          || e.getBoundingClientRect().left < -0.5)
+        .slice(0, 3).map((e) => e.outerHTML.slice(0, 120));
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
+    });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _measure(files: list[Path], width: int) -> dict[str, dict]:
+    proc = subprocess.run(
+        ["node", "--input-type=module", "-e", _MEASURE, str(width), *(str(f.resolve()) for f in files)],
+        capture_output=True, text=True, timeout=300, cwd=A11Y_DIR,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_pages_do_not_scroll_sideways(pages: list[Path], width: int) -> None:
+    """WCAG 1.4.10 Reflow: at 320 CSS px nothing but a data table may need sideways scrolling."""
+    measured = _measure(pages, width)
+    wide = {f: m for f, m in measured.items() if m["scrollWidth"] > width}
+    assert not wide, "\n".join(
+        f"{f} at {width}px: scrollWidth {m['scrollWidth']}; too wide: {m['wide']}" for f, m in wide.items()
+    )
+
+
+@pytest.mark.parametrize("rel", ["en", "ar"])
+@pytest.mark.parametrize("width", [320, 1280])
+def test_screenshot_is_as_wide_as_the_viewport(site: Path, tmp_path: Path, rel: str, width: int) -> None:
+    shot = screenshot(article(site, rel), tmp_path / f"{rel}-{width}.png", width, "light")
+    SHOTS_FOR_PEOPLE.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(shot, SHOTS_FOR_PEOPLE / shot.name)
+    png_width, png_height = _png_size(shot)
+    assert png_width == width, f"{rel} at {width}px: the full-page screenshot is {png_width}px wide"
+    assert png_height >= 800

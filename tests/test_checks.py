@@ -1,0 +1,194 @@
+"""Quality gates: each kind of fault injected into a copy of the shipped content gives its exact finding."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+import textstat
+
+from pipeline import readability
+from pipeline.build import check, read_project
+from pipeline.config import load_config
+from pipeline.model import Finding
+from tests.conftest import REPO, po_path, translate_po
+
+SLUG = "ketamine-infusions-chronic-pain"
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    root = tmp_path / "shipped"
+    root.mkdir()
+    for name in ("source", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root)
+    return root
+
+
+def findings(root: Path) -> list[Finding]:
+    return list(check(read_project(load_config(root))).findings)
+
+
+def edit_entry(root: Path, locale: str, msgid: str, change) -> polib.POEntry:
+    """Change one msgstr as a translator would, and return the entry (its line is the finding's line)."""
+    path = po_path(root, locale, SLUG)
+    po = polib.pofile(str(path))
+    entry = po.find(msgid)
+    assert entry is not None, msgid
+    entry.msgstr = change(entry.msgstr)
+    po.save(str(path))
+    return next(e for e in polib.pofile(str(path)) if e.msgid == msgid)
+
+
+def only(found: list[Finding], check_id: str) -> Finding:
+    matching = [f for f in found if f.check == check_id]
+    assert len(matching) == 1, matching
+    return matching[0]
+
+
+def test_clean_shipped_content_has_no_errors(shipped: Path, run) -> None:
+    code, out, _ = run(shipped, "check")
+    assert code == 0, out
+    assert " 0 error(s)" in "\n" + out.splitlines()[-1] or out.splitlines()[-1].startswith("0 error(s)")
+
+
+def test_glossary_term_replaced_by_a_synonym(shipped: Path) -> None:
+    msgid = "Reduced effects of central sensitization"
+    entry = edit_entry(shipped, "es", msgid, lambda s: s.replace("sensibilización central", "hipersensibilidad central"))
+    finding = only(findings(shipped), "glossary-term")
+    assert finding == Finding(
+        "glossary-term", "error", SLUG, "es", f"locales/es/LC_MESSAGES/{SLUG}.po", entry.linenum, msgid,
+        "the source uses 'central sensitization'; use the approved translation 'sensibilización central' (glossary.po)",
+    )  # fmt: skip
+    assert any(f.check == "glossary-inconsistent" and f.locale == "es" for f in findings(shipped))
+
+
+def test_inflected_approved_term_is_accepted(shipped: Path) -> None:
+    edit_entry(shipped, "de", "Reduction in pain", lambda s: "Weniger Schmerzen und weniger chronischen Schmerzen")
+    assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]
+
+
+def test_kept_term_translated(shipped: Path) -> None:
+    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "fr", SLUG))) if e.msgid.startswith("Ketamine interacts with a part of the brain"))
+    entry = edit_entry(shipped, "fr", msgid, lambda s: s.replace("NMDA", "N-méthyl-D-aspartate"))
+    found = [f for f in findings(shipped) if f.check == "glossary-kept-term"]
+    assert [(f.locale, f.line, f.msgid) for f in found] == [("fr", entry.linenum, msgid)] * len(found) and found
+    assert "'NMDA'" in found[0].message
+
+
+def test_number_changed(shipped: Path) -> None:
+    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "es", SLUG))) if "42%" in e.msgid)
+    entry = edit_entry(shipped, "es", msgid, lambda s: s.replace("42 %", "24 %"))
+    finding = only(findings(shipped), "number")
+    assert (finding.severity, finding.locale, finding.line, finding.msgid) == ("error", "es", entry.linenum, msgid)
+    assert finding.message == "number(s) of the source missing: 42"
+
+
+def test_script_added(shipped: Path) -> None:
+    entry = edit_entry(shipped, "de", "Hallucinations", lambda s: s + "<script>alert(1)</script>")
+    finding = only(findings(shipped), "unsafe-html")
+    assert (finding.severity, finding.locale, finding.line) == ("error", "de", entry.linenum)
+    shipped_page = shipped / "output" / "de" / f"{SLUG}.html"
+    from pipeline.cli import main
+
+    assert main(["--root", str(shipped), "build"]) == 1
+    assert "<script" not in shipped_page.read_text(encoding="utf-8")
+
+
+def test_variant_spelling_in_the_source(shipped: Path) -> None:
+    path = shipped / "source" / f"{SLUG}.md"
+    text = path.read_text(encoding="utf-8").replace("- Reduced effects of central sensitization\n", "- Reduced effects of central sensitisation\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("- Reduced effects of central sensitisation") + 1
+    found = [f for f in findings(shipped) if f.check == "glossary-variant-spelling" and "sensitisation" in f.message]
+    assert [(f.severity, f.locale, f.file, f.line, f.msgid) for f in found] == [("warning", "en", f"source/{SLUG}.md", line, "Reduced effects of central sensitisation")]
+
+
+def test_missing_approved_translation_is_reported_once_per_term(shipped: Path) -> None:
+    path = po_path(shipped, "fr", "glossary")
+    po = polib.pofile(str(path))
+    po.find("glutamate").msgstr = ""
+    po.save(str(path))
+    found = [f for f in findings(shipped) if f.check == "glossary-translation-missing"]
+    assert [(f.locale, f.msgid) for f in found] == [("fr", "glutamate")]
+
+
+def test_plain_version_over_its_target_lists_the_hardest_units(shipped: Path) -> None:
+    hard = "Notwithstanding considerable interindividual heterogeneity, subanaesthetic ketamine administration demonstrates substantial analgesic efficacy in neuropathic conditions characterised by central sensitization in some adults who have lived with severe and persistent pain."
+    translate_po(po_path(shipped, "en@plain", SLUG), lambda m: hard if m.startswith("Interestingly") else polib.pofile(str(po_path(shipped, "en@plain", SLUG))).find(m).msgstr)
+    (shipped / "pyproject.toml").write_text(
+        (shipped / "pyproject.toml").read_text(encoding="utf-8") + '\n[tool.pipeline.readability."en@plain"]\nmetric = "flesch_kincaid_grade"\nmax = 5.0\n',
+        encoding="utf-8",
+    )
+    result = check(read_project(load_config(shipped)))
+    document = next(d for d in result.documents if d.locale == "en@plain")
+    assert document.met is False and document.target == 5.0
+    assert document.hardest[0].msgid.startswith("Interestingly")
+    target = only(list(result.findings), "readability-target")
+    assert target.locale == "en@plain" and "start with line" in target.message
+    long_sentence = [f for f in result.findings if f.check == "plain-long-sentence"]
+    assert [f.msgid[:13] for f in long_sentence] == ["Interestingly"]
+
+
+def test_readability_equals_textstats_own_figures(shipped: Path) -> None:
+    result = check(read_project(load_config(shipped)))
+    po = polib.pofile(str(po_path(shipped, "es@plain", SLUG)))
+    kinds = {u.msgid: u for u in read_project(load_config(shipped)).articles[0].units}
+    texts = [e.msgstr for e in po if e.msgid in kinds and readability_kind(kinds[e.msgid].kind)]
+    text = readability.document_text(texts)
+    textstat.set_lang("es")
+    document = next(d for d in result.documents if d.locale == "es@plain")
+    assert document.scores["fernandez_huerta"] == round(textstat.fernandez_huerta(text), 2)
+    assert document.scores["fernandez_huerta"] >= 70
+    textstat.set_lang("en")
+
+
+def readability_kind(kind: str) -> bool:
+    from pipeline.checks import BODY_KINDS
+
+    return kind.startswith(BODY_KINDS)
+
+
+def test_a_list_item_counts_as_a_sentence_and_markup_is_not_words() -> None:
+    text = readability.document_text(["Feeling very drowsy", "See the **[NHS page](https://www.nhs.uk/long/url)**.[^1]"])
+    assert text == "Feeling very drowsy. See the NHS page."
+    assert textstat.sentence_count(text) == 2
+
+
+def test_no_formula_is_said_not_guessed() -> None:
+    assert readability.formulas_for("ja") == []
+    assert readability.scores("テキスト。", "ja") == {}
+
+
+def test_json_report_has_the_documented_keys(shipped: Path, run) -> None:
+    code, out, _ = run(shipped, "check", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and set(data) >= {"documents", "findings"}
+    document = data["documents"][0]
+    assert set(document) >= {"article", "locale", "readability"}
+    assert set(document["readability"]) >= {"scores", "metric", "target", "met", "hardest"}
+    assert {d["locale"] for d in data["documents"]} == {"en", "es", "de", "fr", "ar", "en@plain", "es@plain"}
+    for finding in data["findings"]:
+        assert set(finding) == {"check", "severity", "article", "locale", "file", "line", "msgid", "message"}
+    run(shipped, "build")
+    assert json.loads((shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")) == data
+
+
+def test_textstat_works_without_a_network() -> None:
+    """textstat must not fetch the CMU dictionary (NLTK) at first use: run it with sockets disabled."""
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network disabled in this test')\n"
+        "socket.socket = refuse; socket.create_connection = refuse\n"
+        "from pipeline import readability\n"
+        "print(readability.scores('Ketamine is an anaesthetic. It can relieve pain.', 'en')['flesch_kincaid_grade'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) < 12
