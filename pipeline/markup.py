@@ -85,11 +85,11 @@ def parity_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
     ]:
         if before != after:
             problems.append((check, f"{what} differ: source has {_list(before)}, translation has {_list(after)}"))
-    if source.emphasis != target.emphasis:
-        problems.append(("emphasis", f"the source has {source.emphasis} emphasised part(s) (*…* or **…**), the translation {target.emphasis}"))
     broken = sorted(target.leftovers - source.leftovers)
-    if broken:
+    if broken:  # the root cause: a lost emphasis or link follows from it
         problems.append(("broken-markdown", f"Markdown is not closed properly: {' '.join(broken)} shows as text on the page"))
+    elif source.emphasis != target.emphasis:
+        problems.append(("emphasis", f"the source has {source.emphasis} emphasised part(s) (*…* or **…**), the translation {target.emphasis}"))
     return problems
 
 

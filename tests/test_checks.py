@@ -192,3 +192,51 @@ def test_textstat_works_without_a_network() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) < 12
+
+
+INTRO = 'An introduction with **far longer** relief, a [NHS page](https://www.nhs.uk/ "NHS website") and a pain score of `0–10`. It continues on a second line and cites a study.[^study]'
+GOOD_INTRO = 'Una introducción con un alivio **mucho más largo**, una [página del NHS](https://www.nhs.uk/ "Sitio web del NHS") y una puntuación de dolor de `0–10`. Continúa en una segunda línea y cita un estudio.[^study]'
+
+
+@pytest.mark.parametrize(
+    ("broken", "check_id", "words"),
+    [
+        (GOOD_INTRO.replace("https://www.nhs.uk/", "https://www.nhs.es/"), "link-target", "https://www.nhs.es/"),
+        (GOOD_INTRO.replace("`0–10`", "0–10"), "code-span", "0–10"),
+        (GOOD_INTRO.replace("[^study]", ""), "footnote-marker", "study"),
+        (GOOD_INTRO.replace("**mucho más largo**", "mucho más largo"), "emphasis", "1 emphasised"),
+        (GOOD_INTRO.replace("**mucho más largo**", "**mucho más largo"), "broken-markdown", "**"),
+        (GOOD_INTRO + " ", "whitespace", "spaces"),
+    ],
+)
+def test_markup_faults_in_a_translation(site: Path, broken: str, check_id: str, words: str) -> None:
+    translate_po(po_path(site, "es"), lambda m: broken if m == INTRO else f"ES {m}")
+    found = [f for f in findings(site) if f.locale == "es" and f.msgid == INTRO]
+    assert [f.check for f in found] == [check_id]
+    assert words in found[0].message
+    entry = polib.pofile(str(po_path(site, "es"))).find(INTRO)
+    assert (found[0].file, found[0].line) == ("locales/es/LC_MESSAGES/feature.po", entry.linenum)
+
+
+def test_correct_translation_of_the_markup_has_no_finding(site: Path) -> None:
+    translate_po(po_path(site, "es"), lambda m: GOOD_INTRO if m == INTRO else f"ES {m}")
+    assert not [f for f in findings(site) if f.msgid == INTRO]
+
+
+def test_long_text_left_in_english_is_a_warning_unless_a_note_says_why(site: Path) -> None:
+    long = "A repeated heading above, and a last paragraph with 42% of patients."
+    translate_po(po_path(site, "es"), lambda m: m if m == long else f"ES {m}")
+    assert [f.check for f in findings(site) if f.msgid == long] == ["untranslated-identical"]
+    po = polib.pofile(str(po_path(site, "es")))
+    po.find(long).tcomment = "Quotation kept in English."
+    po.save(str(po_path(site, "es")))
+    assert not [f for f in findings(site) if f.msgid == long]
+
+
+def test_incomplete_and_outdated_catalogues_are_reported(site: Path) -> None:
+    translate_po(po_path(site, "es"), lambda m: "" if m == "Dose" else f"ES {m}", fuzzy={"Time"})
+    path = site / "source" / "feature.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    found = {f.check: f for f in findings(site) if f.locale == "es" and f.article == "feature"}
+    assert "1 untranslated and 1 fuzzy" in found["incomplete"].message
+    assert "pipeline update" in found["catalogue-outdated"].message
