@@ -178,7 +178,7 @@ def build(project: Project) -> BuildResult:
     pages = []
     for article in project.articles:
         for version, locale in versions[article.slug]:
-            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, site)
+            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
             pages.append(page)
             files[version.path] = html
     files["index.html"] = site.render_index(pages, {loc.name: loc for loc in config.all_locales})

@@ -93,3 +93,19 @@ def _near(word: str, term_word: str) -> bool:
 def verbatim(text: str, term: str) -> bool:
     """For terms kept as they are (NMDA): the same letters, as a word of their own."""
     return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+
+
+def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
+    """Character span of the first occurrence of a term (by stem) in a text, to mark it on a page."""
+    term_stems = stems(term, language)
+    if not term_stems:
+        return None
+    tokens = list(_WORD.finditer(text))
+    word_stems = [stems(t.group(0), language)[:1] or ("",) for t in tokens]
+    inside = language in INSIDE_WORDS
+    size = len(term_stems)
+    for start in range(len(tokens) - size + 1):
+        window = [s[0] for s in word_stems[start : start + size]]
+        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems)):
+            return tokens[start].start(), tokens[start + size - 1].end()
+    return None

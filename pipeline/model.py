@@ -126,6 +126,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A glossary term as one page shows it ("Words to know"), in the page's language where translated."""
+
+    anchor: str
+    term: str
+    definition: str
+    expansion: str | None = None
+    pronunciation: str | None = None
+    lang: str | None = None  # set when the definition falls back to the source language
+
+
+@dataclass(frozen=True)
 class Version:
     """One published version of an article: a locale (``en``, ``es``, ``en@plain``) of an article."""
 
@@ -143,7 +155,7 @@ class Page:
     description: str
     body_html: str
     fallbacks: int  # units shown in the source language
-    terms: tuple[tuple[Term, str, str], ...] = ()  # (term, localized term, localized definition) used on the page
+    words: tuple[Word, ...] = ()  # glossary terms the page uses, in order of first use
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.locales import LocaleInfo
-from pipeline.model import Article, Catalog, Page, Version
+from pipeline.annotate import AnnotateExtension, page_words
+from pipeline.model import Article, Catalog, Glossary, Page, Version, Word
 from pipeline.segment import make_markdown, to_html
 from pipeline.ui import TEMPLATES_DIR, N_, UiText
 
@@ -63,8 +64,17 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_body(article: Article, locale: LocaleInfo, source: LocaleInfo, catalog: Catalog | None, ui: UiText) -> tuple[str, dict[str, list[str]], int]:
-    """The article body in one language: (sanitized html, translated metadata, fallback count)."""
+@dataclass(frozen=True)
+class Body:
+    html: str  # sanitized
+    meta: dict[str, list[str]]  # translated title and description, as plain text
+    fallbacks: int
+    words: tuple[Word, ...]
+
+
+def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, ui: UiText) -> Body:
+    """The article body in one language, its glossary words marked and abbreviations expanded."""
+    locale, catalog = catalogs.locale, catalogs.article
     fallbacks = 0
     is_source = locale.name == source.name
 
@@ -80,10 +90,11 @@ def render_body(article: Article, locale: LocaleInfo, source: LocaleInfo, catalo
     if source.direction != locale.direction:
         fallback_attrs["dir"] = source.direction
     page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
-    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK))
+    annotate = AnnotateExtension(page_words(glossary, catalogs.glossary, locale, source), locale.language)
+    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
-    return sanitize(html), meta, fallbacks
+    return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
 
 
 def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str:
@@ -97,20 +108,20 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip().replace("&amp;", "&")
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, site: "SiteContext") -> tuple[Page, str]:
+def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: "SiteContext") -> tuple[Page, str]:
     """The page's data and its full HTML."""
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
-    body, meta, fallbacks = render_body(article, catalogs.locale, source, catalogs.article, ui)
-    title = meta.get("title", [article.slug])[0]
-    description = meta.get("description", [""])[0]
-    page = Page(version=version, title=title, description=description, body_html=body, fallbacks=fallbacks)
+    body = render_body(article, catalogs, source, glossary, ui)
+    title = body.meta.get("title", [article.slug])[0]
+    description = body.meta.get("description", [""])[0]
+    page = Page(version=version, title=title, description=description, body_html=body.html, fallbacks=body.fallbacks, words=body.words)
     html = site.env.get_template("page.html").render(
         **site.page_context(version, catalogs.locale, ui),
         page=page,
         title=title,
         description=description,
-        body=Markup(body),
-        words=[],
+        body=Markup(body.html),
+        words=page.words,
     )
     return page, html
 

@@ -198,13 +198,14 @@ def make_markdown(
     fallback_attrs: dict[str, str] | None = None,
     page_attrs: dict[str, str] | None = None,
     backlink_title: str | None = None,
+    extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
     """A Markdown converter with the article extensions and our unit extension."""
     configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
     if backlink_title:
         configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
     return markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, UnitExtension(visitor, fallback_attrs or {}, page_attrs or {})],
+        extensions=[*MARKDOWN_EXTENSIONS, UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}), *extra],
         extension_configs=configs,
         output_format="html",
     )

@@ -107,13 +107,15 @@ def test_index_and_sitemap_list_every_version_with_native_names(site: Path, run)
 
 
 def test_identity_translation_gives_the_source_body(site: Path, run) -> None:
-    translate_po(po_path(site, "es"), lambda m: m)
+    for domain in ("feature", "glossary", "ui"):
+        translate_po(po_path(site, "es", domain), lambda m: m)
     run(site, "build")
     assert article_html(site / "output" / "es" / PAGE) == article_html(site / "output" / "en" / PAGE)
 
 
 def test_pseudo_translation_keeps_structure_and_links(site: Path, run) -> None:
-    translate_po(po_path(site, "es"), pseudo)
+    for domain in ("feature", "glossary"):
+        translate_po(po_path(site, "es", domain), pseudo)
     run(site, "build")
     source, translated = article_html(site / "output" / "en" / PAGE), article_html(site / "output" / "es" / PAGE)
     assert structure(translated) == structure(source)

@@ -1,0 +1,165 @@
+"""Makes a page's unusual words understandable (WCAG 3.1.3, 3.1.4, 3.1.6).
+
+| class                       | registry       | priority | why there                                        |
+|-----------------------------|----------------|----------|--------------------------------------------------|
+| ``GlossaryAbbreviations``   | treeprocessors | 7.5      | adds the page language's abbreviations (SDRC)    |
+|                             |                |          | before abbr (7) wraps them                       |
+| ``FirstUseProcessor``       | treeprocessors | 6        | after abbr (7): keeps ``<abbr title>`` on the    |
+|                             |                |          | first use only; links each glossary term's first |
+|                             |                |          | use to its "Words to know" entry; before toc (5) |
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.treeprocessors import Treeprocessor
+
+from pipeline import glossary as terms
+from pipeline.locales import LocaleInfo
+from pipeline.model import Catalog, Glossary, Word
+
+NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
+_ABBREVIATION = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9.\-]{1,9}$")
+
+
+def page_words(glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo) -> list[Word]:
+    """The glossary in the page's language; a term with no approved translation cannot be found on the page."""
+    is_source = locale.name == source.name
+    words = []
+    for term in glossary.terms:
+        localized = term.term if is_source else _translated(catalog, term.term)
+        if localized is None:
+            continue
+        definition = term.definition if is_source else _translated(catalog, term.definition)
+        expansion = term.expansion if is_source or not term.expansion else _translated(catalog, term.expansion) or term.expansion
+        pronunciation = term.pronunciation if is_source or not term.pronunciation else _translated(catalog, term.pronunciation)
+        words.append(
+            Word(
+                anchor="term-" + re.sub(r"[^a-z0-9]+", "-", term.term.lower()).strip("-"),
+                term=localized,
+                definition=definition or term.definition,
+                expansion=expansion,
+                pronunciation=pronunciation,
+                lang=None if definition else source.tag,
+            )
+        )
+    return words
+
+
+def _translated(catalog: Catalog | None, msgid: str) -> str | None:
+    return catalog.translation(msgid) if catalog else None
+
+
+class AnnotateExtension(Extension):
+    """Collects, in ``found``, the words the page uses, in order of first use."""
+
+    def __init__(self, words: list[Word], language: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.words = words
+        self.language = language
+        self.found: list[Word] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.treeprocessors.register(GlossaryAbbreviations(md, self), "glossary-abbreviations", 7.5)
+        md.treeprocessors.register(FirstUseProcessor(md, self), "first-use", 6)
+
+
+class GlossaryAbbreviations(Treeprocessor):
+    """Abbreviations of the page's language from the glossary (SDRC for CRPS in Spanish)."""
+
+    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
+        if abbr is None:
+            return
+        for word in self.ext.words:
+            if word.expansion and _ABBREVIATION.match(word.term) and word.term not in abbr.abbrs:
+                abbr.abbrs[word.term] = word.expansion
+
+
+class FirstUseProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        _first_abbreviations_only(root)
+        text = "".join(root.itertext())
+        used = []
+        for word in self.ext.words:
+            span = terms.find_term(text, word.term, self.ext.language)
+            if span is not None:
+                used.append((span[0], word))
+                _link_first_use(root, word, self.ext.language)
+        self.ext.found.extend(word for _, word in sorted(used, key=lambda pair: pair[0]))
+
+
+def _first_abbreviations_only(root: etree.Element) -> None:
+    """WCAG 3.1.4 asks for the expansion at first use; a title on every NMDA is noise."""
+    seen: set[str] = set()
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            if child.tag != "abbr":
+                continue
+            if child.text in seen:
+                _unwrap(parent, child)
+            seen.add(child.text or "")
+
+
+def _unwrap(parent: etree.Element, child: etree.Element) -> None:
+    index = list(parent).index(child)
+    text = (child.text or "") + (child.tail or "")
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    parent.remove(child)
+
+
+def _link_first_use(root: etree.Element, word: Word, language: str) -> bool:
+    """Wrap the first plain-text use of a term in a link to its explanation."""
+    for el in _linkable(root):
+        if el.text and _wrap(el, None, word, language):
+            return True
+        for child in list(el):
+            if child.tail and _wrap(el, child, word, language):
+                return True
+    return False
+
+
+def _linkable(el: etree.Element) -> list[etree.Element]:
+    """Elements in document order, without links, abbreviations, code or headings and what they hold."""
+    if el.tag in NO_LINKS_INSIDE:
+        return []
+    found = [el]
+    for child in el:
+        found += _linkable(child)
+    return found
+
+
+def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: str) -> bool:
+    text = el.text if after is None else after.tail
+    span = terms.find_term(text or "", word.term, language)
+    if span is None or text is None:
+        return False
+    start, end = span
+    link = etree.Element("a", {"href": f"#{word.anchor}", "class": "term"})
+    link.text = text[start:end]
+    link.tail = text[end:]
+    if after is None:
+        el.text = text[:start]
+        el.insert(0, link)
+    else:
+        after.tail = text[:start]
+        el.insert(list(el).index(after) + 1, link)
+    return True
