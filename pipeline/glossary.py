@@ -100,12 +100,22 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     term_stems = stems(term, language)
     if not term_stems:
         return None
-    tokens = list(_WORD.finditer(text))
-    word_stems = [stems(t.group(0), language)[:1] or ("",) for t in tokens]
+    tokens = _token_stems(text, language)
     inside = language in INSIDE_WORDS
-    size = len(term_stems)
+    size, first = len(term_stems), term_stems[0]
     for start in range(len(tokens) - size + 1):
-        window = [s[0] for s in word_stems[start : start + size]]
-        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems)):
-            return tokens[start].start(), tokens[start + size - 1].end()
+        if not _same(tokens[start][2], first, inside):  # the common case, without building a generator
+            continue
+        if all(_same(tokens[start + i][2], stem, inside) for i, stem in enumerate(term_stems[1:], 1)):
+            return tokens[start][0], tokens[start + size - 1][1]
     return None
+
+
+@lru_cache(maxsize=4096)
+def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, stem) of each word: a page's text is searched for every glossary term."""
+    tokens = list(_WORD.finditer(text))
+    found = stems(text, language)
+    if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
+        found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
+    return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found))

@@ -1,0 +1,131 @@
+"""Times the pipeline's stages on the shipped content, against peers measured in the same run.
+
+    .venv/bin/python benchmarks/run.py [--repeat N]
+
+Prints the median of N runs (default 7) for each case and the ratio to its peer:
+- PO merge: ``catalog.merge`` (polib + Babel's fuzzy rule) vs GNU ``msgmerge`` vs Babel's ``Catalog.update``,
+  on the Spanish article catalogue against its template with one changed and one removed text;
+- extraction: ``source.read_article`` vs a bare ``markdown.markdown`` conversion of the same file;
+- stemming: the glossary check's stemmer with PyStemmer (C) vs pure-Python snowballstemmer;
+- checks and build on the whole shipped project (first run includes loading dictionaries).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+import polib
+from babel.messages import pofile as babel_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import build, catalog, source  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+
+SLUG = "ketamine-infusions-chronic-pain"
+
+
+def median_seconds(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def changed_template(tmp: Path) -> Path:
+    """The article template with one text changed and one removed, as after an author's edit."""
+    pot = polib.pofile(str(ROOT / "locales" / f"{SLUG}.pot"))
+    pot[5].msgid = pot[5].msgid.replace("chronic pain", "long-term pain")
+    pot.remove(pot[10])
+    path = tmp / "changed.pot"
+    pot.save(str(path))
+    return path
+
+
+def merge_cases(tmp: Path) -> dict[str, Callable[[], object]]:
+    po_path = ROOT / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    pot_path = changed_template(tmp)
+
+    def ours() -> object:
+        return catalog.merge(polib.pofile(str(po_path)), polib.pofile(str(pot_path))).__unicode__()
+
+    def gnu() -> object:
+        return subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(tmp / "out.po"), str(po_path), str(pot_path)], check=True)
+
+    def babel() -> object:
+        with po_path.open("rb") as po_file, pot_path.open("rb") as pot_file:
+            cat = babel_po.read_po(po_file)
+            cat.update(babel_po.read_po(pot_file))
+        out = io.BytesIO()
+        babel_po.write_po(out, cat, include_previous=True)
+        return out
+
+    return {"merge: pipeline (polib)": ours, "merge: GNU msgmerge": gnu, "merge: Babel Catalog.update": babel}
+
+
+def extraction_cases() -> dict[str, Callable[[], object]]:
+    path = ROOT / "source" / f"{SLUG}.md"
+    text = path.read_text(encoding="utf-8")
+    exts = ["meta", "tables", "footnotes", "abbr", "def_list", "attr_list", "toc"]
+    return {
+        "extract: pipeline read_article": lambda: source.read_article(path),
+        "extract: bare markdown.markdown": lambda: markdown.markdown(text, extensions=exts),
+    }
+
+
+def stemming_cases() -> dict[str, Callable[[], object]]:
+    import Stemmer
+    from snowballstemmer import spanish_stemmer
+
+    words = (ROOT / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").read_text(encoding="utf-8").lower().split()
+    c_stemmer, py_stemmer = Stemmer.Stemmer("spanish"), spanish_stemmer.SpanishStemmer()
+    return {
+        "stem es catalogue: PyStemmer (C)": lambda: c_stemmer.stemWords(words),
+        "stem es catalogue: snowballstemmer (Python)": lambda: py_stemmer.stemWords(words),
+    }
+
+
+def project_cases(tmp: Path) -> dict[str, Callable[[], object]]:
+    site = tmp / "site"
+    site.mkdir()
+    for name in ("source", "locales"):
+        shutil.copytree(ROOT / name, site / name)
+    shutil.copy(ROOT / "pyproject.toml", site)
+    project = build.read_project(load_config(site))
+    return {"check: whole project": lambda: build.check(project), "build: whole project": lambda: build.build(project)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        groups = [merge_cases(tmp), extraction_cases(), stemming_cases(), project_cases(tmp)]
+        cold = time.perf_counter()
+        build.check(build.read_project(load_config(ROOT)))
+        print(f"first check in this process (loads CMU dictionary, hyphenation and word lists): {time.perf_counter() - cold:.2f} s\n")
+        print(f"{'case':<48} {'median':>10} {'ratio':>8}   (median of {args.repeat} runs)")
+        for group in groups:
+            medians = {name: median_seconds(fn, args.repeat) for name, fn in group.items()}
+            first = next(iter(medians.values()))
+            for name, seconds in medians.items():
+                print(f"{name:<48} {seconds * 1000:>8.1f} ms {seconds / first:>7.2f}x")
+            print()
+
+
+if __name__ == "__main__":
+    main()
