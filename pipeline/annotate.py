@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from typing import Any
 
 import markdown
@@ -25,6 +26,9 @@ from pipeline.locales import LocaleInfo
 from pipeline.model import Catalog, Glossary, Word
 
 NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
+NOT_FOREIGN_INSIDE = {"abbr", "code", "pre", "span"}
+# Latin-script words with at least one lower-case letter: abbreviations such as NMDA are international.
+_LATIN_RUN = re.compile(r"(?=[A-Za-z'’\- ]*[a-z])[A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*)*")
 _ABBREVIATION = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9.\-]{1,9}$")
 
 
@@ -56,13 +60,43 @@ def _translated(catalog: Catalog | None, msgid: str) -> str | None:
     return catalog.translation(msgid) if catalog else None
 
 
+@dataclass(frozen=True)
+class Foreign:
+    """How to recognise source-language words inside a translation (WCAG 3.1.2, language of parts)."""
+
+    attrs: dict[str, str]  # lang (and dir) of the source language
+    latin_runs: bool  # the page is not in Latin script: any Latin-script words are foreign
+    terms: tuple[str, ...]  # source glossary terms kept inside translated terms ("fenómeno de wind-up")
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if self.latin_runs:
+            return _LATIN_RUN
+        if not self.terms:
+            return None
+        alternatives = "|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def foreign_words(words: list[Word], glossary: Glossary, locale: LocaleInfo, source: LocaleInfo) -> Foreign | None:
+    if locale.language == source.language:
+        return None
+    attrs = {"lang": source.tag, **({"dir": source.direction} if source.direction != locale.direction else {})}
+    localized = {w.anchor: w.term.casefold() for w in words}
+    kept_inside = tuple(
+        t.term for t in glossary.terms
+        if not t.keep and any(t.term.casefold() in term and t.term.casefold() != term for term in localized.values())
+    )  # fmt: skip
+    return Foreign(attrs, locale.script != source.script == "Latn", kept_inside)
+
+
 class AnnotateExtension(Extension):
     """Collects, in ``found``, the words the page uses, in order of first use."""
 
-    def __init__(self, words: list[Word], language: str, **kwargs: Any) -> None:
+    def __init__(self, words: list[Word], language: str, foreign: Foreign | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.words = words
         self.language = language
+        self.foreign = foreign
         self.found: list[Word] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
@@ -101,6 +135,8 @@ class FirstUseProcessor(Treeprocessor):
                 used.append((span[0], word))
                 _link_first_use(root, word, self.ext.language)
         self.ext.found.extend(word for _, word in sorted(used, key=lambda pair: pair[0]))
+        if self.ext.foreign is not None:
+            _mark_foreign(root, self.ext.foreign)
 
 
 def _first_abbreviations_only(root: etree.Element) -> None:
@@ -163,3 +199,44 @@ def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: 
         after.tail = text[:start]
         el.insert(list(el).index(after) + 1, link)
     return True
+
+
+def _mark_foreign(root: etree.Element, foreign: Foreign) -> None:
+    """Wrap source-language words in ``<span lang>`` so screen readers switch voice."""
+    pattern = foreign.pattern()
+    if pattern is None:
+        return
+    for el in _outside(root, lambda e: e.tag in NOT_FOREIGN_INSIDE or "lang" in e.attrib):
+        el.text = _split_foreign(el, None, el.text, pattern, foreign.attrs)
+        for child in list(el):
+            if child.get("data-foreign") is None:
+                child.tail = _split_foreign(el, child, child.tail, pattern, foreign.attrs)
+    for span in root.iter("span"):
+        span.attrib.pop("data-foreign", None)
+
+
+def _outside(el: etree.Element, excluded) -> list[etree.Element]:
+    if excluded(el):
+        return []
+    found = [el]
+    for child in list(el):
+        found += _outside(child, excluded)
+    return found
+
+
+def _split_foreign(parent: etree.Element, after: etree.Element | None, text: str | None, pattern: re.Pattern[str], attrs: dict[str, str]) -> str | None:
+    """Cut ``text`` at each foreign match into spans inserted after ``after`` (or first in ``parent``)."""
+    if not text:
+        return text
+    matches = [m for m in pattern.finditer(text) if m.group(0).strip()]
+    if not matches:
+        return text
+    position = 0 if after is None else list(parent).index(after) + 1
+    head = text[: matches[0].start()]
+    for i, match in enumerate(matches):
+        span = etree.Element("span", {**attrs, "data-foreign": "1"})
+        span.text = match.group(0)
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        span.tail = text[match.end() : end]
+        parent.insert(position + i, span)
+    return head

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from pipeline.errors import LocaleError
@@ -42,6 +43,13 @@ class LocaleInfo:
     @property
     def language(self) -> str:
         return self.name.split("_", 1)[0].split("@", 1)[0]
+
+    @property
+    def script(self) -> str:
+        """The usual script of the language (CLDR likely subtags): 'Latn', 'Arab', 'Cyrl'…"""
+        likely = get_global("likely_subtags").get(self.language, "")
+        parts = likely.split("_")
+        return parts[1] if len(parts) > 2 else "Latn"
 
     @property
     def output_dir(self) -> str:

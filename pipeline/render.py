@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.locales import LocaleInfo
-from pipeline.annotate import AnnotateExtension, page_words
+from pipeline.annotate import AnnotateExtension, foreign_words, page_words
 from pipeline.model import Article, Catalog, Glossary, Page, Version, Word
 from pipeline.segment import make_markdown, to_html
 from pipeline.ui import TEMPLATES_DIR, N_, UiText
@@ -84,13 +84,16 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
             return text
         translated = catalog.translation(text) if catalog else None
         fallbacks += translated is None
+        if translated == text and locale.language != source.language:
+            return None  # kept in the source language on purpose (a citation): still marked as such
         return translated
 
     fallback_attrs = {"lang": source.tag}
     if source.direction != locale.direction:
         fallback_attrs["dir"] = source.direction
     page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
-    annotate = AnnotateExtension(page_words(glossary, catalogs.glossary, locale, source), locale.language)
+    words = page_words(glossary, catalogs.glossary, locale, source)
+    annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source))
     md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}

@@ -108,9 +108,19 @@ def test_index_and_sitemap_list_every_version_with_native_names(site: Path, run)
 
 def test_identity_translation_gives_the_source_body(site: Path, run) -> None:
     for domain in ("feature", "glossary", "ui"):
-        translate_po(po_path(site, "es", domain), lambda m: m)
+        translate_po(po_path(site, "en@plain", domain), lambda m: m)
     run(site, "build")
-    assert article_html(site / "output" / "es" / PAGE) == article_html(site / "output" / "en" / PAGE)
+    assert article_html(site / "output" / "en" / "plain" / PAGE) == article_html(site / "output" / "en" / PAGE)
+
+
+def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, run) -> None:
+    kept = "A quoted sentence about pain."
+    translate_po(po_path(site, "es"), lambda m: m if m == kept else pseudo(m))
+    run(site, "build")
+    page = read(site / "output" / "es" / PAGE)
+    marked = [e.text.strip() for e in page.find_all("article")[0].iter() if e.attrs.get("lang") == "en"]
+    assert marked == [kept]
+    assert "notice" not in (site / "output" / "es" / PAGE).read_text(encoding="utf-8")
 
 
 def test_pseudo_translation_keeps_structure_and_links(site: Path, run) -> None:
