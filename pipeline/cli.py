@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         project = verbs.read_project(load_config(args.root))
         return COMMANDS[args.command](project, args)
     except PipelineError as exc:
-        print(f"pipeline: {exc}", file=sys.stderr)
+        print(f"pipeline: {exc.relative_to(args.root)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -18,6 +18,15 @@ class PipelineError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
+    def relative_to(self, root: Path) -> "PipelineError":
+        """The same error with its path as the user typed it: relative to the project folder."""
+        if self.path is not None and self.path.is_absolute():
+            try:
+                self.path = self.path.relative_to(root.resolve())
+            except ValueError:
+                pass
+        return self
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

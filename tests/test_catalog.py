@@ -113,7 +113,7 @@ def test_broken_po_names_file_and_line(site: Path, run) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _out, err = run(site, "build")
     assert code == 2
-    assert "locales/es/LC_MESSAGES/feature.po:21:" in err
+    assert err.startswith("pipeline: locales/es/LC_MESSAGES/feature.po:21:")
     assert len(err.strip().splitlines()) == 1
 
 
