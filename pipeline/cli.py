@@ -48,10 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _extract(project: verbs.Project, args: argparse.Namespace) -> int:
-    changed = verbs.extract(project)
-    print(f"{len(changed)} template(s) changed" + "".join(f"\n  {project.config.rel(p)}" for p in changed))
+def _changed(project: verbs.Project, what: str, paths: list[Path]) -> int:
+    print(f"{len(paths)} {what}" + "".join(f"\n  {project.config.rel(p)}" for p in paths))
     return EXIT_OK
+
+
+def _extract(project: verbs.Project, args: argparse.Namespace) -> int:
+    return _changed(project, "template(s) changed", verbs.extract(project))
 
 
 def _init(project: verbs.Project, args: argparse.Namespace) -> int:
@@ -61,9 +64,7 @@ def _init(project: verbs.Project, args: argparse.Namespace) -> int:
 
 
 def _update(project: verbs.Project, args: argparse.Namespace) -> int:
-    changed = verbs.update(project)
-    print(f"{len(changed)} catalogue(s) updated" + "".join(f"\n  {project.config.rel(p)}" for p in changed))
-    return EXIT_OK
+    return _changed(project, "catalogue(s) updated", verbs.update(project))
 
 
 def _build(project: verbs.Project, args: argparse.Namespace) -> int:
