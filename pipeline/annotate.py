@@ -7,6 +7,8 @@
 | ``FirstUseProcessor``       | treeprocessors | 6        | after abbr (7): keeps ``<abbr title>`` on the    |
 |                             |                |          | first use only; links each glossary term's first |
 |                             |                |          | use to its "Words to know" entry; before toc (5) |
+| ``TableRegions``            | treeprocessors | 4        | a wide table scrolls inside a named, focusable   |
+|                             |                |          | region, not the page, at 320 px (WCAG 1.4.10)    |
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
 
 from pipeline import glossary as terms
 from pipeline.locales import LocaleInfo
@@ -27,6 +30,8 @@ from pipeline.model import Catalog, Glossary, Word
 
 NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
 NOT_FOREIGN_INSIDE = {"abbr", "code", "pre", "span"}
+# Python-Markdown's stash markers (raw HTML, footnote back-links): never split or wrap them.
+_PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
 # Latin-script words with at least one lower-case letter: abbreviations such as NMDA are international.
 _LATIN_RUN = re.compile(r"(?=[A-Za-z'’\- ]*[a-z])[A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*)*")
 _ABBREVIATION = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9.\-]{1,9}$")
@@ -92,16 +97,36 @@ def foreign_words(words: list[Word], glossary: Glossary, locale: LocaleInfo, sou
 class AnnotateExtension(Extension):
     """Collects, in ``found``, the words the page uses, in order of first use."""
 
-    def __init__(self, words: list[Word], language: str, foreign: Foreign | None = None, **kwargs: Any) -> None:
+    def __init__(self, words: list[Word], language: str, foreign: Foreign | None = None, table_label: str = "Table", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.words = words
         self.language = language
         self.foreign = foreign
+        self.table_label = table_label
         self.found: list[Word] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         md.treeprocessors.register(GlossaryAbbreviations(md, self), "glossary-abbreviations", 7.5)
         md.treeprocessors.register(FirstUseProcessor(md, self), "first-use", 6)
+        md.treeprocessors.register(TableRegions(md, self), "table-regions", 4)
+
+
+class TableRegions(Treeprocessor):
+    """Wraps each table in ``<div class="table-scroll" role="region" tabindex="0" aria-label>``."""
+
+    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    region = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0", "aria-label": self.ext.table_label})
+                    region.tail, child.tail = child.tail, None
+                    parent.remove(child)
+                    region.append(child)
+                    parent.insert(index, region)
 
 
 class GlossaryAbbreviations(Treeprocessor):
@@ -186,7 +211,7 @@ def _linkable(el: etree.Element) -> list[etree.Element]:
 def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: str) -> bool:
     text = el.text if after is None else after.tail
     span = terms.find_term(text or "", word.term, language)
-    if span is None or text is None:
+    if span is None or text is None or _overlaps(span, [m.span() for m in _PLACEHOLDER.finditer(text)]):
         return False
     start, end = span
     link = etree.Element("a", {"href": f"#{word.anchor}", "class": "term"})
@@ -215,6 +240,10 @@ def _mark_foreign(root: etree.Element, foreign: Foreign) -> None:
         span.attrib.pop("data-foreign", None)
 
 
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in others)
+
+
 def _outside(el: etree.Element, excluded) -> list[etree.Element]:
     if excluded(el):
         return []
@@ -228,7 +257,8 @@ def _split_foreign(parent: etree.Element, after: etree.Element | None, text: str
     """Cut ``text`` at each foreign match into spans inserted after ``after`` (or first in ``parent``)."""
     if not text:
         return text
-    matches = [m for m in pattern.finditer(text) if m.group(0).strip()]
+    stashed = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    matches = [m for m in pattern.finditer(text) if m.group(0).strip() and not _overlaps(m.span(), stashed)]
     if not matches:
         return text
     position = 0 if after is None else list(parent).index(after) + 1

@@ -34,12 +34,14 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style", "colspan", "rowspan"},
     "th": {"style", "colspan", "rowspan", "scope"},
     "ol": {"start"},
+    "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
 }
 PLAIN_LABEL = N_("{language} – plain language")
 TO_PLAIN = N_("Read this page in plain language")
 TO_STANDARD = N_("Read the standard version of this page")
 BACKLINK = N_("Back to footnote {} in the text")
 INDEX_TITLE = N_("All articles")
+TABLE_LABEL = N_("Table")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
         fallback_attrs["dir"] = source.direction
     page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
     words = page_words(glossary, catalogs.glossary, locale, source)
-    annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source))
+    annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
     md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}

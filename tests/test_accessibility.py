@@ -388,3 +388,32 @@ def test_screenshots_are_as_wide_as_the_viewport(site: Path, tmp_path: Path, wid
         png_width, png_height = _png_size(shot)
         assert png_width == width, f"{rel} at {width}px: the full-page screenshot is {png_width}px wide"
         assert png_height >= 800, f"{rel} at {width}px: the screenshot is only {png_height}px high"
+
+
+# --- The feature article: tables, images, footnotes, definition lists, fallbacks --------------
+
+
+@pytest.fixture(scope="module")
+def feature_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The test article with every Markdown feature: Spanish pseudo-translated, Arabic untranslated (all fallbacks)."""
+    require_tools()
+    from tests.conftest import DATA, po_path, translate_po
+    from tests.test_build import pseudo
+
+    root = tmp_path_factory.mktemp("a11y-feature") / "site"
+    shutil.copytree(DATA / "site", root)
+    assert main(["--root", str(root), "init", "es", "ar", "en@plain"]) == 0
+    for domain in ("feature", "glossary", "ui"):
+        translate_po(po_path(root, "es", domain), pseudo)
+    assert main(["--root", str(root), "build"]) in (0, 1)
+    return sorted((root / "output").rglob("*.html"))
+
+
+def test_feature_pages_are_valid(feature_pages: list[Path]) -> None:
+    errors = [m for m in vnu_messages(feature_pages) if m.get("type") == "error"]
+    assert not errors, format_vnu(errors)
+
+
+def test_feature_pages_have_no_axe_violations(feature_pages: list[Path]) -> None:
+    failing = [r for r in run_axe(feature_pages) if r["violations"]]
+    assert not failing, format_violations(failing)
