@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from wordfreq import zipf_frequency
+from wordfreq import top_n_list, zipf_frequency
 
 from pipeline import glossary as terms
 from pipeline import markup, readability
@@ -34,6 +35,7 @@ from pipeline.model import Article, Catalog, DocumentReadability, Finding, Gloss
 
 BODY_KINDS = ("paragraph", "heading", "list item", "table", "blockquote", "definition", "footnote")
 HARDEST = 10
+COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare
 RARE_ZIPF = 2.5  # about one use in three million words: inflected forms of everyday verbs stay above it
 ERROR, WARNING = "error", "warning"
 
@@ -144,11 +146,22 @@ def _glossary_stems(version: Version) -> set[str]:
 
 
 def _rare_words(text: str, language: str, explained: set[str]) -> list[str]:
+    """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
     rare = []
+    common = _common_stems(language)
     for word in dict.fromkeys(w for w in terms.words(text) if w.isalpha() and len(w) > 3):
-        if zipf_frequency(word, language) < RARE_ZIPF and word not in explained and not set(terms.stems(word, language)) & explained:
+        if zipf_frequency(word, language) >= RARE_ZIPF or word in explained:
+            continue
+        stem = set(terms.stems(word, language))
+        if not stem & explained and not stem & common:
             rare.append(word)
     return rare
+
+
+@lru_cache(maxsize=None)
+def _common_stems(language: str) -> frozenset[str]:
+    """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
+    return frozenset(stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language))
 
 
 # --- glossary ----------------------------------------------------------------------------------

@@ -240,3 +240,17 @@ def test_incomplete_and_outdated_catalogues_are_reported(site: Path) -> None:
     found = {f.check: f for f in findings(site) if f.locale == "es" and f.article == "feature"}
     assert "1 untranslated and 1 fuzzy" in found["incomplete"].message
     assert "pipeline update" in found["catalogue-outdated"].message
+
+
+def test_rare_word_in_a_plain_version_is_flagged_unless_the_glossary_explains_it(shipped: Path) -> None:
+    msgid = "Feeling drowsy and sleepy"
+    entry = edit_entry(shipped, "en@plain", msgid, lambda s: "You may feel crapulous and sleepy, like a sedative makes you feel.")
+    found = [f for f in findings(shipped) if f.check == "plain-rare-word" and f.locale == "en@plain"]
+    assert [(f.line, f.severity, f.msgid) for f in found] == [(entry.linenum, "warning", msgid)]
+    assert found[0].message.endswith(": crapulous")  # "sedative" is explained by the glossary
+
+
+def test_inflected_forms_of_everyday_words_are_not_rare(shipped: Path) -> None:
+    msgid = "Feeling drowsy and sleepy"
+    edit_entry(shipped, "es@plain", msgid, lambda s: "Los médicos le vigilarán y le conectarán a la vía.")
+    assert not [f for f in findings(shipped) if f.check == "plain-rare-word" and f.msgid == msgid]
