@@ -168,7 +168,7 @@ def _first_abbreviations_only(root: etree.Element) -> None:
     """WCAG 3.1.4 asks for the expansion at first use; a title on every NMDA is noise."""
     seen: set[str] = set()
     for parent in list(root.iter()):
-        for index, child in enumerate(list(parent)):
+        for child in list(parent):
             if child.tag != "abbr":
                 continue
             if child.text in seen:

@@ -148,7 +148,7 @@ def check(project: Project, catalogs: dict[tuple[str, str], Catalog] | None = No
     """Every quality check; findings are values, the caller decides the exit code."""
     config = project.config
     catalogs = load_catalogs(project) if catalogs is None else catalogs
-    return checks.run_all(config.root, config.source_locale, config.locales, project.articles, project.glossary, catalogs, project.po_path, config.readability)
+    return checks.run_all(config.rel, config.source_locale, config.locales, project.articles, project.glossary, catalogs, project.po_path, config.readability)
 
 
 def article_stats(project: Project) -> dict[str, Stats]:
@@ -181,7 +181,7 @@ def build(project: Project) -> BuildResult:
             page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
             pages.append(page)
             files[version.path] = html
-    files["index.html"] = site.render_index(pages, {loc.name: loc for loc in config.all_locales})
+    files["index.html"] = site.render_index(pages)
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
     files["reports/report.json"] = report.to_json(result)

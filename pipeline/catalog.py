@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import polib
@@ -30,7 +30,7 @@ _DATE_HEADERS = ("POT-Creation-Date",)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M%z")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M%z")
 
 
 def build_pot(domain: str, units: tuple[Unit, ...], source_name: str, project: str) -> polib.POFile:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from wordfreq import top_n_list, zipf_frequency
@@ -41,7 +41,7 @@ ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True)
-class Version:
+class Subject:
     """What the checks of one article in one locale look at."""
 
     article: Article
@@ -61,7 +61,7 @@ def is_body(unit: Unit) -> bool:
 # --- readability -------------------------------------------------------------------------------
 
 
-def readability_report(version: Version, targets: dict) -> tuple[DocumentReadability, list[Finding]]:
+def readability_report(version: Subject, targets: dict) -> tuple[DocumentReadability, list[Finding]]:
     """Score the version's own words (untranslated units are left out: they are not its language)."""
     language = version.locale.language
     shown, untranslated = _shown_units(version)
@@ -87,7 +87,7 @@ def readability_report(version: Version, targets: dict) -> tuple[DocumentReadabi
     return document, findings
 
 
-def _shown_units(version: Version) -> tuple[list[tuple[Unit, str, int | None]], int]:
+def _shown_units(version: Subject) -> tuple[list[tuple[Unit, str, int | None]], int]:
     shown, untranslated, seen = [], 0, set()
     for unit in version.article.units:
         if not is_body(unit) or unit.msgid in seen:
@@ -115,7 +115,7 @@ def _hardest_units(shown: list[tuple[Unit, str, int | None]], language: str, tar
     return tuple(scored[:HARDEST])
 
 
-def _plain_language(version: Version, shown: list[tuple[Unit, str, int | None]]) -> list[Finding]:
+def _plain_language(version: Subject, shown: list[tuple[Unit, str, int | None]]) -> list[Finding]:
     findings = []
     language = version.locale.language
     explained = _glossary_stems(version)
@@ -135,7 +135,7 @@ def _plain_language(version: Version, shown: list[tuple[Unit, str, int | None]])
     return findings
 
 
-def _glossary_stems(version: Version) -> set[str]:
+def _glossary_stems(version: Subject) -> set[str]:
     language = version.locale.language
     found: set[str] = set()
     if version.glossary:
@@ -158,7 +158,7 @@ def _rare_words(text: str, language: str, explained: set[str]) -> list[str]:
     return rare
 
 
-@lru_cache(maxsize=None)
+@cache
 def _common_stems(language: str) -> frozenset[str]:
     """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
     return frozenset(stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language))
@@ -190,7 +190,7 @@ def glossary_catalogue(glossary: Glossary, catalog: Catalog | None, locale: Loca
     return findings
 
 
-def glossary_terms(version: Version, glossary: Glossary, source_language: str) -> list[Finding]:
+def glossary_terms(version: Subject, glossary: Glossary, source_language: str) -> list[Finding]:
     """Each translated unit whose source uses a term must use the approved translation."""
     findings = []
     uses: dict[str, dict[bool, list[int | None]]] = defaultdict(lambda: {True: [], False: []})
@@ -215,7 +215,7 @@ def glossary_terms(version: Version, glossary: Glossary, source_language: str) -
     return findings
 
 
-def _term_finding(version: Version, term: Term, approved: str, msgid: str, line: int | None) -> Finding:
+def _term_finding(version: Subject, term: Term, approved: str, msgid: str, line: int | None) -> Finding:
     if term.keep:
         return version.finding("glossary-kept-term", ERROR, f"the source uses '{term.term}', which stays as it is in every language; it is missing here", msgid, line)
     return version.finding("glossary-term", ERROR, f"the source uses '{term.term}'; use the approved translation '{approved}' (glossary.po)", msgid, line)
@@ -224,7 +224,7 @@ def _term_finding(version: Version, term: Term, approved: str, msgid: str, line:
 # --- markup, numbers, safety, completeness -----------------------------------------------------
 
 
-def markup_parity(version: Version) -> list[Finding]:
+def markup_parity(version: Subject) -> list[Finding]:
     findings = []
     assert version.catalog is not None
     for message in version.catalog.messages.values():
@@ -247,7 +247,7 @@ def markup_parity(version: Version) -> list[Finding]:
     return findings
 
 
-def completeness(version: Version) -> list[Finding]:
+def completeness(version: Subject) -> list[Finding]:
     if version.catalog is None:
         return [version.finding("catalogue-missing", WARNING, f"no catalogue for this locale: run `pipeline init {version.locale.name}`")]
     findings = []
@@ -271,13 +271,6 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def rel_to(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 # --- all checks of a project -------------------------------------------------------------------
 
 
@@ -292,7 +285,7 @@ class CheckResult:
 
 
 def run_all(
-    root: Path,
+    rel: Callable[[Path], str],
     source: LocaleInfo,
     locales: tuple[LocaleInfo, ...],
     articles: tuple[Article, ...],
@@ -305,15 +298,15 @@ def run_all(
     documents, findings = [], []
     for locale in locales:
         glossary_catalog = catalogs.get((locale.name, "glossary"))
-        findings += glossary_catalogue(glossary, glossary_catalog, locale, rel_to(root, po_path(locale.name, "glossary")))
+        findings += glossary_catalogue(glossary, glossary_catalog, locale, rel(po_path(locale.name, "glossary")))
     for article in articles:
-        source_rel = rel_to(root, article.path)
+        source_rel = rel(article.path)
         findings += source_variants(article, glossary, source.language, source_rel, source.name)
-        document, found = readability_report(Version(article, source, None, None, source_rel), targets)
+        document, found = readability_report(Subject(article, source, None, None, source_rel), targets)
         documents.append(document)
         findings += found
         for locale in locales:
-            version = Version(article, locale, catalogs.get((locale.name, article.slug)), catalogs.get((locale.name, "glossary")), rel_to(root, po_path(locale.name, article.slug)))
+            version = Subject(article, locale, catalogs.get((locale.name, article.slug)), catalogs.get((locale.name, "glossary")), rel(po_path(locale.name, article.slug)))
             findings += completeness(version)
             if version.catalog is None:
                 continue

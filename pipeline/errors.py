@@ -18,7 +18,7 @@ class PipelineError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
-    def relative_to(self, root: Path) -> "PipelineError":
+    def relative_to(self, root: Path) -> PipelineError:
         """The same error with its path as the user typed it: relative to the project folder."""
         if self.path is not None and self.path.is_absolute():
             try:

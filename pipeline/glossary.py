@@ -8,7 +8,7 @@ regex; a German dative plural or an Arabic clitic would then look like a missing
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import snowballstemmer
 
@@ -25,7 +25,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     name = SNOWBALL.get(language)
     return snowballstemmer.stemmer(name) if name else None

@@ -113,7 +113,7 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip().replace("&amp;", "&")
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: "SiteContext") -> tuple[Page, str]:
+def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext) -> tuple[Page, str]:
     """The page's data and its full HTML."""
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
     body = render_body(article, catalogs, source, glossary, ui)
@@ -181,7 +181,7 @@ class SiteContext:
         label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
         return {"href": root + match.path, "hreflang": locale.tag, "label": label}
 
-    def render_index(self, pages: list[Page], locales: dict[str, LocaleInfo]) -> str:
+    def render_index(self, pages: list[Page]) -> str:
         ui = UiText(self.ui_catalogs.get(self.source.name), self.source.tag, self.source.tag)
         articles = []
         for slug, siblings in self.versions.items():

@@ -10,7 +10,7 @@ VOID = {"br", "hr", "img", "link", "meta", "input"}
 
 
 class Element:
-    def __init__(self, tag: str, attrs: dict[str, str], parent: "Element | None") -> None:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Element | None) -> None:
         self.tag, self.attrs, self.parent = tag, attrs, parent
         self.children: list[Element] = []
         self.text = ""
@@ -20,7 +20,7 @@ class Element:
         for child in self.children:
             yield from child.iter()
 
-    def find_all(self, tag: str) -> list["Element"]:
+    def find_all(self, tag: str) -> list[Element]:
         return [e for e in self.iter() if e.tag == tag]
 
     def text_content(self) -> str:
