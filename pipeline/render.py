@@ -184,8 +184,8 @@ class SiteContext:
     def render_index(self, pages: list[Page]) -> str:
         ui = UiText(self.ui_catalogs.get(self.source.name), self.source.tag, self.source.tag)
         articles = []
+        by_path = {p.version.path: p for p in pages}
         for slug, siblings in self.versions.items():
-            by_path = {p.version.path: p for p in pages}
             items = []
             for version, locale in siblings:
                 page = by_path.get(version.path)
@@ -194,7 +194,6 @@ class SiteContext:
                 items.append(item)
             source_page = by_path.get(siblings[0][0].path)
             articles.append({"title": source_page.title if source_page else slug, "versions": items})
-        index_version = Version(article="", locale=self.source.name, path="index.html")
         return self.env.get_template("index.html").render(
             locale=self.source,
             root="",
@@ -208,7 +207,6 @@ class SiteContext:
             articles=articles,
             _=ui.content,
             _a=ui.attribute,
-            version=index_version,
         )
 
     def render_sitemap(self) -> str:
