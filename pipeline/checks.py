@@ -35,6 +35,7 @@ from pipeline.model import Article, Catalog, DocumentReadability, Finding, Gloss
 
 BODY_KINDS = ("paragraph", "heading", "list item", "table", "blockquote", "definition", "footnote")
 HARDEST = 10
+HARDEST_MIN_WORDS = 6  # on a three-word list item a formula's score is noise, not advice
 COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare
 RARE_ZIPF = 2.5  # about one use in three million words: inflected forms of everyday verbs stay above it
 ERROR, WARNING = "error", "warning"
@@ -80,7 +81,7 @@ def readability_report(version: Subject, targets: dict) -> tuple[DocumentReadabi
     findings = []
     if met is False and target:
         first = hardest[0] if hardest else None
-        hint = f"; start with line {first.line}: “{_short(first.text)}” ({first.score:g})" if first else ""
+        hint = f"; start with line {first.line} ({first.score:g}: {first.why()}): “{_short(first.text)}”" if first else ""
         findings.append(version.finding("readability-target", ERROR, f"{_label(language, target.metric)} is {doc_scores[target.metric]:g}, target {target.describe()}{hint}"))
     if version.locale.is_plain:
         findings += _plain_language(version, shown)
@@ -109,8 +110,9 @@ def _hardest_units(shown: list[tuple[Unit, str, int | None]], language: str, tar
     scored = []
     for unit, text, line in shown:
         plain = readability.as_sentence(readability.plain_words(text))
-        if readability.word_count(plain) >= 3:
-            scored.append(UnitScore(unit.msgid, plain, line, round(formula.score(plain), 2)))
+        if readability.word_count(plain) >= HARDEST_MIN_WORDS:
+            words, syllables = readability.why(plain, language)
+            scored.append(UnitScore(unit.msgid, plain, line, round(formula.score(plain), 2), words, syllables))
     scored.sort(key=lambda s: s.score if target.higher_is_easier else -s.score)
     return tuple(scored[:HARDEST])
 

@@ -166,6 +166,12 @@ class UnitScore:
     text: str
     line: int | None
     score: float
+    words_per_sentence: float
+    syllables_per_word: float | None
+
+    def why(self) -> str:
+        syllables = f", {self.syllables_per_word:g} syllables per word" if self.syllables_per_word is not None else ""
+        return f"{self.words_per_sentence:g} words per sentence{syllables}"
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,17 @@ def scores(text: str, language: str) -> dict[str, float]:
     return {f.name: round(f.score(text), 2) for f in formulas_for(language)} if text else {}
 
 
+def why(text: str, language: str) -> tuple[float, float | None]:
+    """What makes a text hard, in the two quantities every Flesch-style formula weighs:
+    words per sentence and syllables per word (None where textstat cannot count syllables)."""
+    words = round(metrics.words_per_sentence(text), 1)
+    try:
+        syllables: float | None = round(metrics.syllables_per_word(text, language), 2)
+    except KeyError:  # no hyphenation dictionary for the language (Arabic)
+        syllables = None
+    return words, syllables
+
+
 def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from jinja2 import Environment
 
 from pipeline.checks import ERROR, WARNING, CheckResult
+from pipeline.locales import parse_locale
 from pipeline.model import DocumentReadability, Finding, Stats
 from pipeline.readability import formulas_for
 
@@ -110,7 +111,8 @@ def _chart_row(doc: DocumentReadability) -> dict[str, object]:
         scaled = value if doc.higher_is_easier else 100 - 5 * value
         return max(0.0, min(100.0, scaled))
 
-    return {"doc": doc, "label": label, "score": score, "bar": width(score), "mark": width(doc.target)}
+    direction = parse_locale(doc.locale).direction
+    return {"doc": doc, "label": label, "score": score, "bar": width(score), "mark": width(doc.target), "dir": direction}
 
 
 def _po_link(finding: Finding) -> str:

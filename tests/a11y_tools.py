@@ -108,11 +108,15 @@ def run_axe(paths: list[Path]) -> list[dict]:
         return json.loads(out.read_text(encoding="utf-8"))
 
 
-def screenshot(path: Path, out: Path, width: int, scheme: str = "light") -> Path:
-    """Full-page PNG of ``path`` at viewport ``width`` x 800 in ``scheme``; returns ``out``."""
+def screenshot(path: Path, out: Path, width: int, scheme: str = "light", site_root: Path | None = None) -> Path:
+    """Full-page PNG of ``path`` at viewport ``width`` x 800 in ``scheme``; returns ``out``.
+
+    Pass ``site_root`` (the built ``output/``) so the page's ``../assets`` stylesheet is served too.
+    """
     out = Path(out).resolve()
+    extra = [str(Path(site_root).resolve())] if site_root else []
     _run(["node", str(A11Y_DIR / "screenshot.mjs"), str(Path(path).resolve()), str(out),
-          str(width), scheme], timeout=300)
+          str(width), scheme, *extra], timeout=300)
     return out
 
 
