@@ -42,7 +42,7 @@ def read_article(path: Path) -> Article:
     md = make_markdown(collect)
     md.convert(text)
     meta = getattr(md, "Meta", {})
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").split("\n")  # as Python-Markdown counts lines (not U+2028)
     body_start = lines.index("") if meta and "" in lines else 0
     units = _meta_units(meta, text) + _locate(found, lines, body_start)
     if not any(u.kind == META_KINDS["title"] for u in units):
@@ -59,7 +59,7 @@ def _read_text(path: Path) -> str:
 
 
 def _meta_units(meta: dict[str, list[str]], text: str) -> list[Unit]:
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").split("\n")  # as Python-Markdown counts lines (not U+2028)
     units = []
     for key, kind in META_KINDS.items():
         if meta.get(key):

@@ -171,3 +171,22 @@ def test_each_kind_of_broken_po_is_reported_with_file_and_line(site: Path, run, 
     code, _out, err = run(site, "stats")
     assert code == 2
     assert f"locales/es/LC_MESSAGES/feature.po:{line}:" in err and words.lower() in err.lower()
+
+
+any_text = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs=st.dictionaries(any_text, any_text, min_size=1, max_size=6), note=st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=30))
+def test_whatever_a_translator_types_survives_writing_and_reading(tmp_path_factory, pairs: dict[str, str], note: str) -> None:
+    """Quotes, backslashes, tabs, newlines, any script: written by us, read back by our strict reader, unchanged."""
+    locale = parse_locale("ar")
+    pot = catalog.build_pot("d", tuple(_units(list(pairs))), "source/d.md", "test")
+    po = catalog.new_po(pot, locale)
+    for entry in po:
+        entry.msgstr, entry.tcomment = pairs[entry.msgid], note
+    path = tmp_path_factory.mktemp("po") / "d.po"
+    catalog.write_if_changed(po, path)
+    loaded = catalog.load_po(path)
+    assert {e.msgid: e.msgstr for e in loaded} == pairs
+    assert catalog.to_catalog(loaded, "d", "ar", path).messages.keys() == pairs.keys()
