@@ -70,13 +70,14 @@ def readability_report(version: Subject, targets: dict) -> tuple[DocumentReadabi
     target = readability.target_for(version.locale.name, language, version.locale.is_plain, targets)
     text = readability.document_text([text for _, text, _ in shown])
     doc_scores = readability.scores(text, language)
-    hardest = _hardest_units(shown, language, target) if formulas and target else ()
+    units = _unit_scores(shown, language, target) if formulas and target else ()
+    hardest = _hardest(units, target) if target else ()
     met = target.met(doc_scores[target.metric]) if target and doc_scores else None
     document = DocumentReadability(
         article=version.article.slug, locale=version.locale.name, language=language, formula_available=bool(formulas),
         scores=doc_scores, metric=target.metric if target else None, target=target.limit if target else None,
         higher_is_easier=target.higher_is_easier if target else None, met=met,
-        units_scored=len(shown), units_untranslated=untranslated, hardest=hardest,
+        units_scored=len(shown), units_untranslated=untranslated, units=units, hardest=hardest,
     )  # fmt: skip
     findings = []
     if met is False and target:
@@ -105,16 +106,22 @@ def _shown_units(version: Subject) -> tuple[list[tuple[Unit, str, int | None]], 
     return shown, untranslated
 
 
-def _hardest_units(shown: list[tuple[Unit, str, int | None]], language: str, target: readability.Target) -> tuple[UnitScore, ...]:
+def _unit_scores(shown: list[tuple[Unit, str, int | None]], language: str, target: readability.Target) -> tuple[UnitScore, ...]:
+    """Every unit's score with the targeted formula, in article order."""
     formula = next(f for f in readability.formulas_for(language) if f.name == target.metric)
     scored = []
     for unit, text, line in shown:
         plain = readability.as_sentence(readability.plain_words(text))
-        if readability.word_count(plain) >= HARDEST_MIN_WORDS:
+        if plain:
             words, syllables = readability.why(plain, language)
             scored.append(UnitScore(unit.msgid, plain, line, round(formula.score(plain), 2), words, syllables))
-    scored.sort(key=lambda s: s.score if target.higher_is_easier else -s.score)
-    return tuple(scored[:HARDEST])
+    return tuple(scored)
+
+
+def _hardest(units: tuple[UnitScore, ...], target: readability.Target) -> tuple[UnitScore, ...]:
+    ranked = [u for u in units if readability.word_count(u.text) >= HARDEST_MIN_WORDS]
+    ranked.sort(key=lambda u: u.score if target.higher_is_easier else -u.score)
+    return tuple(ranked[:HARDEST])
 
 
 def _plain_language(version: Subject, shown: list[tuple[Unit, str, int | None]]) -> list[Finding]:

@@ -189,4 +189,5 @@ class DocumentReadability:
     met: bool | None
     units_scored: int
     units_untranslated: int
-    hardest: tuple[UnitScore, ...]
+    units: tuple[UnitScore, ...]  # every scored unit, in article order
+    hardest: tuple[UnitScore, ...]  # the editors' short list: units of 6+ words, hardest first

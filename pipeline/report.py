@@ -42,6 +42,7 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
             "units_scored": doc.units_scored,
             "units_untranslated": doc.units_untranslated,
             "hardest": [asdict(u) for u in doc.hardest],
+            "units": [asdict(u) for u in doc.units],
         },
     }
 

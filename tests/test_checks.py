@@ -146,6 +146,8 @@ def test_readability_equals_textstats_own_figures(shipped: Path) -> None:
     document = next(d for d in result.documents if d.locale == "es@plain")
     assert document.scores["fernandez_huerta"] == round(textstat.fernandez_huerta(text), 2)
     assert document.scores["fernandez_huerta"] >= 70
+    for unit in document.units:
+        assert unit.score == round(textstat.fernandez_huerta(unit.text), 2), unit.text
     textstat.set_lang("en")
 
 
@@ -172,7 +174,8 @@ def test_json_report_has_the_documented_keys(shipped: Path, run) -> None:
     assert code == 0 and set(data) >= {"documents", "findings"}
     document = data["documents"][0]
     assert set(document) >= {"article", "locale", "readability"}
-    assert set(document["readability"]) >= {"scores", "metric", "target", "met", "hardest"}
+    assert set(document["readability"]) >= {"scores", "metric", "target", "met", "hardest", "units"}
+    assert len(document["readability"]["units"]) == document["readability"]["units_scored"]
     assert {d["locale"] for d in data["documents"]} == {"en", "es", "de", "fr", "ar", "en@plain", "es@plain"}
     for finding in data["findings"]:
         assert set(finding) == {"check", "severity", "article", "locale", "file", "line", "msgid", "message"}
