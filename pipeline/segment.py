@@ -136,6 +136,7 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
                 inner = "blockquote"
             elif child.tag == "div" and "footnote" in (child.get("class") or ""):
                 inner = "footnote"
+            # Lazily: the caller has marked ``child`` as a fallback (lang) before we descend into it.
             yield from walk(child, in_fallback or child.get("lang") is not None, inner)
 
     yield from walk(root, False, "")
