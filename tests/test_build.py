@@ -207,3 +207,13 @@ def test_no_markdown_internal_markers_reach_a_page(site: Path, run) -> None:
     for page in (site / "output").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "\x02" not in html and "\x03" not in html and "wzxhzdk" not in html, page
+
+
+def test_translated_item_inside_an_untranslated_one_is_marked_back_to_the_page_language(site: Path, run) -> None:
+    parent = "A second item with *emphasis*"
+    translate_po(po_path(site, "ar"), lambda m: "" if m == parent else pseudo(m))
+    run(site, "build")
+    items = {li.text.split("\n")[0].strip(): li.attrs for li in read(site / "output" / "ar" / PAGE).find_all("article")[0].find_all("li")}
+    assert items["A second item with emphasis"] == {"lang": "en", "dir": "ltr"}
+    assert items["A NESTED ITEM"] == {"lang": "ar", "dir": "rtl"}
+    assert "lang" not in items["A THIRD ITEM"]
