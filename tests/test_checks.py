@@ -257,3 +257,18 @@ def test_inflected_forms_of_everyday_words_are_not_rare(shipped: Path) -> None:
     msgid = "Feeling drowsy and sleepy"
     edit_entry(shipped, "es@plain", msgid, lambda s: "Los médicos le vigilarán y le conectarán a la vía.")
     assert not [f for f in findings(shipped) if f.check == "plain-rare-word" and f.msgid == msgid]
+
+
+def test_terminal_summary_shows_the_version_too_hard_and_the_error_where_to_act(shipped: Path, run) -> None:
+    (shipped / "pyproject.toml").write_text(
+        (shipped / "pyproject.toml").read_text(encoding="utf-8") + '\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(shipped, "check")
+    assert code == 1
+    row = next(line for line in out.splitlines() if line.startswith("es@plain "))
+    assert "Fernández-Huerta" in row and "(≥95) TOO HARD" in row and row.split()[-2] == "1"  # errors column
+    error = next(line for line in out.splitlines() if "[readability-target]" in line)
+    assert error.startswith(f"locales/es@plain/LC_MESSAGES/{SLUG}.po: error: [readability-target] Fernández-Huerta is ")
+    assert "words per sentence" in error and "start with line" in error
+    assert out.splitlines()[-1].startswith("1 error(s)")
