@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"pipeline: {exc.relative_to(args.root)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"pipeline: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def _changed(project: verbs.Project, what: str, paths: list[Path]) -> int:

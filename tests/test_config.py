@@ -51,3 +51,15 @@ def test_without_pyproject_the_locales_on_disk_are_used(site: Path, run) -> None
     (site / "pyproject.toml").unlink()
     code, out, _ = run(site, "stats")
     assert code == 0 and {line.split()[0] for line in out.splitlines()[1:]} == {"ar", "en@plain", "es"}
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_and_exit_2(site: Path, run, monkeypatch) -> None:
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(site))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    code, _out, err = run(site, "build")
+    assert code == 2
+    assert err.strip() == f"pipeline: {site}: Permission denied"
