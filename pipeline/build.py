@@ -93,31 +93,36 @@ def extract(project: Project) -> list[Path]:
 def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     """Create PO files for new locales; an existing PO is kept untouched (nothing is ever lost)."""
     locales = [parse_locale(name) for name in names]  # all validated before anything is written
-    extract(project)
+    pots = _templates(project)
     results = []
     for locale in locales:
-        for domain in project.domains:
-            path = project.po_path(locale.name, domain.name)
+        for domain, pot in pots.items():
+            path = project.po_path(locale.name, domain)
             if path.exists():
                 results.append((path, False))
                 continue
-            po_files.write_if_changed(po_files.new_po(_load(project.pot_path(domain.name)), locale), path)
+            po_files.write_if_changed(po_files.new_po(pot, locale), path)
             results.append((path, True))
     return results
 
 
 def update(project: Project) -> list[Path]:
     """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones)."""
-    extract(project)
+    pots = _templates(project)
     changed = []
     for locale in _locales_on_disk(project):
-        for domain in project.domains:
-            pot = _load(project.pot_path(domain.name))
-            path = project.po_path(locale.name, domain.name)
+        for domain, pot in pots.items():
+            path = project.po_path(locale.name, domain)
             po = _load(path) if path.exists() else po_files.new_po(pot, locale)
             if po_files.write_if_changed(po_files.merge(po, pot), path):
                 changed.append(path)
     return changed
+
+
+def _templates(project: Project) -> dict[str, polib.POFile]:
+    """Extract, then read each template once, as written (with its creation date)."""
+    extract(project)
+    return {domain.name: _load(project.pot_path(domain.name)) for domain in project.domains}
 
 
 def stats(project: Project) -> list[tuple[str, str, Stats]]:
