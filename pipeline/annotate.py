@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.abbr import AbbrExtension
-from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
 from pipeline import glossary as terms
+from pipeline.segment import ExtensionTreeprocessor, abbreviations
 from pipeline.locales import LocaleInfo
 from pipeline.model import Catalog, Glossary, Word
 
@@ -111,12 +111,8 @@ class AnnotateExtension(Extension):
         md.treeprocessors.register(TableRegions(md, self), "table-regions", 4)
 
 
-class TableRegions(Treeprocessor):
+class TableRegions(ExtensionTreeprocessor):
     """Wraps each table in ``<div class="table-scroll" role="region" tabindex="0" aria-label>``."""
-
-    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
 
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
@@ -129,26 +125,20 @@ class TableRegions(Treeprocessor):
                     parent.insert(index, region)
 
 
-class GlossaryAbbreviations(Treeprocessor):
+class GlossaryAbbreviations(ExtensionTreeprocessor):
     """Abbreviations of the page's language from the glossary (SDRC for CRPS in Spanish)."""
 
-    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
-
     def run(self, root: etree.Element) -> None:
-        abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
-        if abbr is None:
+        abbrs = abbreviations(self.md)
+        if abbrs is None:
             return
         for word in self.ext.words:
-            if word.expansion and _ABBREVIATION.match(word.term) and word.term not in abbr.abbrs:
-                abbr.abbrs[word.term] = word.expansion
+            if word.expansion and _ABBREVIATION.match(word.term) and word.term not in abbrs:
+                abbrs[word.term] = word.expansion
 
 
-class FirstUseProcessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, ext: AnnotateExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
+class FirstUseProcessor(ExtensionTreeprocessor):
+    """Links first uses and keeps only the first expansion of each abbreviation."""
 
     def run(self, root: etree.Element) -> None:
         _first_abbreviations_only(root)
@@ -189,23 +179,13 @@ def _unwrap(parent: etree.Element, child: etree.Element) -> None:
 
 def _link_first_use(root: etree.Element, word: Word, language: str) -> bool:
     """Wrap the first plain-text use of a term in a link to its explanation."""
-    for el in _linkable(root):
+    for el in _outside(root, lambda e: e.tag in NO_LINKS_INSIDE):
         if el.text and _wrap(el, None, word, language):
             return True
         for child in list(el):
             if child.tail and _wrap(el, child, word, language):
                 return True
     return False
-
-
-def _linkable(el: etree.Element) -> list[etree.Element]:
-    """Elements in document order, without links, abbreviations, code or headings and what they hold."""
-    if el.tag in NO_LINKS_INSIDE:
-        return []
-    found = [el]
-    for child in el:
-        found += _linkable(child)
-    return found
 
 
 def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: str) -> bool:
@@ -244,7 +224,8 @@ def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(start < span[1] and span[0] < end for start, end in others)
 
 
-def _outside(el: etree.Element, excluded) -> list[etree.Element]:
+def _outside(el: etree.Element, excluded: Callable[[etree.Element], bool]) -> list[etree.Element]:
+    """Elements in document order, leaving out the excluded ones and everything they hold."""
     if excluded(el):
         return []
     found = [el]

@@ -65,6 +65,7 @@ class Project:
 class BuildResult:
     pages: tuple[Page, ...]
     checks: CheckResult
+    stats: dict[str, Stats]  # per locale, over all articles
 
     @property
     def errors(self) -> int:
@@ -156,15 +157,22 @@ def check(project: Project, catalogs: dict[tuple[str, str], Catalog] | None = No
     return checks.run_all(config.rel, config.source_locale, config.locales, project.articles, project.glossary, catalogs, project.po_path, config.readability)
 
 
-def article_stats(project: Project) -> dict[str, Stats]:
-    """Translated share of the articles per locale, for the summary table."""
+def article_stats(project: Project, catalogs: dict[tuple[str, str], Catalog]) -> dict[str, Stats]:
+    """Translated share of the articles per locale, for the summary table, from catalogues already read."""
     totals: dict[str, Stats] = {}
-    slugs = {a.slug for a in project.articles}
-    for locale, domain, row in stats(project):
-        if domain in slugs:
-            old = totals.get(locale, Stats(0, 0, 0, 0))
-            totals[locale] = Stats(old.translated + row.translated, old.fuzzy + row.fuzzy, old.untranslated + row.untranslated, old.obsolete + row.obsolete)
+    for locale in project.config.locales:
+        rows = [_article_stats(catalogs.get((locale.name, a.slug)), a) for a in project.articles]
+        totals[locale.name] = Stats(*(sum(getattr(r, f) for r in rows) for f in ("translated", "fuzzy", "untranslated", "obsolete")))
     return totals
+
+
+def _article_stats(catalog: Catalog | None, article: Article) -> Stats:
+    if catalog is None:  # no PO yet: every text of the article is untranslated
+        return Stats(0, 0, len(article.msgids), 0)
+    messages = catalog.messages.values()
+    fuzzy = sum(m.fuzzy for m in messages)
+    translated = sum(m.translated for m in messages)
+    return Stats(translated, fuzzy, len(messages) - fuzzy - translated, 0)
 
 
 def build(project: Project) -> BuildResult:
@@ -190,9 +198,10 @@ def build(project: Project) -> BuildResult:
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
     files["reports/report.json"] = report.to_json(result)
-    files["reports/index.html"] = report.to_html(result, site.env, article_stats(project), config.site_name)
+    totals = article_stats(project, catalogs)
+    files["reports/index.html"] = report.to_html(result, site.env, totals, config.site_name)
     publish(config.output_dir, files)
-    return BuildResult(pages=tuple(pages), checks=result)
+    return BuildResult(pages=tuple(pages), checks=result, stats=totals)
 
 
 def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, slug: str) -> LocaleCatalogs:

@@ -73,17 +73,18 @@ def _update(project: verbs.Project, args: argparse.Namespace) -> int:
 
 def _build(project: verbs.Project, args: argparse.Namespace) -> int:
     result = verbs.build(project)
-    print(report.terminal_summary(result.checks, verbs.article_stats(project)))
+    print(report.terminal_summary(result.checks, result.stats))
     print(f"wrote {len(result.pages)} pages and the report to {project.config.rel(project.config.output_dir)}/")
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
 def _check(project: verbs.Project, args: argparse.Namespace) -> int:
-    result = verbs.check(project)
+    catalogs = verbs.load_catalogs(project)
+    result = verbs.check(project, catalogs)
     if args.format == "json":
         print(report.to_json(result), end="")
     else:
-        print(report.terminal_summary(result, verbs.article_stats(project)))
+        print(report.terminal_summary(result, verbs.article_stats(project, catalogs)))
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 

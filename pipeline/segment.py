@@ -68,12 +68,22 @@ class UnitExtension(Extension):
         md.treeprocessors.register(AttributeUnitProcessor(md, self), "attribute-units", 9)
 
 
-class BlockUnitProcessor(Treeprocessor):
-    """Visits block texts in document order, then the abbreviation expansions."""
+class ExtensionTreeprocessor(Treeprocessor):
+    """A treeprocessor that reads its settings from the extension that registered it."""
 
-    def __init__(self, md: markdown.Markdown, ext: UnitExtension) -> None:
+    def __init__(self, md: markdown.Markdown, ext: Any) -> None:
         super().__init__(md)
         self.ext = ext
+
+
+def abbreviations(md: markdown.Markdown) -> dict[str, str] | None:
+    """The abbr extension's live dictionary (abbreviation -> expansion), filled by its block parser."""
+    abbr = next((e for e in md.registeredExtensions if isinstance(e, AbbrExtension)), None)
+    return abbr.abbrs if abbr is not None else None
+
+
+class BlockUnitProcessor(ExtensionTreeprocessor):
+    """Visits block texts in document order, then the abbreviation expansions."""
 
     def run(self, root: etree.Element) -> None:
         used_ids: set[str] = set()
@@ -95,21 +105,17 @@ class BlockUnitProcessor(Treeprocessor):
             el.set(name, value)
 
     def _visit_abbreviations(self) -> None:
-        abbr = next((e for e in self.md.registeredExtensions if isinstance(e, AbbrExtension)), None)
-        if abbr is None:
+        abbrs = abbreviations(self.md)
+        if abbrs is None:
             return
-        for short, expansion in list(abbr.abbrs.items()):
+        for short, expansion in list(abbrs.items()):
             if expansion:
                 replacement = self.ext.visitor(normalize(expansion), f"expansion of the abbreviation {short}")
-                abbr.abbrs[short] = replacement if replacement is not None else expansion
+                abbrs[short] = replacement if replacement is not None else expansion
 
 
-class AttributeUnitProcessor(Treeprocessor):
+class AttributeUnitProcessor(ExtensionTreeprocessor):
     """Image alt and title texts and link titles, which exist only after inline processing."""
-
-    def __init__(self, md: markdown.Markdown, ext: UnitExtension) -> None:
-        super().__init__(md)
-        self.ext = ext
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter():

@@ -272,3 +272,12 @@ def test_terminal_summary_shows_the_version_too_hard_and_the_error_where_to_act(
     assert error.startswith(f"locales/es@plain/LC_MESSAGES/{SLUG}.po: error: [readability-target] Fernández-Huerta is ")
     assert "words per sentence" in error and "start with line" in error
     assert out.splitlines()[-1].startswith("1 error(s)")
+
+
+def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(site: Path, run) -> None:
+    translate_po(po_path(site, "es"), lambda m: "" if m == "Dose" else f"ES {m}", fuzzy={"Time"})
+    total = len(polib.pofile(str(po_path(site, "es"))))
+    _code, out, _ = run(site, "check")
+    rows = {line.split()[0]: line for line in out.splitlines()[1:4]}
+    assert f" {100 * (total - 2) / total:.0f} %" in rows["es"]
+    assert "   0 %" in rows["ar"]  # nothing translated yet
