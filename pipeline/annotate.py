@@ -23,7 +23,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.util import ETX, STX
 
-from pipeline import glossary as terms
+from pipeline import terms
 from pipeline.segment import ExtensionTreeprocessor, abbreviations
 from pipeline.locales import LocaleInfo
 from pipeline.model import Catalog, Glossary, Word

@@ -1,32 +1,27 @@
 """The pipeline's verbs, each readable top to bottom: first gather all data, then write.
 
-Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, render) -> output/.
+Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import polib
-
-from pipeline import catalog as po_files
-from pipeline import checks, report
-from pipeline.checks import CheckResult
-from pipeline.config import Config
-from pipeline.errors import CatalogError
+from pipeline import catalog, checks, report
+from pipeline.config import Config, locales_on_disk
+from pipeline.errors import SourceError
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Page, Stats, Unit, Version
-from pipeline.render import LocaleCatalogs, SiteContext, render_page
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, CheckResult, Glossary, Page, Stats, Unit, Version, stats_of
+from pipeline.page import LocaleCatalogs
+from pipeline.publish import publish
+from pipeline.site import SiteContext, render_page
 from pipeline.source import article_paths, read_article, read_glossary
-from pipeline.ui import extract_ui_units
+from pipeline.ui import TEMPLATES_DIR, extract_ui_units
 
-STYLESHEET = Path(__file__).parent / "templates" / "style.css"
-OUTPUT_README = "README.md"
+STYLESHEET = TEMPLATES_DIR / "style.css"
+Catalogs = dict[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 
 
 @dataclass(frozen=True)
@@ -36,6 +31,10 @@ class Domain:
     name: str
     units: tuple[Unit, ...]
     source_name: str  # for #: references
+
+    @cached_property
+    def msgids(self) -> frozenset[str]:
+        return frozenset(unit.msgid for unit in self.units)
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class Project:
 class BuildResult:
     pages: tuple[Page, ...]
     checks: CheckResult
-    stats: dict[str, Stats]  # per locale, over all articles
+    stats: dict[tuple[str, str], Stats]  # (article, locale) -> its own figures
 
     @property
     def errors(self) -> int:
@@ -76,103 +75,97 @@ def read_project(config: Config) -> Project:
     articles = tuple(read_article(path) for path in article_paths(config.source_dir))
     reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
     if reserved:
-        raise CatalogError(f"article name {sorted(reserved)[0]!r} is reserved for a catalogue of the site", config.source_dir)
+        name = sorted(reserved)[0]
+        raise SourceError(f"article name {name!r} is reserved for a catalogue of the site: rename the file", config.source_dir / f"{name}.md")
     return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
 
 
 def extract(project: Project) -> list[Path]:
     """Write every domain's POT; return the ones whose content changed."""
-    changed = []
-    for domain in project.domains:
-        pot = po_files.build_pot(domain.name, domain.units, domain.source_name, project.config.site_name)
-        path = project.pot_path(domain.name)
-        if po_files.write_if_changed(pot, path):
-            changed.append(path)
-    return changed
+    site_name = project.config.site_name
+    return [
+        project.pot_path(d.name)
+        for d in project.domains
+        if catalog.write_template(d.name, d.units, d.source_name, site_name, project.pot_path(d.name))
+    ]
 
 
 def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     """Create PO files for new locales; an existing PO is kept untouched (nothing is ever lost)."""
     locales = [parse_locale(name) for name in names]  # all validated before anything is written
-    pots = _templates(project)
-    results = []
-    for locale in locales:
-        for domain, pot in pots.items():
-            path = project.po_path(locale.name, domain)
-            if path.exists():
-                results.append((path, False))
-                continue
-            po_files.write_if_changed(po_files.new_po(pot, locale), path)
-            results.append((path, True))
-    return results
+    extract(project)
+    return [
+        (path, catalog.create_po(project.pot_path(domain.name), locale, path))
+        for locale in locales
+        for domain in project.domains
+        for path in [project.po_path(locale.name, domain.name)]
+    ]
 
 
 def update(project: Project) -> list[Path]:
     """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones)."""
-    pots = _templates(project)
-    changed = []
-    for locale in _locales_on_disk(project):
-        for domain, pot in pots.items():
-            path = project.po_path(locale.name, domain)
-            po = _load(path) if path.exists() else po_files.new_po(pot, locale)
-            if po_files.write_if_changed(po_files.merge(po, pot), path):
-                changed.append(path)
-    return changed
-
-
-def _templates(project: Project) -> dict[str, polib.POFile]:
-    """Extract, then read each template once, as written (with its creation date)."""
     extract(project)
-    return {domain.name: _load(project.pot_path(domain.name)) for domain in project.domains}
+    locales = _locales_on_disk(project)
+    changed = []
+    for domain in project.domains:
+        targets = [(project.po_path(loc.name, domain.name), loc) for loc in locales]
+        changed += catalog.update_pos(project.pot_path(domain.name), targets)
+    return sorted(changed)
 
 
-def stats(project: Project) -> list[tuple[str, str, Stats]]:
-    """(locale, domain, stats) for every configured locale and domain; a missing PO counts as untranslated."""
-    rows = []
-    for locale in project.config.locales:
-        for domain in project.domains:
-            path = project.po_path(locale.name, domain.name)
-            if path.exists():
-                rows.append((locale.name, domain.name, po_files.stats(_load(path))))
-            else:
-                rows.append((locale.name, domain.name, Stats(0, 0, len({u.msgid for u in domain.units}), 0)))
-    return rows
-
-
-def load_catalogs(project: Project) -> dict[tuple[str, str], Catalog]:
+def load_catalogs(project: Project) -> Catalogs:
     """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
-    catalogs = {}
+    found = {}
     for locale in project.config.locales:
         for domain in project.domains:
             path = project.po_path(locale.name, domain.name)
             if path.exists():
-                catalogs[(locale.name, domain.name)] = po_files.to_catalog(_load(path), domain.name, locale.name, path)
-    return catalogs
+                found[(locale.name, domain.name)] = catalog.load(path, domain.name, locale.name)
+    return found
 
 
-def check(project: Project, catalogs: dict[tuple[str, str], Catalog] | None = None) -> CheckResult:
-    """Every quality check; findings are values, the caller decides the exit code."""
+def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
+    """(locale, domain, stats) for every configured locale and domain, over the current templates."""
+    return [
+        (locale.name, domain.name, stats_of(catalogs.get((locale.name, domain.name)), domain.msgids))
+        for locale in project.config.locales
+        for domain in project.domains
+    ]
+
+
+def version_stats(project: Project, catalogs: Catalogs) -> dict[tuple[str, str], Stats]:
+    """(article, locale) -> that version's own translated share; the source is complete."""
+    figures = {}
+    for article in project.articles:
+        figures[(article.slug, project.config.source_locale.name)] = Stats(len(article.msgids), 0, 0)
+        for locale in project.config.locales:
+            figures[(article.slug, locale.name)] = stats_of(catalogs.get((locale.name, article.slug)), article.msgids)
+    return figures
+
+
+def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
+    glossaries = {loc.name: (catalogs.get((loc.name, GLOSSARY_DOMAIN)), config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN))) for loc in config.locales}
+    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries)
+
+
+def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
+    """Every article version: the source first, then each target locale."""
+    config = project.config
+    found = []
+    for article in project.articles:
+        found.append(checks.Subject(site, article, config.source_locale, None, config.rel(article.path)))
+        for loc in config.locales:
+            file = config.rel(project.po_path(loc.name, article.slug))
+            found.append(checks.Subject(site, article, loc, catalogs.get((loc.name, article.slug)), file))
+    return found
+
+
+def check(project: Project, catalogs: Catalogs | None = None) -> CheckResult:
+    """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
-    return checks.run_all(config.rel, config.source_locale, config.locales, project.articles, project.glossary, catalogs, project.po_path, config.readability)
-
-
-def article_stats(project: Project, catalogs: dict[tuple[str, str], Catalog]) -> dict[str, Stats]:
-    """Translated share of the articles per locale, for the summary table, from catalogues already read."""
-    totals: dict[str, Stats] = {}
-    for locale in project.config.locales:
-        rows = [_article_stats(catalogs.get((locale.name, a.slug)), a) for a in project.articles]
-        totals[locale.name] = Stats(*(sum(getattr(r, f) for r in rows) for f in ("translated", "fuzzy", "untranslated", "obsolete")))
-    return totals
-
-
-def _article_stats(catalog: Catalog | None, article: Article) -> Stats:
-    if catalog is None:  # no PO yet: every text of the article is untranslated
-        return Stats(0, 0, len(article.msgids), 0)
-    messages = catalog.messages.values()
-    fuzzy = sum(m.fuzzy for m in messages)
-    translated = sum(m.translated for m in messages)
-    return Stats(translated, fuzzy, len(messages) - fuzzy - translated, 0)
+    site = check_site(project, catalogs)
+    return checks.run_all(site, subjects(project, catalogs, site))
 
 
 def build(project: Project) -> BuildResult:
@@ -185,26 +178,35 @@ def build(project: Project) -> BuildResult:
     catalogs = load_catalogs(project)
     result = check(project, catalogs)
     config = project.config
-    versions = {a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales] for a in project.articles}
-    site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
-    files: dict[str, str] = {}
+    site = _site_context(project, catalogs)
+    files: dict[str, str | bytes] = {}
     pages = []
     for article in project.articles:
-        for version, locale in versions[article.slug]:
+        for version, locale in site.versions[article.slug]:
             page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
             pages.append(page)
             files[version.path] = html
+    figures = version_stats(project, catalogs)
     files["index.html"] = site.render_index(pages)
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
     files["reports/report.json"] = report.to_json(result)
-    totals = article_stats(project, catalogs)
-    files["reports/index.html"] = report.to_html(result, site.env, totals, config.site_name)
+    files["reports/index.html"] = report.to_html(result, site.env, figures, config.site_name, config.source_locale)
     publish(config.output_dir, files)
-    return BuildResult(pages=tuple(pages), checks=result, stats=totals)
+    return BuildResult(pages=tuple(pages), checks=result, stats=figures)
 
 
-def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, slug: str) -> LocaleCatalogs:
+def _site_context(project: Project, catalogs: Catalogs) -> SiteContext:
+    config = project.config
+    versions = {
+        a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales]
+        for a in project.articles
+    }
+    ui_catalogs = {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales}
+    return SiteContext(config.site_url, config.site_name, config.source_locale, versions, ui_catalogs)
+
+
+def _catalogs_for(catalogs: Catalogs, locale: LocaleInfo, slug: str) -> LocaleCatalogs:
     return LocaleCatalogs(
         locale=locale,
         article=catalogs.get((locale.name, slug)),
@@ -213,40 +215,8 @@ def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, 
     )
 
 
-def publish(output_dir: Path, files: dict[str, str]) -> None:
-    """Write into a staging folder beside ``output/`` and swap it in: a failure leaves the old site whole."""
-    staging = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=output_dir.parent))
-    try:
-        for rel_path, content in files.items():
-            target = staging / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        readme = output_dir / OUTPUT_README
-        if readme.exists():
-            shutil.copy2(readme, staging / OUTPUT_README)
-        _swap(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _swap(staging: Path, output_dir: Path) -> None:
-    old = output_dir.with_name(f".output-old-{os.getpid()}")
-    if output_dir.exists():
-        os.replace(output_dir, old)
-    os.replace(staging, output_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     """Configured locales plus any folder a translator added under ``locales/``."""
-    names = {loc.name for loc in project.config.locales}
-    folder = project.config.locales_dir
-    if folder.is_dir():
-        names |= {p.name for p in folder.iterdir() if (p / "LC_MESSAGES").is_dir()}
+    names = {loc.name for loc in project.config.locales} | set(locales_on_disk(project.config.locales_dir))
     names.discard(project.config.source_locale.name)
     return [parse_locale(n) for n in sorted(names)]
-
-
-def _load(path: Path) -> polib.POFile:
-    return po_files.load_po(path)

@@ -1,4 +1,6 @@
-"""The only module that touches PO files: write POTs, init and update POs, load them for the checks.
+"""The only module that touches polib: write POTs, init and update POs, load them as ``Catalog``.
+
+The rest of the pipeline sees model objects only (``Unit`` in, ``Catalog`` out).
 
 ``polib.POFile.merge`` matches exact msgids only, so a corrected typo in the source would lose
 its translation. ``merge`` below applies Babel's ``Catalog.update`` rule on polib entries:
@@ -22,7 +24,7 @@ import polib
 
 from pipeline.errors import CatalogError
 from pipeline.locales import LocaleInfo
-from pipeline.model import Catalog, Message, Stats, Unit
+from pipeline.model import Catalog, Message, Unit
 
 WRAP_WIDTH = 79  # msgmerge's width, so files do not churn between tools
 FUZZY_CUTOFF = 0.6  # Babel's and difflib's default
@@ -182,20 +184,47 @@ def _line_of(message: str) -> int | None:
 def to_catalog(po: polib.POFile, domain: str, locale: str, path: Path) -> Catalog:
     """The read-only view the checks and the renderer use."""
     messages = {
-        e.msgid: Message(msgid=e.msgid, msgstr=e.msgstr, fuzzy=e.fuzzy, line=e.linenum, note=e.tcomment or "")
+        e.msgid: Message(
+            msgid=e.msgid,
+            msgstr=e.msgstr,
+            fuzzy=e.fuzzy,
+            line=e.linenum,
+            note=e.tcomment or "",
+            flags=tuple(f for f in e.flags if f != "fuzzy"),
+        )
         for e in po
         if not e.obsolete and e.msgid
     }
-    return Catalog(domain=domain, locale=locale, path=path, messages=messages)
+    return Catalog(domain=domain, locale=locale, path=path, messages=messages, obsolete=len(po.obsolete_entries()))
 
 
-def stats(po: polib.POFile) -> Stats:
-    return Stats(
-        translated=len(po.translated_entries()),
-        fuzzy=len(po.fuzzy_entries()),
-        untranslated=len(po.untranslated_entries()),
-        obsolete=len(po.obsolete_entries()),
-    )
+def load(path: Path, domain: str, locale: str) -> Catalog:
+    """Read one PO file as the checks and pages see it; a broken file names its line."""
+    return to_catalog(load_po(path), domain, locale, path)
+
+
+def write_template(domain: str, units: tuple[Unit, ...], source_name: str, project: str, path: Path) -> bool:
+    """Write a domain's POT; False when only its date would change."""
+    return write_if_changed(build_pot(domain, units, source_name, project), path)
+
+
+def create_po(template: Path, locale: LocaleInfo, path: Path) -> bool:
+    """A new PO from the template; an existing PO is never overwritten (False)."""
+    if path.exists():
+        return False
+    write_if_changed(new_po(load_po(template), locale), path)
+    return True
+
+
+def update_pos(template: Path, targets: list[tuple[Path, LocaleInfo]]) -> list[Path]:
+    """Merge one template into each PO (created when missing); return the files that changed."""
+    pot = load_po(template)
+    changed = []
+    for path, locale in targets:
+        po = load_po(path) if path.exists() else new_po(pot, locale)
+        if write_if_changed(merge(po, pot), path):
+            changed.append(path)
+    return changed
 
 
 def write_if_changed(po: polib.POFile, path: Path) -> bool:

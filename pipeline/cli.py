@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import build as verbs
+from pipeline import build
 from pipeline import report
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
@@ -41,7 +41,10 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
-        project = verbs.read_project(load_config(args.root))
+        config = load_config(args.root)
+        for warning in config.warnings:
+            print(f"pipeline: warning: {warning}", file=sys.stderr)
+        project = build.read_project(config)
         return COMMANDS[args.command](project, args)
     except PipelineError as exc:
         print(f"pipeline: {exc.relative_to(args.root)}", file=sys.stderr)
@@ -52,45 +55,45 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _changed(project: verbs.Project, what: str, paths: list[Path]) -> int:
+def _changed(project: build.Project, what: str, paths: list[Path]) -> int:
     print(f"{len(paths)} {what}" + "".join(f"\n  {project.config.rel(p)}" for p in paths))
     return EXIT_OK
 
 
-def _extract(project: verbs.Project, args: argparse.Namespace) -> int:
-    return _changed(project, "template(s) changed", verbs.extract(project))
+def _extract(project: build.Project, args: argparse.Namespace) -> int:
+    return _changed(project, "template(s) changed", build.extract(project))
 
 
-def _init(project: verbs.Project, args: argparse.Namespace) -> int:
-    for path, created in verbs.init(project, args.locales):
+def _init(project: build.Project, args: argparse.Namespace) -> int:
+    for path, created in build.init(project, args.locales):
         print(f"{'created' if created else 'kept (exists)'}  {project.config.rel(path)}")
     return EXIT_OK
 
 
-def _update(project: verbs.Project, args: argparse.Namespace) -> int:
-    return _changed(project, "catalogue(s) updated", verbs.update(project))
+def _update(project: build.Project, args: argparse.Namespace) -> int:
+    return _changed(project, "catalogue(s) updated", build.update(project))
 
 
-def _build(project: verbs.Project, args: argparse.Namespace) -> int:
-    result = verbs.build(project)
+def _build(project: build.Project, args: argparse.Namespace) -> int:
+    result = build.build(project)
     print(report.terminal_summary(result.checks, result.stats))
     print(f"wrote {len(result.pages)} pages and the report to {project.config.rel(project.config.output_dir)}/")
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
-def _check(project: verbs.Project, args: argparse.Namespace) -> int:
-    catalogs = verbs.load_catalogs(project)
-    result = verbs.check(project, catalogs)
+def _check(project: build.Project, args: argparse.Namespace) -> int:
+    catalogs = build.load_catalogs(project)
+    result = build.check(project, catalogs)
     if args.format == "json":
         print(report.to_json(result), end="")
     else:
-        print(report.terminal_summary(result, verbs.article_stats(project, catalogs)))
+        print(report.terminal_summary(result, build.version_stats(project, catalogs)))
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
-def _stats(project: verbs.Project, args: argparse.Namespace) -> int:
+def _stats(project: build.Project, args: argparse.Namespace) -> int:
     print(f"{'locale':<10} {'catalogue':<40} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
-    for locale, domain, row in verbs.stats(project):
+    for locale, domain, row in build.stats(project, build.load_catalogs(project)):
         print(f"{locale:<10} {domain:<40} {row.translated:>4} {row.percent:5.1f}% {row.fuzzy:>6} {row.untranslated:>12}")
     return EXIT_OK
 

@@ -1,20 +1,39 @@
-"""The project folder and its ``[tool.pipeline]`` table in ``pyproject.toml``.
+"""The project folder and its ``[tool.pipeline]`` table in ``pyproject.toml``, checked once.
 
-All problems in the table are collected and reported at once, so a user fixes them in one go.
+Every key is validated here, readability targets included, and all problems are reported at
+once naming ``pyproject.toml`` and the key, so a user fixes them in one go and no later command
+meets a bad value for the first time.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, LocaleError
+from pipeline.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
 
 DEFAULT_SITE_URL = "https://example.org/"
-KNOWN_KEYS = {"source_locale", "locales", "site_url", "site_name", "readability"}
+DEFAULT_SITE_NAME = "Health articles"
+# A health page is published in a language only when every text of it is translated and
+# reviewed (not fuzzy): a side effect or a warning left in English is a safety problem for a
+# reader who does not read English. Below it, the page is a translators' preview.
+DEFAULT_PUBLISH_THRESHOLD = 100.0
+KNOWN_KEYS = {
+    "source_locale": "the language the articles are written in (gettext name), default 'en'",
+    "locales": "the target locales (gettext names); default: every folder under locales/",
+    "site_url": "the address the site is published at, for canonical and hreflang links",
+    "site_name": "the site's name, shown on every page (translatable in ui.po)",
+    "readability": 'per-locale targets: [tool.pipeline.readability."es"] metric = "…", min/max = N',
+    "publish_threshold": "translated share (percent) from which a version is published",
+    "publish_threshold_by_locale": "the same, per locale: { pt_BR = 80 }",
+    "report_bugs_to": "address for the Report-Msgid-Bugs-To header of the catalogues",
+}
 
 
 @dataclass(frozen=True)
@@ -23,8 +42,12 @@ class Config:
     source_locale: LocaleInfo
     locales: tuple[LocaleInfo, ...]  # target locales, without the source locale
     site_url: str = DEFAULT_SITE_URL
-    site_name: str = "Health articles"
-    readability: dict[str, Any] = field(default_factory=dict)
+    site_name: str = DEFAULT_SITE_NAME
+    targets: dict[str, Target] = field(default_factory=dict)  # configured readability targets
+    publish_threshold: float = DEFAULT_PUBLISH_THRESHOLD
+    publish_thresholds: dict[str, float] = field(default_factory=dict)
+    report_bugs_to: str = ""
+    warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
 
     @property
     def source_dir(self) -> Path:
@@ -42,6 +65,9 @@ class Config:
     def all_locales(self) -> tuple[LocaleInfo, ...]:
         return (self.source_locale, *self.locales)
 
+    def threshold_for(self, locale: str) -> float:
+        return self.publish_thresholds.get(locale, self.publish_threshold)
+
     def rel(self, path: Path) -> str:
         """A path as the user sees it in messages and ``#:`` references: relative to the root."""
         try:
@@ -50,37 +76,39 @@ class Config:
             return str(path)
 
 
+class _Problems(list[str]):
+    """Problems found so far, each naming its key."""
+
+    def add(self, key: str, message: str) -> None:
+        self.append(f"{key}: {message}")
+
+
 def load_config(root: Path) -> Config:
     """Read ``root/pyproject.toml`` if present; without it, defaults and the locales found on disk."""
     root = root.resolve()
     if not root.is_dir():
-        raise ConfigError("project folder does not exist", root)
+        raise ConfigError("project folder does not exist" if not root.exists() else "not a folder", root)
     table, pyproject = _read_table(root)
-    problems: list[str] = []
-    unknown = sorted(set(table) - KNOWN_KEYS)
-    if unknown:
-        problems.append(f"unknown keys {unknown} (known: {sorted(KNOWN_KEYS)})")
+    problems = _Problems()
+    for key in sorted(set(table) - set(KNOWN_KEYS)):
+        problems.add(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
     source = _locale(table.get("source_locale", "en"), "source_locale", problems)
-    names = table.get("locales")
-    if names is None:
-        names = _discover_locales(root / "locales")
-    elif not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        problems.append(f"locales: expected a list of locale names, got {names!r}")
-        names = []
-    locales = [info for i, n in enumerate(names) if (info := _locale(n, f"locales[{i}]", problems))]
-    site_url = table.get("site_url", DEFAULT_SITE_URL)
-    if not isinstance(site_url, str) or not site_url.startswith(("https://", "http://")):
-        problems.append(f"site_url: expected an absolute http(s) URL, got {site_url!r}")
-    if problems or source is None:
-        raise ConfigError("[tool.pipeline]: " + "; ".join(problems), pyproject)
-    return Config(
+    locales, warnings = _target_locales(table, root / "locales", problems)
+    config = Config(
         root=root,
-        source_locale=source,
-        locales=tuple(loc for loc in locales if loc.name != source.name),
-        site_url=site_url.rstrip("/") + "/",
-        site_name=str(table.get("site_name", "Health articles")),
-        readability=dict(table.get("readability", {})),
+        source_locale=source or parse_locale("en"),
+        locales=tuple(loc for loc in locales if source is None or loc.name != source.name),
+        site_url=_site_url(table.get("site_url", DEFAULT_SITE_URL), problems),
+        site_name=_string(table, "site_name", DEFAULT_SITE_NAME, problems),
+        targets=_targets(table.get("readability", {}), problems),
+        publish_threshold=_percent(table.get("publish_threshold", DEFAULT_PUBLISH_THRESHOLD), "publish_threshold", problems),
+        publish_thresholds=_thresholds(table.get("publish_threshold_by_locale", {}), problems),
+        report_bugs_to=_string(table, "report_bugs_to", "", problems),
+        warnings=tuple(warnings),
     )
+    if problems:
+        raise ConfigError("[tool.pipeline] " + "; ".join(problems), pyproject)
+    return config
 
 
 def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
@@ -89,26 +117,112 @@ def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
         return {}, pyproject
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"not valid TOML: {exc}", pyproject) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, pyproject) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not UTF-8 text: save the file as UTF-8", pyproject) from exc
     table = data.get("tool", {}).get("pipeline", {})
     if not isinstance(table, dict):
         raise ConfigError("[tool.pipeline] must be a table", pyproject)
     return table, pyproject
 
 
-def _locale(name: Any, key: str, problems: list[str]) -> LocaleInfo | None:
+def toml_error(exc: tomllib.TOMLDecodeError, path: Path) -> ConfigError:
+    """tomllib puts the position in its message (Python < 3.14 has no ``lineno``): make it our line."""
+    match = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
+    reason = str(exc)[: match.start()] if match else str(exc)
+    return ConfigError(f"not valid TOML: {reason}", path, int(match.group(1)) if match else None)
+
+
+def _locale(name: Any, key: str, problems: _Problems) -> LocaleInfo | None:
     if not isinstance(name, str):
-        problems.append(f"{key}: expected a locale name, got {name!r}")
+        problems.add(key, f"expected a locale name, got {name!r}")
         return None
     try:
         return parse_locale(name)
     except LocaleError as exc:
-        problems.append(f"{key}: {exc.message}")
+        problems.add(key, exc.message)
         return None
 
 
-def _discover_locales(locales_dir: Path) -> list[str]:
+def _target_locales(table: dict[str, Any], locales_dir: Path, problems: _Problems) -> tuple[list[LocaleInfo], list[str]]:
+    """The configured list, or every locale folder; a folder outside the list is a warning."""
+    on_disk = locales_on_disk(locales_dir)
+    names = table.get("locales")
+    if names is None:
+        return _parsed(on_disk, "locales/", problems), []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        problems.add("locales", f"expected a list of locale names, got {names!r}")
+        return [], []
+    parsed = [info for i, n in enumerate(names) if (info := _locale(n, f"locales[{i}]", problems))]
+    unlisted = [name for name in on_disk if name not in names and name != table.get("source_locale", "en")]
+    warnings = [
+        f"pyproject.toml: locales/{name} exists but is not in [tool.pipeline] locales: it is not built; add it to the list"
+        for name in unlisted
+    ]
+    return parsed, warnings
+
+
+def _parsed(names: list[str], where: str, problems: _Problems) -> list[LocaleInfo]:
+    return [info for name in names if (info := _locale(name, f"{where}{name}", problems))]
+
+
+def locales_on_disk(locales_dir: Path) -> list[str]:
+    """Locale folders made by ``pipeline init``, ``msginit`` or Weblate: ``locales/<name>/LC_MESSAGES``."""
     if not locales_dir.is_dir():
         return []
     return sorted(p.name for p in locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+def _site_url(value: Any, problems: _Problems) -> str:
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        problems.add("site_url", f"expected an absolute http(s) URL, got {value!r}")
+        return DEFAULT_SITE_URL
+    return value.rstrip("/") + "/"
+
+
+def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        problems.add(key, f"expected a string, got {value!r}")
+        return default
+    return value
+
+
+def _percent(value: Any, key: str, problems: _Problems) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        problems.add(key, f"expected a percentage from 0 to 100, got {value!r}")
+        return DEFAULT_PUBLISH_THRESHOLD
+    return float(value)
+
+
+def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
+    return _per_locale(value, "publish_threshold_by_locale", problems, lambda v, key: _percent(v, key, problems))
+
+
+def _targets(value: Any, problems: _Problems) -> dict[str, Target]:
+    def target(table: Any, key: str) -> Target | None:
+        locale = parse_locale(key.split('"')[1])
+        parsed = parse_target(locale.language, table)
+        if isinstance(parsed, str):
+            problems.add(key, parsed)
+            return None
+        return parsed
+
+    return _per_locale(value, "readability", problems, target)
+
+
+def _per_locale(value: Any, key: str, problems: _Problems, parse: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """A table keyed by locale name; every locale name and every value is checked."""
+    if not isinstance(value, dict):
+        problems.add(key, f"expected a table keyed by locale name, got {value!r}")
+        return {}
+    parsed = {}
+    for name, item in value.items():
+        where = f'{key}."{name}"'
+        if _locale(name, where, problems) is None:
+            continue
+        result = parse(item, where)
+        if result is not None:
+            parsed[name] = result
+    return parsed

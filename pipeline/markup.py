@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from pipeline.segment import to_html
+from pipeline.text import to_html
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 GLOSSARY_DOMAIN = "glossary"
 UI_DOMAIN = "ui"
+ERROR, WARNING = "error", "warning"  # the two severities of a finding
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,41 @@ class Message:
     fuzzy: bool
     line: int  # line of the entry in the PO file, for findings
     note: str = ""  # the translator's own comment (# ...)
+    flags: tuple[str, ...] = ()  # #, flags other than fuzzy
 
     @property
     def translated(self) -> bool:
         return bool(self.msgstr) and not self.fuzzy
+
+    def waiver(self, check: str) -> str | None:
+        """Why the translator means a text a check flags: ``#, ignore-<check>`` or a note line
+        ``ignore-<check>: why`` (Weblate's flag names). None when they did not say so."""
+        marker = f"ignore-{check}"
+        for line in self.note.splitlines():
+            if line.strip().startswith(marker + ":"):
+                return line.split(":", 1)[1].strip() or "marked as deliberate"
+        return "marked as deliberate (#, flag)" if marker in self.flags else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How much of a text set is translated: always counted over what the source wants now."""
+
+    translated: int
+    fuzzy: int
+    untranslated: int  # empty, or not in the catalogue yet
+    obsolete: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(*(getattr(self, f) + getattr(other, f) for f in ("translated", "fuzzy", "untranslated", "obsolete")))
 
 
 @dataclass(frozen=True)
@@ -88,41 +120,45 @@ class Catalog:
     locale: str
     path: Path
     messages: dict[str, Message] = field(default_factory=dict)
+    obsolete: int = 0  # #~ entries kept for texts that may come back
 
     def translation(self, msgid: str) -> str | None:
         """The msgstr a page may show, or None: fuzzy and empty entries fall back to the source."""
         message = self.messages.get(msgid)
         return message.msgstr if message is not None and message.translated else None
 
+    def stats(self, msgids: frozenset[str]) -> Stats:
+        """The one meaning of "translated": the source's texts, a fuzzy entry is not translated."""
+        return stats_of(self, msgids)
 
-@dataclass(frozen=True)
-class Stats:
-    translated: int
-    fuzzy: int
-    untranslated: int
-    obsolete: int
 
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
+def stats_of(catalog: Catalog | None, msgids: frozenset[str]) -> Stats:
+    """A missing catalogue or entry counts as untranslated: the page shows the source text."""
+    messages = catalog.messages if catalog is not None else {}
+    translated = sum(1 for m in msgids if m in messages and messages[m].translated)
+    fuzzy = sum(1 for m in msgids if m in messages and messages[m].fuzzy and messages[m].msgstr)
+    obsolete = catalog.obsolete if catalog is not None else 0
+    return Stats(translated, fuzzy, len(msgids) - translated - fuzzy, obsolete)
 
 
 @dataclass(frozen=True)
 class Finding:
     """One result of a quality check: never raised, always reported."""
 
-    check: str  # stable id, e.g. "glossary-term-missing"
-    severity: str  # "error" or "warning"
+    check: str  # stable id, e.g. "glossary-term"
+    severity: str  # ERROR or WARNING
     article: str
     locale: str  # gettext name: "es", "en@plain"
     file: str  # PO (or source) file relative to the project root
     line: int | None
     msgid: str
     message: str
+    deliberate: str | None = None  # the translator's reason, when they marked it as meant
+
+    @property
+    def counts(self) -> bool:
+        """A deliberate finding stays in the report but does not fail a build."""
+        return self.deliberate is None
 
 
 @dataclass(frozen=True)
@@ -191,3 +227,19 @@ class DocumentReadability:
     units_untranslated: int
     units: tuple[UnitScore, ...]  # every scored unit, in article order
     hardest: tuple[UnitScore, ...]  # the editors' short list: units of 6+ words, hardest first
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Everything the checks found: readability per version and the findings, in a stable order."""
+
+    documents: tuple[DocumentReadability, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR and f.counts for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == WARNING and f.counts for f in self.findings)

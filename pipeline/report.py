@@ -12,15 +12,14 @@ from pathlib import PurePosixPath
 
 from jinja2 import Environment
 
-from pipeline.checks import ERROR, WARNING, CheckResult
-from pipeline.locales import parse_locale
-from pipeline.model import DocumentReadability, Finding, Stats
-from pipeline.readability import formulas_for
+from pipeline.formulas import formulas_for
+from pipeline.locales import LocaleInfo, parse_locale
+from pipeline.model import ERROR, WARNING, CheckResult, DocumentReadability, Finding, Stats
 
 
 def to_json(result: CheckResult) -> str:
     data = {
-        "summary": {"errors": result.errors, "warnings": sum(f.severity == WARNING for f in result.findings)},
+        "summary": {"errors": result.errors, "warnings": result.warnings, "deliberate": sum(not f.counts for f in result.findings)},
         "documents": [_document(d) for d in result.documents],
         "findings": [asdict(f) for f in result.findings],
     }
@@ -47,25 +46,29 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
     }
 
 
-def terminal_summary(result: CheckResult, stats: dict[str, Stats], limit: int = 30) -> str:
-    """A table per locale, then the errors as ``file:line: [check] message`` lines."""
-    lines = [f"{'locale':<10} {'article':<34} {'translated':>10}  {'readability (target)':<34} {'errors':>6} {'warnings':>8}"]
-    counts = Counter((f.locale, f.article, f.severity) for f in result.findings)
-    for doc in result.documents:
-        translated = f"{stats[doc.locale].percent:.0f} %" if doc.locale in stats else "source"
-        lines.append(
-            f"{doc.locale:<10} {doc.article[:34]:<34} {translated:>10}  {_readability_cell(doc):<34} "
-            f"{counts[(doc.locale, doc.article, ERROR)]:>6} {counts[(doc.locale, doc.article, WARNING)]:>8}"
-        )
-    errors = [f for f in result.findings if f.severity == ERROR]
+def terminal_summary(result: CheckResult, stats: dict[tuple[str, str], Stats], limit: int = 30) -> str:
+    """One row per article and locale with its own figures, a total row, then the errors."""
+    header = f"{'locale':<10} {'article':<34} {'translated':>10}  {'readability (target)':<34} {'errors':>6} {'warnings':>8}"
+    counts = Counter((f.locale, f.article, f.severity) for f in result.findings if f.counts)
+    documents = {(d.article, d.locale): d for d in result.documents}
+    keys = list(stats) + sorted({(f.article, f.locale) for f in result.findings} - set(stats))
+    lines = [header]
+    for article, locale in sorted(keys, key=lambda k: (k[1], k[0])):
+        figures = stats.get((article, locale))
+        translated = f"{figures.percent:.0f} %" if figures else ""
+        doc = documents.get((article, locale))
+        cell = _readability_cell(doc) if doc else ""
+        lines.append(f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {counts[(locale, article, ERROR)]:>6} {counts[(locale, article, WARNING)]:>8}")
+    total = sum(stats.values(), Stats(0, 0, 0))
+    lines.append(f"{'total':<10} {'':<34} {f'{total.percent:.0f} %':>10}  {'':<34} {result.errors:>6} {result.warnings:>8}")
+    errors = [f for f in result.findings if f.severity == ERROR and f.counts]
     if errors:
         lines.append("")
         lines += [format_finding(f) for f in errors[:limit]]
         if len(errors) > limit:
             lines.append(f"… and {len(errors) - limit} more errors: see --format json or output/reports/index.html")
-    warnings = sum(f.severity == WARNING for f in result.findings)
     lines.append("")
-    lines.append(f"{len(errors)} error(s), {warnings} warning(s)")
+    lines.append(f"{result.errors} error(s), {result.warnings} warning(s)")
     return "\n".join(lines)
 
 
@@ -85,7 +88,7 @@ def format_finding(finding: Finding) -> str:
     return f"{where}: {finding.severity}: [{finding.check}] {finding.message}"
 
 
-def to_html(result: CheckResult, env: Environment, stats: dict[str, Stats], site_name: str) -> str:
+def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo) -> str:
     """The editors' page: readability against target, hardest units, findings by locale."""
     by_locale: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
@@ -95,8 +98,9 @@ def to_html(result: CheckResult, env: Environment, stats: dict[str, Stats], site
         documents=[_chart_row(d) for d in result.documents],
         by_locale=sorted(by_locale.items()),
         stats=stats,
+        source=source,
         errors=result.errors,
-        warnings=sum(f.severity == WARNING for f in result.findings),
+        warnings=result.warnings,
         po_link=_po_link,
     )
 

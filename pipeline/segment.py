@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -27,6 +26,8 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import slugify, unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX
+
+from pipeline.text import plain_text
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
@@ -95,7 +96,7 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
         if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
-            el.set("id", unique(slugify(_plain(source), "-"), used_ids))
+            el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
         replacement = self.ext.visitor(source, kind)
         el.text = (replacement if replacement is not None else source) + attrs
         marks = self.ext.fallback_attrs if replacement is None and not in_fallback else {}
@@ -184,20 +185,6 @@ def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
     pattern = AttrListTreeprocessor.HEADER_RE if heading else AttrListTreeprocessor.BLOCK_RE
     match = pattern.search(text)
     return (text[: match.start()], text[match.start():] + stash) if match else (text, stash)
-
-
-_SIMPLE = markdown.Markdown()
-
-
-@lru_cache(maxsize=8192)
-def to_html(markdown_text: str) -> str:
-    """Plain Python-Markdown for one unit's text (no extensions), shared by the checks; one instance, reset per call."""
-    return _SIMPLE.reset().convert(markdown_text)
-
-
-def _plain(markdown_text: str) -> str:
-    """Heading text without inline markup, for a stable id shared by every language."""
-    return re.sub(r"<[^>]+>", "", to_html(markdown_text))
 
 
 def make_markdown(

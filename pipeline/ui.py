@@ -17,7 +17,7 @@ from pipeline.model import Catalog, Unit
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 UI_KEYWORDS = {"_": None, "_a": None, "N_": None}
-UI_METHODS = [("templates/**.html", "jinja2"), ("render.py", "python")]
+UI_METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]  # every module may mark UI texts with N_()
 
 
 def N_(msgid: str) -> str:  # noqa: N802 (gettext convention)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.locales import parse_locale
 from pipeline.model import Article, Catalog, Glossary, Message
-from pipeline.render import LocaleCatalogs, render_body
+from pipeline.page import LocaleCatalogs, render_body
 from pipeline.segment import make_markdown
 from pipeline.ui import UiText
 from tests.pages import parse, structure

@@ -32,7 +32,7 @@ def result(project):
 
 
 def test_configured_locales_are_the_shipped_ones(project) -> None:
-    assert [loc.name for loc in project.config.locales] == LOCALES
+    assert sorted(loc.name for loc in project.config.locales) == sorted(LOCALES)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -9,7 +9,6 @@ releases download the CMU dictionary through NLTK at first use, which fails offl
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -18,10 +17,8 @@ from typing import Any
 
 from textstat.backend import metrics
 
-from pipeline.errors import ConfigError
-from pipeline.segment import to_html
+from pipeline.text import plain_text
 
-_TAGS = re.compile(r"<[^>]+>")
 _URL = re.compile(r"https?://\S+")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
 _END = re.compile(r"[.!?…؟][\"”’»)\]]*$")
@@ -88,8 +85,7 @@ class Target:
 @lru_cache(maxsize=8192)
 def plain_words(markdown_text: str) -> str:
     """The words a reader reads: no markup, URLs or footnote markers."""
-    text = _FOOTNOTE.sub("", markdown_text)
-    text = html.unescape(_TAGS.sub("", to_html(text)))
+    text = plain_text(_FOOTNOTE.sub("", markdown_text))
     return re.sub(r"\s+", " ", _URL.sub("", text)).strip()
 
 
@@ -130,27 +126,30 @@ def word_count(sentence: str) -> int:
     return len(re.findall(r"\w+(?:[-'’]\w+)*", sentence))
 
 
-def target_for(locale_name: str, language: str, plain: bool, configured: dict[str, Any]) -> Target | None:
-    """The configured target for a locale (``[tool.pipeline.readability."en@plain"]``) or the default."""
-    table = configured.get(locale_name)
-    by_name = {f.name: f for f in formulas_for(language)}
-    if table is not None:
-        return _configured_target(locale_name, table, by_name)
+def target_for(locale_name: str, language: str, plain: bool, configured: dict[str, Target]) -> Target | None:
+    """The configured target for a locale (already validated by ``config``) or the default."""
+    if locale_name in configured:
+        return configured[locale_name]
     default = DEFAULT_TARGETS.get(language)
     if default is None:
         return None
     metric, standard, strict = default
-    return Target(metric, strict if plain else standard, by_name[metric].higher_is_easier)
+    formula = next(f for f in formulas_for(language) if f.name == metric)
+    return Target(metric, strict if plain else standard, formula.higher_is_easier)
 
 
-def _configured_target(locale_name: str, table: Any, by_name: dict[str, Formula]) -> Target:
-    where = f"[tool.pipeline.readability.{locale_name!r}]"
+def parse_target(language: str, table: Any) -> Target | str:
+    """A ``[tool.pipeline.readability."<locale>"]`` table as a Target, or what is wrong with it."""
+    by_name = {f.name: f for f in formulas_for(language)}
+    if not by_name:
+        return f"textstat has no readability formula for the language {language!r}"
     if not isinstance(table, dict) or set(table) - {"metric", "min", "max"} or not isinstance(table.get("metric"), str):
-        raise ConfigError(f"{where}: expected metric = \"<name>\" and min = N or max = N")
+        return 'expected metric = "<name>" and min = N or max = N'
     formula = by_name.get(table["metric"])
     if formula is None:
-        raise ConfigError(f"{where}: metric {table['metric']!r} does not exist for this language (known: {sorted(by_name)})")
+        return f"metric {table['metric']!r} does not exist for this language (known: {sorted(by_name)})"
     bound = "min" if formula.higher_is_easier else "max"
-    if not isinstance(table.get(bound), (int, float)):
-        raise ConfigError(f"{where}: {formula.label} is {'higher' if formula.higher_is_easier else 'lower'} when easier, so give '{bound} = N'")
+    if not isinstance(table.get(bound), (int, float)) or isinstance(table.get(bound), bool):
+        easier = "higher" if formula.higher_is_easier else "lower"
+        return f"{formula.label} is {easier} when easier, so give '{bound} = N'"
     return Target(formula.name, float(table[bound]), formula.higher_is_easier)

@@ -1,116 +1,28 @@
-"""Turns an article and a locale's catalogues into an accessible HTML page; writes the site.
+"""Pages in their site: the full HTML of each version (switcher, alternates), the index, the sitemap.
 
-Rendering never checks: an untranslated or fuzzy unit shows the source text with its own
-``lang`` and the page is still written. Whatever a msgstr holds, the article body is passed
-through an HTML sanitizer (nh3, Ammonia) with the tags Markdown produces: a ``<script>``, an
-event handler or a ``javascript:`` link in a translation never reaches a page.
+Every page lists itself and all its alternates of the same reading level, reciprocally, plus
+``x-default``; a plain page and its standard page share a BCP 47 tag, so they link to each other
+visibly instead (WCAG 3.1.5).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
-
-import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.locales import LocaleInfo
-from pipeline.annotate import AnnotateExtension, foreign_words, page_words
-from pipeline.model import Article, Catalog, Glossary, Page, Version, Word
-from pipeline.segment import make_markdown, to_html
-from pipeline.ui import TEMPLATES_DIR, N_, UiText
+from pipeline.model import Article, Catalog, Glossary, Page, Version
+from pipeline.page import LocaleCatalogs, render_body
+from pipeline.ui import N_, TEMPLATES_DIR, UiText
 
-ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dfn", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "lang", "dir", "title"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
-}
 PLAIN_LABEL = N_("{language} – plain language")
 TO_PLAIN = N_("Read this page in plain language")
 TO_STANDARD = N_("Read the standard version of this page")
-BACKLINK = N_("Back to footnote {} in the text")
 INDEX_TITLE = N_("All articles")
-TABLE_LABEL = N_("Table")
 
 
-@dataclass(frozen=True)
-class LocaleCatalogs:
-    """The catalogues of one locale that a page needs; any may be missing (all falls back)."""
-
-    locale: LocaleInfo
-    article: Catalog | None
-    glossary: Catalog | None
-    ui: Catalog | None
-
-
-def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={"text-align"},
-    )
-
-
-@dataclass(frozen=True)
-class Body:
-    html: str  # sanitized
-    meta: dict[str, list[str]]  # translated title and description, as plain text
-    fallbacks: int
-    words: tuple[Word, ...]
-
-
-def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, ui: UiText) -> Body:
-    """The article body in one language, its glossary words marked and abbreviations expanded."""
-    locale, catalog = catalogs.locale, catalogs.article
-    fallbacks = 0
-    is_source = locale.name == source.name
-
-    def translate(text: str, kind: str) -> str | None:
-        nonlocal fallbacks
-        if is_source:
-            return text
-        translated = catalog.translation(text) if catalog else None
-        fallbacks += translated is None
-        if translated == text and locale.language != source.language:
-            return None  # kept in the source language on purpose (a citation): still marked as such
-        return translated
-
-    fallback_attrs = {"lang": source.tag}
-    if source.direction != locale.direction:
-        fallback_attrs["dir"] = source.direction
-    page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
-    words = page_words(glossary, catalogs.glossary, locale, source)
-    annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
-    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
-    html = md.convert(article.text)
-    meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
-    return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
-
-
-def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str:
-    translated = None if is_source or catalog is None else catalog.translation(text)
-    return plain_text(translated or text)
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown inline text as plain text, for ``<title>`` and ``<meta name=description>``."""
-    html = to_html(markdown_text)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip().replace("&amp;", "&")
+def template_environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
 
 
 def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext) -> tuple[Page, str]:
@@ -140,7 +52,7 @@ class SiteContext:
         self.source = source
         self.versions = versions  # article slug -> [(version, locale)]
         self.ui_catalogs = ui_catalogs
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
+        self.env = template_environment()
 
     def page_context(self, version: Version, locale: LocaleInfo, ui: UiText) -> dict[str, object]:
         siblings = self.versions[version.article]
@@ -211,12 +123,9 @@ class SiteContext:
 
     def render_sitemap(self) -> str:
         """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang."""
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-        for siblings in self.versions.values():
-            for version, locale in siblings:
-                lines.append(f"  <url>\n    <loc>{xml_escape(self.site_url + version.path)}</loc>")
-                for alt in self.alternates(siblings, locale.is_plain):
-                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt["hreflang"]}" href="{xml_escape(alt["href"])}"/>')
-                lines.append("  </url>")
-        lines.append("</urlset>")
-        return "\n".join(lines) + "\n"
+        urls = [
+            {"loc": self.site_url + version.path, "alternates": self.alternates(siblings, locale.is_plain)}
+            for siblings in self.versions.values()
+            for version, locale in siblings
+        ]
+        return self.env.get_template("sitemap.xml").render(urls=urls)

@@ -1,0 +1,28 @@
+"""Is every text of the article in the catalogue, translated and reviewed (not fuzzy)?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipeline.checks.subject import Subject
+from pipeline.model import WARNING, Finding
+
+CHECKS = {"catalogue-missing": WARNING, "catalogue-outdated": WARNING, "incomplete": WARNING}
+
+
+def run(subject: Subject) -> Iterator[Finding]:
+    if subject.is_source:
+        return
+    if subject.catalog is None:
+        yield subject.finding("catalogue-missing", WARNING, f"no catalogue for this locale: run `pipeline init {subject.locale.name}`")
+        return
+    messages = subject.catalog.messages
+    missing = [u for u in subject.article.units if u.msgid not in messages]
+    if missing:
+        yield subject.finding("catalogue-outdated", WARNING, f"{len(missing)} text(s) of the article are not in this catalogue: run `pipeline update`", missing[0].msgid)
+    untranslated = [m for m in messages.values() if not m.msgstr]
+    fuzzy = [m for m in messages.values() if m.fuzzy and m.msgstr]
+    if untranslated or fuzzy:
+        first = (untranslated or fuzzy)[0]
+        message = f"{len(untranslated)} untranslated and {len(fuzzy)} fuzzy of {len(messages)} entries: the page shows them in {subject.site.source.english_name}"
+        yield subject.finding("incomplete", WARNING, message, first.msgid, first.line)

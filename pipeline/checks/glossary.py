@@ -1,0 +1,101 @@
+"""Terminology: the site's approved terms, used the same way in every unit of every language.
+
+Terms are matched by Snowball stem, so inflection is not drift (see ``pipeline.terms``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
+
+from pipeline import terms
+from pipeline.checks.subject import Site, Subject
+from pipeline.model import ERROR, GLOSSARY_DOMAIN, WARNING, Finding, Message, Term
+
+CHECKS = {
+    "glossary-variant-spelling": WARNING,
+    "glossary-term": ERROR,
+    "glossary-kept-term": ERROR,
+    "glossary-inconsistent": WARNING,
+    "glossary-translation-missing": WARNING,
+}
+
+
+def run_site(site: Site) -> Iterator[Finding]:
+    """Once per locale and term: a missing approved translation, or a kept term (NMDA) translated."""
+    for locale, (catalog, file) in site.glossary_catalogs.items():
+        for term in site.glossary.terms:
+            message = catalog.messages.get(term.term) if catalog else None
+            line = message.line if message else None
+            if message is None or not message.translated:
+                text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
+                yield Finding("glossary-translation-missing", WARNING, GLOSSARY_DOMAIN, locale, file, line, term.term, text)
+            elif term.keep and message.msgstr.strip() != term.term:
+                text = f"'{term.term}' is kept as it is in every language; write '{term.term}', not '{message.msgstr}'"
+                yield Finding("glossary-kept-term", ERROR, GLOSSARY_DOMAIN, locale, file, line, term.term, text)
+
+
+def run(subject: Subject) -> Iterator[Finding]:
+    if subject.is_source:
+        yield from _source_variants(subject)
+    elif subject.catalog is not None:
+        yield from _approved_terms(subject)
+
+
+def _source_variants(subject: Subject) -> Iterator[Finding]:
+    language = subject.locale.language
+    for unit in subject.article.units:
+        for term in subject.site.glossary.terms:
+            for variant in term.variants:
+                if terms.source_mentions(unit.msgid, variant, language):
+                    text = f"'{variant}' is a variant spelling of the glossary term '{term.term}' (the author's text stays as it is)"
+                    yield subject.finding("glossary-variant-spelling", WARNING, text, unit.msgid, unit.line)
+
+
+def _approved_terms(subject: Subject) -> Iterator[Finding]:
+    """Each translated unit whose source uses a term must use the approved translation."""
+    uses: dict[str, dict[bool, list[int]]] = defaultdict(lambda: {True: [], False: []})
+    assert subject.catalog is not None
+    for message in subject.catalog.messages.values():
+        if not message.translated or message.msgstr == message.msgid:
+            continue
+        for term in mentioned_terms(message.msgid, subject.site.glossary.terms, subject.site.source.language):
+            approved = term.term if term.keep else _approved(subject, term)
+            if approved is None:
+                continue
+            ok = _uses(message, term, approved, subject.locale.language)
+            uses[term.term][ok].append(message.line)
+            if not ok:
+                yield _term_finding(subject, term, approved, message)
+    for term_name, by_result in uses.items():
+        if by_result[True] and by_result[False]:
+            lines = ", ".join(str(line) for line in by_result[False])
+            text = f"'{term_name}' is translated two ways in this article: as approved in {len(by_result[True])} unit(s), differently at line(s) {lines}"
+            yield subject.finding("glossary-inconsistent", WARNING, text)
+
+
+@lru_cache(maxsize=65536)
+def mentioned_terms(source_text: str, glossary_terms: tuple[Term, ...], language: str) -> tuple[Term, ...]:
+    """The terms a source text uses; it depends on the text alone, so it is found once per text,
+    not again for every locale."""
+    return tuple(t for t in glossary_terms if terms.source_mentions(source_text, t.term, language))
+
+
+def _approved(subject: Subject, term: Term) -> str | None:
+    catalog = subject.glossary_catalog
+    return catalog.translation(term.term) if catalog else None
+
+
+def _uses(message: Message, term: Term, approved: str, language: str) -> bool:
+    if term.keep:
+        return terms.verbatim(message.msgstr, term.term)
+    return terms.mentions(message.msgstr, approved, language)
+
+
+def _term_finding(subject: Subject, term: Term, approved: str, message: Message) -> Finding:
+    if term.keep:
+        text = f"the source uses '{term.term}', which stays as it is in every language; it is missing here"
+        return subject.finding("glossary-kept-term", ERROR, text, message.msgid, message.line)
+    text = f"the source uses '{term.term}'; use the approved translation '{approved}' (glossary.po)"
+    return subject.finding("glossary-term", ERROR, text, message.msgid, message.line)

@@ -1,0 +1,41 @@
+"""A translation keeps what a reader's browser shows of the source: markup, numbers, spacing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipeline import markup
+from pipeline.checks.subject import Subject
+from pipeline.model import ERROR, WARNING, Finding
+
+CHECKS = {
+    "link-target": ERROR,
+    "image-source": ERROR,
+    "code-span": ERROR,
+    "footnote-marker": ERROR,
+    "emphasis": ERROR,
+    "broken-markdown": ERROR,
+    "number": ERROR,
+    "number-added": WARNING,
+    "whitespace": WARNING,
+    "untranslated-identical": WARNING,
+}
+
+
+def run(subject: Subject) -> Iterator[Finding]:
+    if subject.catalog is None or subject.is_source:
+        return
+    other_language = subject.locale.language != subject.site.source.language
+    for message in subject.catalog.messages.values():
+        if not message.msgstr:
+            continue
+        msgid, msgstr, line = message.msgid, message.msgstr, message.line
+        for check, text in markup.parity_problems(msgid, msgstr):
+            yield subject.finding(check, ERROR, text, msgid, line)
+        missing, added = markup.number_problem(msgid, msgstr)
+        for check, text in [("number", missing), ("number-added", added), ("whitespace", markup.whitespace_problem(msgid, msgstr))]:
+            if text:
+                yield subject.finding(check, CHECKS[check], text, msgid, line)
+        if msgstr == msgid and len(msgid) >= markup.LONG_UNTRANSLATED and other_language and not message.note:
+            text = f"the translation is the {subject.site.source.english_name} text: translate it, or add a translator note (# …) saying why it stays"
+            yield subject.finding("untranslated-identical", WARNING, text, msgid, line)

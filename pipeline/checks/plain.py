@@ -1,0 +1,78 @@
+"""Plain-language versions: short sentences, everyday words or words the glossary explains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from wordfreq import top_n_list, zipf_frequency
+
+from pipeline import formulas, terms
+from pipeline.checks.subject import Shown, Subject, short
+from pipeline.model import ERROR, WARNING, Finding
+
+CHECKS = {"plain-long-sentence": ERROR, "plain-rare-word": WARNING}
+COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare
+RARE_ZIPF = 2.5  # about one use in three million words: inflected forms of everyday verbs stay above it
+
+
+def run(subject: Subject) -> Iterator[Finding]:
+    if not subject.locale.is_plain:
+        return
+    explained = _glossary_stems(subject)
+    for shown in subject.shown:
+        message = subject.catalog.messages.get(shown.unit.msgid) if subject.catalog else None
+        if shown.text == shown.unit.msgid and message is not None and message.note:
+            continue  # kept verbatim on purpose (a citation), and the translator said why
+        yield from _long_sentences(subject, shown)
+        if shown.text != shown.unit.msgid:
+            yield from _rare(subject, shown, explained)
+
+
+def _long_sentences(subject: Subject, shown: Shown) -> Iterator[Finding]:
+    limit = formulas.PLAIN_MAX_SENTENCE_WORDS
+    for sentence in formulas.sentences(formulas.plain_words(shown.text)):
+        words = formulas.word_count(sentence)
+        if words > limit:
+            message = f"{words} words (plain language: at most {limit}): “{short(sentence)}”"
+            yield subject.finding("plain-long-sentence", ERROR, message, shown.unit.msgid, shown.line)
+
+
+def _rare(subject: Subject, shown: Shown, explained: frozenset[str]) -> Iterator[Finding]:
+    language = subject.locale.language
+    rare = rare_words(formulas.plain_words(shown.text), language, explained | set(terms.words(shown.unit.msgid)))
+    if rare:
+        message = f"rare word(s) not explained by the glossary: {', '.join(rare)}"
+        yield subject.finding("plain-rare-word", WARNING, message, shown.unit.msgid, shown.line)
+
+
+def _glossary_stems(subject: Subject) -> frozenset[str]:
+    """Words the page's "Words to know" explains: using them is fine in a plain text."""
+    language = subject.locale.language
+    catalog = subject.glossary_catalog
+    if catalog is None:
+        return frozenset()
+    found: set[str] = set()
+    for message in catalog.messages.values():
+        if message.translated and len(message.msgstr) < 60:
+            found.update(terms.stems(message.msgstr, language))
+    return frozenset(found)
+
+
+def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -> list[str]:
+    """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
+    rare = []
+    common = _common_stems(language)
+    for word in dict.fromkeys(w for w in terms.words(text) if w.isalpha() and len(w) > 3):
+        if zipf_frequency(word, language) >= RARE_ZIPF or word in explained:
+            continue
+        stem = set(terms.stems(word, language))
+        if not stem & explained and not stem & common:
+            rare.append(word)
+    return rare
+
+
+@cache
+def _common_stems(language: str) -> frozenset[str]:
+    """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
+    return frozenset(stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language))

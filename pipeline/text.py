@@ -1,0 +1,30 @@
+"""The one way a unit's Markdown becomes HTML or plain text, shared by extraction, checks and pages.
+
+A unit is rendered with a bare Python-Markdown instance (no extensions): what a reader's browser
+would show of its inline markup. Plain text is that HTML without tags and with every entity
+decoded once, so ``<`` in a title is ``<`` in ``<title>`` (Jinja escapes it again) and on the index.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+_SIMPLE = markdown.Markdown()
+
+
+@lru_cache(maxsize=8192)
+def to_html(markdown_text: str) -> str:
+    """One unit's inline Markdown as HTML; one shared instance, reset per call (it is not thread-safe)."""
+    return _SIMPLE.reset().convert(markdown_text)
+
+
+@lru_cache(maxsize=8192)
+def plain_text(markdown_text: str) -> str:
+    """What a reader reads of a unit: no tags, entities decoded, white space collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAGS.sub("", to_html(markdown_text)))).strip()
