@@ -24,11 +24,21 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A file an article refers to (an image), as written in the source, with its line."""
+
+    src: str  # relative to the article's folder
+    line: int
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str  # file stem and gettext domain
     path: Path
     text: str
     units: tuple[Unit, ...]
+    metadata: dict[str, str] = field(default_factory=dict, hash=False)  # lower-case keys: title, reviewed, next-review…
+    assets: tuple[Asset, ...] = ()  # local images the pages must show
 
     @property
     def msgids(self) -> frozenset[str]:

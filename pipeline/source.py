@@ -47,7 +47,8 @@ def read_article(path: Path) -> Article:
     units = _meta_units(meta, text) + _locate(found, lines, body_start)
     if not any(u.kind == META_KINDS["title"] for u in units):
         raise SourceError("the article has no 'Title:' metadata line at the top", path, 1)
-    return Article(slug=slug, path=path, text=text, units=tuple(sorted(units, key=lambda u: u.line)))
+    metadata = {key: " ".join(lines).strip() for key, lines in meta.items()}
+    return Article(slug=slug, path=path, text=text, units=tuple(sorted(units, key=lambda u: u.line)), metadata=metadata)
 
 
 def _read_text(path: Path) -> str:
