@@ -195,12 +195,20 @@ def to_catalog(po: polib.POFile, domain: str, locale: str, path: Path) -> Catalo
         for e in po
         if not e.obsolete and e.msgid
     }
-    return Catalog(domain=domain, locale=locale, path=path, messages=messages, obsolete=len(po.obsolete_entries()))
+    obsolete = len(po.obsolete_entries())
+    return Catalog(domain=domain, locale=locale, path=path, messages=messages, obsolete=obsolete, headers=dict(po.metadata))
 
 
 def load(path: Path, domain: str, locale: str) -> Catalog:
     """Read one PO file as the checks and pages see it; a broken file names its line."""
     return to_catalog(load_po(path), domain, locale, path)
+
+
+def set_headers(path: Path, headers: dict[str, str]) -> bool:
+    """Add or change header fields of a PO (a review record); every entry stays as it is."""
+    po = load_po(path)
+    po.metadata.update(headers)
+    return write_if_changed(po, path)
 
 
 def write_template(domain: str, units: tuple[Unit, ...], source_name: str, project: str, path: Path) -> bool:

@@ -131,6 +131,7 @@ class Catalog:
     path: Path
     messages: dict[str, Message] = field(default_factory=dict)
     obsolete: int = 0  # #~ entries kept for texts that may come back
+    headers: dict[str, str] = field(default_factory=dict)  # the PO header fields (review records among them)
 
     def translation(self, msgid: str) -> str | None:
         """The msgstr a page may show, or None: fuzzy and empty entries fall back to the source."""

@@ -20,6 +20,7 @@ class Site:
     glossary: Glossary
     targets: dict[str, Target]  # configured readability targets by locale name
     glossary_catalogs: dict[str, tuple[Catalog | None, str]]  # locale -> (glossary.po, its file)
+    require_review: bool = False  # only reviewed translations are published
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""A reviewer's sign-off: recorded in the PO header, kept by other tools, out of date after any change."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline import catalog, review
+from pipeline.build import check, load_catalogs, read_project
+from pipeline.config import load_config
+from tests.conftest import REPO
+
+SLUG = "ketamine-infusions-chronic-pain"
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    root = tmp_path / "shipped"
+    for name in ("source", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def _sign(root: Path, locale: str, who: str = "Dr Ana Ruiz <ana@example.org>") -> Path:
+    project = read_project(load_config(root))
+    article = project.articles[0]
+    po = load_catalogs(project)[(locale, SLUG)]
+    catalog.set_headers(po.path, review.sign_off(article, po, who, date(2026, 11, 29)))
+    return po.path
+
+
+def _status(root: Path, locale: str) -> review.ReviewStatus:
+    project = read_project(load_config(root))
+    return review.status(project.articles[0], load_catalogs(project)[(locale, SLUG)])
+
+
+def _review_findings(root: Path) -> list[str]:
+    return [f"{f.locale} {f.check}" for f in check(read_project(load_config(root))).findings if f.check.startswith("review-")]
+
+
+def test_a_fresh_sign_off_is_current_and_names_who_and_when(shipped: Path) -> None:
+    path = _sign(shipped, "es")
+    state = _status(shipped, "es")
+    assert state.current and state.review is not None
+    assert state.review.reviewer == "Dr Ana Ruiz <ana@example.org>" and state.review.date == date(2026, 11, 29)
+    assert polib.pofile(str(path)).metadata["X-Reviewed-By"] == "Dr Ana Ruiz <ana@example.org>"
+    assert _review_findings(shipped) == []
+
+
+def test_the_record_survives_msgmerge(shipped: Path) -> None:
+    path = _sign(shipped, "de")
+    pot = shipped / "locales" / f"{SLUG}.pot"
+    subprocess.run(["msgmerge", "--quiet", "--previous", "-U", "--backup=none", str(path), str(pot)], check=True)
+    assert _status(shipped, "de").current
+
+
+def test_a_source_change_makes_the_review_out_of_date(shipped: Path) -> None:
+    _sign(shipped, "fr")
+    article = shipped / "source" / f"{SLUG}.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("chronic pain", "long-term pain", 1), encoding="utf-8")
+    state = _status(shipped, "fr")
+    assert not state.current and state.reason == "the source changed after the review"
+    assert "fr review-outdated" in _review_findings(shipped)
+
+
+def test_a_translation_change_makes_the_review_out_of_date(shipped: Path) -> None:
+    path = _sign(shipped, "ar")
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgstr and not e.obsolete)
+    entry.msgstr += " "
+    po.save(str(path))
+    state = _status(shipped, "ar")
+    assert not state.current and state.reason == "the translation changed after the review"
+    assert _review_findings(shipped) == ["ar review-outdated"]
+
+
+def test_a_version_never_reviewed_is_reported_only_where_the_site_requires_reviews(shipped: Path) -> None:
+    assert _review_findings(shipped) == []
+    assert not _status(shipped, "es").current and _status(shipped, "es").reason == "not reviewed"
