@@ -340,10 +340,13 @@ def test_a_word_that_means_something_else_in_another_language_is_not_a_number_wh
     assert markup.number_problem("2 days", "durante dos días con el médico") == (None, None)  # told to be Spanish
 
 
-def test_shipped_arabic_sentence_may_name_the_decade_in_words(shipped: Path) -> None:
+def test_shipped_arabic_sentence_may_name_the_decade_in_words_and_write_digits_as_arabic_readers_do(shipped: Path) -> None:
     msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "ar", SLUG))) if "1960s" in e.msgid)
-    edit_entry(shipped, "ar", msgid, lambda s: s.replace("1960", "١٩٦٠"))
+    entry = edit_entry(shipped, "ar", msgid, lambda s: s.replace("1970", "١٩٧٠"))
+    assert "ستينيات" in entry.msgstr and "1960" not in entry.msgstr and "١٩٧٠" in entry.msgstr
     assert not [f for f in findings(shipped) if f.check == "number" and f.locale == "ar"]
+    edit_entry(shipped, "ar", msgid, lambda s: s.replace("ستينيات", "خمسينيات"))  # the 1950s: wrong decade
+    assert only(findings(shipped), "number").message == "number(s) of the source missing: 1960"
 
 
 # --- compounds that contain the approved term ------------------------------------------------------
