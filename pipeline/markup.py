@@ -3,11 +3,27 @@
 Both sides are rendered with Python-Markdown and compared as a reader's browser would see
 them: link targets, image sources, code spans, emphasis, footnote markers, numbers. Each
 function returns the problems it found as short messages; ``checks`` turns them into findings.
+
+Numbers are compared as values, not as characters, so that a translator can write a number as
+the reader's language does (see ``number_problem``):
+
+- digits of any script are the same digits: Arabic-Indic ``١٩٦٠`` and Persian ``۱۹۶۰`` are
+  ``1960``; the Arabic decimal and thousands separators (``٫`` ``٬``) are separators;
+- a decade of the source (``1960s``) may be named in words: "the sixties", "los años sesenta",
+  "les années soixante", "die Sechzigerjahre", "الستينيات" (``_DECADES``);
+- a small number (2 to 12) may be written in words in the translation's language (``_CARDINALS``):
+  "siete" for ``7``. "One" is left out: it is also the indefinite article ("un", "ein", "une").
+  The language is told from the text itself (Arabic script, else its commonest small words); when
+  it cannot be told (a short list item), the words of every table count except the few that mean
+  something else in another language (French "dos" is a back, English "once" is not 11).
+
+A number that is neither there in digits nor named in words is still an error.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -15,7 +31,8 @@ from html.parser import HTMLParser
 from pipeline.text import to_html
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?")  # \d: digits of any script
+_DECADE = re.compile(r"(?<!\d)(\d{2,3})0(?:s|['’]s)(?!\w)")
 _UNSAFE = re.compile(r"<\s*/?\s*(script|style|iframe|object|embed|form|svg|math)\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
 _RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _LEFTOVER = ("**", "](", "`", "[^")
@@ -98,7 +115,7 @@ def _list(counter: Counter[str]) -> str:
 
 
 def numbers(text: str) -> Counter[str]:
-    """Numbers as values: '42 %', '0,1' and '1 000' match '42%', '0.1' and '1,000'."""
+    """Numbers as values: '42 %', '0,1', '1 000' and '٤٢' match '42%', '0.1', '1,000' and '42'."""
     found: Counter[str] = Counter()
     for raw in _NUMBER.findall(_FOOTNOTE_REF.sub("", text)):
         found[_normalize_number(raw)] += 1
@@ -106,16 +123,100 @@ def numbers(text: str) -> Counter[str]:
 
 
 def _normalize_number(raw: str) -> str:
+    raw = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in raw)  # ١٩٦٠ -> 1960
+    raw = raw.replace("\u066c", ",").replace("\u066b", ".")  # Arabic thousands and decimal separators
     digits = re.sub(r"[\u00a0\u202f ]", "", raw)
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
         return re.sub(r"[.,]", "", digits)  # thousands separators
     return digits.replace(",", ".")
 
 
+# A decade named in words, by its tens: 6 -> "sixties", "años sesenta", "Sechzigerjahre"…
+# The words name no century; in a sentence that has the rest of the source's numbers that is enough.
+_DECADE_WORDS = {
+    "en": ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"),
+    "es": ("veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"),
+    "fr": ("vingt", "trente", "quarante", "cinquante", "soixante", "soixante-dix", "quatre-vingt", "quatre-vingt-dix"),
+    "de": ("zwanziger", "dreißiger", "vierziger", "fünfziger", "sechziger", "siebziger", "achtziger", "neunziger"),
+    "ar": ("عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"),
+}  # fmt: skip
+_DECADE_PATTERN = {  # how each language names a decade; {} is the word above
+    "en": r"(?<!\w){}(?!\w)",
+    "es": r"(?<!\w)(?:años|década\s+de\s+los)\s+{}(?!\w)",
+    "fr": r"(?<!\w)années\s+{}(?![\w-])",
+    "de": r"(?<!\w){}[\s-]?jahr",  # die sechziger Jahre, die Sechzigerjahre, in den 60er-Jahren (digits)
+    "ar": r"(?<!\w)(?:[وبلف]?ال)?{}ي?ات(?!\w)",  # الستينيات, الستينات, وفي الستينيات
+}
+# Small numbers in words, 2 to 12 ("one" is also an article). Arabic: both genders; 10 to 12 are
+# left out there, as "عشر" is also part of 11 to 19.
+_CARDINAL_WORDS = {
+    "en": ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    "es": ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce"),
+    "fr": ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze"),
+    "de": ("zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf"),
+    "ar": ("اثنان|اثنين|اثنتان|اثنتين", "ثلاث|ثلاثة", "أربع|أربعة", "خمس|خمسة", "ست|ستة", "سبع|سبعة",
+           "ثمان|ثماني|ثمانية", "تسع|تسعة"),
+}  # fmt: skip
+_CARDINAL_PATTERN = {"ar": r"(?<!\w)[وبلف]?(?:{})(?!\w)(?!\s+عشر)"}  # ثلاثة عشر is 13, not 3
+_COMMON_WORDS = {  # to tell the language of a translation in Latin script
+    "en": {"the", "and", "of", "to", "is", "you", "your", "with", "for", "are"},
+    "es": {"el", "los", "las", "que", "y", "es", "con", "su", "por", "del", "para", "usted"},
+    "fr": {"le", "les", "des", "et", "est", "vous", "votre", "du", "avec", "pour", "une"},
+    "de": {"der", "die", "das", "und", "ist", "sie", "mit", "den", "nicht", "ein", "eine", "für"},
+}
+_HOMOGRAPHS = {"dos", "once", "elf"}  # not counted when the language is not known
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat and tatweel
+
+
+def _language_of(text: str) -> str | None:
+    if len(_ARABIC_SCRIPT.findall(text)) > len(text) / 4:
+        return "ar"
+    words = re.findall(r"\w+", text.lower())
+    hits = sorted(((sum(w in common for w in words), lang) for lang, common in _COMMON_WORDS.items()), reverse=True)
+    if hits[0][0] == 0 or hits[0][0] == hits[1][0]:
+        return None
+    return hits[0][1]
+
+
+def numbers_in_words(text: str) -> Counter[str]:
+    """Numbers that a text names in words: decades ('1960' for "los años sesenta") and 2 to 12."""
+    known = _language_of(text)
+    languages = [known] if known else [lang for lang in _CARDINAL_WORDS if lang != "ar"]
+    plain = _ARABIC_MARKS.sub("", text).lower()
+    found: Counter[str] = Counter()
+    for language in languages:
+        for tens, word in enumerate(_DECADE_WORDS[language], start=2):
+            found[f"decade:{tens}"] += len(re.findall(_DECADE_PATTERN[language].format(re.escape(word)), plain))
+        pattern = _CARDINAL_PATTERN.get(language, r"(?<!\w){}(?!\w)")
+        for value, forms in enumerate(_CARDINAL_WORDS[language], start=2):
+            if known or forms not in _HOMOGRAPHS:
+                found[str(value)] = max(found[str(value)], len(re.findall(pattern.format(forms), plain)))
+    return +found
+
+
+def _decades(text: str) -> Counter[str]:
+    """'1960' for each '1960s' (or '1960’s') of a text."""
+    return Counter(match.group(1) + "0" for match in _DECADE.finditer(_FOOTNOTE_REF.sub("", text)))
+
+
 def number_problem(msgid: str, msgstr: str) -> tuple[str | None, str | None]:
-    """(missing, added): a lost number is an error; an added one is often a number word written in digits."""
+    """(missing, added): a lost number is an error; an added one is often a number word written in digits.
+
+    A number of the source counts as kept when the translation has it in digits of any script, or
+    names it in words (a decade of the source, or 2 to 12; see the module's docstring).
+    """
     missing = numbers(msgid) - numbers(msgstr)
     added = numbers(msgstr) - numbers(msgid)
+    if missing:
+        in_words = numbers_in_words(msgstr)
+        decades = _decades(msgid)
+        for number in list(missing):
+            key = f"decade:{number[-2]}" if number in decades and len(number) >= 3 else number
+            kept = min(missing[number], in_words[key])
+            missing[number] -= kept
+            in_words[key] -= kept
+        missing = +missing
     lost = f"number(s) of the source missing: {', '.join(sorted(missing.elements()))}" if missing else None
     extra = f"number(s) not in the source: {', '.join(sorted(added.elements()))}; fine if the source writes them in words" if added and not missing else None
     return lost, extra

@@ -3,6 +3,13 @@
 Used by the checks (is the approved translation there?) and by the renderer (which terms does
 a page use, to explain them in "Words to know"). Weblate matches glossary terms with an exact
 regex; a German dative plural or an Arabic clitic would then look like a missing term.
+
+Compounds: in a language that glues words together (``INSIDE_WORDS``), a term's stem may sit
+inside a longer word ("Infusion" in "Ketamininfusionen", "Ketamin-Infusion",
+"Infusionsbehandlung"), and a term of several words matches them written as one word or joined
+by hyphens: an approved "Ketamin-Infusion" is found in "Ketamininfusionen", an approved
+"Ketamininfusion" in "Ketamin-Infusionen". A translator never has to break a compound up
+("Infusionen mit Ketamin") to be understood by the check.
 """
 
 from __future__ import annotations
@@ -57,7 +64,29 @@ def _same(word: str, stem: str, inside: bool) -> bool:
 
 
 def mentions(text: str, term: str, language: str) -> bool:
-    return contains_term(stems(text, language), stems(term, language), language)
+    if contains_term(stems(text, language), stems(term, language), language):
+        return True
+    return language in INSIDE_WORDS and _compound_mentions(text, term, language)
+
+
+_HYPHENATED = re.compile(r"\w+(?:[-‐‑]\w+)+", re.UNICODE)
+
+
+def _compound_mentions(text: str, term: str, language: str) -> bool:
+    """A term of several words written as one ("Ketamin-Infusion" in "Ketamininfusionen") or the
+    other way round ("Ketamininfusion" in "Ketamin-Infusionen"): words and hyphen groups joined."""
+    joined = _joined_stem(words(term), language)
+    if len(joined) < 3:
+        return False
+    candidates = set(stems(text, language))
+    candidates.update(_joined_stem(words(group), language) for group in _HYPHENATED.findall(text))
+    return any(joined in candidate for candidate in candidates)
+
+
+def _joined_stem(parts: list[str], language: str) -> str:
+    stemmer = _stemmer(language)
+    whole = "".join(parts)
+    return stemmer.stemWord(whole) if stemmer else whole
 
 
 def source_mentions(text: str, term: str, language: str) -> bool:

@@ -281,3 +281,113 @@ def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(sit
     rows = {line.split()[0]: line for line in out.splitlines()[1:] if line.startswith(("es ", "ar ")) and " feature " in line}
     assert f" {100 * (total - 2) / total:.0f} %" in rows["es"]
     assert "   0 %" in rows["ar"]  # nothing translated yet
+
+
+# --- numbers written as the reader's language writes them ----------------------------------------
+
+from pipeline import glossary as glossary_terms  # noqa: E402
+from pipeline import markup  # noqa: E402
+
+DECADE_SOURCE = "Ketamine was first used in hospitals in the 1960s. It was approved in 1970."
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "استُخدم الكيتامين لأول مرة في المستشفيات في الستينيات من القرن الماضي، ووُوفق عليه عام 1970.",
+        "استُخدم الكيتامين في الستينات، ووُوفق عليه عام ١٩٧٠.",
+        "Se usó por primera vez en los años sesenta y se aprobó en 1970.",
+        "Es wurde in den Sechzigerjahren erstmals verwendet und 1970 zugelassen.",
+        "Es wurde in den sechziger Jahren erstmals verwendet und 1970 zugelassen.",
+        "Elle a été utilisée dans les années soixante et approuvée en 1970.",
+        "It was first used in the sixties and approved in 1970.",
+    ],
+)
+def test_a_decade_named_in_words_keeps_the_number(translation: str) -> None:
+    assert markup.number_problem(DECADE_SOURCE, translation) == (None, None)
+
+
+def test_a_decade_in_words_must_be_the_same_decade() -> None:
+    assert markup.number_problem(DECADE_SOURCE, "Elle a été utilisée dans les années soixante-dix et approuvée en 1970.")[0] == "number(s) of the source missing: 1960"
+    assert markup.number_problem(DECADE_SOURCE, "استُخدم في الخمسينيات، ووُوفق عليه عام 1970.")[0] == "number(s) of the source missing: 1960"
+    # "sixty" alone is not the decade, nor is a plain year in words
+    assert markup.number_problem("In the 1960s.", "Con sesenta pacientes.")[0] == "number(s) of the source missing: 1960"
+
+
+def test_digits_of_other_scripts_are_the_same_digits() -> None:
+    assert markup.number_problem("42% in 1970, 1,000 people, 0.5 mg", "٤٢٪ عام ١٩٧٠، ١٬٠٠٠ شخص، ٠٫٥ ملغ") == (None, None)
+    assert markup.number_problem("in 1970", "در سال ۱۹۷۰") == (None, None)  # Persian digits
+    assert markup.number_problem("42%", "٢٤٪")[0] == "number(s) of the source missing: 42"
+
+
+def test_a_small_number_in_words_of_the_translation_language_keeps_the_number() -> None:
+    assert markup.number_problem("for between 7 and 14 days", "durante entre siete y 14 días") == (None, None)
+    assert markup.number_problem("for 7 days", "لمدة سبعة أيام") == (None, None)
+    assert markup.number_problem("for 3 days", "pendant trois jours") == (None, None)  # language not told: any table
+    assert markup.number_problem("for 2 days", "für zwei Tage und die Nacht") == (None, None)
+
+
+def test_a_number_in_words_must_have_the_same_value() -> None:
+    assert markup.number_problem("for 3 days", "pendant deux jours")[0] == "number(s) of the source missing: 3"
+    assert markup.number_problem("for 3 days", "لمدة ثلاثة عشر يومًا")[0] == "number(s) of the source missing: 3"  # 13
+    assert markup.number_problem("for 14 days", "durante catorce días")[0] == "number(s) of the source missing: 14"  # only 2 to 12
+    assert markup.number_problem("for 7 days and 7 nights", "durante siete días y 7 noches") == (None, None)
+    assert markup.number_problem("7 days, 7 nights", "siete días y las noches")[0] == "number(s) of the source missing: 7"
+
+
+def test_a_word_that_means_something_else_in_another_language_is_not_a_number_when_the_language_is_unknown() -> None:
+    assert markup.number_problem("2 sites", "Mal de dos")[0] == "number(s) of the source missing: 2"  # French: back
+    assert markup.number_problem("2 days", "durante dos días con el médico") == (None, None)  # told to be Spanish
+
+
+def test_shipped_arabic_sentence_may_name_the_decade_in_words_and_write_digits_as_arabic_readers_do(shipped: Path) -> None:
+    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "ar", SLUG))) if "1960s" in e.msgid)
+    entry = edit_entry(shipped, "ar", msgid, lambda s: s.replace("1970", "١٩٧٠"))
+    assert "ستينيات" in entry.msgstr and "1960" not in entry.msgstr and "١٩٧٠" in entry.msgstr
+    assert not [f for f in findings(shipped) if f.check == "number" and f.locale == "ar"]
+    edit_entry(shipped, "ar", msgid, lambda s: s.replace("ستينيات", "خمسينيات"))  # the 1950s: wrong decade
+    assert only(findings(shipped), "number").message == "number(s) of the source missing: 1960"
+
+
+# --- compounds that contain the approved term ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "approved"),
+    [
+        ("Ketamin-Infusionen sind sicher.", "Infusion"),
+        ("Ketamininfusionen sind sicher.", "Infusion"),
+        ("Ketamininfusionen sind sicher.", "Ketamin-Infusion"),
+        ("Ketamin-Infusionen sind sicher.", "Ketamininfusion"),
+        ("Während der Ketamin-Infusion liegen Sie.", "Ketamin-Infusion"),
+        ("Die Infusionsbehandlung mit Ketamin", "Infusion"),
+        ("an den NMDA-Rezeptoren", "NMDA-Rezeptor"),
+    ],
+)
+def test_a_german_compound_that_contains_the_approved_term_passes(text: str, approved: str) -> None:
+    assert glossary_terms.mentions(text, approved, "de")
+
+
+@pytest.mark.parametrize(
+    ("text", "approved"),
+    [
+        ("Die Infusion läuft.", "Ketamin-Infusion"),  # half the term
+        ("Ketamin als Tablette", "Ketamininfusion"),
+        ("Ketamin und eine Infusion", "Ketamininfusion"),  # not one compound
+    ],
+)
+def test_a_compound_match_still_needs_the_whole_term(text: str, approved: str) -> None:
+    assert not glossary_terms.mentions(text, approved, "de")
+
+
+def test_compounds_join_only_in_languages_that_glue_words() -> None:
+    assert not glossary_terms.mentions("Les perfusions", "perfusion-kétamine", "fr")
+
+
+def test_shipped_german_may_write_ketamine_infusion_as_one_compound(shipped: Path) -> None:
+    path = po_path(shipped, "de", SLUG)
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = entry.msgstr.replace("Infusionen mit Ketamin", "Ketamin-Infusionen").replace("Ketamin-Infusionen", "Ketamininfusionen")
+    po.save(str(path))
+    assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]
