@@ -13,9 +13,9 @@ the reader's language does (see ``number_problem``):
   "les années soixante", "die Sechzigerjahre", "الستينيات" (``_DECADES``);
 - a small number (2 to 12) may be written in words in the translation's language (``_CARDINALS``):
   "siete" for ``7``. "One" is left out: it is also the indefinite article ("un", "ein", "une").
-  The language is told from the text itself (Arabic script, else its commonest small words); when
-  it cannot be told (a short list item), the words of every table count except the few that mean
-  something else in another language (French "dos" is a back, English "once" is not 11).
+  The check passes the translation's language; without one (a caller that does not know it), the
+  words of every table count except the few that mean something else in another language (French
+  "dos" is a back, English "once" is not 11).
 
 A number that is neither there in digits nor named in words is still an error.
 """
@@ -158,31 +158,15 @@ _CARDINAL_WORDS = {
            "ثمان|ثماني|ثمانية", "تسع|تسعة"),
 }  # fmt: skip
 _CARDINAL_PATTERN = {"ar": r"(?<!\w)[وبلف]?(?:{})(?!\w)(?!\s+عشر)"}  # ثلاثة عشر is 13, not 3
-_COMMON_WORDS = {  # to tell the language of a translation in Latin script
-    "en": {"the", "and", "of", "to", "is", "you", "your", "with", "for", "are"},
-    "es": {"el", "los", "las", "que", "y", "es", "con", "su", "por", "del", "para", "usted"},
-    "fr": {"le", "les", "des", "et", "est", "vous", "votre", "du", "avec", "pour", "une"},
-    "de": {"der", "die", "das", "und", "ist", "sie", "mit", "den", "nicht", "ein", "eine", "für"},
-}
 _HOMOGRAPHS = {"dos", "once", "elf"}  # not counted when the language is not known
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat and tatweel
 
 
-def _language_of(text: str) -> str | None:
-    if len(_ARABIC_SCRIPT.findall(text)) > len(text) / 4:
-        return "ar"
-    words = re.findall(r"\w+", text.lower())
-    hits = sorted(((sum(w in common for w in words), lang) for lang, common in _COMMON_WORDS.items()), reverse=True)
-    if hits[0][0] == 0 or hits[0][0] == hits[1][0]:
-        return None
-    return hits[0][1]
-
-
-def numbers_in_words(text: str) -> Counter[str]:
+def numbers_in_words(text: str, language: str | None = None) -> Counter[str]:
     """Numbers that a text names in words: decades ('1960' for "los años sesenta") and 2 to 12."""
-    known = _language_of(text)
-    languages = [known] if known else [lang for lang in _CARDINAL_WORDS if lang != "ar"]
+    known = language if language in _CARDINAL_WORDS else None
+    languages = [known] if known else list(_CARDINAL_WORDS)
     plain = _ARABIC_MARKS.sub("", text).lower()
     found: Counter[str] = Counter()
     for language in languages:
@@ -200,7 +184,7 @@ def _decades(text: str) -> Counter[str]:
     return Counter(match.group(1) + "0" for match in _DECADE.finditer(_FOOTNOTE_REF.sub("", text)))
 
 
-def number_problem(msgid: str, msgstr: str) -> tuple[str | None, str | None]:
+def number_problem(msgid: str, msgstr: str, language: str | None = None) -> tuple[str | None, str | None]:
     """(missing, added): a lost number is an error; an added one is often a number word written in digits.
 
     A number of the source counts as kept when the translation has it in digits of any script, or
@@ -209,7 +193,7 @@ def number_problem(msgid: str, msgstr: str) -> tuple[str | None, str | None]:
     missing = numbers(msgid) - numbers(msgstr)
     added = numbers(msgstr) - numbers(msgid)
     if missing:
-        in_words = numbers_in_words(msgstr)
+        in_words = numbers_in_words(msgstr, language)
         decades = _decades(msgid)
         for number in list(missing):
             key = f"decade:{number[-2]}" if number in decades and len(number) >= 3 else number

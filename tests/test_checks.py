@@ -285,7 +285,7 @@ def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(sit
 
 # --- numbers written as the reader's language writes them ----------------------------------------
 
-from pipeline import glossary as glossary_terms  # noqa: E402
+from pipeline import terms as glossary_terms  # noqa: E402
 from pipeline import markup  # noqa: E402
 
 DECADE_SOURCE = "Ketamine was first used in hospitals in the 1960s. It was approved in 1970."
@@ -309,7 +309,7 @@ def test_a_decade_named_in_words_keeps_the_number(translation: str) -> None:
 
 def test_a_decade_in_words_must_be_the_same_decade() -> None:
     assert markup.number_problem(DECADE_SOURCE, "Elle a été utilisée dans les années soixante-dix et approuvée en 1970.")[0] == "number(s) of the source missing: 1960"
-    assert markup.number_problem(DECADE_SOURCE, "استُخدم في الخمسينيات، ووُوفق عليه عام 1970.")[0] == "number(s) of the source missing: 1960"
+    assert markup.number_problem(DECADE_SOURCE, "استُخدم في الخمسينيات، ووُوفق عليه عام 1970.", "ar")[0] == "number(s) of the source missing: 1960"
     # "sixty" alone is not the decade, nor is a plain year in words
     assert markup.number_problem("In the 1960s.", "Con sesenta pacientes.")[0] == "number(s) of the source missing: 1960"
 
@@ -322,14 +322,14 @@ def test_digits_of_other_scripts_are_the_same_digits() -> None:
 
 def test_a_small_number_in_words_of_the_translation_language_keeps_the_number() -> None:
     assert markup.number_problem("for between 7 and 14 days", "durante entre siete y 14 días") == (None, None)
-    assert markup.number_problem("for 7 days", "لمدة سبعة أيام") == (None, None)
+    assert markup.number_problem("for 7 days", "لمدة سبعة أيام", "ar") == (None, None)
     assert markup.number_problem("for 3 days", "pendant trois jours") == (None, None)  # language not told: any table
     assert markup.number_problem("for 2 days", "für zwei Tage und die Nacht") == (None, None)
 
 
 def test_a_number_in_words_must_have_the_same_value() -> None:
     assert markup.number_problem("for 3 days", "pendant deux jours")[0] == "number(s) of the source missing: 3"
-    assert markup.number_problem("for 3 days", "لمدة ثلاثة عشر يومًا")[0] == "number(s) of the source missing: 3"  # 13
+    assert markup.number_problem("for 3 days", "لمدة ثلاثة عشر يومًا", "ar")[0] == "number(s) of the source missing: 3"  # 13
     assert markup.number_problem("for 14 days", "durante catorce días")[0] == "number(s) of the source missing: 14"  # only 2 to 12
     assert markup.number_problem("for 7 days and 7 nights", "durante siete días y 7 noches") == (None, None)
     assert markup.number_problem("7 days, 7 nights", "siete días y las noches")[0] == "number(s) of the source missing: 7"
@@ -337,7 +337,7 @@ def test_a_number_in_words_must_have_the_same_value() -> None:
 
 def test_a_word_that_means_something_else_in_another_language_is_not_a_number_when_the_language_is_unknown() -> None:
     assert markup.number_problem("2 sites", "Mal de dos")[0] == "number(s) of the source missing: 2"  # French: back
-    assert markup.number_problem("2 days", "durante dos días con el médico") == (None, None)  # told to be Spanish
+    assert markup.number_problem("2 days", "durante dos días con el médico", "es") == (None, None)  # the check says: Spanish
 
 
 def test_shipped_arabic_sentence_may_name_the_decade_in_words_and_write_digits_as_arabic_readers_do(shipped: Path) -> None:

@@ -32,7 +32,7 @@ def run(subject: Subject) -> Iterator[Finding]:
         msgid, msgstr, line = message.msgid, message.msgstr, message.line
         for check, text in markup.parity_problems(msgid, msgstr):
             yield subject.finding(check, ERROR, text, msgid, line)
-        missing, added = markup.number_problem(msgid, msgstr)
+        missing, added = markup.number_problem(msgid, msgstr, subject.locale.language)
         for check, text in [("number", missing), ("number-added", added), ("whitespace", markup.whitespace_problem(msgid, msgstr))]:
             if text:
                 yield subject.finding(check, CHECKS[check], text, msgid, line)
