@@ -14,7 +14,8 @@ from pipeline.errors import ConfigError, LocaleError
 from pipeline.locales import LocaleInfo, parse_locale
 
 DEFAULT_SITE_URL = "https://example.org/"
-KNOWN_KEYS = {"source_locale", "locales", "site_url", "site_name", "readability"}
+KNOWN_KEYS = {"source_locale", "locales", "site_url", "site_name", "readability", "leaflet_paper"}
+LEAFLET_PAPERS = ("A4", "Letter")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Config:
     site_url: str = DEFAULT_SITE_URL
     site_name: str = "Health articles"
     readability: dict[str, Any] = field(default_factory=dict)
+    leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
 
     @property
     def source_dir(self) -> Path:
@@ -71,6 +73,9 @@ def load_config(root: Path) -> Config:
     site_url = table.get("site_url", DEFAULT_SITE_URL)
     if not isinstance(site_url, str) or not site_url.startswith(("https://", "http://")):
         problems.append(f"site_url: expected an absolute http(s) URL, got {site_url!r}")
+    paper = table.get("leaflet_paper", "A4")
+    if not isinstance(paper, str) or paper.lower() not in {p.lower() for p in LEAFLET_PAPERS}:
+        problems.append(f"leaflet_paper: expected one of {list(LEAFLET_PAPERS)}, got {paper!r}")
     if problems or source is None:
         raise ConfigError("[tool.pipeline]: " + "; ".join(problems), pyproject)
     return Config(
@@ -80,6 +85,7 @@ def load_config(root: Path) -> Config:
         site_url=site_url.rstrip("/") + "/",
         site_name=str(table.get("site_name", "Health articles")),
         readability=dict(table.get("readability", {})),
+        leaflet_paper=paper,
     )
 
 
