@@ -23,6 +23,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -200,7 +201,8 @@ def leaflet_for(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSet
             document = weasyprint.HTML(string=html, base_url=str(settings.assets_dir) + "/", url_fetcher=_local_fetcher(weasyprint, settings.assets_dir))
             data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode())
         except Exception as exc:  # WeasyPrint raises many kinds; the user needs the version, not a traceback
-            raise LeafletError(f"cannot make the leaflet of {page.version.path}: {exc}", settings.assets_dir) from exc
+            source = settings.assets_dir / f"{page.version.article}.md"
+            raise LeafletError(f"cannot make the {page.version.locale} leaflet: {exc}", source) from exc
     return Leaflet(leaflet_path(page.version), data, time.perf_counter() - started, tuple(warnings))
 
 
@@ -222,21 +224,19 @@ def _local_fetcher(weasyprint: ModuleType, allowed: Path) -> Any:
     return LocalFetcher(allowed_protocols={"file", "data"})
 
 
-class _collect_warnings:  # noqa: N801 (used as a context manager)
+@contextmanager
+def _collect_warnings() -> Iterator[list[str]]:
     """WeasyPrint logs problems (an image without alt, a file it may not read): keep them, print nothing."""
-
-    def __enter__(self) -> list[str]:
-        self.messages: list[str] = []
-        self.logger = logging.getLogger("weasyprint")
-        self.handler = _ListHandler(self.messages)
-        self.propagate = self.logger.propagate
-        self.logger.addHandler(self.handler)
-        self.logger.propagate = False
-        return self.messages
-
-    def __exit__(self, *exc: object) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.propagate = self.propagate
+    messages: list[str] = []
+    logger = logging.getLogger("weasyprint")
+    handler = _ListHandler(messages)
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 class _ListHandler(logging.Handler):
