@@ -19,6 +19,7 @@ from pipeline import checks, report
 from pipeline.checks import CheckResult
 from pipeline.config import Config
 from pipeline.errors import CatalogError
+from pipeline.leaflet import LeafletSettings, Leaflets, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Page, Stats, Unit, Version
 from pipeline.render import LocaleCatalogs, SiteContext, render_page
@@ -66,6 +67,8 @@ class BuildResult:
     pages: tuple[Page, ...]
     checks: CheckResult
     stats: dict[str, Stats]  # per locale, over all articles
+    leaflets: int = 0
+    notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
 
     @property
     def errors(self) -> int:
@@ -187,13 +190,17 @@ def build(project: Project) -> BuildResult:
     config = project.config
     versions = {a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales] for a in project.articles}
     site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     pages = []
+    # Leaflets (issue 13): the one call site. Made per published version between its body and its page,
+    # whose link shows the leaflet's size. published: issue 9's threshold goes here (today: every version).
+    leaflets = Leaflets(LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, paper_size(config.leaflet_paper) or "A4"), published=lambda page: True)
     for article in project.articles:
         for version, locale in versions[article.slug]:
-            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
+            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site, leaflet=leaflets)
             pages.append(page)
             files[version.path] = html
+    files.update(leaflets.files)
     files["index.html"] = site.render_index(pages)
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
@@ -201,7 +208,8 @@ def build(project: Project) -> BuildResult:
     totals = article_stats(project, catalogs)
     files["reports/index.html"] = report.to_html(result, site.env, totals, config.site_name)
     publish(config.output_dir, files)
-    return BuildResult(pages=tuple(pages), checks=result, stats=totals)
+    notices = (f"no leaflets: {leaflets.skipped}",) if leaflets.skipped else ()
+    return BuildResult(pages=tuple(pages), checks=result, stats=totals, leaflets=len(leaflets.files), notices=notices)
 
 
 def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, slug: str) -> LocaleCatalogs:
@@ -213,14 +221,17 @@ def _catalogs_for(catalogs: dict[tuple[str, str], Catalog], locale: LocaleInfo, 
     )
 
 
-def publish(output_dir: Path, files: dict[str, str]) -> None:
+def publish(output_dir: Path, files: dict[str, str] | dict[str, str | bytes]) -> None:
     """Write into a staging folder beside ``output/`` and swap it in: a failure leaves the old site whole."""
     staging = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=output_dir.parent))
     try:
         for rel_path, content in files.items():
             target = staging / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+            if isinstance(content, bytes):  # a leaflet (PDF)
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
         readme = output_dir / OUTPUT_README
         if readme.exists():
             shutil.copy2(readme, staging / OUTPUT_README)

@@ -9,6 +9,7 @@ event handler or a ``javascript:`` link in a translation never reaches a page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
@@ -113,8 +114,15 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip().replace("&amp;", "&")
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext) -> tuple[Page, str]:
-    """The page's data and its full HTML."""
+LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]
+
+
+def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext, leaflet: LeafletHook | None = None) -> tuple[Page, str]:
+    """The page's data and its full HTML.
+
+    ``leaflet`` (``pipeline.leaflet.Leaflets``) makes the version's printable leaflet from the
+    rendered body and returns the page's link to it ({href, size}), or None for no link.
+    """
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
     body = render_body(article, catalogs, source, glossary, ui)
     title = body.meta.get("title", [article.slug])[0]
@@ -127,6 +135,7 @@ def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, so
         description=description,
         body=Markup(body.html),
         words=page.words,
+        leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
     )
     return page, html
 

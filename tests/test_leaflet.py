@@ -21,7 +21,7 @@ from pipeline import build as verbs
 from pipeline import leaflet
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, LeafletError
 from pipeline.leaflet import Leaflet, LeafletSettings, Leaflets, leaflet_for
 from pipeline.locales import parse_locale
 from pipeline.model import UI_DOMAIN, Page, Version
@@ -322,3 +322,48 @@ def test_leaflet_paper_must_be_a4_or_letter(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nleaflet_paper = "A5"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="leaflet_paper: expected one of"):
         load_config(tmp_path)
+
+
+# ---- the build (the one call site in build.build) ----
+
+
+def test_build_writes_a_leaflet_beside_each_page_and_links_it_with_its_size(fixture_site: Path, tmp_path: Path, run) -> None:  # noqa: ANN001
+    root = tmp_path / "site"
+    shutil.copytree(fixture_site, root)
+    code, out, err = run(root, "build")
+    assert code in (0, 1) and err == "", err
+    assert "3 pages, 3 leaflets" in out
+    for tag in ("en", "ar", "es"):
+        pdf = root / "output" / tag / "leaflet-demo.pdf"
+        html = (root / "output" / tag / "leaflet-demo.html").read_text(encoding="utf-8")
+        size = leaflet.size_label(pdf.stat().st_size, parse_locale(tag))
+        assert f'href="leaflet-demo.pdf" type="application/pdf"' in html
+        assert f"(PDF, {size})" in html or f"(PDF، {size})" in html, (tag, size)
+
+
+def test_build_without_pango_writes_the_pages_and_says_why_in_one_line(fixture_site: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(leaflet, "_weasyprint", lambda: "WeasyPrint cannot load Pango (test)")
+    root = tmp_path / "site"
+    shutil.copytree(fixture_site, root)
+    code, out, err = run(root, "build")
+    assert code in (0, 1)
+    assert err == "pipeline: no leaflets: WeasyPrint cannot load Pango (test)\n"
+    assert "3 pages, 0 leaflets" in out
+    assert (root / "output" / "en" / "leaflet-demo.html").exists()
+    assert not list((root / "output").rglob("*.pdf"))
+    assert "application/pdf" not in (root / "output" / "en" / "leaflet-demo.html").read_text(encoding="utf-8")
+
+
+def test_a_weasyprint_failure_is_one_error_naming_the_article(monkeypatch: pytest.MonkeyPatch, fixture_site: Path) -> None:
+    import weasyprint
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(weasyprint, "HTML", broken)
+    config = load_config(fixture_site)
+    settings = LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir)
+    page = Page(Version("leaflet-demo", "es", "es/leaflet-demo.html"), "T", "", "<h1>T</h1>", 0)
+    with pytest.raises(LeafletError) as caught:
+        leaflet_for(page, parse_locale("es"), UiText(None, "en", "es"), settings)
+    assert str(caught.value).endswith("source/leaflet-demo.md: cannot make the es leaflet: layout failed")
