@@ -7,7 +7,8 @@ Prints the median of N runs (default 7) for each case and the ratio to its peer:
   on the Spanish article catalogue against its template with one changed and one removed text;
 - extraction: ``source.read_article`` vs a bare ``markdown.markdown`` conversion of the same file;
 - stemming: the glossary check's stemmer with PyStemmer (C) vs pure-Python snowballstemmer;
-- checks and build on the whole shipped project (first run includes loading dictionaries).
+- checks and build on the whole shipped project (first run includes loading dictionaries);
+- leaflets: one version's tagged PDF (``leaflet.leaflet_for``, English and Arabic) vs rendering its HTML page.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from babel.messages import pofile as babel_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import build, catalog, source  # noqa: E402
+from pipeline import build, catalog, leaflet, source  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
+from pipeline.model import UI_DOMAIN, Version  # noqa: E402
+from pipeline.render import SiteContext, render_page  # noqa: E402
+from pipeline.ui import UiText  # noqa: E402
 
 SLUG = "ketamine-infusions-chronic-pain"
 
@@ -108,18 +112,42 @@ def project_cases(tmp: Path) -> dict[str, Callable[[], object]]:
     return {"check: whole project": lambda: build.check(project), "build: whole project": lambda: build.build(project)}
 
 
+def leaflet_cases() -> dict[str, Callable[[], object]]:
+    """The cost of one leaflet, against rendering the same version's page (the build's other work per version)."""
+    if leaflet.unavailable():
+        print(f"leaflets skipped: {leaflet.unavailable()}")
+        return {}
+    project = build.read_project(load_config(ROOT))
+    config = project.config
+    catalogs = build.load_catalogs(project)
+    article = project.articles[0]
+    versions = {article.slug: [(Version(article.slug, loc.name, f"{loc.output_dir}/{article.slug}.html"), loc) for loc in config.all_locales]}
+    site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
+    settings = leaflet.LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir)
+    cases: dict[str, Callable[[], object]] = {}
+    for version, locale in versions[article.slug]:
+        if locale.name not in ("en", "ar"):
+            continue
+        locale_catalogs = build._catalogs_for(catalogs, locale, article.slug)
+        page, _html = render_page(article, version, locale_catalogs, config.source_locale, project.glossary, site)
+        ui = UiText(catalogs.get((locale.name, UI_DOMAIN)), config.source_locale.tag, locale.tag)
+        cases.setdefault(f"page: {locale.name} (HTML)", lambda v=version, c=locale_catalogs: render_page(article, v, c, config.source_locale, project.glossary, site))
+        cases[f"leaflet: {locale.name} (tagged PDF)"] = lambda p=page, loc=locale, u=ui: leaflet.leaflet_for(p, loc, u, settings)
+    return cases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        groups = [merge_cases(tmp), extraction_cases(), stemming_cases(), project_cases(tmp)]
+        groups = [merge_cases(tmp), extraction_cases(), stemming_cases(), project_cases(tmp), leaflet_cases()]
         cold = time.perf_counter()
         build.check(build.read_project(load_config(ROOT)))
         print(f"first check in this process (loads CMU dictionary, hyphenation and word lists): {time.perf_counter() - cold:.2f} s\n")
         print(f"{'case':<48} {'median':>10} {'ratio':>8}   (median of {args.repeat} runs)")
-        for group in groups:
+        for group in filter(None, groups):
             medians = {name: median_seconds(fn, args.repeat) for name, fn in group.items()}
             first = next(iter(medians.values()))
             for name, seconds in medians.items():

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline import catalog, checks, report
 from pipeline.config import Config, locales_on_disk
 from pipeline.errors import SourceError
+from pipeline.leaflet import LeafletSettings, Leaflets, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, CheckResult, Glossary, Page, Stats, Unit, Version, stats_of
 from pipeline.page import LocaleCatalogs
@@ -65,6 +66,8 @@ class BuildResult:
     pages: tuple[Page, ...]
     checks: CheckResult
     stats: dict[tuple[str, str], Stats]  # (article, locale) -> its own figures
+    leaflets: int = 0
+    notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
 
     @property
     def errors(self) -> int:
@@ -181,11 +184,15 @@ def build(project: Project) -> BuildResult:
     site = _site_context(project, catalogs)
     files: dict[str, str | bytes] = {}
     pages = []
+    # Leaflets (issue 13): the one call site. Made per published version between its body and its page,
+    # whose link shows the leaflet's size. published: issue 9's threshold goes here (today: every version).
+    leaflets = Leaflets(LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, paper_size(config.leaflet_paper) or "A4"), published=lambda page: True)
     for article in project.articles:
         for version, locale in site.versions[article.slug]:
-            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
+            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site, leaflet=leaflets)
             pages.append(page)
             files[version.path] = html
+    files.update(leaflets.files)
     figures = version_stats(project, catalogs)
     files["index.html"] = site.render_index(pages)
     files["sitemap.xml"] = site.render_sitemap()
@@ -193,7 +200,8 @@ def build(project: Project) -> BuildResult:
     files["reports/report.json"] = report.to_json(result)
     files["reports/index.html"] = report.to_html(result, site.env, figures, config.site_name, config.source_locale)
     publish(config.output_dir, files)
-    return BuildResult(pages=tuple(pages), checks=result, stats=figures)
+    notices = (f"no leaflets: {leaflets.skipped}",) if leaflets.skipped else ()
+    return BuildResult(pages=tuple(pages), checks=result, stats=figures, leaflets=len(leaflets.files), notices=notices)
 
 
 def _site_context(project: Project, catalogs: Catalogs) -> SiteContext:

@@ -77,7 +77,9 @@ def _update(project: build.Project, args: argparse.Namespace) -> int:
 def _build(project: build.Project, args: argparse.Namespace) -> int:
     result = build.build(project)
     print(report.terminal_summary(result.checks, result.stats))
-    print(f"wrote {len(result.pages)} pages and the report to {project.config.rel(project.config.output_dir)}/")
+    for notice in result.notices:
+        print(f"pipeline: {notice}", file=sys.stderr)
+    print(f"wrote {len(result.pages)} pages, {result.leaflets} leaflets and the report to {project.config.rel(project.config.output_dir)}/")
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 

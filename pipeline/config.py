@@ -33,7 +33,9 @@ KNOWN_KEYS = {
     "publish_threshold": "translated share (percent) from which a version is published",
     "publish_threshold_by_locale": "the same, per locale: { pt_BR = 80 }",
     "report_bugs_to": "address for the Report-Msgid-Bugs-To header of the catalogues",
+    "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
 }
+LEAFLET_PAPERS = ("A4", "Letter")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Config:
     publish_threshold: float = DEFAULT_PUBLISH_THRESHOLD
     publish_thresholds: dict[str, float] = field(default_factory=dict)
     report_bugs_to: str = ""
+    leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
 
     @property
@@ -104,6 +107,7 @@ def load_config(root: Path) -> Config:
         publish_threshold=_percent(table.get("publish_threshold", DEFAULT_PUBLISH_THRESHOLD), "publish_threshold", problems),
         publish_thresholds=_thresholds(table.get("publish_threshold_by_locale", {}), problems),
         report_bugs_to=_string(table, "report_bugs_to", "", problems),
+        leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
         warnings=tuple(warnings),
     )
     if problems:
@@ -187,6 +191,14 @@ def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) 
         problems.add(key, f"expected a string, got {value!r}")
         return default
     return value
+
+
+def _choice(table: dict[str, Any], key: str, choices: tuple[str, ...], problems: _Problems) -> str:
+    value = table.get(key, choices[0])
+    if value not in choices:
+        problems.add(key, f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+        return choices[0]
+    return str(value)
 
 
 def _percent(value: Any, key: str, problems: _Problems) -> float:

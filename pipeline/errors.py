@@ -48,3 +48,11 @@ class CatalogError(PipelineError):
 
 class SourceError(PipelineError):
     """An article or the glossary cannot be read."""
+
+
+class LeafletError(PipelineError):
+    """A printable leaflet (PDF) cannot be made for an article version."""
+
+
+class LeafletsUnavailable(LeafletError):
+    """WeasyPrint cannot run here (Debian's Pango is missing): pages are written, leaflets are not."""

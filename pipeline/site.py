@@ -7,6 +7,8 @@ visibly instead (WCAG 3.1.5).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -25,8 +27,15 @@ def template_environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext) -> tuple[Page, str]:
-    """The page's data and its full HTML."""
+LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]
+
+
+def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext, leaflet: LeafletHook | None = None) -> tuple[Page, str]:
+    """The page's data and its full HTML.
+
+    ``leaflet`` (``pipeline.leaflet.Leaflets``) makes the version's printable leaflet from the
+    rendered body and returns the page's link to it ({href, size}), or None for no link.
+    """
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
     body = render_body(article, catalogs, source, glossary, ui)
     title = body.meta.get("title", [article.slug])[0]
@@ -39,6 +48,7 @@ def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, so
         description=description,
         body=Markup(body.html),
         words=page.words,
+        leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
     )
     return page, html
 

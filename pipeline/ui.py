@@ -34,15 +34,27 @@ class UiText:
         self.page_lang = page_lang
 
     def attribute(self, msgid: str, **params: object) -> str:
-        translated = self.catalog.translation(msgid) if self.catalog else None
-        return (translated or msgid).format(**params) if params else (translated or msgid)
+        return self._text(msgid, params)[0]
 
     def content(self, msgid: str, **params: object) -> Markup:
+        text, translated = self._text(msgid, params)
+        if not translated and self.page_lang != self.source_lang:
+            return Markup('<span lang="{}">{}</span>').format(self.source_lang, escape(text))
+        return escape(text)
+
+    def _text(self, msgid: str, params: dict[str, object]) -> tuple[str, bool]:
+        """The text to show and whether it is the translation.
+
+        A translation whose placeholders do not match (``{SIZE}`` for ``{size}``) shows the source
+        text instead of stopping the build: the page stays whole, in the source language, marked.
+        """
         translated = self.catalog.translation(msgid) if self.catalog else None
-        text = escape((translated or msgid).format(**params) if params else (translated or msgid))
-        if translated is None and self.page_lang != self.source_lang:
-            return Markup('<span lang="{}">{}</span>').format(self.source_lang, text)
-        return text
+        if translated is not None:
+            try:
+                return (translated.format(**params) if params else translated), True
+            except (KeyError, IndexError, ValueError):
+                pass
+        return (msgid.format(**params) if params else msgid), False
 
 
 def extract_ui_units() -> tuple[Unit, ...]:

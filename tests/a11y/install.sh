@@ -3,7 +3,10 @@
 #   - Debian's Chromium (/usr/bin/chromium): Playwright's own browser download
 #     cannot work here (only package registries are reachable).
 #   - A Java runtime (17+) for the Nu HTML Checker (vnu.jar).
-#   - Fonts so screenshots of Latin and Arabic (RTL) pages show glyphs, not boxes.
+#   - Fonts so screenshots of Latin and Arabic (RTL) pages show glyphs, not boxes;
+#     the same fonts are embedded in the printable leaflets.
+#   - Pango for WeasyPrint (pipeline/leaflet.py) and poppler-utils (pdftotext,
+#     pdftoppm) for the leaflet tests and the README's picture of a leaflet.
 #   - The pinned npm packages from package-lock.json (vnu-jar, axe-core,
 #     playwright-core).
 # Idempotent: apt steps whose results already exist are skipped.
@@ -21,6 +24,10 @@ dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok instal
   || pkgs+=(fonts-noto-ui-core)
 dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null | grep -q 'ok installed' \
   || pkgs+=(fonts-dejavu-core)
+
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || pkgs+=("$pkg")
+done
 
 if ((${#pkgs[@]})); then
   echo "a11y install: apt-get install ${pkgs[*]}"
