@@ -151,7 +151,8 @@ def findings_by_page(result: build.BuildResult) -> tuple[dict[str, tuple[Finding
                     language[path].append(finding)
         elif (finding.article, finding.locale) in paths:
             own[paths[(finding.article, finding.locale)]].append(finding)
-    return ({k: tuple(v) for k, v in own.items()}, {k: tuple(v) for k, v in language.items()})
+    errors_first = lambda found: tuple(sorted(found, key=lambda f: f.severity != ERROR))  # noqa: E731 (stable: file order kept)
+    return ({k: errors_first(v) for k, v in own.items()}, {k: errors_first(v) for k, v in language.items()})
 
 
 def panel_html(page: str, snapshot: Snapshot) -> str:
@@ -272,7 +273,10 @@ class Handler(SimpleHTTPRequestHandler):
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
     """A threaded HTTP server on 127.0.0.1 (port 0: any free port); one thread per open page."""
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
-    server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(preview.output_dir)))
+    try:
+        server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(preview.output_dir)))
+    except OSError as exc:
+        raise PipelineError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; choose another --port (0: any free port)") from exc
     server.daemon_threads = True
     return server
 
