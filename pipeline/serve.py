@@ -125,7 +125,7 @@ class Preview:
         if isinstance(exc, PipelineError):
             return str(exc.relative_to(self.root))
         if isinstance(exc, OSError):
-            return f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}"
+            return f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc)
         return f"internal error: {type(exc).__name__}: {exc}"
 
     def wait_for_change(self, generation: str, timeout: float) -> Snapshot:

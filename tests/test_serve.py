@@ -122,6 +122,12 @@ def test_a_broken_po_keeps_the_last_good_site_and_names_the_error(serving: serve
     assert "The last rebuild failed" not in page
 
 
+def test_a_source_save_shows_on_the_source_page(serving: serve.Running, site: Path) -> None:
+    article = site / "source" / "feature.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("# Every feature", "# Every single feature"), encoding="utf-8")
+    wait_for(serving.url + "en/feature.html", lambda html: "Every single feature" in html)
+
+
 def test_the_browser_is_told_to_reload_after_each_build(serving: serve.Running, site: Path) -> None:
     page = fetch(serving.url + "es/feature.html")
     script = re.search(r'<script src="\.\./__pipeline__/reload\.js" data-generation="([^"]+)" data-events="\.\./__pipeline__/events"', page)
@@ -168,6 +174,9 @@ def test_the_watch_filter_takes_the_renamed_po_not_the_temporary_file(tmp_path: 
     assert not accept(change, str(tmp_path / "locales" / "feature.pot"))  # the build writes templates itself
     assert accept(change, str(tmp_path / "source" / "feature.md"))
     assert accept(change, str(tmp_path / "source" / "images" / "scale.png"))
+    (tmp_path / "source").mkdir()
+    (tmp_path / "locales").mkdir()
+    assert serve.watched_paths(tmp_path) == [tmp_path / "source", tmp_path / "locales", serve.TEMPLATES_DIR]
 
 
 def test_the_cli_serves_until_interrupted(site: Path) -> None:
