@@ -35,6 +35,9 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="readability, glossary and markup checks (exit 1 on errors)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="text: summary table; json: the full report")
     sub.add_parser("stats", help="translated / fuzzy / untranslated per locale and catalogue")
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload the page on every save (Ctrl-C to stop)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000")
+    serve.add_argument("--no-open", action="store_true", help="do not open the site in the browser")
     return parser
 
 
@@ -100,4 +103,11 @@ def _stats(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats}
+def _serve(project: build.Project, args: argparse.Namespace) -> int:
+    from pipeline import serve  # only this verb needs the watcher and the HTTP server
+
+    serve.run(project.config.root, args.port, not args.no_open, lambda message: print(f"pipeline serve: {message}", flush=True))
+    return EXIT_OK
+
+
+COMMANDS = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats, "serve": _serve}
