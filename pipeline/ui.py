@@ -34,15 +34,25 @@ class UiText:
         self.page_lang = page_lang
 
     def attribute(self, msgid: str, **params: object) -> str:
-        translated = self.catalog.translation(msgid) if self.catalog else None
+        translated = self._translation(msgid, params)
         return (translated or msgid).format(**params) if params else (translated or msgid)
 
     def content(self, msgid: str, **params: object) -> Markup:
-        translated = self.catalog.translation(msgid) if self.catalog else None
+        translated = self._translation(msgid, params)
         text = escape((translated or msgid).format(**params) if params else (translated or msgid))
         if translated is None and self.page_lang != self.source_lang:
             return Markup('<span lang="{}">{}</span>').format(self.source_lang, text)
         return text
+
+    def _translation(self, msgid: str, params: dict[str, object]) -> str | None:
+        """A translation whose placeholders do not fit (``{fecha}`` for ``{date}``) falls back, never crashes a build."""
+        translated = self.catalog.translation(msgid) if self.catalog else None
+        if translated and params:
+            try:
+                translated.format(**params)
+            except (KeyError, IndexError, ValueError):
+                return None
+        return translated
 
 
 def extract_ui_units() -> tuple[Unit, ...]:
