@@ -90,7 +90,7 @@ def _check(project: build.Project, args: argparse.Namespace) -> int:
     catalogs = build.load_catalogs(project)
     result = build.check(project, catalogs)
     if args.format == "json":
-        print(report.to_json(result), end="")
+        print(report.to_json(result, build.previews(project, catalogs)), end="")
     else:
         print(report.terminal_summary(result, build.version_stats(project, catalogs)))
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK

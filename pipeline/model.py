@@ -191,6 +191,19 @@ class Version:
     article: str
     locale: str
     path: str  # relative to output/: "es/ketamine.html", "en/plain/ketamine.html"
+    preview: str = ""  # why it is only the translators' preview (below the publishing threshold); "" when published
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A version that is not advertised, and why: the report's list for translators and publishers."""
+
+    article: str
+    locale: str
+    path: str | None  # the preview page under output/, or None when no page is written
+    translated: float  # percent
+    threshold: float  # percent
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import PurePosixPath
 
@@ -14,14 +15,15 @@ from jinja2 import Environment
 
 from pipeline.formulas import formulas_for
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import ERROR, WARNING, CheckResult, DocumentReadability, Finding, Stats
+from pipeline.model import ERROR, WARNING, CheckResult, DocumentReadability, Finding, Preview, Stats
 
 
-def to_json(result: CheckResult) -> str:
+def to_json(result: CheckResult, previews: Sequence[Preview] = ()) -> str:
     data = {
         "summary": {"errors": result.errors, "warnings": result.warnings, "deliberate": sum(not f.counts for f in result.findings)},
         "documents": [_document(d) for d in result.documents],
         "findings": [asdict(f) for f in result.findings],
+        "previews": [asdict(p) for p in previews],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -88,7 +90,7 @@ def format_finding(finding: Finding) -> str:
     return f"{where}: {finding.severity}: [{finding.check}] {finding.message}"
 
 
-def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo) -> str:
+def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo, previews: Sequence[Preview] = ()) -> str:
     """The editors' page: readability against target, hardest units, findings by locale."""
     by_locale: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
@@ -102,6 +104,7 @@ def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], 
         errors=result.errors,
         warnings=result.warnings,
         po_link=_po_link,
+        previews=previews,
     )
 
 

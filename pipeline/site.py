@@ -1,17 +1,30 @@
-"""Pages in their site: the full HTML of each version (switcher, alternates), the index, the sitemap.
+"""Pages in their site: the full HTML of each version (switcher, alternates), the indexes, the sitemap.
 
-Every page lists itself and all its alternates of the same reading level, reciprocally, plus
-``x-default``; a plain page and its standard page share a BCP 47 tag, so they link to each other
-visibly instead (WCAG 3.1.5).
+Only *published* versions are advertised: the language switcher, ``hreflang`` alternates, the
+sitemap and the indexes list them. A version below its publishing threshold is still written as
+the translators' preview: ``noindex``, a visible notice, linked from no published page.
+
+Every published page lists itself and all its published alternates of the same reading level,
+reciprocally, plus ``x-default``; a plain page and its standard page share a BCP 47 tag, so they
+link to each other visibly instead (WCAG 3.1.5). A title shown in another language than the page
+(an untranslated title, an Arabic title on the English index) carries its own ``lang``/``dir``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import html as html_lib
+import math
+import re
+from datetime import date
 
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from pipeline.dates import review_dates
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
 from pipeline.page import LocaleCatalogs, render_body
@@ -21,6 +34,16 @@ PLAIN_LABEL = N_("{language} – plain language")
 TO_PLAIN = N_("Read this page in plain language")
 TO_STANDARD = N_("Read the standard version of this page")
 INDEX_TITLE = N_("All articles")
+IN_PLAIN = N_("plain language")
+REVIEWED = N_("Page last reviewed: {date}")
+NEXT_REVIEW = N_("Next review due: {date}")
+PREVIEW = N_("Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed.")
+_ABBR = re.compile(r"<abbr\b([^>]*)>(.*?)</abbr>", re.S)
+_TITLE_ATTR = re.compile(r'\btitle="([^"]*)"')
+_TAGS = re.compile(r"<[^>]+>")
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+Siblings = list[tuple[Version, LocaleInfo]]
 
 
 def template_environment() -> Environment:
@@ -30,71 +53,137 @@ def template_environment() -> Environment:
 LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext, leaflet: LeafletHook | None = None) -> tuple[Page, str]:
+def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext, images: dict[str, str] | None = None, leaflet: LeafletHook | None = None) -> tuple[Page, str]:
     """The page's data and its full HTML.
 
-    ``leaflet`` (``pipeline.leaflet.Leaflets``) makes the version's printable leaflet from the
-    rendered body and returns the page's link to it ({href, size}), or None for no link.
+    ``images`` maps each image's source path to its place under output/. ``leaflet``
+    (``pipeline.leaflet.Leaflets``) makes the version's printable leaflet from the rendered body
+    and returns the page's link to it ({href, size}), or None for no link.
     """
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
     body = render_body(article, catalogs, source, glossary, ui)
-    title = body.meta.get("title", [article.slug])[0]
+    root = "../" * version.path.count("/")
+    body_html = mark_spelled_out(relink_images(body.html, {src: root + path for src, path in (images or {}).items()}))
+    title = body.meta.get("title", [article.metadata.get("title", article.slug)])[0]
     description = body.meta.get("description", [""])[0]
-    page = Page(version=version, title=title, description=description, body_html=body.html, fallbacks=body.fallbacks, words=body.words)
+    page = Page(version=version, title=title, description=description, body_html=body_html, fallbacks=body.fallbacks, words=body.words)
     html = site.env.get_template("page.html").render(
         **site.page_context(version, catalogs.locale, ui),
         page=page,
         title=title,
         description=description,
-        body=Markup(body.html),
+        body=Markup(body_html),
         words=page.words,
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
+        review=review_lines(article, catalogs.locale, source, ui),
+        preview_notice=site.preview_notice(version, catalogs.locale, ui),
     )
     return page, html
 
 
-class SiteContext:
-    """What every page of a build shares: versions, URLs, the template environment."""
+def relink_images(body: str, urls: dict[str, str]) -> str:
+    """Point each local image at its copy under output/, relative to the page, at any depth."""
+    escaped = {html_lib.escape(src, quote=True): html_lib.escape(url, quote=True) for src, url in urls.items()}
+    return _IMG_SRC.sub(lambda m: m.group(1) + escaped.get(m.group(2), m.group(2)) + m.group(3), body)
 
-    def __init__(self, site_url: str, site_name: str, source: LocaleInfo, versions: dict[str, list[tuple[Version, LocaleInfo]]], ui_catalogs: dict[str, Catalog | None]) -> None:
+
+def mark_spelled_out(body: str) -> str:
+    """Class ``spelled-out`` on an ``<abbr>`` whose expansion the text beside it already gives
+    ("N-methyl-D-aspartate (NMDA)"), so print does not repeat it after the abbreviation."""
+
+    def mark(match: re.Match[str]) -> str:
+        title = _TITLE_ATTR.search(match.group(1))
+        if title is None:
+            return match.group(0)
+        nearby = _text(body[max(0, match.start() - 240) : match.start()]) + " " + _text(body[match.end() : match.end() + 240])
+        if html_lib.unescape(title.group(1)).casefold() not in nearby.casefold():
+            return match.group(0)
+        return f'<abbr class="spelled-out"{match.group(1)}>{match.group(2)}</abbr>'
+
+    return _ABBR.sub(mark, body)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html_lib.unescape(_TAGS.sub(" ", fragment)).split())
+
+
+def review_lines(article: Article, locale: LocaleInfo, source: LocaleInfo, ui: UiText) -> list[Markup]:
+    """"Page last reviewed: …", "Next review due: …", dates in the language of the sentence."""
+    dates = review_dates(article)
+    found = [(REVIEWED, dates.reviewed), (NEXT_REVIEW, dates.next_review)]
+    return [_dated(ui, msgid, day, locale, source) for msgid, day in found if day is not None]
+
+
+def _dated(ui: UiText, msgid: str, day: date, locale: LocaleInfo, source: LocaleInfo) -> Markup:
+    """A sentence left in the source language shows its date in that language too."""
+    translated = ui.catalog is not None and ui.catalog.translation(msgid) is not None
+    language = locale if translated or locale.language == source.language else source
+    return ui.content(msgid, date=format_date(day, format="long", locale=Locale.parse(language.base)))
+
+
+def floor_percent(value: float) -> float:
+    """99.6 % is not 100 %: a share shown next to a threshold is rounded down."""
+    return math.floor(value * 10) / 10
+
+
+class SiteContext:
+    """What every page of a build shares: the built versions, URLs, the template environment."""
+
+    def __init__(self, site_url: str, site_name: str, source: LocaleInfo, versions: dict[str, Siblings], ui_catalogs: dict[str, Catalog | None], shares: dict[tuple[str, str], tuple[float, float]] | None = None) -> None:
         self.site_url = site_url
         self.site_name = site_name
         self.source = source
-        self.versions = versions  # article slug -> [(version, locale)]
+        self.versions = versions  # article slug -> [(version, locale)] of every page written
         self.ui_catalogs = ui_catalogs
+        self.shares = shares or {}  # (article, locale) -> (translated percent, threshold)
         self.env = template_environment()
 
+    def published(self, slug: str) -> Siblings:
+        return [(v, loc) for v, loc in self.versions[slug] if not v.preview]
+
     def page_context(self, version: Version, locale: LocaleInfo, ui: UiText) -> dict[str, object]:
-        siblings = self.versions[version.article]
-        depth = version.path.count("/")
-        root = "../" * depth
+        """Published pages see the published versions; a preview also sees itself (and links to nothing new)."""
+        siblings = [(v, loc) for v, loc in self.versions[version.article] if not v.preview or v == version]
+        root = "../" * version.path.count("/")
         return {
-            "locale": locale,
-            "root": root,
-            "site_name": self.site_name,
-            "source_tag": self.source.tag,
+            **self._frame(locale, ui, root),
             "canonical": self.site_url + version.path,
-            "alternates": self.alternates(siblings, locale.is_plain),
+            "noindex": bool(version.preview),
+            "alternates": [] if version.preview else self.alternates(siblings, locale.is_plain),
             "switcher": [self._switch_item(v, loc, root, v == version) for v, loc in siblings],
             "other_reading_level": self._other_reading_level(siblings, locale, root, ui),
-            "_": ui.content,
-            "_a": ui.attribute,
         }
 
-    def alternates(self, siblings: list[tuple[Version, LocaleInfo]], plain: bool) -> list[dict[str, str]]:
+    def _frame(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
+        """What base.html needs on every page: the locale, the way home, the site's name in the page's language."""
+        return {"locale": locale, "root": root, "site_name": ui.content(self.site_name), "site_name_text": ui.attribute(self.site_name), "source_tag": self.source.tag, "_": ui.content, "_a": ui.attribute}
+
+    def preview_notice(self, version: Version, locale: LocaleInfo, ui: UiText) -> Markup | None:
+        if not version.preview:
+            return None
+        percent, threshold = self.shares.get((version.article, locale.name), (0.0, 100.0))
+        number = Locale.parse(locale.base)
+        return ui.content(PREVIEW, percent=format_decimal(floor_percent(percent), locale=number), threshold=format_decimal(threshold, locale=number))
+
+    def alternates(self, siblings: Siblings, plain: bool) -> list[dict[str, str]]:
         """hreflang links among versions of the same reading level (plain and standard share a tag)."""
-        same_level = [(v, loc) for v, loc in siblings if loc.is_plain == plain]
+        same_level = [(v, loc) for v, loc in siblings if loc.is_plain == plain and not v.preview]
+        if not same_level:
+            return []
         links = [{"hreflang": loc.tag, "href": self.site_url + v.path} for v, loc in same_level]
         default = next((v for v, loc in same_level if loc.base == self.source.name), same_level[0][0])
         return [*links, {"hreflang": "x-default", "href": self.site_url + default.path}]
 
-    def _switch_item(self, version: Version, locale: LocaleInfo, root: str, current: bool) -> dict[str, object]:
+    def _language_name(self, locale: LocaleInfo) -> str:
         name = locale.native_name[:1].upper() + locale.native_name[1:]
         if locale.is_plain:
             name = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag).attribute(PLAIN_LABEL, language=name)
-        return {"href": root + version.path, "hreflang": locale.tag, "label": name, "current": current}
+        return name
 
-    def _other_reading_level(self, siblings: list[tuple[Version, LocaleInfo]], locale: LocaleInfo, root: str, ui: UiText) -> dict[str, str] | None:
+    def _switch_item(self, version: Version, locale: LocaleInfo, root: str, current: bool) -> dict[str, object]:
+        return {"href": root + version.path, "hreflang": locale.tag, "label": self._language_name(locale), "current": current}
+
+    def _other_reading_level(self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText) -> dict[str, str] | None:
         """WCAG 3.1.5: the standard page links to its plain version, and the plain one back."""
         target = f"{locale.base}@plain" if not locale.is_plain else locale.base
         match = next((v for v, loc in siblings if loc.name == target), None)
@@ -103,39 +192,89 @@ class SiteContext:
         label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
         return {"href": root + match.path, "hreflang": locale.tag, "label": label}
 
+    def title_attrs(self, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo) -> dict[str, str]:
+        """``lang`` (and ``dir`` when it differs from the page's) of a title as written: a title
+        that fell back to the source language is marked as the source language, never as its version's."""
+        written = self.source if locale.language != self.source.language and title == source_title else locale
+        attrs = {"lang": written.tag}
+        if written.direction != page.direction:
+            attrs["dir"] = written.direction
+        return attrs
+
     def render_index(self, pages: list[Page]) -> str:
+        """``index.html``: every article with each of its published versions, in the source language."""
         ui = UiText(self.ui_catalogs.get(self.source.name), self.source.tag, self.source.tag)
+        titles = {p.version.path: p.title for p in pages}
         articles = []
-        by_path = {p.version.path: p for p in pages}
-        for slug, siblings in self.versions.items():
+        for slug in self.versions:
+            published = self.published(slug)
+            source_title = titles.get(published[0][0].path, slug)
             items = []
-            for version, locale in siblings:
-                page = by_path.get(version.path)
+            for version, locale in published:
                 item = self._switch_item(version, locale, "", False)
-                item.update(title=page.title if page else "", dir=locale.direction)
+                item.update(title=titles.get(version.path, ""), title_attrs=self.title_attrs(titles.get(version.path, ""), locale, source_title, self.source))
                 items.append(item)
-            source_page = by_path.get(siblings[0][0].path)
-            articles.append({"title": source_page.title if source_page else slug, "versions": items})
+            articles.append({"title": source_title, "versions": items})
+        return self._render_index_page(self.source, ui, "", "index.html", articles=articles, language_indexes=self._language_indexes(pages, "", None))
+
+    def render_locale_indexes(self, pages: list[Page]) -> dict[str, str]:
+        """``<tag>/index.html`` per language: every article, in that language where it is published."""
+        return {f"{loc.tag}/index.html": self._render_locale_index(loc, pages) for loc in self._index_locales()}
+
+    def _index_locales(self) -> list[LocaleInfo]:
+        found = {loc.name: loc for siblings in self.versions.values() for _, loc in siblings if not loc.is_plain}
+        return [self.source, *(loc for name, loc in sorted(found.items()) if name != self.source.name)]
+
+    def _render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
+        ui = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag)
+        titles = {p.version.path: p.title for p in pages}
+        entries = [self._index_entry(slug, locale, titles) for slug in self.versions]
+        return self._render_index_page(locale, ui, "../", f"{locale.tag}/index.html", entries=entries, language_indexes=self._language_indexes(pages, "../", locale))
+
+    def _index_entry(self, slug: str, locale: LocaleInfo, titles: dict[str, str]) -> dict[str, object]:
+        """One article on a language's index: its version in that language, else the source's."""
+        published = self.published(slug)
+        source_version = published[0][0]
+        own = next(((v, loc) for v, loc in published if loc.name == locale.name), (source_version, self.source))
+        plain = next((v for v, loc in published if loc.name == f"{locale.name}@plain"), None)
+        title = titles.get(own[0].path, slug)
+        return {
+            "href": "../" + own[0].path,
+            "hreflang": own[1].tag,
+            "title": title,
+            "title_attrs": self.title_attrs(title, own[1], titles.get(source_version.path, slug), locale),
+            "plain_href": "../" + plain.path if plain else None,
+        }
+
+    def _language_indexes(self, pages: list[Page], root: str, current: LocaleInfo | None) -> list[dict[str, object]]:
+        """The switcher of an index: each language with at least one published version."""
+        published = {loc.name for slug in self.versions for _, loc in self.published(slug)}
+        return [
+            {"href": f"{root}{loc.tag}/index.html", "hreflang": loc.tag, "label": self._language_name(loc), "current": current is not None and loc.name == current.name}
+            for loc in self._index_locales()
+            if loc.name in published
+        ]
+
+    def _render_index_page(self, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object) -> str:
+        published = any(loc.name == locale.name for slug in self.versions for _, loc in self.published(slug))
         return self.env.get_template("index.html").render(
-            locale=self.source,
-            root="",
-            site_name=self.site_name,
-            source_tag=self.source.tag,
-            canonical=self.site_url,
+            **self._frame(locale, ui, root),
+            canonical=self.site_url + path,
+            noindex=not published,
             alternates=[],
-            switcher=[],
+            switcher=content.pop("language_indexes"),
             title=ui.attribute(INDEX_TITLE),
+            heading=ui.content(INDEX_TITLE),
+            plain_label=ui.content(IN_PLAIN),
             description="",
-            articles=articles,
-            _=ui.content,
-            _a=ui.attribute,
+            **content,
         )
 
     def render_sitemap(self) -> str:
-        """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang."""
+        """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang: published versions only."""
         urls = [
-            {"loc": self.site_url + version.path, "alternates": self.alternates(siblings, locale.is_plain)}
-            for siblings in self.versions.values()
-            for version, locale in siblings
+            {"loc": self.site_url + version.path, "alternates": self.alternates(self.published(slug), locale.is_plain)}
+            for slug in self.versions
+            for version, locale in self.published(slug)
         ]
         return self.env.get_template("sitemap.xml").render(urls=urls)

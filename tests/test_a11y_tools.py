@@ -131,12 +131,12 @@ def test_screenshot(pages: dict[str, Path], tmp_path: Path, scheme: str) -> None
     assert width == 480 and height >= 800
 
 
-@pytest.mark.parametrize("ci", ["", "true"])
+@pytest.mark.parametrize(("ci", "fails"), [("", False), ("false", False), ("0", False), ("true", True)])
 def test_require_tools_skips_locally_but_fails_in_ci(
-    monkeypatch: pytest.MonkeyPatch, ci: str
+    monkeypatch: pytest.MonkeyPatch, ci: str, fails: bool
 ) -> None:
     monkeypatch.setattr(a11y_tools, "tools_available", lambda: "no chromium")
     monkeypatch.setenv("CI", ci)
-    expected = pytest.fail.Exception if ci else pytest.skip.Exception
+    expected = pytest.fail.Exception if fails else pytest.skip.Exception
     with pytest.raises(expected, match="no chromium"):
         require_tools()

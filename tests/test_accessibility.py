@@ -11,8 +11,9 @@ WCAG 2.2 AA everywhere, AAA for contrast and Guideline 3.1 (language). Three kin
   that must not scroll sideways, with the computed text size, line height and line length.
 Copies of the screenshots go to /tmp/a11y-shots/ for a person.
 
-The tools are installed by ``bash tests/a11y/install.sh``; without them these tests skip
-locally and fail in CI (``require_tools``).
+The tools are installed by ``bash tests/a11y/install.sh``; without them the tests that run a
+tool skip locally and fail in CI (``CI=true``, ``require_tools``). The structure and stylesheet
+tests need no tool and always run.
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ LANDMARKS = {"header": "banner", "nav": "navigation", "main": "main", "footer": 
 
 
 @pytest.fixture(scope="module")
+def tools() -> None:
+    """The Nu checker, axe-core and Chromium: skip locally, fail in CI when missing."""
+    require_tools()
+
+
+@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``output/`` of a build of a copy of the repository's source, locales and config."""
-    require_tools()
     root = tmp_path_factory.mktemp("a11y-site")
     shutil.copytree(REPO / "source", root / "source")
     shutil.copytree(REPO / "locales", root / "locales")
@@ -85,7 +91,7 @@ def article(site: Path, rel: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def vnu(pages: list[Path], site: Path) -> list[dict]:
+def vnu(tools: None, pages: list[Path], site: Path) -> list[dict]:
     """Every Nu checker message for every page and the stylesheet, from one JVM run."""
     return vnu_messages([*pages, site / "assets" / "style.css"])
 
@@ -108,7 +114,7 @@ def test_no_checker_warning_about_language_or_direction(vnu: list[dict]) -> None
 
 
 @pytest.fixture(scope="module")
-def axe(pages: list[Path]) -> list[dict]:
+def axe(tools: None, pages: list[Path]) -> list[dict]:
     return run_axe(pages)
 
 
@@ -351,12 +357,12 @@ def _browse(site: Path, files: list[Path], width: int, shots: Path | None = None
 
 
 @pytest.fixture(scope="module")
-def narrow(site: Path, pages: list[Path]) -> dict[str, dict]:
+def narrow(tools: None, site: Path, pages: list[Path]) -> dict[str, dict]:
     return _browse(site, pages, 320)
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_pages_do_not_scroll_sideways(site: Path, pages: list[Path], narrow: dict[str, dict], width: int) -> None:
+def test_pages_do_not_scroll_sideways(tools: None, site: Path, pages: list[Path], narrow: dict[str, dict], width: int) -> None:
     """WCAG 1.4.10 Reflow: at 320 CSS px only a table may scroll sideways, inside its own region."""
     measured = narrow if width == 320 else _browse(site, pages, width)
     wide = {f: m for f, m in measured.items() if m["scrollWidth"] > width or m["wide"]}
@@ -365,7 +371,7 @@ def test_pages_do_not_scroll_sideways(site: Path, pages: list[Path], narrow: dic
     )
 
 
-def test_computed_text_size_line_height_and_line_length(site: Path) -> None:
+def test_computed_text_size_line_height_and_line_length(tools: None, site: Path) -> None:
     """The same rules as the stylesheet checks, as the browser applies them at desktop width."""
     files = [article(site, rel) for rel in ARTICLES]
     for file, m in _browse(site, files, 1280).items():
@@ -377,7 +383,7 @@ def test_computed_text_size_line_height_and_line_length(site: Path) -> None:
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_screenshots_are_as_wide_as_the_viewport(site: Path, tmp_path: Path, width: int) -> None:
+def test_screenshots_are_as_wide_as_the_viewport(tools: None, site: Path, tmp_path: Path, width: int) -> None:
     """Full-page PNGs of the English and Arabic pages; copies in /tmp/a11y-shots/ for a person."""
     rels = ["en", "ar"]
     _browse(site, [article(site, rel) for rel in rels], width, shots=tmp_path)
@@ -396,7 +402,6 @@ def test_screenshots_are_as_wide_as_the_viewport(site: Path, tmp_path: Path, wid
 @pytest.fixture(scope="module")
 def feature_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The test article with every Markdown feature: Spanish pseudo-translated, Arabic untranslated (all fallbacks)."""
-    require_tools()
     from tests.conftest import DATA, po_path, translate_po
     from tests.test_build import pseudo
 
@@ -409,11 +414,77 @@ def feature_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return sorted((root / "output").rglob("*.html"))
 
 
-def test_feature_pages_are_valid(feature_pages: list[Path]) -> None:
+def test_feature_pages_are_valid(tools: None, feature_pages: list[Path]) -> None:
     errors = [m for m in vnu_messages(feature_pages) if m.get("type") == "error"]
     assert not errors, format_vnu(errors)
 
 
-def test_feature_pages_have_no_axe_violations(feature_pages: list[Path]) -> None:
+def test_feature_pages_have_no_axe_violations(tools: None, feature_pages: list[Path]) -> None:
     failing = [r for r in run_axe(feature_pages) if r["violations"]]
     assert not failing, format_violations(failing)
+
+
+# --- The multi-article site: previews, indexes per language, images, review dates -------------
+
+
+@pytest.fixture(scope="module")
+def multisite_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every page of the multi-article fixture (tests/multisite.py): published pages, previews,
+    indexes per language, the report, and pt_BR added with ``init``."""
+    from tests.multisite import make_multisite
+
+    root = make_multisite(tmp_path_factory.mktemp("a11y-multisite"))
+    assert main(["--root", str(root), "init", "pt_BR"]) == 0
+    assert main(["--root", str(root), "build"]) in (0, 1)
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def multisite_pages(multisite_output: Path) -> list[Path]:
+    found = sorted(multisite_output.rglob("*.html"))
+    rels = {p.relative_to(multisite_output).as_posix() for p in found}
+    assert {"ar/index.html", "pt-BR/index.html", "en/plain/sleep.html", "ar/sleep.html", "reports/index.html"} <= rels
+    return found
+
+
+def test_multisite_pages_are_valid(tools: None, multisite_output: Path, multisite_pages: list[Path]) -> None:
+    errors = [m for m in vnu_messages([*multisite_pages, multisite_output / "assets" / "style.css"]) if m.get("type") == "error"]
+    assert not errors, format_vnu(errors)
+
+
+def test_multisite_pages_have_no_axe_violations(tools: None, multisite_pages: list[Path]) -> None:
+    results = run_axe(multisite_pages)
+    assert len(results) == 2 * len(multisite_pages)
+    failing = [r for r in results if r["violations"]]
+    assert not failing, format_violations(failing)
+
+
+# --- Print ------------------------------------------------------------------------------------
+
+PRINT_OFFSETS, PRINT_STEP = 24, 40  # px pushed before the article: the text ends anywhere on a sheet
+
+
+def _printed(page: Path, css: Path, tmp: Path) -> list[list[str]]:
+    """For each offset, the text of each printed A4 sheet (Chromium's PDF, read by pdftotext)."""
+    if shutil.which("pdftotext") is None:
+        require_tools()
+        pytest.skip("pdftotext (poppler-utils) is missing; run `bash tests/a11y/install.sh`")
+    subprocess.run(["node", str(A11Y_DIR / "print.mjs"), str(tmp), str(page.resolve()), str(css.resolve()), str(PRINT_STEP), str(PRINT_OFFSETS)], check=True, capture_output=True, timeout=300, cwd=A11Y_DIR)
+    sheets = []
+    for i in range(PRINT_OFFSETS):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp / f"{i}.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+        sheets.append([" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()])
+    return sheets
+
+
+@pytest.mark.parametrize("rel", ["en", "ar"])
+def test_the_last_printed_sheet_is_never_only_the_footer(tools: None, site: Path, tmp_path: Path, rel: str) -> None:
+    footer = " ".join(read(article(site, rel)).find_all("footer")[0].text.split())
+    for offset, sheets in enumerate(_printed(article(site, rel), site / "assets" / "style.css", tmp_path)):
+        assert sheets[-1] != footer, f"{rel}, article pushed down {offset * PRINT_STEP}px: the last sheet holds only the footer"
+
+
+def test_print_does_not_repeat_an_expansion_the_text_gives(tools: None, site: Path, tmp_path: Path) -> None:
+    text = re.sub(r"-\s+", "-", " ".join(_printed(article(site, "en"), site / "assets" / "style.css", tmp_path)[0]))  # lines broken after a hyphen
+    assert "N-methyl-D-aspartate (NMDA) receptors" in text
+    assert "(NMDA (N-methyl-D-aspartate))" not in text

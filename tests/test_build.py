@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,7 +14,7 @@ from tests.conftest import po_path, translate_po
 from tests.pages import article_html, parse, read, structure
 
 PAGE = "feature.html"
-PROTECTED = re.compile(r"(`[^`]*`|\]\([^)]*\)|\[\^[^\]]+\]|<[^>]+>|&\w+;|https?://\S+)")
+PROTECTED = re.compile(r"(\{[a-z_]*\}|`[^`]*`|\]\([^)]*\)|\[\^[^\]]+\]|<[^>]+>|&\w+;|https?://\S+)")
 
 
 def pseudo(msgid: str) -> str:
@@ -21,7 +22,13 @@ def pseudo(msgid: str) -> str:
     return "".join(part if PROTECTED.fullmatch(part) else part.upper() for part in PROTECTED.split(msgid))
 
 
+def write_plain(site: Path) -> None:
+    """A plain-language writer's first text: from then on the plain version has a page."""
+    translate_po(po_path(site, "en@plain"), lambda m: "The steps:" if m == "The steps, in order:" else "")
+
+
 def test_build_writes_one_page_per_article_and_locale(site: Path, run) -> None:
+    write_plain(site)
     code, out, _ = run(site, "build")
     assert code == 0, out
     for rel in ["en/feature.html", "es/feature.html", "ar/feature.html", "en/plain/feature.html", "index.html", "sitemap.xml", "assets/style.css"]:
@@ -29,6 +36,7 @@ def test_build_writes_one_page_per_article_and_locale(site: Path, run) -> None:
 
 
 def test_page_language_and_direction_come_from_babel(site: Path, run) -> None:
+    write_plain(site)
     run(site, "build")
     for rel, lang, direction in [("en", "en", "ltr"), ("es", "es", "ltr"), ("ar", "ar", "rtl"), ("en/plain", "en", "ltr")]:
         html = read(site / "output" / rel / PAGE).find_all("html")[0]
@@ -71,6 +79,7 @@ def test_title_and_description_come_from_the_translated_metadata(site: Path, run
 
 
 def test_every_page_lists_its_alternates_reciprocally_with_x_default(site: Path, run) -> None:
+    write_plain(site)
     run(site, "build")
     base = "https://health.example/"
     standard = {"en": base + "en/feature.html", "es": base + "es/feature.html", "ar": base + "ar/feature.html"}
@@ -83,6 +92,7 @@ def test_every_page_lists_its_alternates_reciprocally_with_x_default(site: Path,
 
 
 def test_standard_and_plain_versions_link_to_each_other(site: Path, run) -> None:
+    write_plain(site)
     run(site, "build")
     standard = (site / "output" / "en" / PAGE).read_text(encoding="utf-8")
     plain = (site / "output" / "en" / "plain" / PAGE).read_text(encoding="utf-8")
@@ -92,6 +102,7 @@ def test_standard_and_plain_versions_link_to_each_other(site: Path, run) -> None
 
 
 def test_index_and_sitemap_list_every_version_with_native_names(site: Path, run) -> None:
+    write_plain(site)
     run(site, "build")
     index = read(site / "output" / "index.html")
     labels = {a.attrs["href"]: (a.text, a.attrs.get("lang")) for a in index.find_all("a") if a.attrs.get("hreflang")}
@@ -108,9 +119,20 @@ def test_index_and_sitemap_list_every_version_with_native_names(site: Path, run)
 
 def test_identity_translation_gives_the_source_body(site: Path, run) -> None:
     for domain in ("feature", "glossary", "ui"):
+        translate_po(po_path(site, "es", domain), lambda m: m)
+    run(site, "build")
+    assert article_html(site / "output" / "es" / PAGE).replace(' lang="en"', "") == article_html(site / "output" / "en" / PAGE)
+
+
+def test_a_plain_catalogue_holding_the_standard_text_has_no_page(site: Path, run) -> None:
+    """msginit fills an English catalogue with the source texts: 100 %, and still not a plain version."""
+    for domain in ("feature", "glossary", "ui"):
         translate_po(po_path(site, "en@plain", domain), lambda m: m)
     run(site, "build")
-    assert article_html(site / "output" / "en" / "plain" / PAGE) == article_html(site / "output" / "en" / PAGE)
+    assert not (site / "output" / "en" / "plain").exists()
+    assert "plain" not in (site / "output" / "en" / PAGE).read_text(encoding="utf-8")
+    previews = json.loads((site / "output" / "reports" / "report.json").read_text(encoding="utf-8"))["previews"]
+    assert [(p["article"], p["locale"], p["path"]) for p in previews] == [("feature", "en@plain", None)]
 
 
 def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, run) -> None:

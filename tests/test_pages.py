@@ -65,15 +65,15 @@ def test_pronunciation_is_shown_where_the_term_is_explained(output: Path) -> Non
 def test_abbreviations_are_expanded_at_first_use_only(output: Path) -> None:
     html = (output / "en" / f"{SLUG}.html").read_text(encoding="utf-8")
     article = html[html.index("<article") : html.index("</article>")]
-    assert article.count('<abbr title="N-methyl-D-aspartate">NMDA</abbr>') == 1
+    assert len(re.findall(r'<abbr[^>]* title="N-methyl-D-aspartate">NMDA</abbr>', article)) == 1
     assert article.count("NMDA") >= 3  # the other uses stay plain text
     assert article.index("<abbr") < article.index("NMDA") + 40
 
 
 def test_an_abbreviation_of_the_page_language_is_expanded_in_that_language(output: Path) -> None:
     html = (output / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
-    assert '<abbr title="síndrome de dolor regional complejo">SDRC</abbr>' in html
-    assert '<abbr title="N-metil-D-aspartato">NMDA</abbr>' in html
+    assert re.search(r'<abbr[^>]* title="síndrome de dolor regional complejo">SDRC</abbr>', html)
+    assert re.search(r'<abbr[^>]* title="N-metil-D-aspartato">NMDA</abbr>', html)
 
 
 def test_english_words_inside_translations_carry_lang(output: Path) -> None:

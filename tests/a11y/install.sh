@@ -18,6 +18,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=()
 [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
 command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
+# pdftotext reads the printed PDFs (tests/a11y/print.mjs): what each sheet of paper holds.
+command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 # DejaVu Sans (Latin + basic Arabic) is fontconfig's default sans-serif; the
 # small fonts-noto-ui-core (~1.4 MB) adds Noto Sans/Naskh Arabic UI and Indic/Thai.
 dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok installed' \
