@@ -5,26 +5,29 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from pipeline import catalog, checks, report
+from pipeline import catalog, checks, report, versions
+from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.config import Config, locales_on_disk
+from pipeline.dates import today
 from pipeline.errors import SourceError
-from pipeline.leaflet import LeafletSettings, Leaflets, paper_size
+from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Asset, Catalog, CheckResult, Glossary, Page, Preview, Stats, Unit, Version, stats_of
+from pipeline.media import Media, collect_media
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, CheckResult, Glossary, Page, Preview, Stats, Unit, stats_of
 from pipeline.page import LocaleCatalogs
+from pipeline.publication import Plan, plain_written, plan_versions
 from pipeline.publish import publish
-from pipeline.site import SiteContext, floor_percent, render_page
+from pipeline.site import SiteContext
 from pipeline.source import article_paths, read_article, read_glossary
 from pipeline.ui import TEMPLATES_DIR, extract_ui_units
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
-Catalogs = dict[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
+Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 
 
 @dataclass(frozen=True)
@@ -86,14 +89,24 @@ def read_project(config: Config) -> Project:
     return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
 
 
-def extract(project: Project) -> list[Path]:
-    """Write every domain's POT; return the ones whose content changed."""
+def extract(project: Project, cache: Cache | None = None) -> list[Path]:
+    """Write every domain's POT; return the ones whose content changed.
+
+    With a cache, a template whose units are unchanged and whose file is still the one written
+    last time is not even formatted again.
+    """
     site_name = project.config.site_name
-    return [
-        project.pot_path(d.name)
-        for d in project.domains
-        if catalog.write_template(d.name, d.units, d.source_name, site_name, project.pot_path(d.name))
-    ]
+    changed = []
+    for domain in project.domains:
+        path = project.pot_path(domain.name)
+        key = digest(code_version(), domain.name, domain.source_name, site_name, repr(domain.units))
+        if cache is not None and cache.get("pot", key) == file_digest(path):
+            continue
+        if catalog.write_template(domain.name, domain.units, domain.source_name, site_name, path):
+            changed.append(path)
+        if cache is not None:
+            cache.put("pot", key, file_digest(path))
+    return changed
 
 
 def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
@@ -139,14 +152,26 @@ def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
     ]
 
 
-def version_stats(project: Project, catalogs: Catalogs) -> dict[tuple[str, str], Stats]:
+def version_stats(project: Project, catalogs: Catalogs, cache: Cache | None = None) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's own translated share; the source is complete."""
     figures = {}
     for article in project.articles:
         figures[(article.slug, project.config.source_locale.name)] = Stats(len(article.msgids), 0, 0)
         for locale in project.config.locales:
-            figures[(article.slug, locale.name)] = stats_of(catalogs.get((locale.name, article.slug)), article.msgids)
+            figures[(article.slug, locale.name)] = _stats(catalogs, cache, article, locale.name)
     return figures
+
+
+def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: str) -> Stats:
+    """A version's figures depend on its PO and the article's texts alone: cached by their hashes."""
+    if cache is None or not isinstance(catalogs, versions.CatalogStore):
+        return stats_of(catalogs.get((locale, article.slug)), article.msgids)
+    key = digest(code_version(), catalogs.digest(locale, article.slug), *sorted(article.msgids))
+    found = cache.get("stats", key)
+    if found is None:
+        found = stats_of(catalogs.get((locale, article.slug)), article.msgids)
+        cache.put("stats", key, found)
+    return found
 
 
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
@@ -170,166 +195,113 @@ def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[ch
 def check(project: Project, catalogs: Catalogs | None = None) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
-    collect_media(project)  # a missing image is an error of the source, before any check
+    collect_media(project.config, project.articles)  # a missing image is an error of the source, before any check
     site = check_site(project, catalogs)
     return checks.run_all(site, subjects(project, catalogs, site))
 
 
-def build(project: Project) -> BuildResult:
-    """Extract, check, render every version, then swap the new ``output/`` in whole.
+def build(project: Project, cache: Cache | None = None, jobs: int = 1) -> BuildResult:
+    """Extract, check and render every version, then swap the new ``output/`` in whole.
 
     Check errors do not stop the pages: they are the translators' preview; the exit code tells
     a publisher's deploy step not to ship. A version below its publishing threshold is written
-    as a preview that nothing public links to.
+    as a preview that nothing public links to. ``cache`` (a ``Cache`` over ``.pipeline-cache/``)
+    makes only what changed; ``jobs`` spreads the versions over processes. Neither changes a byte
+    of the output.
     """
-    extract(project)
-    catalogs = load_catalogs(project)
-    result = check(project, catalogs)
+    cache = cache or Cache(None)
+    extract(project, cache)
     config = project.config
-    figures = version_stats(project, catalogs)
-    plan = plan_versions(project, catalogs, figures)
-    media = collect_media(project)
-    site = _site_context(project, catalogs, plan)
-    files: dict[str, str | bytes] = {out: path.read_bytes() for out, path in media.files.items()}
-    pages = []
-    # Leaflets: made per published version between its body and its page, whose link shows its size.
-    leaflets = Leaflets(LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, paper_size(config.leaflet_paper) or "A4"), published=lambda page: not page.version.preview)
-    for article in project.articles:
-        for version, locale in site.versions[article.slug]:
-            images = media.urls.get((article.slug, locale.name), {})
-            page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site, images, leaflet=leaflets)
-            pages.append(page)
-            files[version.path] = html
-    files.update(leaflets.files)
-    files["index.html"] = site.render_index(pages)
-    files.update(site.render_locale_indexes(pages))
-    files["sitemap.xml"] = site.render_sitemap()
-    files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
-    files["reports/report.json"] = report.to_json(result, plan.previews)
-    files["reports/index.html"] = report.to_html(result, site.env, figures, config.site_name, config.source_locale, plan.previews)
-    publish(config.output_dir, files)
-    notices = (f"no leaflets: {leaflets.skipped}",) if leaflets.skipped else ()
-    return BuildResult(pages=tuple(pages), checks=result, stats=figures, leaflets=len(leaflets.files), notices=notices, previews=plan.previews)
+    store = catalog_store(project)
+    figures = version_stats(project, store, cache)
+    plan = plan_versions(config, project.articles, figures, lambda article, locale: _plain_written(project, store, cache, article, locale))
+    media = collect_media(config, project.articles)
+    context = _context(project, store, plan, media)
+    made = versions.make_all(context, cache, jobs)
+    summary: list[versions.Made] = []
+    publish(config.output_dir, _files(project, context, plan, media, figures, made, summary))
+    result = _check_result(check_site(project, store), summary)
+    pages = tuple(m.page for m in summary if m.page is not None)
+    leaflets = sum(m.leaflet is not None for m in summary)
+    notices = tuple(dict.fromkeys(f"no leaflets: {m.notice}" for m in summary if m.notice))
+    return BuildResult(pages=pages, checks=result, stats=figures, leaflets=leaflets, notices=notices, previews=plan.previews)
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Which versions are written, and which of those are only previews (and why)."""
+def _files(project: Project, context: versions.Context, plan: Plan, media: Media, figures: dict[tuple[str, str], Stats], made: Iterator[versions.Made], summary: list[versions.Made]) -> Iterator[tuple[str, str | bytes]]:
+    """Every file of the new site, each page as soon as it is made (memory stays flat)."""
+    config = project.config
+    for out, path in media.files.items():
+        yield out, path.read_bytes()
+    for item in made:
+        if item.page is not None:
+            yield item.page.version.path, item.html
+        if item.leaflet is not None:
+            yield item.leaflet
+        summary.append(replace(item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None))
+    pages = [m.page for m in summary if m.page is not None]
+    result = _check_result(check_site(project, context.store), summary)
+    yield "index.html", context.site.render_index(pages)
+    yield from context.site.render_locale_indexes(pages).items()
+    yield "sitemap.xml", context.site.render_sitemap()
+    yield "assets/style.css", STYLESHEET.read_text(encoding="utf-8")
+    yield "reports/report.json", report.to_json(result, plan.previews)
+    yield "reports/index.html", report.to_html(result, context.site.env, figures, config.site_name, config.source_locale, plan.previews)
 
-    versions: dict[str, list[tuple[Version, LocaleInfo]]]  # article slug -> written versions
-    previews: tuple[Preview, ...]
-    shares: dict[tuple[str, str], tuple[float, float]]  # (article, locale) -> (translated %, threshold %)
+
+def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> CheckResult:
+    """The same order as ``check``: site-wide findings, then each version's, in article order."""
+    findings = list(checks.check_site(site_findings))
+    documents = []
+    for item in summary:
+        if item.result.document is not None:
+            documents.append(item.result.document)
+        findings += item.result.findings
+    return CheckResult(tuple(documents), tuple(findings))
 
 
-def plan_versions(project: Project, catalogs: Catalogs, figures: dict[tuple[str, str], Stats]) -> Plan:
-    """The publishing threshold applied to every article version (the source is always published)."""
-    versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
-    previews, shares = [], {}
-    for article in project.articles:
-        versions[article.slug] = []
-        for locale in project.config.all_locales:
-            shares[(article.slug, locale.name)] = (figures[(article.slug, locale.name)].percent, project.config.threshold_for(locale.name))
-            version, preview = _plan_version(project, catalogs, article, locale, shares[(article.slug, locale.name)])
-            if version is not None:
-                versions[article.slug].append((version, locale))
-            if preview is not None:
-                previews.append(preview)
-    return Plan(versions, tuple(previews), shares)
+def catalog_store(project: Project) -> versions.CatalogStore:
+    paths = {(loc.name, d.name): project.po_path(loc.name, d.name) for loc in project.config.locales for d in project.domains}
+    return versions.CatalogStore(paths, catalog.load)
+
+
+def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: Media) -> versions.Context:
+    config = project.config
+    rel = config.rel
+    files = {(a.slug, loc.name): rel(a.path) if loc.name == config.source_locale.name else rel(project.po_path(loc.name, a.slug)) for a in project.articles for loc in config.all_locales}
+    settings = LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, paper_size(config.leaflet_paper) or "A4")
+    return versions.Context(
+        articles={a.slug: a for a in project.articles},
+        locales={loc.name: loc for loc in config.all_locales},
+        source=config.source_locale,
+        store=store,
+        check_site=check_site(project, store),
+        site=_site_context(project, store, plan),
+        images=media.urls,
+        glossary_file=rel(project.glossary.path),
+        files=files,
+        leaflet_settings=settings,
+        salt=digest(code_version(), file_digest(config.root / "pyproject.toml"), file_digest(project.glossary.path), today().isoformat(), repr(config)),
+    )
 
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
     """The versions a build would not advertise: for ``check``'s report."""
-    return plan_versions(project, catalogs, version_stats(project, catalogs)).previews
+    figures = version_stats(project, catalogs)
+    return plan_versions(project.config, project.articles, figures, lambda a, loc: _plain_written(project, catalogs, None, a, loc)).previews
 
 
-def _plan_version(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo, share: tuple[float, float]) -> tuple[Version | None, Preview | None]:
-    version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
-    if locale.name == project.config.source_locale.name:
-        return version, None
-    percent, threshold = share
-    if locale.is_plain and not _plain_written(project, catalogs, article, locale):
-        reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
-        return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
-    if percent >= threshold:
-        return version, None
-    reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
-    return replace(version, preview=reason), Preview(article.slug, locale.name, version.path, percent, threshold, reason)
-
-
-def _plain_written(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> bool:
-    """A plain version exists once one of its texts differs from the standard text of its language.
-
-    ``msginit`` fills an English catalogue with the source texts: 100 % "translated", and still
-    the standard page, which the standard page must not offer as its plain version.
-    """
-    plain = catalogs.get((locale.name, article.slug))
-    if plain is None:
-        return False
-    standard = catalogs.get((locale.base, article.slug)) if locale.base != project.config.source_locale.name else None
-
-    def standard_text(msgid: str) -> str:
-        return (standard.translation(msgid) if standard else None) or msgid
-
-    return any((text := plain.translation(m)) is not None and text != standard_text(m) for m in article.msgids)
-
-
-@dataclass(frozen=True)
-class Media:
-    """Local images to copy into output/, and for each version where its pages find them."""
-
-    files: dict[str, Path]  # path under output/ -> file to copy
-    urls: dict[tuple[str, str], dict[str, str]]  # (article, locale) -> image path as written -> path under output/
-
-
-_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
-
-
-def article_assets(article: Article) -> tuple[Asset, ...]:
-    """The article's images as written, with their lines.
-
-    TODO(merge with the `sources` branch): source.py fills ``Article.assets`` from the Markdown
-    tree there; this regular expression over the text is the stand-in until then.
-    """
-    if article.assets:
-        return article.assets
-    return tuple(Asset(m.group(1), article.text.count("\n", 0, m.start()) + 1) for m in _IMAGE.finditer(article.text))
-
-
-def collect_media(project: Project) -> Media:
-    """Every local image, once under ``output/media/``; a locale's own file (a translated
-    diagram in ``locales/<locale>/<same path>``) replaces it on that locale's pages."""
-    files: dict[str, Path] = {}
-    urls: dict[tuple[str, str], dict[str, str]] = {}
-    for article in project.articles:
-        for asset in article_assets(article):
-            if urlsplit(asset.src).scheme or asset.src.startswith(("/", "#")):
-                continue  # a web address: the reader's browser fetches it
-            rel = _image_in_source(project.config, article, asset)
-            for locale in project.config.all_locales:
-                out, path = _localized_image(project.config, rel, locale)
-                files[out] = path
-                urls.setdefault((article.slug, locale.name), {})[asset.src] = out
-    return Media(files, urls)
-
-
-def _image_in_source(config: Config, article: Article, asset: Asset) -> str:
-    """The image's path under ``source/``; a missing file is the author's error, with its line."""
-    path = (article.path.parent / unquote(urlsplit(asset.src).path)).resolve()
-    source = config.source_dir.resolve()
-    if not path.is_relative_to(source):
-        raise SourceError(f"image {asset.src!r} is outside source/: keep an article's images under source/", article.path, asset.line)
-    if not path.is_file():
-        raise SourceError(f"image {asset.src!r} not found: there is no file {config.rel(path)}", article.path, asset.line)
-    return path.relative_to(source).as_posix()
-
-
-def _localized_image(config: Config, rel: str, locale: LocaleInfo) -> tuple[str, Path]:
-    """``locales/es@plain/<rel>``, then ``locales/es/<rel>``, then ``source/<rel>``."""
-    for name in dict.fromkeys((locale.name, locale.base)):
-        override = config.locales_dir / name / rel
-        if name != config.source_locale.name and override.is_file():
-            return f"media/{parse_locale(name).output_dir}/{rel}", override
-    return f"media/{rel}", config.source_dir / rel
+def _plain_written(project: Project, store: Catalogs, cache: Cache | None, article: Article, locale: LocaleInfo) -> bool:
+    standard_name = locale.base if locale.base != project.config.source_locale.name else None
+    if cache is None or not isinstance(store, versions.CatalogStore):
+        standard = store.get((standard_name, article.slug)) if standard_name else None
+        return plain_written(article, store.get((locale.name, article.slug)), standard)
+    key = digest(code_version(), article.text, store.digest(locale.name, article.slug), store.digest(standard_name, article.slug) if standard_name else "-")
+    found = cache.get("plain-written", key)
+    if found is None:
+        standard = store.get((standard_name, article.slug)) if standard_name else None
+        found = plain_written(article, store.get((locale.name, article.slug)), standard)
+        cache.put("plain-written", key, found)
+    return bool(found)
 
 
 def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:

@@ -8,16 +8,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 OUTPUT_README = "README.md"  # the publisher's own note in output/, carried over
 
 
-def publish(output_dir: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` (path relative to ``output/`` -> content) and swap them in as the new site."""
+def publish(output_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
+    """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made)
+    and swap them in as the new site."""
     staging = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=output_dir.parent))
     try:
-        for rel_path, content in files.items():
+        for rel_path, content in files.items() if isinstance(files, Mapping) else files:
             target = staging / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, bytes):

@@ -1,0 +1,71 @@
+"""Which versions a site advertises: the publishing threshold, previews, plain versions only when written.
+
+A version below its threshold is still built, as a preview for translators that nothing public
+links to; a plain version exists only once someone wrote plain text for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from pipeline.config import Config
+from pipeline.locales import LocaleInfo
+from pipeline.model import Article, Catalog, Preview, Stats, Version
+from pipeline.site import floor_percent
+
+PlainWritten = Callable[[Article, LocaleInfo], bool]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which versions are written, and which of those are only previews (and why)."""
+
+    versions: dict[str, list[tuple[Version, LocaleInfo]]]  # article slug -> written versions
+    previews: tuple[Preview, ...]
+    shares: dict[tuple[str, str], tuple[float, float]]  # (article, locale) -> (translated %, threshold %)
+
+
+def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[tuple[str, str], Stats], written: PlainWritten) -> Plan:
+    """The publishing threshold applied to every article version (the source is always published)."""
+    versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
+    previews, shares = [], {}
+    for article in articles:
+        versions[article.slug] = []
+        for locale in config.all_locales:
+            shares[(article.slug, locale.name)] = (figures[(article.slug, locale.name)].percent, config.threshold_for(locale.name))
+            version, preview = _plan_version(config, article, locale, shares[(article.slug, locale.name)], written)
+            if version is not None:
+                versions[article.slug].append((version, locale))
+            if preview is not None:
+                previews.append(preview)
+    return Plan(versions, tuple(previews), shares)
+
+
+def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: tuple[float, float], written: PlainWritten) -> tuple[Version | None, Preview | None]:
+    version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
+    if locale.name == config.source_locale.name:
+        return version, None
+    percent, threshold = share
+    if locale.is_plain and not written(article, locale):
+        reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
+        return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
+    if percent >= threshold:
+        return version, None
+    reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
+    return replace(version, preview=reason), Preview(article.slug, locale.name, version.path, percent, threshold, reason)
+
+
+def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
+    """A plain version exists once one of its texts differs from the standard text of its language.
+
+    ``msginit`` fills an English catalogue with the source texts: 100 % "translated", and still
+    the standard page, which the standard page must not offer as its plain version.
+    """
+    if plain is None:
+        return False
+
+    def standard_text(msgid: str) -> str:
+        return (standard.translation(msgid) if standard else None) or msgid
+
+    return any((text := plain.translation(m)) is not None and text != standard_text(m) for m in article.msgids)

@@ -1,0 +1,164 @@
+"""A build is a map over article versions plus a small reduce.
+
+Each (article, locale) version — its checks, its page and its leaflet — is a pure function of its
+inputs, so it is made once per distinct set of inputs (``cache``), on every core (a process pool
+over versions; results come back in a fixed order, so a parallel build writes the same bytes as a
+serial one), and its page goes to the staging folder as soon as it is made. The reduce step (index,
+sitemap, report) needs only each version's small summary.
+
+| stage          | inputs (all in the version's cache key)                                        |
+|----------------|---------------------------------------------------------------------------------|
+| checks         | article text, its PO, the locale's glossary.po, glossary.toml, configuration, date |
+| page, leaflet  | the same, every locale's ui.po (switcher labels), the article's publication plan, images |
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline import checks
+from pipeline.cache import Cache, code_version, digest, file_digest
+from pipeline.leaflet import LeafletSettings, Leaflets
+from pipeline.locales import LocaleInfo
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Page, Version
+from pipeline.page import LocaleCatalogs
+from pipeline.site import SiteContext, render_page
+
+
+class CatalogStore(Mapping[tuple[str, str], Catalog]):
+    """Every PO file of the project, read on first use and once per process.
+
+    A build whose results are all cached never parses a PO: it only hashes the files.
+    """
+
+    def __init__(self, paths: dict[tuple[str, str], Path], load: object) -> None:
+        self._paths = {key: path for key, path in paths.items() if path.exists()}
+        self._load = load  # (path, domain, locale) -> Catalog; catalog.load
+        self._loaded: dict[tuple[str, str], Catalog] = {}
+        self._digests: dict[tuple[str, str], str] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> Catalog:
+        if key not in self._loaded:
+            path = self._paths[key]  # KeyError: no such PO, as a dict would say
+            self._loaded[key] = self._load(path, key[1], key[0])  # type: ignore[operator]
+        return self._loaded[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def digest(self, locale: str, domain: str) -> str:
+        key = (locale, domain)
+        if key not in self._digests:
+            path = self._paths.get(key)
+            self._digests[key] = file_digest(path) if path is not None else "-"
+        return self._digests[key]
+
+
+@dataclass(frozen=True)
+class Made:
+    """One version, made: the files to write and the summary the reduce step needs."""
+
+    article: str
+    locale: str
+    result: checks.VersionResult
+    page: Page | None  # None where no page is written (a plain version nobody wrote); body_html emptied
+    html: str = ""
+    leaflet: tuple[str, bytes] | None = None
+    notice: str | None = None  # why no leaflet could be made (no Pango)
+
+
+@dataclass
+class Context:
+    """What every version of one build shares; workers inherit it when the pool forks."""
+
+    articles: dict[str, Article]
+    locales: dict[str, LocaleInfo]
+    source: LocaleInfo
+    store: CatalogStore
+    check_site: checks.Site
+    site: SiteContext
+    images: dict[tuple[str, str], dict[str, str]]
+    glossary_file: str  # findings of the glossary domain point here
+    files: dict[tuple[str, str], str]  # (article, locale) -> the file its findings point to
+    leaflet_settings: LeafletSettings | None
+    salt: str  # code, configuration, glossary and date: shared by every key
+
+    def key(self, slug: str, locale: str) -> str:
+        """Everything the version depends on (see the module's table)."""
+        plan = [(v.path, v.preview, loc.name) for v, loc in self.site.versions.get(slug, [])]
+        shares = sorted((k, v) for k, v in self.site.shares.items() if k[0] == slug)
+        ui = [self.store.digest(name, UI_DOMAIN) for name in sorted(self.locales)]
+        return digest(
+            self.salt, self.articles[slug].text, slug, locale,
+            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *ui,
+            repr(plan), repr(shares), repr(sorted(self.images.get((slug, locale), {}).items())),
+        )  # fmt: skip
+
+
+_CONTEXT: Context | None = None  # set in the parent before the pool forks
+
+
+def make_all(context: Context, cache: Cache, jobs: int) -> Iterator[Made]:
+    """Every version, in article then locale order; cached ones are not made again."""
+    order = [(slug, name) for slug in context.articles for name in context.locales]
+    keys = {item: context.key(*item) for item in order}
+    cached = {item: made for item in order if (made := cache.get("version", keys[item])) is not None}
+    todo = [item for item in order if item not in cached]
+    fresh = _run(context, todo, jobs)
+    for item in order:
+        made = cached.get(item)
+        if made is None:
+            made = next(fresh)
+            cache.put("version", keys[item], made)
+        yield made
+
+
+def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
+    global _CONTEXT
+    _CONTEXT = context
+    if jobs <= 1 or len(todo) < 2 * jobs:
+        yield from (make(slug, locale) for slug, locale in todo)
+        return
+    # fork: the workers inherit the context (articles, loaded catalogues, templates) without pickling it.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_make_pair, todo, chunksize=max(1, len(todo) // (jobs * 8)))
+
+
+def _make_pair(item: tuple[str, str]) -> Made:
+    return make(*item)
+
+
+def make(slug: str, locale_name: str) -> Made:
+    """Check one version and, where it is written, render its page (and leaflet)."""
+    context = _CONTEXT
+    assert context is not None, "make_all sets the context"
+    article, locale = context.articles[slug], context.locales[locale_name]
+    catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
+    subject = checks.Subject(context.check_site, article, locale, catalog, context.files[(slug, locale_name)])
+    result = checks.check_version(subject)
+    version = next((v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None)
+    if version is None:
+        return Made(slug, locale_name, result, None)
+    return _render(context, article, version, locale, result)
+
+
+def _render(context: Context, article: Article, version: Version, locale: LocaleInfo, result: checks.VersionResult) -> Made:
+    leaflets = Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview) if context.leaflet_settings else None
+    catalogs = LocaleCatalogs(
+        locale=locale,
+        article=context.store.get((locale.name, article.slug)),
+        glossary=context.store.get((locale.name, GLOSSARY_DOMAIN)),
+        ui=context.store.get((locale.name, UI_DOMAIN)),
+    )
+    images = context.images.get((article.slug, locale.name), {})
+    page, html = render_page(article, version, catalogs, context.source, context.check_site.glossary, context.site, images, leaflet=leaflets)
+    leaflet = next(iter(leaflets.files.items()), None) if leaflets else None
+    notice = leaflets.skipped if leaflets else None
+    return Made(article.slug, locale.name, result, replace(page, body_html=""), html, leaflet, notice)
