@@ -247,6 +247,8 @@ def main() -> None:
             rows += run_ours(site, slugs, locales, args.repeat, log)
             if peer_sites:
                 rows += run_peers(*peer_sites, slugs, locales, args.repeat, log)
+            if args.output:  # after each size, so a long run stopped early still leaves its figures
+                args.output.write_text(report(rows, header, locales), encoding="utf-8")
     finally:
         if rows:
             text = report(rows, header, locales)
