@@ -113,13 +113,12 @@ def our_cases(root: Path, slug: str, flags: BuildFlags) -> list[tuple[str, list[
     return cases
 
 
-def run_ours(root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path) -> list[Row]:
-    rows = []
+def run_ours(root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]) -> None:
+    """Append each of our cases to ``rows`` as it finishes."""
     for name, args, before in our_cases(root, slugs[0], BuildFlags.detect()):
         figure = measure([corpus.pipeline_cmd(root, *args)], repeat, log, before, CHECKS_MAY_FAIL)
         rows.append(Row("pipeline", name, len(slugs), len(slugs) * (len(locales) + 1), figure))
-        print(f"  pipeline {name}: {figure.wall:.2f} s wall, {figure.cpu:.2f} s CPU", file=sys.stderr)
-    return rows
+        _progress(rows[-1])
 
 
 # ---- peers -------------------------------------------------------------------------------------
@@ -130,11 +129,12 @@ def prepare_peers(site: Path, work: Path, locales: list[str]) -> tuple[peers.Too
     return peers.toolkit_site(site, work / "translate-toolkit", locales), peers.sphinx_site(site, work / "sphinx", locales)
 
 
-def run_peers(toolkit: peers.ToolkitSite, sphinx: peers.SphinxSite, slugs: list[str], locales: list[str], repeat: int, log: Path) -> list[Row]:
+def run_peers(toolkit: peers.ToolkitSite, sphinx: peers.SphinxSite, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]) -> None:
+    """Append each peer case to ``rows`` as it finishes, so a run stopped early keeps what it measured."""
     n = len(slugs)
-    rows = []
     figure = measure(toolkit.commands(), repeat, log, toolkit.clean)
     rows.append(Row("translate-toolkit", "md2po + po2md", n, n * len(locales), figure))
+    _progress(rows[-1])
     cmds = sphinx.commands()
     sphinx_po, sphinx_md = sphinx.po_path(locales[0], slugs[0]), sphinx.md_path(slugs[0])
     cases: list[tuple[str, Callable[[int], object] | None]] = [
@@ -145,9 +145,11 @@ def run_peers(toolkit: peers.ToolkitSite, sphinx: peers.SphinxSite, slugs: list[
     ]
     for name, before in cases:
         rows.append(Row("sphinx", name, n, n * (len(locales) + 1), measure(cmds, repeat, log, before)))
-    for row in rows:
-        print(f"  {row.tool} {row.case}: {row.figure.wall:.2f} s wall, {row.figure.cpu:.2f} s CPU", file=sys.stderr)
-    return rows
+        _progress(rows[-1])
+
+
+def _progress(row: Row) -> None:
+    print(f"  {row.tool} {row.case}: {row.figure.wall:.2f} s wall, {row.figure.cpu:.2f} s CPU", file=sys.stderr)
 
 
 # ---- report ------------------------------------------------------------------------------------
@@ -228,6 +230,7 @@ def main() -> None:
     parser.add_argument("--locales", type=int, default=6, help=f"number of target locales, at most {len(corpus.LOCALES)} (default 6)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per case; the median is reported (default 5)")
     parser.add_argument("--peers", action="store_true", help="also time translate-toolkit and Sphinx + MyST + sphinx-intl")
+    parser.add_argument("--peer-repeat", type=int, help="runs per peer case (default: --repeat); Sphinx is slow at large N")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     parser.add_argument("--keep", type=Path, help="build the sites in this folder and keep them (with log.txt)")
@@ -244,9 +247,9 @@ def main() -> None:
             site = work / str(n) / "site"
             slugs = corpus.make_site(site, n, locales, args.seed)
             peer_sites = prepare_peers(site, work / str(n), locales) if args.peers else None
-            rows += run_ours(site, slugs, locales, args.repeat, log)
+            run_ours(site, slugs, locales, args.repeat, log, rows)
             if peer_sites:
-                rows += run_peers(*peer_sites, slugs, locales, args.repeat, log)
+                run_peers(*peer_sites, slugs, locales, args.peer_repeat or args.repeat, log, rows)
             if args.output:  # after each size, so a long run stopped early still leaves its figures
                 args.output.write_text(report(rows, header, locales), encoding="utf-8")
     finally:
