@@ -50,18 +50,37 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
 
 
 def changed_template(tmp: Path) -> Path:
-    """The article template with one text changed and one removed, as after an author's edit."""
+    """The article template with one text changed and one removed, as after an author's edit.
+
+    The changed text is the first one that contains the phrase, found by content rather than by
+    position: a fixed index once pointed at a heading without the phrase, so nothing changed and
+    fuzzy matching was never timed. If the replacement changes nothing, stop rather than time it.
+    """
     pot = polib.pofile(str(ROOT / "locales" / f"{SLUG}.pot"))
-    pot[5].msgid = pot[5].msgid.replace("chronic pain", "long-term pain")
-    pot.remove(pot[10])
+    changed = next((e for e in pot if "chronic pain" in e.msgid), None)
+    if changed is None:
+        raise SystemExit("benchmarks/run.py: no template entry contains 'chronic pain'; the merge case would time nothing")
+    before = changed.msgid
+    changed.msgid = before.replace("chronic pain", "long-term pain")
+    if changed.msgid == before:
+        raise SystemExit("benchmarks/run.py: the replacement did not change the template")
+    pot.remove(next(e for e in pot[10:] if e is not changed))
     path = tmp / "changed.pot"
     pot.save(str(path))
     return path
 
 
+def check_fuzzy_merge(po_path: Path, pot_path: Path) -> None:
+    """Fail loudly unless the merge really marks the changed text fuzzy: the case must time fuzzy matching."""
+    merged = catalog.merge(polib.pofile(str(po_path)), polib.pofile(str(pot_path)))
+    if not any("fuzzy" in e.flags for e in merged):
+        raise SystemExit("benchmarks/run.py: merging the changed template produced no fuzzy entry")
+
+
 def merge_cases(tmp: Path) -> dict[str, Callable[[], object]]:
     po_path = ROOT / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
     pot_path = changed_template(tmp)
+    check_fuzzy_merge(po_path, pot_path)
 
     def ours() -> object:
         return catalog.merge(polib.pofile(str(po_path)), polib.pofile(str(pot_path))).__unicode__()

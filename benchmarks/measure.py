@@ -1,0 +1,83 @@
+"""Whole-process timing: wall time, CPU time and peak memory of finished child processes.
+
+Why whole processes: a user runs ``pipeline build`` from a shell, so start-up (imports, loading
+dictionaries) is part of what they wait for, and a future process pool's workers must be counted.
+Why ``os.wait4``: it returns the kernel's own accounting (user + system CPU, ``ru_maxrss``) for
+that one child and the children it reaped, unaffected by the benchmark's own work.
+Why CPU as well as wall: the machines are shared; CPU seconds move less with other people's load,
+and wall seconds show what parallelism buys.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed run of one or more processes in sequence (a Sphinx site is one process per locale)."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds, summed over the processes
+    rss_kib: int  # the largest single process's peak resident set
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The medians of several samples of one case."""
+
+    wall: float
+    cpu: float
+    rss_kib: int  # the largest over all samples
+    runs: int
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+def run_process(cmd: Sequence[str], log: Path, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+    """Run ``cmd`` to completion; output goes to ``log`` (appended), not to the terminal."""
+    with log.open("ab") as out:
+        out.write(f"$ {' '.join(cmd)}\n".encode())
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in ok_codes:
+        raise CommandFailed(f"exit {proc.returncode}: {' '.join(cmd)} (see {log})")
+    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_kib=usage.ru_maxrss)
+
+
+def run_sequence(cmds: Sequence[Sequence[str]], log: Path, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+    samples = [run_process(cmd, log, ok_codes) for cmd in cmds]
+    return Sample(wall=sum(s.wall for s in samples), cpu=sum(s.cpu for s in samples), rss_kib=max(s.rss_kib for s in samples))
+
+
+def measure(
+    cmds: Sequence[Sequence[str]],
+    repeat: int,
+    log: Path,
+    before: Callable[[int], object] | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> Figure:
+    """Median of ``repeat`` runs; ``before(i)`` prepares run i (untimed): delete output, edit a file…"""
+    samples = []
+    for i in range(repeat):
+        if before is not None:
+            before(i)
+        samples.append(run_sequence(cmds, log, ok_codes))
+    return Figure(
+        wall=statistics.median(s.wall for s in samples),
+        cpu=statistics.median(s.cpu for s in samples),
+        rss_kib=max(s.rss_kib for s in samples),
+        runs=repeat,
+    )
