@@ -5,9 +5,11 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import catalog, checks, report
 from pipeline.config import Config, locales_on_disk
@@ -22,6 +24,12 @@ from pipeline.ui import TEMPLATES_DIR, extract_ui_units
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 Catalogs = dict[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], str], Iterable[T]]  # (items, label) -> the same items; the CLI shows a bar
+
+
+def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
+    return items
 
 
 @dataclass(frozen=True)
@@ -161,14 +169,14 @@ def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[ch
     return found
 
 
-def check(project: Project, catalogs: Catalogs | None = None) -> CheckResult:
+def check(project: Project, catalogs: Catalogs | None = None, progress: Progress = no_progress) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
     site = check_site(project, catalogs)
-    return checks.run_all(site, subjects(project, catalogs, site))
+    return checks.run_all(site, progress(subjects(project, catalogs, site), "checking"))
 
 
-def build(project: Project) -> BuildResult:
+def build(project: Project, progress: Progress = no_progress) -> BuildResult:
     """Extract, check, render every version, then swap the new ``output/`` in whole.
 
     Check errors do not stop the pages: they are the translators' preview; the exit code tells
@@ -176,13 +184,13 @@ def build(project: Project) -> BuildResult:
     """
     extract(project)
     catalogs = load_catalogs(project)
-    result = check(project, catalogs)
+    result = check(project, catalogs, progress)
     config = project.config
     site = _site_context(project, catalogs)
     files: dict[str, str | bytes] = {}
     pages = []
     for article in project.articles:
-        for version, locale in site.versions[article.slug]:
+        for version, locale in progress(site.versions[article.slug], f"rendering {article.slug}"):
             page, html = render_page(article, version, _catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
             pages.append(page)
             files[version.path] = html
@@ -190,8 +198,7 @@ def build(project: Project) -> BuildResult:
     files["index.html"] = site.render_index(pages)
     files["sitemap.xml"] = site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
-    files["reports/report.json"] = report.to_json(result)
-    files["reports/index.html"] = report.to_html(result, site.env, figures, config.site_name, config.source_locale)
+    files.update(report.files(result, site.env, figures, config.site_name, config.source_locale, project.articles, pages))
     publish(config.output_dir, files)
     return BuildResult(pages=tuple(pages), checks=result, stats=figures)
 
@@ -219,4 +226,6 @@ def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     """Configured locales plus any folder a translator added under ``locales/``."""
     names = {loc.name for loc in project.config.locales} | set(locales_on_disk(project.config.locales_dir))
     names.discard(project.config.source_locale.name)
+    if project.config.only:
+        names &= project.config.only
     return [parse_locale(n) for n in sorted(names)]
