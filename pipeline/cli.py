@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args.quiet, args.verbose = getattr(args, "quiet", False) or False, getattr(args, "verbose", False) or False
     root = args.root
     try:
-        args.root = root if root is not None else find_root(Path.cwd())
+        args.root = root if root is not None else _discover(Path.cwd())
         config = _configure(load_config(args.root), args, discovered=root is None)
         return COMMANDS[args.command](build.read_project(config), args)
     except PipelineError as exc:
@@ -116,14 +116,21 @@ def main(argv: list[str] | None = None) -> int:
         _flush()
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: Path) -> Path | None:
     """The nearest folder up from ``start`` whose pyproject.toml has a [tool.pipeline] table, as
-    git finds ``.git``; ``start`` itself when there is none (a project may have no pyproject.toml)."""
+    git finds ``.git``; None when there is none."""
     start = start.resolve()
-    for folder in (start, *start.parents):
-        if _is_project(folder / "pyproject.toml"):
-            return folder
-    return start
+    return next((folder for folder in (start, *start.parents) if _is_project(folder / "pyproject.toml")), None)
+
+
+def _discover(cwd: Path) -> Path:
+    """The project above ``cwd``, or ``cwd`` itself if it has ``source/`` (a project may have no pyproject.toml)."""
+    found = find_root(cwd)
+    if found is not None:
+        return found
+    if (cwd / "source").is_dir():
+        return cwd.resolve()
+    raise ConfigError("not a pipeline project: no pyproject.toml with [tool.pipeline] here or in any folder above, and no source/ folder here (or give --root DIR)")
 
 
 def _is_project(pyproject: Path) -> bool:
