@@ -55,12 +55,6 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
     }
 
 
-def terminal_summary(result: CheckResult, stats: dict[tuple[str, str], Stats], limit: int | None = 30, warnings: bool = False) -> str:
-    """The table, the findings in the compilers' clickable form, and the totals."""
-    lines = finding_lines(result, warnings=warnings, limit=limit)
-    return "\n".join([terminal_table(result, stats), *([""] + lines if lines else []), "", totals_line(result)])
-
-
 def terminal_table(result: CheckResult, stats: dict[tuple[str, str], Stats]) -> str:
     """One row per article and locale with its own figures, then a total row that is their sum."""
     header = f"{'locale':<10} {'article':<34} {'translated':>10}  {'readability (target)':<34} {'errors':>6} {'warnings':>8}"
