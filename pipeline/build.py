@@ -5,10 +5,11 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import catalog, checks, report, versions
 from pipeline.cache import Cache, code_version, digest, file_digest
@@ -28,6 +29,12 @@ from pipeline.ui import TEMPLATES_DIR, extract_ui_units
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], str], Iterable[T]]  # (items, label) -> the same items; the CLI shows a bar
+
+
+def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
+    return items
 
 
 @dataclass(frozen=True)
@@ -192,15 +199,15 @@ def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[ch
     return found
 
 
-def check(project: Project, catalogs: Catalogs | None = None) -> CheckResult:
+def check(project: Project, catalogs: Catalogs | None = None, progress: Progress = no_progress) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
     collect_media(project.config, project.articles)  # a missing image is an error of the source, before any check
     site = check_site(project, catalogs)
-    return checks.run_all(site, subjects(project, catalogs, site))
+    return checks.run_all(site, progress(subjects(project, catalogs, site), "checking"))
 
 
-def build(project: Project, cache: Cache | None = None, jobs: int = 1) -> BuildResult:
+def build(project: Project, cache: Cache | None = None, jobs: int = 1, progress: Progress = no_progress) -> BuildResult:
     """Extract, check and render every version, then swap the new ``output/`` in whole.
 
     Check errors do not stop the pages: they are the translators' preview; the exit code tells
@@ -217,7 +224,7 @@ def build(project: Project, cache: Cache | None = None, jobs: int = 1) -> BuildR
     plan = plan_versions(config, project.articles, figures, lambda article, locale: _plain_written(project, store, cache, article, locale))
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
-    made = versions.make_all(context, cache, jobs)
+    made = progress(versions.make_all(context, cache, jobs), "building")
     summary: list[versions.Made] = []
     publish(config.output_dir, _files(project, context, plan, media, figures, made, summary))
     result = _check_result(check_site(project, store), summary)
@@ -244,8 +251,7 @@ def _files(project: Project, context: versions.Context, plan: Plan, media: Media
     yield from context.site.render_locale_indexes(pages).items()
     yield "sitemap.xml", context.site.render_sitemap()
     yield "assets/style.css", STYLESHEET.read_text(encoding="utf-8")
-    yield "reports/report.json", report.to_json(result, plan.previews)
-    yield "reports/index.html", report.to_html(result, context.site.env, figures, config.site_name, config.source_locale, plan.previews)
+    yield from report.files(result, context.site.env, figures, config.site_name, config.source_locale, project.articles, pages, plan.previews).items()
 
 
 def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> CheckResult:
@@ -331,4 +337,6 @@ def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     """Configured locales plus any folder a translator added under ``locales/``."""
     names = {loc.name for loc in project.config.locales} | set(locales_on_disk(project.config.locales_dir))
     names.discard(project.config.source_locale.name)
+    if project.config.only:
+        names &= project.config.only
     return [parse_locale(n) for n in sorted(names)]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class Config:
     report_bugs_to: str = ""
     leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
+    only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
 
     @property
     def source_dir(self) -> Path:
@@ -67,6 +68,12 @@ class Config:
     @property
     def all_locales(self) -> tuple[LocaleInfo, ...]:
         return (self.source_locale, *self.locales)
+
+    def restricted(self, names: Collection[str]) -> Config:
+        """Only these target locales (``pipeline -l es``); the source version stays, as every check's reference."""
+        if not names:
+            return self
+        return replace(self, locales=tuple(loc for loc in self.locales if loc.name in names), only=frozenset(names))
 
     def threshold_for(self, locale: str) -> float:
         return self.publish_thresholds.get(locale, self.publish_threshold)

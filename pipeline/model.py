@@ -165,6 +165,7 @@ class Finding:
     msgid: str
     message: str
     deliberate: str | None = None  # the translator's reason, when they marked it as meant
+    msgstr: str = ""  # the translation as the PO holds it, so a report shows both sides
 
     @property
     def counts(self) -> bool:
@@ -228,6 +229,7 @@ class UnitScore:
     score: float
     words_per_sentence: float
     syllables_per_word: float | None
+    raw: str = ""  # the text exactly as the PO (or the source) holds it, for a translator to find
 
     def why(self) -> str:
         syllables = f", {self.syllables_per_word:g} syllables per word" if self.syllables_per_word is not None else ""
@@ -251,6 +253,7 @@ class DocumentReadability:
     units_untranslated: int
     units: tuple[UnitScore, ...]  # every scored unit, in article order
     hardest: tuple[UnitScore, ...]  # the editors' short list: units of 6+ words, hardest first
+    kept: frozenset[str] = frozenset()  # msgids left in the source language on purpose (citations with a note)
 
 
 @dataclass(frozen=True)

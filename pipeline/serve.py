@@ -37,6 +37,7 @@ import watchfiles
 from markupsafe import Markup, escape
 
 from pipeline import build
+from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.model import ERROR, GLOSSARY_DOMAIN, Finding
@@ -87,8 +88,10 @@ class Snapshot:
 class Preview:
     """Builds the site and keeps the current Snapshot; readers wait on ``changed`` for the next one."""
 
-    def __init__(self, root: Path, notify: Notify) -> None:
+    def __init__(self, root: Path, notify: Notify, cache: bool = True) -> None:
         self.root = root.resolve()
+        # The build cache makes a rebuild after one save redo only the versions that save touched.
+        self.cache = Cache(self.root / CACHE_DIR if cache else None)
         self.notify = notify
         self.output_dir = self.root / "output"
         self.site_lock = threading.Lock()  # held while a build swaps output/, so no request sees it half-swapped
@@ -107,7 +110,7 @@ class Preview:
         began = time.monotonic()
         try:
             with self.site_lock:
-                result = build.build(build.read_project(load_config(self.root)))
+                result = build.build(build.read_project(load_config(self.root)), self.cache)
         except Exception as exc:  # noqa: BLE001 (the preview outlives any one bad save; the error is shown)
             error = self._one_line(exc)
             snapshot = Snapshot(self._next_generation(), self.snapshot.findings, self.snapshot.language_findings, error)
@@ -332,9 +335,9 @@ class Running:
             thread.join(timeout=10)
 
 
-def start(root: Path, port: int = 8000, notify: Notify = lambda message: None) -> Running:
+def start(root: Path, port: int = 8000, notify: Notify = lambda message: None, cache: bool = True) -> Running:
     """Watch, build once, then serve, in background threads; returns when all three are ready."""
-    preview = Preview(root, notify)
+    preview = Preview(root, notify, cache)
     server = make_server(preview, port)  # first: a port in use fails before any work
     stop_event, ready = threading.Event(), threading.Event()
 
@@ -356,9 +359,9 @@ def _shown(root: Path, path: str) -> str:
     return file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
 
 
-def run(root: Path, port: int, open_browser: bool, notify: Notify) -> None:
+def run(root: Path, port: int, open_browser: bool, notify: Notify, cache: bool = True) -> None:
     """``pipeline serve``: until Ctrl-C."""
-    running = start(root, port, notify)
+    running = start(root, port, notify, cache)
     notify(f"serving {running.url} (Ctrl-C to stop); watching {', '.join(str(p) for p in watched_paths(running.preview.root))}")
     if open_browser:
         webbrowser.open(running.url)

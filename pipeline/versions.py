@@ -15,6 +15,7 @@ sitemap, report) needs only each version's small summary.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -161,4 +162,13 @@ def _render(context: Context, article: Article, version: Version, locale: Locale
     page, html = render_page(article, version, catalogs, context.source, context.check_site.glossary, context.site, images, leaflet=leaflets)
     leaflet = next(iter(leaflets.files.items()), None) if leaflets else None
     notice = leaflets.skipped if leaflets else None
-    return Made(article.slug, locale.name, result, replace(page, body_html=""), html, leaflet, notice)
+    return Made(article.slug, locale.name, result, replace(page, body_html=_headings(page.body_html)), html, leaflet, notice)
+
+
+_HEADING = re.compile(r"<h[1-6][^>]*>")
+
+
+def _headings(body_html: str) -> str:
+    """All the reduce step needs of a body (the report links to units by their heading's id):
+    the page itself is already written, and a site's summaries must stay small."""
+    return "".join(_HEADING.findall(body_html))

@@ -65,6 +65,7 @@ def test_glossary_term_replaced_by_a_synonym(shipped: Path) -> None:
     assert finding == Finding(
         "glossary-term", "error", SLUG, "es", f"locales/es/LC_MESSAGES/{SLUG}.po", entry.linenum, msgid,
         "the source uses 'central sensitization'; use the approved translation 'sensibilización central' (glossary.po)",
+        msgstr=entry.msgstr,
     )  # fmt: skip
     assert any(f.check == "glossary-inconsistent" and f.locale == "es" for f in findings(shipped))
 
@@ -178,7 +179,7 @@ def test_json_report_has_the_documented_keys(shipped: Path, run) -> None:
     assert len(document["readability"]["units"]) == document["readability"]["units_scored"]
     assert {d["locale"] for d in data["documents"]} == {"en", "es", "de", "fr", "ar", "en@plain", "es@plain"}
     for finding in data["findings"]:
-        assert set(finding) == {"check", "severity", "article", "locale", "file", "line", "msgid", "message", "deliberate"}
+        assert set(finding) == {"check", "severity", "article", "locale", "file", "line", "msgid", "message", "deliberate", "msgstr"}
     run(shipped, "build")
     assert json.loads((shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")) == data
 

@@ -34,6 +34,7 @@ def document(subject: Subject) -> DocumentReadability:
     """The version's scores, every unit's score and the editors' short list of the hardest."""
     locale, language = subject.locale, subject.locale.language
     target = formulas.target_for(locale.name, language, locale.is_plain, subject.site.targets)
+    kept = _kept(subject)
     texts = tuple(shown.text for shown in subject.shown)
     scores = _document_scores(texts, language)
     units = _unit_scores(subject.shown, language, target.metric) if target and formulas.formulas_for(language) else ()
@@ -50,7 +51,8 @@ def document(subject: Subject) -> DocumentReadability:
         units_scored=len(subject.shown),
         units_untranslated=subject.untranslated,
         units=units,
-        hardest=_hardest(units, target.higher_is_easier) if target else (),
+        hardest=_hardest(units, target.higher_is_easier, kept) if target else (),
+        kept=kept,
     )
 
 
@@ -72,11 +74,16 @@ def _unit_score(msgid: str, text: str, line: int | None, language: str, metric: 
         return None
     formula = next(f for f in formulas.formulas_for(language) if f.name == metric)
     words, syllables = formulas.why(plain, language)
-    return UnitScore(msgid, plain, line, round(formula.score(plain), 2), words, syllables)
+    return UnitScore(msgid, plain, line, round(formula.score(plain), 2), words, syllables, raw=text)
 
 
-def _hardest(units: tuple[UnitScore, ...], higher_is_easier: bool) -> tuple[UnitScore, ...]:
-    ranked = [u for u in units if formulas.word_count(u.text) >= HARDEST_MIN_WORDS]
+def _kept(subject: Subject) -> frozenset[str]:
+    """Citations kept in the source language on purpose: no translator can simplify them."""
+    return frozenset(shown.unit.msgid for shown in subject.shown if subject.kept_on_purpose(shown))
+
+
+def _hardest(units: tuple[UnitScore, ...], higher_is_easier: bool, kept: frozenset[str] = frozenset()) -> tuple[UnitScore, ...]:
+    ranked = [u for u in units if formulas.word_count(u.text) >= HARDEST_MIN_WORDS and u.msgid not in kept]
     ranked.sort(key=lambda u: u.score if higher_is_easier else -u.score)
     return tuple(ranked[:HARDEST])
 

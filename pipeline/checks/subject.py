@@ -69,7 +69,14 @@ class Subject:
         return len({u.msgid for u in self.article.units if is_body(u)}) - len(self.shown)
 
     def finding(self, check: str, severity: str, message: str, msgid: str = "", line: int | None = None) -> Finding:
-        return Finding(check, severity, self.article.slug, self.locale.name, self.file, line, msgid, message)
+        message_entry = self.catalog.messages.get(msgid) if self.catalog is not None and msgid else None
+        msgstr = message_entry.msgstr if message_entry is not None else ""
+        return Finding(check, severity, self.article.slug, self.locale.name, self.file, line, msgid, message, msgstr=msgstr)
+
+    def kept_on_purpose(self, shown: Shown) -> bool:
+        """A text left in the source language with a translator's note (a citation): not the version's own words."""
+        message = self.catalog.messages.get(shown.unit.msgid) if self.catalog is not None else None
+        return not self.is_source and shown.text == shown.unit.msgid and message is not None and bool(message.note)
 
 
 def is_body(unit: Unit) -> bool:
