@@ -283,6 +283,7 @@ def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: 
         check_site=check_site(project, store),
         site=_site_context(project, store, plan),
         images=media.urls,
+        image_digests={out: file_digest(path) for out, path in media.files.items()},
         glossary_file=rel(project.glossary.path),
         files=files,
         leaflet_settings=settings,

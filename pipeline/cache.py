@@ -39,11 +39,15 @@ def file_digest(path: Path) -> str:
         return digest("<missing>", str(path.name))
 
 
-@cache
 def code_version() -> str:
     """The pipeline's own code and templates: a new release never reuses an old result."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".xml"})
-    return digest(*(part for p in files for part in (p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes())))
+    return package_digest(PACKAGE_DIR)
+
+
+@cache
+def package_digest(folder: Path) -> str:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".xml"})
+    return digest(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
 
 
 class Cache:

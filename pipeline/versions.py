@@ -85,7 +85,8 @@ class Context:
     store: CatalogStore
     check_site: checks.Site
     site: SiteContext
-    images: dict[tuple[str, str], dict[str, str]]
+    images: dict[tuple[str, str], dict[str, str]]  # (article, locale) -> image as written -> path under output/
+    image_digests: dict[str, str]  # path under output/ -> content hash (a leaflet embeds the image)
     glossary_file: str  # findings of the glossary domain point here
     files: dict[tuple[str, str], str]  # (article, locale) -> the file its findings point to
     leaflet_settings: LeafletSettings | None
@@ -99,7 +100,7 @@ class Context:
         return digest(
             self.salt, self.articles[slug].text, slug, locale,
             self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *ui,
-            repr(plan), repr(shares), repr(sorted(self.images.get((slug, locale), {}).items())),
+            repr(plan), repr(shares), *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
         )  # fmt: skip
 
 
