@@ -244,7 +244,9 @@ def _files(project: Project, context: versions.Context, plan: Plan, media: Media
             yield item.page.version.path, item.html
         if item.leaflet is not None:
             yield item.leaflet
-        summary.append(replace(item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None))
+        if item.view is not None:
+            yield item.view
+        summary.append(replace(item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None, view=None))
     pages = [m.page for m in summary if m.page is not None]
     result = _check_result(check_site(project, context.store), summary)
     yield "index.html", context.site.render_index(pages)

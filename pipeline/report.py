@@ -116,19 +116,20 @@ def where(finding: Finding) -> str:
 
 
 def files(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo, articles: Sequence[Article], pages: Sequence[Page], previews: Sequence[Preview] = ()) -> dict[str, str]:
-    """Everything a build writes for editors, by path under ``output/``: the JSON, the report,
-    its stylesheet and one readability view per version that has a formula."""
-    by_slug = {a.slug: a for a in articles}
-    paths = {(p.version.article, p.version.locale): p.version.path for p in pages}
-    written = {
+    """The site-wide files a build writes for editors, by path under ``output/``: the JSON, the
+    report and its stylesheet (each version's readability view is made with its page: ``view``)."""
+    return {
         "reports/report.json": to_json(result, previews),
         "reports/index.html": to_html(result, env, stats, site_name, source, articles, pages, previews),
         "assets/report.css": REPORT_CSS.read_text(encoding="utf-8"),
     }
-    for doc in result.documents:
-        if readability_view.has_view(doc) and doc.article in by_slug:
-            written[readability_view.path_for(doc)] = readability_view.render(doc, by_slug[doc.article], env, site_name, source, paths.get((doc.article, doc.locale)))
-    return written
+
+
+def view(doc: DocumentReadability, article: Article, env: Environment, site_name: str, source: LocaleInfo, page_path: str | None) -> tuple[str, str] | None:
+    """(path, html) of a version's readability view, for every language that has a formula."""
+    if not readability_view.has_view(doc):
+        return None
+    return readability_view.path_for(doc), readability_view.render(doc, article, env, site_name, source, page_path)
 
 
 def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo, articles: Sequence[Article] = (), pages: Sequence[Page] = (), previews: Sequence[Preview] = ()) -> str:

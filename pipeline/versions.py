@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import checks
+from pipeline import checks, report
 from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.leaflet import LeafletSettings, Leaflets
 from pipeline.locales import LocaleInfo
@@ -72,6 +72,7 @@ class Made:
     page: Page | None  # None where no page is written (a plain version nobody wrote); body_html emptied
     html: str = ""
     leaflet: tuple[str, bytes] | None = None
+    view: tuple[str, str] | None = None  # the readability view: (path under output/, html)
     notice: str | None = None  # why no leaflet could be made (no Pango)
 
 
@@ -146,9 +147,10 @@ def make(slug: str, locale_name: str) -> Made:
     subject = checks.Subject(context.check_site, article, locale, catalog, context.files[(slug, locale_name)])
     result = checks.check_version(subject)
     version = next((v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None)
+    view = report.view(result.document, article, context.site.env, context.site.site_name, context.source, version.path if version else None) if result.document else None
     if version is None:
-        return Made(slug, locale_name, result, None)
-    return _render(context, article, version, locale, result)
+        return Made(slug, locale_name, result, None, view=view)
+    return replace(_render(context, article, version, locale, result), view=view)
 
 
 def _render(context: Context, article: Article, version: Version, locale: LocaleInfo, result: checks.VersionResult) -> Made:
