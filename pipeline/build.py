@@ -34,7 +34,7 @@ class Domain:
 
     @cached_property
     def msgids(self) -> frozenset[str]:
-        return frozenset(unit.msgid for unit in self.units)
+        return frozenset(unit.key for unit in self.units)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def extract(project: Project) -> list[Path]:
     return [
         project.pot_path(d.name)
         for d in project.domains
-        if catalog.write_template(d.name, d.units, d.source_name, site_name, project.pot_path(d.name))
+        if catalog.write_template(d.name, d.units, d.source_name, site_name, project.pot_path(d.name), project.config.report_bugs_to)
     ]
 
 
