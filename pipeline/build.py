@@ -146,7 +146,13 @@ def version_stats(project: Project, catalogs: Catalogs) -> dict[tuple[str, str],
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
     glossaries = {loc.name: (catalogs.get((loc.name, GLOSSARY_DOMAIN)), config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN))) for loc in config.locales}
-    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries)
+    site_catalogs = {
+        (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
+        for loc in config.locales
+        for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
+        if (found := catalogs.get((loc.name, domain))) is not None
+    }
+    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries, site_catalogs)
 
 
 def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:

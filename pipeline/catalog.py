@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import string
 import tempfile
 from datetime import datetime, UTC
 from pathlib import Path
@@ -37,25 +36,42 @@ WRAP_WIDTH = powrite.PAGE_WIDTH  # msgmerge's width, so files do not churn betwe
 FUZZY_CUTOFF = 0.6  # Babel's and difflib's default
 _DATE_HEADERS = ("POT-Creation-Date", "Project-Id-Version")  # the version is the creation date
 _FROM_TEMPLATE = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date")  # what msgmerge copies from the POT
-BRACE_FORMAT = "python-brace-format"
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M%z")
 
 
-def placeholders(text: str) -> list[str] | None:
-    """The ``{…}`` fields of a Python format string, as written; None if it is not one."""
-    try:
-        return ["{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}" for _l, name, spec, conv in string.Formatter().parse(text) if name is not None]
-    except ValueError:
-        return None
+_HEADING = re.compile(r"heading \(h(\d)\)")
+_OUTSIDE_SECTIONS = ("page title", "page description", "expansion of the abbreviation", "footnote")
 
 
-def _note(unit: Unit) -> str:
-    """The ``#.`` note: what the text is, where it sits, what its placeholders stand for."""
-    parts = [unit.kind] + ([unit.context] if unit.context else [])
-    return "; ".join(parts)
+def _note_lines(unit: Unit, section: str | None) -> list[str]:
+    """The ``#.`` lines: what the text is, where it sits, what its placeholders stand for."""
+    where = [f"under the heading: {section}"] if section else []
+    return [unit.kind] + where + [line for line in unit.context.split("\n") if line]
+
+
+def _sections(units: tuple[Unit, ...]) -> list[str | None]:
+    """For each unit, the heading it sits under (the nearest heading before it, in source order)."""
+    open_headings: dict[int, str] = {}
+    found: list[str | None] = []
+    for unit in units:
+        match = _HEADING.search(unit.kind)
+        if match:
+            level = int(match.group(1))
+            open_headings = {k: v for k, v in open_headings.items() if k < level}
+            found.append(open_headings[max(open_headings)] if open_headings else None)
+            open_headings[level] = _short(unit.msgid)
+        elif unit.kind.startswith(_OUTSIDE_SECTIONS) or not open_headings:
+            found.append(None)
+        else:
+            found.append(open_headings[max(open_headings)])
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 1].rstrip()}…'"
 
 
 def build_pot(domain: str, units: tuple[Unit, ...], source_name: str, project: str, bugs_to: str = "") -> polib.POFile:
@@ -76,14 +92,14 @@ def build_pot(domain: str, units: tuple[Unit, ...], source_name: str, project: s
         "Content-Transfer-Encoding": "8bit",
     }
     by_key: dict[str, polib.POEntry] = {}
-    for unit in units:
+    for unit, section in zip(units, _sections(units)):
         entry = by_key.get(unit.key)
         if entry is None:
-            entry = polib.POEntry(msgid=unit.msgid, msgctxt=unit.msgctxt, msgstr="", comment=_note(unit), occurrences=[], flags=list(unit.flags))
+            entry = polib.POEntry(msgid=unit.msgid, msgctxt=unit.msgctxt, msgstr="", comment="", occurrences=[], flags=list(unit.flags))
             by_key[unit.key] = entry
             pot.append(entry)
-        elif _note(unit) not in entry.comment.split("\n"):
-            entry.comment += "\n" + _note(unit)
+        lines = entry.comment.split("\n") if entry.comment else []
+        entry.comment = "\n".join(lines + [line for line in _note_lines(unit, section) if line not in lines])
         reference = (unit.file or source_name, str(unit.line))
         if reference not in entry.occurrences:
             entry.occurrences.append(reference)

@@ -15,6 +15,7 @@ is then kept in the report as *deliberate*, with the reason, and no longer count
 | glossary        | glossary-variant-spelling, -term, -kept-term, -inconsistent, -translation-missing |
 | parity          | link-target, image-source, code-span, footnote-marker, emphasis, broken-markdown, number, number-added, whitespace, untranslated-identical |
 | safety          | unsafe-html                                                              |
+| placeholders    | placeholders, plural-forms; unsafe-html in ui.po and glossary.po         |
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-from pipeline.checks import completeness, glossary, parity, plain, readability, safety
+from pipeline.checks import completeness, glossary, parity, placeholders, plain, readability, safety
 from pipeline.checks.subject import Site, Subject
 from pipeline.model import Catalog, CheckResult, DocumentReadability, Finding
 
-FAMILIES: tuple[ModuleType, ...] = (completeness, readability, plain, glossary, parity, safety)
+FAMILIES: tuple[ModuleType, ...] = (completeness, readability, plain, glossary, parity, safety, placeholders)
 SEVERITIES: dict[str, str] = {check: severity for family in FAMILIES for check, severity in family.CHECKS.items()}
 
 __all__ = ["FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_version", "run_all"]

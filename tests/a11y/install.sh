@@ -15,6 +15,8 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=()
 [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
 command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
+# GNU gettext (msgmerge, msgcat, msgfmt): tests/test_po_fidelity.py checks our PO files against it.
+command -v msgmerge >/dev/null 2>&1 || pkgs+=(gettext)
 # DejaVu Sans (Latin + basic Arabic) is fontconfig's default sans-serif; the
 # small fonts-noto-ui-core (~1.4 MB) adds Noto Sans/Naskh Arabic UI and Indic/Thai.
 dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok installed' \
