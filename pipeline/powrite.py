@@ -133,14 +133,17 @@ def _breaks(chars: Sequence[str], prohibited: Sequence[bool], width: int, start:
 
 
 def _escaped(portion: str) -> tuple[list[str], list[bool]]:
+    """The portion as written, and where a break is forbidden: inside an escape, before a final \\n."""
     chars, prohibited = [], []
     for ch in portion:
         if ch in _ESCAPES:
             chars += ["\\", _ESCAPES[ch]]
-            prohibited += [True, True]
+            prohibited += [False, True]
         else:
             chars.append(ch)
             prohibited.append(False)
+    if portion.endswith("\n"):
+        prohibited[-2] = True
     return chars, prohibited
 
 
