@@ -68,11 +68,29 @@ def decode(raw: bytes, path: Path) -> str:
     except LookupError as exc:
         line = raw[: match.start()].count(b"\n") + 1 if match else None
         raise CatalogError(f"unknown charset {charset!r} in the Content-Type header: use charset=UTF-8", path, line) from exc
+    _refuse_mislabelled_utf8(raw, codec.name, charset, path)
     try:
         return raw.decode(codec.name)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(f"bytes that are not {charset} as the header declares: save the file as {charset}, or correct the header's charset", path, line) from exc
+
+
+def _refuse_mislabelled_utf8(raw: bytes, codec: str, charset: str, path: Path) -> None:
+    """Bytes that are valid UTF-8 with accented letters under a Latin-1 (or other 8-bit) header.
+
+    Every byte is valid Latin-1, so decoding cannot fail: but real Latin-1 text almost never
+    forms UTF-8 sequences (``Ã³`` for ``ó``), and reading it as declared would corrupt every
+    accented letter on the next write.
+    """
+    if codec == "utf-8" or raw.isascii():
+        return
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    line = raw[: next(i for i, byte in enumerate(raw) if byte > 0x7F)].count(b"\n") + 1
+    raise CatalogError(f"the header says charset={charset}, but the bytes are UTF-8 (the accented letters would be corrupted): change the header to charset=UTF-8", path, line)
 
 
 def read(raw: bytes, path: Path) -> polib.POFile:
@@ -108,7 +126,7 @@ class _Reader:
             elif rest.strip():
                 self._keyword_or_string(rest.strip(), number, obsolete=True)
         elif stripped.startswith("#"):
-            self._comment(stripped, number)
+            self._comment(line.lstrip(), number)  # a note's own trailing spaces are the translator's
         else:
             self._keyword_or_string(stripped, number, obsolete=False)
 
