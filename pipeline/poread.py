@@ -21,6 +21,7 @@ from pipeline.errors import CatalogError
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"])")
 _CHARSET = re.compile(rb"charset=([^\s\\\";]+)")
 _UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
+_SIMPLE_STRING = re.compile(r'([^"\\]*)"')
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _HEX = re.compile(r"x([0-9a-fA-F]+)")
 
@@ -220,6 +221,9 @@ class _Reader:
         return "".join(value)
 
     def _one_string(self, rest: str, position: int, number: int) -> tuple[str, int]:
+        simple = _SIMPLE_STRING.match(rest, position)
+        if simple:  # no escape: the common case, read at once
+            return simple.group(1), simple.end()
         out = []
         while position < len(rest):
             ch = rest[position]

@@ -17,6 +17,7 @@ gettext 0.21 by tests/test_po_fidelity.py (every shipped catalogue, hypothesis-m
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,9 @@ _INDIRECT = {  # UAX #14 LB23-LB25, LB28, LB30: no break between these unless sp
     ("HY", "NU"), ("IS", "NU"), ("NU", "NU"), ("SY", "NU"), ("AL", "AL"), ("AL", "OP"), ("NU", "OP"), ("CP", "AL"),
     ("CP", "NU"), ("PR", "ID"), ("ID", "PO"),
 }
+
+
+_NEEDS_ESCAPE = re.compile("[\a\b\f\n\r\t\v\\\\\"]")
 
 
 @lru_cache(maxsize=4096)
@@ -89,6 +93,10 @@ def _pair(before: str, after: str) -> str:
     return "D"
 
 
+_CLASSES = ("BK", "SP", "CM", "ZW", "WJ", "GL", "HY", "BA", "B2", "BB", "SY", "IS", "EX", "OP", "CL", "CP", "QU", "PR", "PO", "NU", "IN", "NS", "AL", "ID")
+_TABLE = {(a, b): _pair(a, b) for a in _CLASSES for b in _CLASSES}  # looked up once per character
+
+
 def _opportunities(chars: Sequence[str]) -> list[str]:
     """Per character: 'B' break possible before it, 'M' mandatory (column resets), '' none."""
     result = [""] * len(chars)
@@ -106,19 +114,18 @@ def _opportunities(chars: Sequence[str]) -> list[str]:
             if last == "ZW":
                 result[i] = "B"
             elif last != "BK":
-                rule = _pair(last, cls)
+                rule = _TABLE[last, cls]
                 result[i] = "B" if rule == "D" or (rule == "I" and space) else ""
             last, space = cls, False
     return result
 
 
-def _breaks(chars: Sequence[str], prohibited: Sequence[bool], width: int, start: int) -> list[bool]:
+def _breaks(chars: Sequence[str], possible: Sequence[str], width: int, start: int) -> list[bool]:
     """Greedy fill (gnulib ``u8_width_linebreaks``): break at the last opportunity before overflow."""
-    possible = _opportunities(chars)
     breaks = [False] * len(chars)
     last_break, column, piece = None, start, 0
     for i, ch in enumerate(chars):
-        kind = "" if prohibited[i] else possible[i]
+        kind = possible[i]
         if kind and last_break is not None and column + piece > width:
             breaks[last_break], column = True, 0
         if kind == "M":
@@ -132,8 +139,14 @@ def _breaks(chars: Sequence[str], prohibited: Sequence[bool], width: int, start:
     return breaks
 
 
+def _allowed(chars: Sequence[str], prohibited: Sequence[bool]) -> list[str]:
+    return ["" if no else kind for kind, no in zip(_opportunities(chars), prohibited)]
+
+
 def _escaped(portion: str) -> tuple[list[str], list[bool]]:
     """The portion as written, and where a break is forbidden: inside an escape, before a final \\n."""
+    if not _NEEDS_ESCAPE.search(portion):
+        return list(portion), [False] * len(portion)
     chars, prohibited = [], []
     for ch in portion:
         if ch in _ESCAPES:
@@ -164,11 +177,17 @@ def string_lines(keyword: str, value: str, prefix: str = "") -> list[str]:
     for index, portion in enumerate(portions):
         chars, prohibited = _escaped(portion)
         start = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        breaks = _breaks(chars, prohibited, width, start)
-        if first and chars and (index < len(portions) - 1 or start > width or any(breaks)):
-            lines.append(f'{prefix}{keyword} ""')
-            first, start = False, 0
-            breaks = _breaks(chars, prohibited, width, start)
+        if start + len(chars) <= width and (not first or index == len(portions) - 1):
+            breaks = [False] * len(chars)  # fits: at most as wide as its length (no character is wider than 2 columns... checked below)
+            if any(_width(ch) > 1 for ch in chars):
+                breaks = _breaks(chars, _allowed(chars, prohibited), width, start)
+        else:
+            possible = _allowed(chars, prohibited)
+            breaks = _breaks(chars, possible, width, start)
+            if first and chars and (index < len(portions) - 1 or start > width or any(breaks)):
+                lines.append(f'{prefix}{keyword} ""')
+                first, start = False, 0
+                breaks = _breaks(chars, possible, width, start)
         head = f"{prefix}{keyword} " if first else prefix
         current = []
         for ch, cut in zip(chars, breaks):
