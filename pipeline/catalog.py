@@ -46,10 +46,16 @@ _HEADING = re.compile(r"heading \(h(\d)\)")
 _OUTSIDE_SECTIONS = ("page title", "page description", "expansion of the abbreviation", "footnote")
 
 
-def _note_lines(unit: Unit, section: str | None) -> list[str]:
-    """The ``#.`` lines: what the text is, where it sits, what its placeholders stand for."""
+def _add_note(entry: polib.POEntry, unit: Unit, section: str | None) -> None:
+    """``#.`` lines: what the text is (every kind on the first line, as before), then where it sits
+    and what its placeholders stand for (one line each)."""
+    lines = entry.comment.split("\n") if entry.comment else []
+    kinds = lines[0].split("; ") if lines else []
+    if unit.kind not in kinds:
+        kinds.append(unit.kind)
     where = [f"under the heading: {section}"] if section else []
-    return [unit.kind] + where + [line for line in unit.context.split("\n") if line]
+    rest = lines[1:] + [line for line in where + unit.context.split("\n") if line and line not in lines]
+    entry.comment = "\n".join(["; ".join(kinds), *rest])
 
 
 def _sections(units: tuple[Unit, ...]) -> list[str | None]:
@@ -98,8 +104,7 @@ def build_pot(domain: str, units: tuple[Unit, ...], source_name: str, project: s
             entry = polib.POEntry(msgid=unit.msgid, msgctxt=unit.msgctxt, msgstr="", comment="", occurrences=[], flags=list(unit.flags))
             by_key[unit.key] = entry
             pot.append(entry)
-        lines = entry.comment.split("\n") if entry.comment else []
-        entry.comment = "\n".join(lines + [line for line in _note_lines(unit, section) if line not in lines])
+        _add_note(entry, unit, section)
         reference = (unit.file or source_name, str(unit.line))
         if reference not in entry.occurrences:
             entry.occurrences.append(reference)
