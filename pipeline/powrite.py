@@ -177,10 +177,9 @@ def string_lines(keyword: str, value: str, prefix: str = "") -> list[str]:
     for index, portion in enumerate(portions):
         chars, prohibited = _escaped(portion)
         start = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        if start + len(chars) <= width and (not first or index == len(portions) - 1):
-            breaks = [False] * len(chars)  # fits: at most as wide as its length (no character is wider than 2 columns... checked below)
-            if any(_width(ch) > 1 for ch in chars):
-                breaks = _breaks(chars, _allowed(chars, prohibited), width, start)
+        fits = start + len(chars) <= width and not any(_width(ch) > 1 for ch in chars)
+        if fits and (not first or index == len(portions) - 1):
+            breaks = [False] * len(chars)  # one line, no search needed
         else:
             possible = _allowed(chars, prohibited)
             breaks = _breaks(chars, possible, width, start)
