@@ -26,7 +26,7 @@ from markdown.util import ETX, STX
 from pipeline import terms
 from pipeline.segment import ExtensionTreeprocessor, abbreviations
 from pipeline.locales import LocaleInfo
-from pipeline.model import Catalog, Glossary, Word
+from pipeline.model import PRONUNCIATION_CONTEXT, Catalog, Glossary, Word
 
 NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
 NOT_FOREIGN_INSIDE = {"abbr", "code", "pre", "span"}
@@ -47,7 +47,7 @@ def page_words(glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, 
             continue
         definition = term.definition if is_source else _translated(catalog, term.definition)
         expansion = term.expansion if is_source or not term.expansion else _translated(catalog, term.expansion) or term.expansion
-        pronunciation = term.pronunciation if is_source or not term.pronunciation else _translated(catalog, term.pronunciation)
+        pronunciation = term.pronunciation if is_source or not term.pronunciation else _translated(catalog, term.pronunciation, PRONUNCIATION_CONTEXT)
         words.append(
             Word(
                 anchor="term-" + re.sub(r"[^a-z0-9]+", "-", term.term.lower()).strip("-"),
@@ -61,8 +61,8 @@ def page_words(glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, 
     return words
 
 
-def _translated(catalog: Catalog | None, msgid: str) -> str | None:
-    return catalog.translation(msgid) if catalog else None
+def _translated(catalog: Catalog | None, msgid: str, msgctxt: str | None = None) -> str | None:
+    return catalog.translation(msgid, msgctxt) if catalog else None
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import catalog, checks, report, versions
+from pipeline import catalog, checks, report, review, versions
 from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.config import Config, locales_on_disk
 from pipeline.dates import today
-from pipeline.errors import SourceError
+from pipeline.errors import CatalogError, ConfigError, SourceError
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.media import Media, collect_media
@@ -47,7 +48,7 @@ class Domain:
 
     @cached_property
     def msgids(self) -> frozenset[str]:
-        return frozenset(unit.msgid for unit in self.units)
+        return frozenset(unit.key for unit in self.units)
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,10 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     changed = []
     for domain in project.domains:
         path = project.pot_path(domain.name)
-        key = digest(code_version(), domain.name, domain.source_name, site_name, repr(domain.units))
+        key = digest(code_version(), domain.name, domain.source_name, site_name, project.config.report_bugs_to, repr(domain.units))
         if cache is not None and cache.get("pot", key) == file_digest(path):
             continue
-        if catalog.write_template(domain.name, domain.units, domain.source_name, site_name, path):
+        if catalog.write_template(domain.name, domain.units, domain.source_name, site_name, path, project.config.report_bugs_to):
             changed.append(path)
         if cache is not None:
             cache.put("pot", key, file_digest(path))
@@ -137,6 +138,33 @@ def update(project: Project) -> list[Path]:
         targets = [(project.po_path(loc.name, domain.name), loc) for loc in locales]
         changed += catalog.update_pos(project.pot_path(domain.name), targets)
     return sorted(changed)
+
+
+def sign_off(project: Project, names: list[str], reviewer: str, when: date, slugs: list[str] | None = None) -> list[Path]:
+    """Record a review of each article version of these locales in its PO header (``review.py``).
+
+    A reviewer signs off what they read: a version with untranslated or fuzzy texts is refused.
+    """
+    if not reviewer.strip():
+        raise ConfigError("--by: say who reviewed the translation (a name, and an address if you like)")
+    locales = [parse_locale(name) for name in names]
+    articles = [a for a in project.articles if slugs is None or a.slug in slugs]
+    unknown = sorted(set(slugs or ()) - {a.slug for a in project.articles})
+    if unknown:
+        raise SourceError(f"no article named {unknown[0]!r} in source/", project.config.source_dir)
+    signed = []
+    for locale in locales:
+        for article in articles:
+            path = project.po_path(locale.name, article.slug)
+            if not path.exists():
+                raise CatalogError(f"no catalogue to review: run `pipeline init {locale.name}` and translate it first", path)
+            found = catalog.load(path, article.slug, locale.name)
+            figures = stats_of(found, article.msgids)
+            if figures.translated != figures.total:
+                raise CatalogError(f"{figures.untranslated} untranslated and {figures.fuzzy} fuzzy text(s): a review signs off a complete translation", path)
+            catalog.set_headers(path, review.sign_off(article, found, reviewer.strip(), when))
+            signed.append(path)
+    return signed
 
 
 def load_catalogs(project: Project) -> Catalogs:
@@ -184,7 +212,13 @@ def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: st
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
     glossaries = {loc.name: (catalogs.get((loc.name, GLOSSARY_DOMAIN)), config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN))) for loc in config.locales}
-    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries)
+    site_catalogs = {
+        (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
+        for loc in config.locales
+        for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
+        if (found := catalogs.get((loc.name, domain))) is not None
+    }
+    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries, require_review=config.require_review, catalogs=site_catalogs)
 
 
 def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
@@ -221,7 +255,7 @@ def build(project: Project, cache: Cache | None = None, jobs: int = 1, progress:
     config = project.config
     store = catalog_store(project)
     figures = version_stats(project, store, cache)
-    plan = plan_versions(config, project.articles, figures, lambda article, locale: _plain_written(project, store, cache, article, locale))
+    plan = plan_versions(config, project.articles, figures, lambda article, locale: _plain_written(project, store, cache, article, locale), lambda article, locale: _review_gap(store, article, locale))
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
     made = progress(versions.make_all(context, cache, jobs), "building")
@@ -296,7 +330,12 @@ def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
     """The versions a build would not advertise: for ``check``'s report."""
     figures = version_stats(project, catalogs)
-    return plan_versions(project.config, project.articles, figures, lambda a, loc: _plain_written(project, catalogs, None, a, loc)).previews
+    return plan_versions(project.config, project.articles, figures, lambda a, loc: _plain_written(project, catalogs, None, a, loc), lambda a, loc: _review_gap(catalogs, a, loc)).previews
+
+
+def _review_gap(store: Catalogs, article: Article, locale: LocaleInfo) -> str:
+    state = review.status(article, store.get((locale.name, article.slug)))
+    return "" if state.current else state.reason
 
 
 def _plain_written(project: Project, store: Catalogs, cache: Cache | None, article: Article, locale: LocaleInfo) -> bool:

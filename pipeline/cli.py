@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 import tomllib
+from datetime import date
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -48,6 +49,7 @@ VERBS: dict[str, tuple[str, str, str, str | None]] = {
     "check": ("run the quality checks", "Readability against each version's target, glossary terms, markup, placeholders and completeness. Prints one row per article and locale, then every finding as file:line: severity: [check] message (deliberate findings as notes).", "source/, locales/", "the checks found at least one error"),
     "build": ("extract, check and write output/", "Extracts, checks and renders every version into a staging folder, then swaps it in for output/ (pages, index, sitemap, the report and the readability views). With -l, output/ holds the source and those locales only: a translator's preview.", "source/, locales/, pipeline/templates/", "the checks found an error (the pages are written all the same: a deploy step should go by the exit code)"),
     "stats": ("translated / fuzzy / untranslated per locale and catalogue", "Counts each catalogue's entries against the current templates: a fuzzy or empty entry is not translated.", "source/, locales/", None),
+    "review": ("record a reviewer's sign-off of translated versions", "Records in each article PO of the locales who reviewed it, when, and fingerprints of the source and the translation they read (X-Reviewed-* header fields, kept by Poedit, Weblate and msgmerge). A later change to either makes the review out of date (check: review-outdated); with require_review = true only versions with a current review are published.", "source/, locales/", None),
     "serve": ("build, serve on 127.0.0.1, rebuild and reload on every save", "Builds output/, serves it at http://127.0.0.1:PORT/ (this computer only), watches source/, locales/ and the templates, rebuilds on every save and reloads the open page. A preview-only panel on each page lists its findings. Ctrl-C stops it.", "source/, locales/, pipeline/templates/", None),
 }
 
@@ -88,6 +90,10 @@ def _verb_options(verbs: dict[str, argparse.ArgumentParser]) -> None:
     check = verbs["check"]
     check.add_argument("--format", choices=["text", "json"], default="text", help="text: summary table and findings; json: the full report")
     check.add_argument("--no-warnings", dest="warnings", action="store_false", help="list errors only (the table still counts warnings)")
+    verbs["review"].add_argument("locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es ar")
+    verbs["review"].add_argument("--by", required=True, metavar="NAME", help='who reviewed, e.g. "Dr Ana Ruiz <ana@example.org>"')
+    verbs["review"].add_argument("--article", action="append", dest="articles", metavar="SLUG", help="only this article (repeatable); default: every article")
+    verbs["review"].add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="the day of the review; default: today")
     for verb in ("build", "serve"):
         verbs[verb].add_argument("--no-cache", dest="cache", action="store_false", help="make every version again, ignoring .pipeline-cache/ (the output is the same)")
     verbs["build"].add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes to build with (default: one per core; the output is the same)")
@@ -276,6 +282,19 @@ def _stats(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _review(project: build.Project, args: argparse.Namespace) -> int:
+    for path in build.sign_off(project, args.locales, args.by, args.date or date.today(), args.articles):
+        _say(f"signed off  {project.config.rel(path)}")
+    return EXIT_OK
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from exc
+
+
 def _serve(project: build.Project, args: argparse.Namespace) -> int:
     from pipeline import serve  # only this verb needs the watcher and the HTTP server
 
@@ -283,4 +302,4 @@ def _serve(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace], int]] = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats, "serve": _serve}
+COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace], int]] = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats, "review": _review, "serve": _serve}

@@ -33,6 +33,7 @@ KNOWN_KEYS = {
     "publish_threshold": "translated share (percent) from which a version is published",
     "publish_threshold_by_locale": "the same, per locale: { pt_BR = 80 }",
     "report_bugs_to": "address for the Report-Msgid-Bugs-To header of the catalogues",
+    "require_review": "publish a translation only while its review is current (pipeline review); default false",
     "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
 }
 LEAFLET_PAPERS = ("A4", "Letter")
@@ -50,6 +51,7 @@ class Config:
     publish_thresholds: dict[str, float] = field(default_factory=dict)
     report_bugs_to: str = ""
     leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
+    require_review: bool = False  # publish only translations whose review is current
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
 
@@ -115,6 +117,7 @@ def load_config(root: Path) -> Config:
         publish_thresholds=_thresholds(table.get("publish_threshold_by_locale", {}), problems),
         report_bugs_to=_string(table, "report_bugs_to", "", problems),
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
+        require_review=_boolean(table, "require_review", problems),
         warnings=tuple(warnings),
     )
     if problems:
@@ -197,6 +200,14 @@ def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) 
     if not isinstance(value, str):
         problems.add(key, f"expected a string, got {value!r}")
         return default
+    return value
+
+
+def _boolean(table: dict[str, Any], key: str, problems: _Problems) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        problems.add(key, f"expected true or false, got {value!r}")
+        return False
     return value
 
 

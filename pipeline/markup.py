@@ -22,6 +22,7 @@ A number that is neither there in digits nor named in words is still an error.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -206,10 +207,25 @@ def number_problem(msgid: str, msgstr: str, language: str | None = None) -> tupl
     return lost, extra
 
 
+_SCRIPT_URL = re.compile(r"(?:java|vb|live)script:|data:text/html", re.I)
+
+
+def _script_url(text: str) -> str | None:
+    """A script URL however it is disguised: entities (``&#106;avascript&colon;``), case, tabs or newlines inside."""
+    decoded = text
+    for _ in range(3):  # double-encoded entities too
+        decoded = html.unescape(decoded)
+    match = _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]+", "", decoded))
+    return match.group(0) if match else None
+
+
 def unsafe_html(msgid: str, msgstr: str) -> str | None:
-    """Raw HTML the source does not have; scripts and event handlers above all."""
+    """Raw HTML the source does not have; scripts, script URLs and event handlers above all."""
     if _UNSAFE.search(msgstr) and not _UNSAFE.search(msgid):
         return f"unsafe HTML or script in the translation ({_UNSAFE.search(msgstr).group(0)!r}): it is removed from the page; use plain text and Markdown"
+    script = _script_url(msgstr)
+    if script and not _script_url(msgid):
+        return f"a script URL in the translation ({script!r}, however it is written): it is removed from the page; link only to http(s) addresses"
     new_tags = set(_RAW_TAG.findall(msgstr)) - set(_RAW_TAG.findall(msgid))
     if new_tags:
         return f"raw HTML the source does not have ({', '.join(sorted(new_tags))}): use Markdown; raw HTML is removed from the page"

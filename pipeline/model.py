@@ -11,6 +11,13 @@ from pathlib import Path
 GLOSSARY_DOMAIN = "glossary"
 UI_DOMAIN = "ui"
 ERROR, WARNING = "error", "warning"  # the two severities of a finding
+PRONUNCIATION_CONTEXT = "pronunciation"  # msgctxt of respellings: never merged with a word spelled alike
+CONTEXT_SEPARATOR = "\x04"  # gettext's: a message with a context is keyed "context\x04msgid"
+
+
+def message_key(msgid: str, msgctxt: str | None = None) -> str:
+    """How catalogues key a message: the msgid, prefixed by its context if it has one (as in .mo files)."""
+    return f"{msgctxt}{CONTEXT_SEPARATOR}{msgid}" if msgctxt is not None else msgid
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,13 @@ class Unit:
     kind: str  # "paragraph", "heading", "list item", "image alt text", ...
     line: int  # 1-based line in the source file
     file: str | None = None  # when units of one catalogue come from several files (the ui domain)
+    context: str = ""  # where the unit sits, for translators: "under the heading 'Dosage'; table cell, row 2"
+    msgctxt: str | None = None  # gettext context: same text, different meaning (a pronunciation)
+    flags: tuple[str, ...] = ()  # gettext flags for the template: "python-brace-format"
+
+    @property
+    def key(self) -> str:
+        return message_key(self.msgid, self.msgctxt)
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,7 @@ class Glossary:
                 units.append(Unit(term.expansion, f"expansion of the abbreviation {term.term}", term.line))
             units.append(Unit(term.definition, f"plain-language definition of '{term.term}'", term.line))
             if term.pronunciation:
-                units.append(Unit(term.pronunciation, f"how to say '{term.term}': respell it for readers of your language", term.line))
+                units.append(Unit(term.pronunciation, f"how to say '{term.term}': respell it for readers of your language", term.line, msgctxt=PRONUNCIATION_CONTEXT))
         return tuple(units)
 
 
@@ -86,6 +100,9 @@ class Message:
     line: int  # line of the entry in the PO file, for findings
     note: str = ""  # the translator's own comment (# ...)
     flags: tuple[str, ...] = ()  # #, flags other than fuzzy
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    plural: tuple[str, ...] = ()  # msgstr[0], msgstr[1]… of a plural entry
 
     @property
     def translated(self) -> bool:
@@ -132,10 +149,11 @@ class Catalog:
     messages: dict[str, Message] = field(default_factory=dict)
     obsolete: int = 0  # #~ entries kept for texts that may come back
     headers: dict[str, str] = field(default_factory=dict)  # the PO header fields (review records among them)
+    nplurals: int | None = None  # from the Plural-Forms header
 
-    def translation(self, msgid: str) -> str | None:
+    def translation(self, msgid: str, msgctxt: str | None = None) -> str | None:
         """The msgstr a page may show, or None: fuzzy and empty entries fall back to the source."""
-        message = self.messages.get(msgid)
+        message = self.messages.get(message_key(msgid, msgctxt))
         return message.msgstr if message is not None and message.translated else None
 
     def stats(self, msgids: frozenset[str]) -> Stats:

@@ -15,6 +15,7 @@ from pipeline.model import Article, Catalog, Preview, Stats, Version
 from pipeline.site import floor_percent
 
 PlainWritten = Callable[[Article, LocaleInfo], bool]
+ReviewGap = Callable[[Article, LocaleInfo], str]  # why a version lacks a current review ("" when it has one)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Plan:
     shares: dict[tuple[str, str], tuple[float, float]]  # (article, locale) -> (translated %, threshold %)
 
 
-def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[tuple[str, str], Stats], written: PlainWritten) -> Plan:
+def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[tuple[str, str], Stats], written: PlainWritten, review_gap: ReviewGap = lambda article, locale: "") -> Plan:
     """The publishing threshold applied to every article version (the source is always published)."""
     versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
     previews, shares = [], {}
@@ -34,7 +35,7 @@ def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[t
         versions[article.slug] = []
         for locale in config.all_locales:
             shares[(article.slug, locale.name)] = (figures[(article.slug, locale.name)].percent, config.threshold_for(locale.name))
-            version, preview = _plan_version(config, article, locale, shares[(article.slug, locale.name)], written)
+            version, preview = _plan_version(config, article, locale, shares[(article.slug, locale.name)], written, review_gap)
             if version is not None:
                 versions[article.slug].append((version, locale))
             if preview is not None:
@@ -42,7 +43,7 @@ def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[t
     return Plan(versions, tuple(previews), shares)
 
 
-def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: tuple[float, float], written: PlainWritten) -> tuple[Version | None, Preview | None]:
+def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: tuple[float, float], written: PlainWritten, review_gap: ReviewGap) -> tuple[Version | None, Preview | None]:
     version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
     if locale.name == config.source_locale.name:
         return version, None
@@ -50,9 +51,12 @@ def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: t
     if locale.is_plain and not written(article, locale):
         reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
         return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
-    if percent >= threshold:
+    gap = review_gap(article, locale) if config.require_review else ""
+    if percent >= threshold and not gap:
         return version, None
     reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
+    if percent >= threshold:
+        reason = f"{gap}, and this site publishes only reviewed translations: a preview, not listed and not indexed"
     return replace(version, preview=reason), Preview(article.slug, locale.name, version.path, percent, threshold, reason)
 
 

@@ -7,6 +7,8 @@ content, carries ``lang`` so screen readers switch voice (WCAG 3.1.2).
 
 from __future__ import annotations
 
+import string
+from collections import Counter
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -18,11 +20,36 @@ PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 UI_KEYWORDS = {"_": None, "_a": None, "N_": None}
 UI_METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]  # every module may mark UI texts with N_()
+BRACE_FORMAT = "python-brace-format"  # the gettext flag: msgfmt --check, Poedit and Weblate check the placeholders
+PLACEHOLDER_MEANINGS = {
+    "language": "the name of a language, written in that language (\"Español\")",
+    "": "a number (the footnote's number)",
+}
 
 
 def N_(msgid: str) -> str:  # noqa: N802 (gettext convention)
     """Marks a UI text in Python code for extraction; translated later by ``UiText``."""
     return msgid
+
+
+def placeholders(text: str) -> Counter[str] | None:
+    """The ``{…}`` fields of a format string exactly as written (name, conversion, spec); None if malformed."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    return Counter("{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}" for _text, name, spec, conv in parsed if name is not None)
+
+
+def safe_translation(msgid: str, translated: str | None) -> str | None:
+    """The translation if it has exactly the msgid's placeholders, else None (the page shows the source).
+
+    A translated ``{idioma}``, ``{0}``, ``{language:>99999999999}`` or ``{language.__class__}`` would
+    raise or print Python internals; ``pipeline check`` reports it (placeholders family).
+    """
+    if translated is None or ("{" not in msgid and "{" not in translated and "}" not in translated):
+        return translated
+    return translated if placeholders(translated) == placeholders(msgid) else None
 
 
 class UiText:
@@ -33,28 +60,31 @@ class UiText:
         self.source_lang = source_lang
         self.page_lang = page_lang
 
+    def _lookup(self, msgid: str) -> str | None:
+        translated = self.catalog.translation(msgid) if self.catalog else None
+        return safe_translation(msgid, translated)
+
     def attribute(self, msgid: str, **params: object) -> str:
-        return self._text(msgid, params)[0]
+        text = self._lookup(msgid) or msgid
+        return text.format(**params) if params else text
 
     def content(self, msgid: str, **params: object) -> Markup:
-        text, translated = self._text(msgid, params)
-        if not translated and self.page_lang != self.source_lang:
-            return Markup('<span lang="{}">{}</span>').format(self.source_lang, escape(text))
-        return escape(text)
+        translated = self._lookup(msgid)
+        text = escape((translated or msgid).format(**params) if params else (translated or msgid))
+        if translated is None and self.page_lang != self.source_lang:
+            return Markup('<span lang="{}">{}</span>').format(self.source_lang, text)
+        return text
 
-    def _text(self, msgid: str, params: dict[str, object]) -> tuple[str, bool]:
-        """The text to show and whether it is the translation.
 
-        A translation whose placeholders do not match (``{SIZE}`` for ``{size}``) shows the source
-        text instead of stopping the build: the page stays whole, in the source language, marked.
-        """
-        translated = self.catalog.translation(msgid) if self.catalog else None
-        if translated is not None:
-            try:
-                return (translated.format(**params) if params else translated), True
-            except (KeyError, IndexError, ValueError):
-                pass
-        return (msgid.format(**params) if params else msgid), False
+def placeholder_note(msgid: str) -> str:
+    """A ``#.`` line per placeholder: what it stands for, and that it must stay as written."""
+    found = placeholders(msgid) or Counter()
+    notes = []
+    for field in found:
+        name = field[1:-1].split("!")[0].split(":")[0]
+        meaning = PLACEHOLDER_MEANINGS.get(name, "filled in by the page")
+        notes.append(f"{field} is replaced by {meaning}: keep it exactly as written, in the place your language needs")
+    return "\n".join(notes)
 
 
 def extract_ui_units() -> tuple[Unit, ...]:
@@ -67,5 +97,6 @@ def extract_ui_units() -> tuple[Unit, ...]:
         comment_tags=("Translators:",),
     ):
         note = " ".join(comments) or "text of the page around the article"
-        units.append(Unit(message, note, lineno, file=f"pipeline/{filename}"))
+        has_fields = bool(placeholders(message))
+        units.append(Unit(message, note, lineno, file=f"pipeline/{filename}", context=placeholder_note(message), flags=(BRACE_FORMAT,) if has_fields else ()))
     return tuple(units)

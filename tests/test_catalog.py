@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -190,3 +191,45 @@ def test_whatever_a_translator_types_survives_writing_and_reading(tmp_path_facto
     loaded = catalog.load_po(path)
     assert {e.msgid: e.msgstr for e in loaded} == pairs
     assert catalog.to_catalog(loaded, "d", "ar", path).messages.keys() == pairs.keys()
+
+
+def test_headers_a_translation_team_expects(site: Path, run) -> None:
+    pyproject = site / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + '\nreport_bugs_to = "https://example.org/issues"\n', encoding="utf-8")
+    assert run(site, "init", "fr")[0] == 0
+    pot = catalog.load_po(site / "locales" / "feature.pot")
+    po = catalog.load_po(po_path(site, "fr"))
+    assert re.fullmatch(r".+ feature \d{4}-\d\d-\d\d", po.metadata["Project-Id-Version"])
+    assert po.metadata["Report-Msgid-Bugs-To"] == pot.metadata["Report-Msgid-Bugs-To"] == "https://example.org/issues"
+    assert "edit the source" in pot.header and "edit the source" not in po.header
+    assert po.metadata["Last-Translator"] == "FULL NAME <EMAIL@ADDRESS>"  # Poedit and msginit fill it in, not us
+    assert po.metadata["Language-Team"] == "French" and po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("ar", "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;"),
+        ("es", "nplurals=2; plural=(n != 1);"),
+        ("de", "nplurals=2; plural=(n != 1);"),
+        ("pl", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+        ("ja", "nplurals=1; plural=0;"),
+    ],
+)
+def test_plural_forms_are_gnu_gettexts(locale: str, expected: str) -> None:
+    """The gettext manual's formulas (Weblate uses the same): Babel's Arabic orders forms 4 and 5 differently."""
+    pot = catalog.build_pot("d", tuple(_units(["x"])), "source/d.md", "test")
+    assert catalog.new_po(pot, parse_locale(locale)).metadata["Plural-Forms"] == expected
+
+
+def test_notes_say_where_a_unit_sits_and_pronunciations_have_a_context(site: Path) -> None:
+    pot = catalog.load_po(site / "locales" / "feature.pot")
+    item = next(e for e in pot if e.msgid == "A first item about NMDA receptors")
+    assert item.comment.split("\n") == ["list item", "under the heading: 'Lists'"]
+    glossary = catalog.load_po(site / "locales" / "glossary.pot")
+    respellings = [e for e in glossary if e.comment.startswith("how to say")]
+    assert respellings and all(e.msgctxt == "pronunciation" for e in respellings)
+    ui = catalog.load_po(site / "locales" / "ui.pot")
+    label = next(e for e in ui if e.msgid == "{language} – plain language")
+    assert "python-brace-format" in label.flags and "{language} is replaced by" in label.comment
+    assert all("python-brace-format" not in e.flags for e in ui if "{" not in e.msgid)

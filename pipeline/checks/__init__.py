@@ -17,6 +17,7 @@ is then kept in the report as *deliberate*, with the reason, and no longer count
 | safety          | unsafe-html                                                              |
 | review          | review-outdated, review-missing                                          |
 | review_dates    | review-overdue, translation-behind-source                                |
+| placeholders    | placeholders, plural-forms; unsafe-html in ui.po and glossary.po         |
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-from pipeline.checks import completeness, glossary, parity, plain, readability, review, review_dates, safety
+from pipeline.checks import completeness, glossary, parity, placeholders, plain, readability, review, review_dates, safety
 from pipeline.checks.subject import Site, Subject
 from pipeline.model import Catalog, CheckResult, DocumentReadability, Finding
 
-FAMILIES: tuple[ModuleType, ...] = (completeness, readability, plain, glossary, parity, safety, review, review_dates)
+FAMILIES: tuple[ModuleType, ...] = (completeness, readability, plain, glossary, parity, safety, placeholders, review, review_dates)
 SEVERITIES: dict[str, str] = {check: severity for family in FAMILIES for check, severity in family.CHECKS.items()}
 
 __all__ = ["FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_version", "run_all"]

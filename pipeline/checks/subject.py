@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.formulas import Target
@@ -21,6 +21,7 @@ class Site:
     targets: dict[str, Target]  # configured readability targets by locale name
     glossary_catalogs: dict[str, tuple[Catalog | None, str]]  # locale -> (glossary.po, its file)
     require_review: bool = False  # only reviewed translations are published
+    catalogs: dict[tuple[str, str], tuple[Catalog, str]] = field(default_factory=dict)  # (locale, domain) -> (ui.po/glossary.po, its file)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ pkgs=()
 command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
 # pdftotext reads the printed PDFs (tests/a11y/print.mjs): what each sheet of paper holds.
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
+# GNU gettext (msgmerge, msgcat, msgfmt): tests/test_po_fidelity.py checks our PO files against it.
+command -v msgmerge >/dev/null 2>&1 || pkgs+=(gettext)
 # DejaVu Sans (Latin + basic Arabic) is fontconfig's default sans-serif; the
 # small fonts-noto-ui-core (~1.4 MB) adds Noto Sans/Naskh Arabic UI and Indic/Thai.
 dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok installed' \
