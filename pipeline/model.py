@@ -21,6 +21,7 @@ class Unit:
     kind: str  # "paragraph", "heading", "list item", "image alt text", ...
     line: int  # 1-based line in the source file
     file: str | None = None  # when units of one catalogue come from several files (the ui domain)
+    context: str = ""  # where it sits, for the #. note: "under 'Side effects'", "row 2, column 'Treatment', under 'Doses'"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Article:
     units: tuple[Unit, ...]
     metadata: dict[str, str] = field(default_factory=dict, hash=False)  # lower-case keys: title, reviewed, next-review…
     assets: tuple[Asset, ...] = ()  # local images the pages must show
+    untranslatable: tuple[Unit, ...] = ()  # raw HTML blocks whose words stay in the source language on every page
 
     @property
     def msgids(self) -> frozenset[str]:

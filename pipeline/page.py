@@ -8,6 +8,7 @@ event handler or a ``javascript:`` link in a translation never reaches a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -20,19 +21,30 @@ from pipeline.text import plain_text
 from pipeline.ui import N_, UiText
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dfn", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "samp",
+    "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "source": {"srcset", "sizes", "media", "type", "width", "height"},
+    "td": {"style", "colspan", "rowspan", "headers"},
+    "th": {"style", "colspan", "rowspan", "scope", "headers", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "q": {"cite"},
     "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
 }
+URL_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
 
@@ -48,15 +60,30 @@ class LocaleCatalogs:
 
 
 def sanitize(html: str) -> str:
+    """Only the structure authors write (figures, disclosures, pictures); nothing that runs.
+
+    Ammonia checks the schemes of ``href``/``src`` but not of ``srcset``: ``_srcset`` drops a
+    ``srcset`` with any candidate that is not a relative or http(s) URL.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_srcset,
+        url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
     )
+
+
+def _srcset(tag: str, attribute: str, value: str) -> str | None:
+    if attribute != "srcset":
+        return value
+    urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+    schemes = {m.group(1).lower() for url in urls if (m := _SCHEME.match(url))}
+    return value if schemes <= {"http", "https"} else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,8 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
+    if "title" not in meta and article.metadata.get("title"):  # titled by its first heading: the same msgid
+        meta["title"] = [_translated_meta(article.metadata["title"], catalog, is_source)]
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
 
 
