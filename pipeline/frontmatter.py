@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any
 
 import markdown
 import yaml
 from markdown.extensions import Extension
-from markdown.extensions.meta import MetaPreprocessor
+from markdown.extensions.meta import META_MORE_RE, META_RE, MetaPreprocessor
 
 _OPEN = "---"
 _CLOSE = ("---", "...")
+_BLOCK_SCALAR = re.compile(r"(?:[>|][-+]?[1-9]?)?")
 
 
 class FrontMatterError(ValueError):
@@ -63,6 +65,9 @@ class FrontMatterPreprocessor(MetaPreprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         end = _closing_line(lines)
+        if end is None and not _metadata_block(lines):
+            self.md.Meta = {}  # type: ignore[attr-defined]
+            return lines
         if end is None:
             body = super().run(list(lines))
             self.ext.body_start = len(lines) - len(body)
@@ -72,6 +77,16 @@ class FrontMatterPreprocessor(MetaPreprocessor):
         self.ext.body_start = end + 1
         self.ext.key_lines = _key_lines(lines[1:end], first=2)
         return lines[end + 1 :]
+
+
+def _metadata_block(lines: list[str]) -> bool:
+    """MultiMarkdown's rule: metadata is a first block of ``Key: value`` lines, all of them.
+
+    The ``meta`` extension takes any first line with a colon, so a README titled
+    ``Requests: HTTP for Humans`` above a ``====`` underline would lose its title to a key.
+    """
+    block = lines[: next((i for i, line in enumerate(lines) if not line.strip()), len(lines))]
+    return bool(block) and META_RE.match(block[0]) is not None and all(META_RE.match(l) or META_MORE_RE.match(l) for l in block)
 
 
 def _closing_line(lines: list[str]) -> int | None:
@@ -85,7 +100,9 @@ def _key_lines(lines: list[str], first: int = 1) -> dict[str, int]:
     found: dict[str, int] = {}
     for number, line in enumerate(lines, first):
         if line[:1].isalnum() and ":" in line:
-            found.setdefault(line.split(":", 1)[0].strip().lower(), number)
+            key, value = line.split(":", 1)
+            below = _BLOCK_SCALAR.fullmatch(value.split(" #", 1)[0].strip()) is not None  # "key: >" folds the lines below
+            found.setdefault(key.strip().lower(), number + below)
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape as html_escape
 
 import nh3
 
@@ -44,6 +45,8 @@ ALLOWED_ATTRIBUTES = {
     "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_SOURCE_WITHOUT_SRCSET = re.compile(r"<source(?![^>]*\ssrcset=)[^>]*>")
+_H1 = re.compile(r"<h1[\s>]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
@@ -63,9 +66,10 @@ def sanitize(html: str) -> str:
     """Only the structure authors write (figures, disclosures, pictures); nothing that runs.
 
     Ammonia checks the schemes of ``href``/``src`` but not of ``srcset``: ``_srcset`` drops a
-    ``srcset`` with any candidate that is not a relative or http(s) URL.
+    ``srcset`` with any candidate that is not a relative or http(s) URL, and a ``<source>``
+    left without one goes too (it would be invalid HTML).
     """
-    return nh3.clean(
+    return _SOURCE_WITHOUT_SRCSET.sub("", nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
@@ -75,7 +79,7 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
-    )
+    ))
 
 
 def _srcset(tag: str, attribute: str, value: str) -> str | None:
@@ -118,10 +122,20 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
     md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
-    meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
-    if "title" not in meta and article.metadata.get("title"):  # titled by its first heading: the same msgid
-        meta["title"] = [_translated_meta(article.metadata["title"], catalog, is_source)]
+    source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
+    source_meta.setdefault("title", article.metadata.get("title", ""))  # titled by its first heading: the same msgid
+    meta = {key: [_translated_meta(text, catalog, is_source)] for key, text in source_meta.items() if text}
+    if not _H1.search(html) and meta.get("title"):
+        translated = locale.language == source.language or bool(catalog and catalog.translation(source_meta["title"]))
+        html = _title_heading(meta["title"][0], translated, fallback_attrs) + html
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
+
+
+def _title_heading(title: str, translated: bool, fallback_attrs: dict[str, str]) -> str:
+    """A page needs one ``h1``: an article titled only in its front matter (a Jekyll post, whose
+    layout prints the title) gets its title as the heading, marked when it stays in the source language."""
+    marks = "" if translated else "".join(f' {k}="{v}"' for k, v in fallback_attrs.items())
+    return f"<h1{marks}>{html_escape(title)}</h1>\n"
 
 
 def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str:
