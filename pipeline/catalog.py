@@ -53,7 +53,9 @@ def _add_note(entry: polib.POEntry, unit: Unit, section: str | None) -> None:
     kinds = lines[0].split("; ") if lines else []
     if unit.kind not in kinds:
         kinds.append(unit.kind)
-    where = [f"under the heading: {section}"] if section else []
+    # segment.py says where a unit of an article sits (heading, table row and column); the
+    # heading found here is for units that come without it.
+    where = [f"under the heading: {section}"] if section and not unit.context else []
     rest = lines[1:] + [line for line in where + unit.context.split("\n") if line and line not in lines]
     entry.comment = "\n".join(["; ".join(kinds), *rest])
 

@@ -53,6 +53,7 @@ class Article:
     units: tuple[Unit, ...]
     metadata: dict[str, str] = field(default_factory=dict, hash=False)  # lower-case keys: title, reviewed, next-review…
     assets: tuple[Asset, ...] = ()  # local images the pages must show
+    untranslatable: tuple[Unit, ...] = ()  # raw HTML blocks whose words stay in the source language on every page
 
     @property
     def msgids(self) -> frozenset[str]:

@@ -8,7 +8,9 @@ event handler or a ``javascript:`` link in a translation never reaches a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import escape as html_escape
 
 import nh3
 
@@ -20,19 +22,32 @@ from pipeline.text import plain_text
 from pipeline.ui import N_, UiText
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dfn", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "samp",
+    "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "source": {"srcset", "sizes", "media", "type", "width", "height"},
+    "td": {"style", "colspan", "rowspan", "headers"},
+    "th": {"style", "colspan", "rowspan", "scope", "headers", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "q": {"cite"},
     "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
 }
+URL_SCHEMES = {"http", "https", "mailto"}
+_SOURCE_WITHOUT_SRCSET = re.compile(r"<source(?![^>]*\ssrcset=)[^>]*>")
+_H1 = re.compile(r"<h1[\s>]")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
 
@@ -48,15 +63,31 @@ class LocaleCatalogs:
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(
+    """Only the structure authors write (figures, disclosures, pictures); nothing that runs.
+
+    Ammonia checks the schemes of ``href``/``src`` but not of ``srcset``: ``_srcset`` drops a
+    ``srcset`` with any candidate that is not a relative or http(s) URL, and a ``<source>``
+    left without one goes too (it would be invalid HTML).
+    """
+    return _SOURCE_WITHOUT_SRCSET.sub("", nh3.clean(
         html,
         tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_srcset,
+        url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
-    )
+    ))
+
+
+def _srcset(tag: str, attribute: str, value: str) -> str | None:
+    if attribute != "srcset":
+        return value
+    urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+    schemes = {m.group(1).lower() for url in urls if (m := _SCHEME.match(url))}
+    return value if schemes <= {"http", "https"} else None
 
 
 @dataclass(frozen=True)
@@ -91,8 +122,20 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
     md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
-    meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
+    source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
+    source_meta.setdefault("title", article.metadata.get("title", ""))  # titled by its first heading: the same msgid
+    meta = {key: [_translated_meta(text, catalog, is_source)] for key, text in source_meta.items() if text}
+    if not _H1.search(html) and meta.get("title"):
+        translated = locale.language == source.language or bool(catalog and catalog.translation(source_meta["title"]))
+        html = _title_heading(meta["title"][0], translated, fallback_attrs) + html
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
+
+
+def _title_heading(title: str, translated: bool, fallback_attrs: dict[str, str]) -> str:
+    """A page needs one ``h1``: an article titled only in its front matter (a Jekyll post, whose
+    layout prints the title) gets its title as the heading, marked when it stays in the source language."""
+    marks = "" if translated else "".join(f' {k}="{v}"' for k, v in fallback_attrs.items())
+    return f"<h1{marks}>{html_escape(title)}</h1>\n"
 
 
 def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str:

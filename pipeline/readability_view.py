@@ -75,11 +75,13 @@ def _blocks(doc: DocumentReadability, article: Article, is_source: bool) -> list
     scored = {u.msgid: u for u in doc.units}
     seen: set[str] = set()
     blocks = []
+    previous = 2  # the view's own h2 holds the text: an article heading is at most one level deeper
     for unit in article.units:
         if not is_body(unit) or unit.msgid in seen:
             continue
         seen.add(unit.msgid)
-        level = min(int(unit.kind[-2]) + 2, 6) if unit.kind.startswith("heading (h") else 0
+        level = min(int(unit.kind[-2]) + 2, 6, previous + 1) if unit.kind.startswith("heading (h") else 0
+        previous = level or previous
         kind = "heading" if level else "text"
         score = scored.get(unit.msgid)
         if score is None:  # not the version's words: shown in the source language, not scored

@@ -4,12 +4,22 @@ A Python-Markdown extension hands every unit's text to a ``Visitor``. While coll
 visitor records the text; while translating, it answers with the msgstr, or ``None`` to keep
 the source text, which is then marked with the source language (WCAG 3.1.2).
 
+A unit is a block's text with its inline Markdown kept: a link title or an image's alt text
+inside a paragraph is translated as part of the paragraph, never on its own. Only an image
+(or a linked image) standing alone in a block, with no text unit around it, gives its alt and
+title as units of their own. Code (indented or fenced), the ``[TOC]`` marker and raw HTML
+blocks are not units; a raw HTML block with visible text is reported (``raw_blocks``) and
+marked with the source language on every other page, since its words stay as written. Inside
+``<div markdown="1">`` (md_in_html) the Markdown is parsed and translated like any other.
+
 | class                    | registry        | priority | why there                                       |
 |--------------------------|-----------------|----------|-------------------------------------------------|
+| ``FrontMatterPreprocessor`` | preprocessors | 27       | ``meta``'s place (see ``frontmatter.py``)       |
 | ``BlockUnitProcessor``   | treeprocessors  | 30       | after footnotes (50) exist, before inline (20): |
 |                          |                 |          | ``el.text`` still holds the author's Markdown   |
 | ``AttributeUnitProcessor`` | treeprocessors | 9       | after inline (20) made ``alt``/``title``         |
-|                          |                 |          | attributes, before attr_list (8) and abbr (7)   |
+|                          |                 |          | attributes and stashed inline HTML, before      |
+|                          |                 |          | attr_list (8) and abbr (7)                      |
 """
 
 from __future__ import annotations
@@ -17,16 +27,19 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import slugify, unique
+from markdown.extensions.toc import TocExtension, slugify, unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX
 
+from pipeline.frontmatter import FrontMatterExtension
 from pipeline.text import plain_text
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
@@ -39,14 +52,21 @@ BLOCK_KINDS = {
     "td": "table cell",
     "dt": "definition term",
     "dd": "definition",
+    "summary": "summary of a disclosure (details)",
+    "figcaption": "figure caption",
+    "caption": "table caption",
 }
 HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
 SKIPPED_TAGS = {"pre", "code", "script", "style"}
-_IMAGE_ONLY = re.compile(r"!\[[^\]]*\]\([^)]*\)|\s+")
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_IMAGE = r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
+_IMAGE_ONLY = re.compile(rf"\[\s*{_IMAGE}\s*\](?:\([^)]*\)|\[[^\]]*\])|{_IMAGE}|\s+")
+_TAG = re.compile(r"<[^>]*>")
 _TRAILING_STASH = re.compile(f"(?:{STX}[^{ETX}]*{ETX})+$")
 _SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HARD_BREAK = re.compile(r"( {2,}|\\)\n")
-MARKDOWN_EXTENSIONS = ["meta", "tables", "footnotes", "abbr", "def_list", "attr_list", "toc"]
+_URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
+MARKDOWN_EXTENSIONS = ["tables", "footnotes", "abbr", "def_list", "attr_list", "toc", "fenced_code", "md_in_html"]
 
 
 def normalize(text: str) -> str:
@@ -55,18 +75,55 @@ def normalize(text: str) -> str:
     return _SOFT_BREAK.sub(" ", text).replace("\x00", "  \n")
 
 
+@dataclass(frozen=True)
+class Found:
+    """A unit as the tree gives it, before ``source.py`` finds its line.
+
+    ``hint``: a literal written just before the text in the source (``[^1]:``, ``*[NMDA]:``)
+    for units the tree moves away from where the author wrote them.
+    """
+
+    text: str
+    kind: str
+    context: str = ""
+    hint: str = ""
+
+
 class UnitExtension(Extension):
-    """Registers both unit processors; ``visitor`` decides what happens to each unit."""
+    """Registers both unit processors; ``visitor`` decides what happens to each unit.
+
+    While a document is converted it also records, in document order, what ``source.py``
+    needs besides the units: ``images`` (every image source, srcset candidates included)
+    and ``raw_blocks`` (the raw HTML blocks with visible text, as written).
+    """
 
     def __init__(self, visitor: Visitor, fallback_attrs: dict[str, str], page_attrs: dict[str, str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.visitor = visitor
         self.fallback_attrs = fallback_attrs  # lang (and dir) of the source, for untranslated units
         self.page_attrs = page_attrs  # lang (and dir) of the page, to undo a fallback inside a fallback
+        self.context = ""  # where the unit being visited sits, for collectors
+        self.hint = ""
+        self.unit_elements: set[int] = set()  # ids of elements whose text is a unit
+        self.images: list[str] = []
+        self.raw_blocks: list[str] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.registerExtension(self)
         md.treeprocessors.register(BlockUnitProcessor(md, self), "units", 30)
         md.treeprocessors.register(AttributeUnitProcessor(md, self), "attribute-units", 9)
+
+    def reset(self) -> None:
+        self.unit_elements, self.images, self.raw_blocks = set(), [], []
+
+    def visit(self, text: str, kind: str, context: str = "", hint: str = "") -> str | None:
+        self.context, self.hint = context, hint
+        return self.visitor(text, kind)
+
+    @property
+    def marks_fallbacks(self) -> bool:
+        """The page is in another language than the source: kept source text needs its ``lang``."""
+        return self.fallback_attrs.get("lang") != self.page_attrs.get("lang", self.fallback_attrs.get("lang"))
 
 
 class ExtensionTreeprocessor(Treeprocessor):
@@ -83,27 +140,44 @@ def abbreviations(md: markdown.Markdown) -> dict[str, str] | None:
     return abbr.abbrs if abbr is not None else None
 
 
+def _toc_marker(md: markdown.Markdown) -> str:
+    toc = next((e for e in md.registeredExtensions if isinstance(e, TocExtension)), None)
+    return toc.getConfig("marker") if toc is not None else ""
+
+
 class BlockUnitProcessor(ExtensionTreeprocessor):
     """Visits block texts in document order, then the abbreviation expansions."""
 
     def run(self, root: etree.Element) -> None:
         used_ids: set[str] = set()
-        for el, kind, in_fallback in _block_units(root):
-            self._visit_block(el, kind, in_fallback, used_ids)
+        headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
+        marker = _toc_marker(self.md)
+        for el, kind, in_fallback, place in _block_units(root):
+            if marker and (el.text or "").strip() == marker:
+                continue
+            level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
+            headings = [h for h in headings if h[0] < level]
+            under = f"under '{headings[-1][1]}'" if headings and not place.startswith("[^") else ""
+            source = self._visit_block(el, kind, in_fallback, used_ids, ", ".join(p for p in (place, under) if p))
+            if level < 7:
+                headings.append((level, plain_text(source)))
         self._visit_abbreviations()
 
-    def _visit_block(self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str]) -> None:
+    def _visit_block(self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
         if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
             el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
-        replacement = self.ext.visitor(source, kind)
+        hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
+        replacement = self.ext.visit(source, kind, context, hint)
+        self.ext.unit_elements.add(id(el))
         el.text = (replacement if replacement is not None else source) + attrs
         marks = self.ext.fallback_attrs if replacement is None and not in_fallback else {}
         if replacement is not None and in_fallback:
             marks = self.ext.page_attrs
         for name, value in marks.items():
             el.set(name, value)
+        return source
 
     def _visit_abbreviations(self) -> None:
         abbrs = abbreviations(self.md)
@@ -111,42 +185,181 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
             return
         for short, expansion in list(abbrs.items()):
             if expansion:
-                replacement = self.ext.visitor(normalize(expansion), f"expansion of the abbreviation {short}")
+                replacement = self.ext.visit(normalize(expansion), f"expansion of the abbreviation {short}", "", f"*[{short}]:")
                 abbrs[short] = replacement if replacement is not None else expansion
 
 
 class AttributeUnitProcessor(ExtensionTreeprocessor):
-    """Image alt and title texts and link titles, which exist only after inline processing."""
+    """Alt and title texts of images (and linked images) outside any text unit; image sources;
+    raw HTML blocks. All exist only after inline processing stashed inline HTML."""
 
     def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            for attribute, kind in _attribute_units(el):
-                value = normalize(el.get(attribute, ""))
-                if value:
-                    replacement = self.ext.visitor(value, kind)
-                    if replacement is not None:
-                        el.set(attribute, replacement)
+        headings: list[tuple[int, str]] = []
+        for el, in_unit in _walk_elements(root, self.ext.unit_elements):
+            if el.tag in HEADING_TAGS:
+                headings = [h for h in headings if h[0] < int(el.tag[1])] + [(int(el.tag[1]), _heading_text(el))]
+            self.ext.context = f"under '{headings[-1][1]}'" if headings else ""
+            if el.tag == "img":
+                self.ext.images.append(el.get("src", ""))
+            for index in _placeholders(el.text) + _placeholders(el.tail):
+                self.ext.images.extend(RawHtml.parse(self._stashed(index)).sources)
+            if not in_unit:
+                self._visit_attributes(el)
+                if id(el) not in self.ext.unit_elements and el.tag in BLOCK_KINDS and not len(el):
+                    self._raw_block(el)
+
+    def _visit_attributes(self, el: etree.Element) -> None:
+        for attribute, kind in _attribute_units(el):
+            value = normalize(el.get(attribute, ""))
+            if not value:
+                continue
+            replacement = self.ext.visit(value, kind, self.ext.context)
+            if replacement is not None:
+                el.set(attribute, replacement)
+            elif self.ext.marks_fallbacks and "lang" not in el.attrib:
+                el.attrib.update(self.ext.fallback_attrs)
+
+    def _stashed(self, index: int) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = stash[index] if index < len(stash) else ""
+        return html if isinstance(html, str) else ""
+
+    def _raw_block(self, el: etree.Element) -> None:
+        """A block made only of raw HTML: its words stay as written, so say so and mark their ``lang``."""
+        indices = _placeholders(el.text)
+        if not indices or HTML_PLACEHOLDER_RE.sub("", el.text or "").strip():
+            return
+        html = "".join(self._stashed(i) for i in indices)
+        if html.lstrip().startswith("<pre") or not RawHtml.parse(html).visible:
+            return  # fenced code is code; md_in_html elements live in the tree
+        self.ext.raw_blocks.append(html)
+        if not self.ext.marks_fallbacks:
+            return
+        tag = re.match(r"^\s*<([a-zA-Z][a-zA-Z0-9-]*)", html)
+        if len(indices) == 1 and tag and self.md.is_block_level(tag.group(1).lower()):
+            self.md.htmlStash.rawHtmlBlocks[indices[0]] = _with_lang(html, self.ext.fallback_attrs)
+        else:
+            el.attrib.update(self.ext.fallback_attrs)
 
 
-def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool]]:
-    """Yield (element, kind, inside-a-fallback) for every block whose text is a unit, in document order."""
+def _with_lang(html: str, attrs: dict[str, str]) -> str:
+    """The block's own root element gets the ``lang`` (no wrapper), unless it has one or there are several."""
+    written = "".join(f' {name}="{value}"' for name, value in attrs.items())
+    parsed = RawHtml.parse(html)
+    if parsed.roots == 1 and not parsed.root_has_lang:
+        return re.sub(r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1)
+    return f"<div{written}>\n{html.strip()}\n</div>"
 
-    def walk(el: etree.Element, in_fallback: bool, context: str) -> Iterator[tuple[etree.Element, str, bool]]:
+
+def _heading_text(el: etree.Element) -> str:
+    return " ".join(HTML_PLACEHOLDER_RE.sub("", "".join(el.itertext())).split())
+
+
+def _placeholders(text: str | None) -> list[int]:
+    return [int(m.group(1)) for m in HTML_PLACEHOLDER_RE.finditer(text or "")]
+
+
+def _walk_elements(root: etree.Element, units: set[int]) -> Iterator[tuple[etree.Element, bool]]:
+    """(element, inside-a-text-unit) in document order."""
+
+    def walk(el: etree.Element, in_unit: bool) -> Iterator[tuple[etree.Element, bool]]:
+        for child in el:
+            yield child, in_unit
+            yield from walk(child, in_unit or id(child) in units)
+
+    yield from walk(root, False)
+
+
+class RawHtml(HTMLParser):
+    """The visible text of a raw HTML fragment (alt texts included) and the images it shows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.sources: list[str] = []
+        self.roots = 0  # elements and text runs at the top level
+        self.root_has_lang = False
+        self._skip = 0
+        self._depth = 0
+
+    @classmethod
+    def parse(cls, html: str) -> RawHtml:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.roots += self._depth == 0
+        self.root_has_lang |= self._depth == 0 and "lang" in values
+        self._depth += tag not in VOID_TAGS
+        self._skip += tag in SKIPPED_TAGS
+        if tag in {"img", "source"}:
+            self.sources += [values["src"]] if values.get("src") else []
+            self.sources += [c.split()[0] for c in values.get("srcset", "").split(",") if c.strip()]
+        self.text += [values[a] for a in ("alt", "title") if values.get(a, "").strip()]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in SKIPPED_TAGS and self._skip > 0
+        self._depth -= tag not in VOID_TAGS and self._depth > 0
+
+    def handle_data(self, data: str) -> None:
+        self.roots += self._depth == 0 and bool(data.strip())
+        if not self._skip and data.strip():
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def local_image(src: str) -> bool:
+    """A file of the site (``images/chart.png``), not a URL (``https:``, ``data:``) or a site-absolute path."""
+    return bool(src) and not _URL_SCHEME.match(src)
+
+
+def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool, str]]:
+    """Yield (element, kind, inside-a-fallback, place) for every block whose text is a unit, in document order.
+
+    ``place`` says where a table cell sits ("row 2, column 'Treatment'") or which footnote
+    a footnote paragraph belongs to ("[^study]").
+    """
+    places: dict[int, str] = {}
+
+    def walk(el: etree.Element, in_fallback: bool, context: str) -> Iterator[tuple[etree.Element, str, bool, str]]:
         for child in el:
             if child.tag in SKIPPED_TAGS:
                 continue
+            if child.tag == "table":
+                places.update(_table_places(child))
             kind = _kind(child, el, context)
             if kind and _has_unit_text(child):
-                yield child, kind, in_fallback
+                yield child, kind, in_fallback, places.get(id(child), context if context.startswith("[^") else "")
             inner = context
             if child.tag == "blockquote":
                 inner = "blockquote"
             elif child.tag == "div" and "footnote" in (child.get("class") or ""):
                 inner = "footnote"
+            elif context == "footnote" and child.tag == "li":
+                inner = "[^" + re.sub(r"^fn[:\-]", "", child.get("id") or "") + "]"
             # Lazily: the caller has marked ``child`` as a fallback (lang) before we descend into it.
             yield from walk(child, in_fallback or child.get("lang") is not None, inner)
 
     yield from walk(root, False, "")
+
+
+def _table_places(table: etree.Element) -> dict[int, str]:
+    """Each cell's row (of the table body, from 1) and column, named by its header cell."""
+    head = table.find("thead")
+    names = [plain_text(normalize(th.text or "")) for th in (head.iter("th") if head is not None else [])]
+    places = {id(th): f"column {i}" for i, th in enumerate(head.iter("th") if head is not None else [], 1)}
+    body = table.find("tbody")
+    for r, row in enumerate(body.findall("tr") if body is not None else [], 1):
+        for c, cell in enumerate(row, 1):
+            name = names[c - 1] if c <= len(names) and names[c - 1] else str(c)
+            places[id(cell)] = f"row {r}, column '{name}'" if name != str(c) else f"row {r}, column {c}"
+    return places
 
 
 def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
@@ -155,7 +368,7 @@ def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
     kind = BLOCK_KINDS.get(el.tag)
     if kind is None:
         return None
-    if context == "footnote":
+    if context == "footnote" or context.startswith("[^"):
         return "footnote" if el.tag == "p" else None
     if el.tag == "p" and parent.tag in BLOCK_KINDS:  # a loose list item or definition: li > p
         kind = BLOCK_KINDS[parent.tag]
@@ -163,10 +376,11 @@ def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
 
 
 def _has_unit_text(el: etree.Element) -> bool:
+    """Words a reader sees: not only images, stash placeholders or raw HTML tags."""
     text = (el.text or "").strip()
     if not text or HTML_PLACEHOLDER_RE.fullmatch(text) or _TRAILING_STASH.fullmatch(text):
         return False
-    return bool(_IMAGE_ONLY.sub("", text))
+    return bool(_IMAGE_ONLY.sub("", _TAG.sub("", text)))
 
 
 def _attribute_units(el: etree.Element) -> list[tuple[str, str]]:
@@ -187,6 +401,33 @@ def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
     return (text[: match.start()], text[match.start():] + stash) if match else (text, stash)
 
 
+@dataclass(frozen=True)
+class Collected:
+    """One article as the tree gives it: units, metadata, images and raw blocks in document order."""
+
+    units: list[Found]
+    meta: dict[str, list[str]]
+    meta_lines: dict[str, int]  # lower-case key -> 1-based line
+    body_start: int  # 0-based line where the body begins (after metadata)
+    images: list[str]
+    raw_blocks: list[tuple[str, str]]  # (HTML as written, its visible text)
+
+
+def collect(text: str) -> Collected:
+    """Convert once, recording every unit with where it sits (heading, table cell, footnote)."""
+    found: list[Found] = []
+    front = FrontMatterExtension()
+
+    def record(unit_text: str, kind: str) -> str:
+        found.append(Found(unit_text, kind, units.context, units.hint))
+        return unit_text
+
+    units = UnitExtension(record, {}, {})
+    _markdown(units, front).convert(text)
+    md_meta = getattr(front, "md").Meta
+    return Collected(found, md_meta, front.key_lines, front.body_start, units.images, [(h, RawHtml.parse(h).visible) for h in units.raw_blocks])
+
+
 def make_markdown(
     visitor: Visitor,
     fallback_attrs: dict[str, str] | None = None,
@@ -195,11 +436,15 @@ def make_markdown(
     extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
     """A Markdown converter with the article extensions and our unit extension."""
+    return _markdown(UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}), FrontMatterExtension(), backlink_title, extra)
+
+
+def _markdown(units: UnitExtension, front: FrontMatterExtension, backlink_title: str | None = None, extra: tuple[Extension, ...] = ()) -> markdown.Markdown:
     configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
     if backlink_title:
         configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
     return markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}), *extra],
+        extensions=[front, *MARKDOWN_EXTENSIONS, units, *extra],
         extension_configs=configs,
         output_format="html",
     )

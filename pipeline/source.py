@@ -1,23 +1,35 @@
 """Reads ``source/``: each ``<slug>.md`` into an ``Article``, ``glossary.toml`` into a ``Glossary``.
 
-Python-Markdown keeps no line numbers, so each unit's ``#:`` line is found by searching the
-source text forward from the previous unit's line (footnotes and abbreviations, which the
-tree moves, are found by a search from the top).
+Python-Markdown keeps no line numbers, so each unit's ``#:`` line is found in the source text:
+the unit's first words (up to eight, any line breaks, ``>`` markers and escapes between them)
+are searched forward from where the previous unit's words ended, so short texts, table cells
+on one line and texts repeated from a heading get their own line. Fenced code and front
+matter are blanked out of the search first (their words are never units). Footnotes and
+abbreviation expansions, which the tree moves to the end, are searched after their
+``[^label]:`` / ``*[ABBR]:`` definition. Images, alt texts and raw HTML blocks, found after
+inline processing, have a forward search of their own.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
 from pipeline.errors import SourceError
-from pipeline.model import Article, Glossary, Term, Unit
-from pipeline.segment import make_markdown, normalize
+from pipeline.frontmatter import FrontMatterError
+from pipeline.model import Article, Asset, Glossary, Term, Unit
+from pipeline.segment import Collected, Found, collect, local_image, normalize
 
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
+RAW_HTML_KIND = "raw HTML block (stays in the source language)"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SEPARATOR = r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
+NEEDLE_WORDS = 8
 GLOSSARY_FILE = "glossary.toml"
 
 
@@ -33,22 +45,32 @@ def read_article(path: Path) -> Article:
     if not _SLUG.match(slug):
         raise SourceError(f"article file name {path.name!r} must be lower-case letters, digits and '-' (it is the gettext domain and the page URL)", path)
     text = _read_text(path)
-    found: list[tuple[str, str]] = []
+    try:
+        found = collect(text)
+    except FrontMatterError as exc:
+        raise SourceError(str(exc), path, exc.line) from exc
+    source = SourceText(text, found.body_start)
+    units = _meta_units(found) + _locate(found.units, source)
+    metadata = {key: " ".join(lines).strip() for key, lines in found.meta.items()}
+    if not metadata.get("title"):
+        metadata["title"] = _first_heading(units, path)
+    return Article(
+        slug=slug,
+        path=path,
+        text=text,
+        units=tuple(sorted(units, key=lambda u: u.line)),
+        metadata=metadata,
+        assets=_assets(found, source),
+        untranslatable=_raw_blocks(found, source),
+    )
 
-    def collect(unit_text: str, kind: str) -> str:
-        found.append((unit_text, kind))
-        return unit_text
 
-    md = make_markdown(collect)
-    md.convert(text)
-    meta = getattr(md, "Meta", {})
-    lines = text.replace("\r\n", "\n").split("\n")  # as Python-Markdown counts lines (not U+2028)
-    body_start = lines.index("") if meta and "" in lines else 0
-    units = _meta_units(meta, text) + _locate(found, lines, body_start)
-    if not any(u.kind == META_KINDS["title"] for u in units):
-        raise SourceError("the article has no 'Title:' metadata line at the top", path, 1)
-    metadata = {key: " ".join(lines).strip() for key, lines in meta.items()}
-    return Article(slug=slug, path=path, text=text, units=tuple(sorted(units, key=lambda u: u.line)), metadata=metadata)
+def _first_heading(units: list[Unit], path: Path) -> str:
+    """An article without ``Title:`` metadata is titled by its first level-1 heading (as MkDocs does)."""
+    heading = next((u for u in units if u.kind == "heading (h1)"), None)
+    if heading is None:
+        raise SourceError("the article has no title: add a 'Title:' line at the top, 'title:' in its '---' front matter, or a level-1 heading ('# Title')", path, 1)
+    return heading.msgid
 
 
 def _read_text(path: Path) -> str:
@@ -59,39 +81,101 @@ def _read_text(path: Path) -> str:
         raise SourceError(f"not UTF-8 text ({exc.reason})", path, line) from exc
 
 
-def _meta_units(meta: dict[str, list[str]], text: str) -> list[Unit]:
-    lines = text.replace("\r\n", "\n").split("\n")  # as Python-Markdown counts lines (not U+2028)
+class SourceText:
+    """The article's lines as Python-Markdown counts them, with what can hold no unit blanked out."""
+
+    def __init__(self, text: str, body_start: int) -> None:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines = lines
+        lines = [""] * body_start + [line.expandtabs(4) for line in lines[body_start:]]
+        self.text = _blank_fences("\n".join(lines))
+        self.starts = [0]
+        for line in lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.body = self.starts[min(body_start, len(self.starts) - 1)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def search(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
+        return pattern.search(self.text, max(start, self.body))
+
+
+def _blank_fences(text: str) -> str:
+    """Fenced code as spaces (line breaks kept): its words are code, not the next unit's text."""
+    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def needle(text: str, words: int = NEEDLE_WORDS) -> re.Pattern[str]:
+    """The unit's first words as the source writes them: any white space, ``>`` or escape between."""
+    parts = ["".join(re.escape(c) if c.isalnum() else "\\\\?" + re.escape(c) for c in word) for word in text.split()[:words]]
+    boundary = r"(?<!\w)" if text[:1].isalnum() else ""
+    return re.compile(boundary + _SEPARATOR.join(parts))
+
+
+def _meta_units(found: Collected) -> list[Unit]:
+    return [
+        Unit(normalize(" ".join(found.meta[key])), kind, found.meta_lines.get(key, 1))
+        for key, kind in META_KINDS.items()
+        if found.meta.get(key) and " ".join(found.meta[key]).strip()
+    ]
+
+
+def _locate(found: list[Found], source: SourceText) -> list[Unit]:
     units = []
-    for key, kind in META_KINDS.items():
-        if meta.get(key):
-            line = next((i for i, l in enumerate(lines, 1) if l.lower().startswith(f"{key}:")), 1)
-            units.append(Unit(normalize(" ".join(meta[key])), kind, line))
+    cursor = attribute_cursor = source.body
+    for unit in found:
+        if unit.hint:
+            line, _ = _find(unit.text, source, _after_hint(unit.hint, source), hint=unit.kind.startswith("expansion"))
+        elif unit.kind in ATTRIBUTE_KINDS:
+            line, attribute_cursor = _find(unit.text, source, attribute_cursor)
+        else:
+            line, cursor = _find(unit.text, source, cursor)
+        units.append(Unit(unit.text, unit.kind, line, context=unit.context))
     return units
 
 
-def _locate(found: list[tuple[str, str]], lines: list[str], cursor: int) -> list[Unit]:
-    units = []
-    for unit_text, kind in found:
-        line = _find_line(unit_text, kind, lines, cursor)
-        if not kind.startswith(("footnote", "expansion")):
-            cursor = line - 1
-        units.append(Unit(unit_text, kind, line))
-    return units
+ATTRIBUTE_KINDS = {"image alt text", "image title", "link title"}
 
 
-def _find_line(unit_text: str, kind: str, lines: list[str], start: int) -> int:
-    """The first source line at or after ``start`` holding the unit's first words."""
-    needle = unit_text.split("\n", 1)[0].strip()[:40]
-    if kind.startswith("expansion of the abbreviation "):
-        needle = f"*[{kind.rsplit(' ', 1)[1]}]:"
-    for lineno in (*range(start, len(lines)), *range(0, start)):
-        if needle in lines[lineno] or needle in _unescape(lines[lineno]):
-            return lineno + 1
-    return start + 1
+def _after_hint(hint: str, source: SourceText) -> int:
+    match = source.search(re.compile(r"^[ ]{0,3}" + re.escape(hint), re.MULTILINE), 0)
+    return match.start() if match else source.body
 
 
-def _unescape(line: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", line))
+def _find(text: str, source: SourceText, start: int, hint: bool = False) -> tuple[int, int]:
+    """(line, next cursor): the first place at or after ``start`` where the text's first words are."""
+    if hint:
+        return source.line_of(start), start
+    match = source.search(needle(text), start) or source.search(needle(text, 1), start)
+    if match is None:
+        return source.line_of(start), start
+    return source.line_of(match.start()), match.end()
+
+
+def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
+    """Every local image, with the line it is written on (a file a page must be able to show)."""
+    assets, cursor = [], source.body
+    for src in found.images:
+        if not local_image(src):
+            continue
+        match = source.search(re.compile(re.escape(src)), cursor) or source.search(re.compile(re.escape(src)), 0)
+        line = source.line_of(match.start()) if match else source.line_of(cursor)
+        cursor = match.end() if match else cursor
+        assets.append(Asset(src, line))
+    return tuple(assets)
+
+
+def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
+    """Raw HTML with words in it: they stay in the source language, and the report says where."""
+    units, cursor = [], source.body
+    for html, visible in found.raw_blocks:
+        first = next((line.strip() for line in html.splitlines() if line.strip()), html.strip())
+        match = source.search(re.compile(re.escape(first[:60])), cursor)
+        line = source.line_of(match.start()) if match else source.line_of(cursor)
+        cursor = match.end() if match else cursor
+        units.append(Unit(visible, RAW_HTML_KIND, line))
+    return tuple(units)
 
 
 def read_glossary(source_dir: Path) -> Glossary:

@@ -9,7 +9,7 @@ is then kept in the report as *deliberate*, with the reason, and no longer count
 
 | module          | checks                                                                  |
 |-----------------|-------------------------------------------------------------------------|
-| completeness    | catalogue-missing, catalogue-outdated, incomplete                        |
+| completeness    | catalogue-missing, catalogue-outdated, incomplete, raw-html-kept         |
 | readability     | readability-target                                                       |
 | plain           | plain-long-sentence, plain-rare-word                                     |
 | glossary        | glossary-variant-spelling, -term, -kept-term, -inconsistent, -translation-missing |

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pipeline.checks.subject import Subject
 from pipeline.model import WARNING, Finding
 
-CHECKS = {"catalogue-missing": WARNING, "catalogue-outdated": WARNING, "incomplete": WARNING}
+CHECKS = {"catalogue-missing": WARNING, "catalogue-outdated": WARNING, "incomplete": WARNING, "raw-html-kept": WARNING}
 
 
 def run(subject: Subject) -> Iterator[Finding]:
     if subject.is_source:
+        yield from _raw_html(subject)
         return
     if subject.catalog is None:
         yield subject.finding("catalogue-missing", WARNING, f"no catalogue for this locale: run `pipeline init {subject.locale.name}`")
@@ -26,3 +27,11 @@ def run(subject: Subject) -> Iterator[Finding]:
         first = (untranslated or fuzzy)[0]
         message = f"{len(untranslated)} untranslated and {len(fuzzy)} fuzzy of {len(messages)} entries: the page shows them in {subject.site.source.english_name}"
         yield subject.finding("incomplete", WARNING, message, first.msgid, first.line)
+
+
+def _raw_html(subject: Subject) -> Iterator[Finding]:
+    """Text inside a raw HTML block cannot be offered for translation: every page shows it in the
+    source language (marked with its ``lang``). Said once, at the author's line, not hidden under 100 %."""
+    for unit in subject.article.untranslatable:
+        text = f"this raw HTML block stays in {subject.site.source.english_name} on every page (marked lang=\"{subject.site.source.tag}\"); write it in Markdown, or inside <div markdown=\"1\">, to have it translated"
+        yield subject.finding("raw-html-kept", WARNING, text, unit.msgid, unit.line)
