@@ -6,7 +6,6 @@ that language's translation work and travels with its catalogues; ``source/`` st
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,27 +24,13 @@ class Media:
     urls: dict[tuple[str, str], dict[str, str]]  # (article, locale) -> image path as written -> path under output/
 
 
-_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
-
-
-def article_assets(article: Article) -> tuple[Asset, ...]:
-    """The article's images as written, with their lines.
-
-    TODO(merge with the `sources` branch): source.py fills ``Article.assets`` from the Markdown
-    tree there; this regular expression over the text is the stand-in until then.
-    """
-    if article.assets:
-        return article.assets
-    return tuple(Asset(m.group(1), article.text.count("\n", 0, m.start()) + 1) for m in _IMAGE.finditer(article.text))
-
-
 def collect_media(config: Config, articles: tuple[Article, ...]) -> Media:
     """Every local image, once under ``output/media/``; a locale's own file (a translated
     diagram in ``locales/<locale>/<same path>``) replaces it on that locale's pages."""
     files: dict[str, Path] = {}
     urls: dict[tuple[str, str], dict[str, str]] = {}
     for article in articles:
-        for asset in article_assets(article):
+        for asset in article.assets:
             if urlsplit(asset.src).scheme or asset.src.startswith(("/", "#")):
                 continue  # a web address: the reader's browser fetches it
             rel = _image_in_source(config, article, asset)
