@@ -272,7 +272,11 @@ def write_pyproject(root: Path, locales: list[str]) -> None:
         'source_locale = "en"\n'
         f"locales = [{names}]\n"
         'site_url = "https://example.org/"\n'
-        'site_name = "Benchmark site"\n',
+        'site_name = "Benchmark site"\n'
+        # The peers write HTML only: leaflets (PDF) are timed on their own (benchmarks/run.py).
+        "leaflets = false\n"
+        # Pseudo-translations are complete: every version is published, as on a finished site.
+        "publish_threshold = 0\n",
         encoding="utf-8",
     )
 

@@ -322,7 +322,7 @@ def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: 
         image_digests={out: file_digest(path) for out, path in media.files.items()},
         glossary_file=rel(project.glossary.path),
         files=files,
-        leaflet_settings=settings,
+        leaflet_settings=settings if config.leaflets else None,
         salt=digest(code_version(), file_digest(config.root / "pyproject.toml"), file_digest(project.glossary.path), today().isoformat(), repr(config)),
     )
 

@@ -34,6 +34,7 @@ KNOWN_KEYS = {
     "publish_threshold_by_locale": "the same, per locale: { pt_BR = 80 }",
     "report_bugs_to": "address for the Report-Msgid-Bugs-To header of the catalogues",
     "require_review": "publish a translation only while its review is current (pipeline review); default false",
+    "leaflets": "make a printable PDF leaflet of every published version (default true)",
     "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
 }
 LEAFLET_PAPERS = ("A4", "Letter")
@@ -52,6 +53,7 @@ class Config:
     report_bugs_to: str = ""
     leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
     require_review: bool = False  # publish only translations whose review is current
+    leaflets: bool = True  # a printable PDF beside each published page
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
 
@@ -118,6 +120,7 @@ def load_config(root: Path) -> Config:
         report_bugs_to=_string(table, "report_bugs_to", "", problems),
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
         require_review=_boolean(table, "require_review", problems),
+        leaflets=_boolean(table, "leaflets", problems, default=True),
         warnings=tuple(warnings),
     )
     if problems:
@@ -203,11 +206,11 @@ def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) 
     return value
 
 
-def _boolean(table: dict[str, Any], key: str, problems: _Problems) -> bool:
-    value = table.get(key, False)
+def _boolean(table: dict[str, Any], key: str, problems: _Problems, default: bool = False) -> bool:
+    value = table.get(key, default)
     if not isinstance(value, bool):
         problems.add(key, f"expected true or false, got {value!r}")
-        return False
+        return default
     return value
 
 

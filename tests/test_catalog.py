@@ -225,7 +225,7 @@ def test_plural_forms_are_gnu_gettexts(locale: str, expected: str) -> None:
 def test_notes_say_where_a_unit_sits_and_pronunciations_have_a_context(site: Path) -> None:
     pot = catalog.load_po(site / "locales" / "feature.pot")
     item = next(e for e in pot if e.msgid == "A first item about NMDA receptors")
-    assert item.comment.split("\n") == ["list item", "under the heading: 'Lists'"]
+    assert item.comment.split("\n") == ["list item", "under 'Lists'"]
     glossary = catalog.load_po(site / "locales" / "glossary.pot")
     respellings = [e for e in glossary if e.comment.startswith("how to say")]
     assert respellings and all(e.msgctxt == "pronunciation" for e in respellings)
