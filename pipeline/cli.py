@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline import build
-from pipeline import report
+from pipeline import recovery, report
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 
@@ -44,13 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.root)
         for warning in config.warnings:
             print(f"pipeline: warning: {warning}", file=sys.stderr)
-        project = build.read_project(config)
-        return COMMANDS[args.command](project, args)
+        with recovery.project_run(config) as cleaned:
+            if cleaned:
+                print(f"pipeline: {recovery.describe(config, cleaned)}", file=sys.stderr)
+            project = build.read_project(config)
+            return COMMANDS[args.command](project, args)
     except PipelineError as exc:
         print(f"pipeline: {exc.relative_to(args.root)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{PipelineError('', exc.filename).relative_to(args.root).path}: " if exc.filename else ""
         print(f"pipeline: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
