@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline import catalog, checks, report
 from pipeline.config import Config, locales_on_disk
-from pipeline.errors import SourceError
+from pipeline.errors import LocaleError, SourceError
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, CheckResult, Glossary, Page, Stats, Unit, Version, stats_of
 from pipeline.page import LocaleCatalogs
@@ -219,4 +219,11 @@ def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     """Configured locales plus any folder a translator added under ``locales/``."""
     names = {loc.name for loc in project.config.locales} | set(locales_on_disk(project.config.locales_dir))
     names.discard(project.config.source_locale.name)
-    return [parse_locale(n) for n in sorted(names)]
+    return [_locale_folder(project, n) for n in sorted(names)]
+
+
+def _locale_folder(project: Project, name: str) -> LocaleInfo:
+    try:
+        return parse_locale(name)
+    except LocaleError as exc:  # a folder a translator added: name it, so they know what to rename
+        raise LocaleError(exc.message, project.config.locales_dir / name) from exc

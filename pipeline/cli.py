@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"pipeline: {exc.relative_to(args.root)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RecursionError:  # input nested deeper than any reader's recursion (source.py names the article)
+        print("pipeline: input nested too deeply to read", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
         where = f"{PipelineError('', exc.filename).relative_to(args.root).path}: " if exc.filename else ""
         print(f"pipeline: {where}{exc.strerror or exc}", file=sys.stderr)
