@@ -46,12 +46,12 @@ def publish(output_dir: Path, files: dict[str, str | bytes]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
     leftover: Path | None = staging  # what to delete at the end: the new site until it is swapped in
     try:
-        os.chmod(staging, _folder_mode(target))
         for rel_path, content in files.items():
             _write(staging / rel_path, content, output_dir / rel_path)
         readme = target / OUTPUT_README
         if readme.is_file():
             shutil.copy2(readme, staging / OUTPUT_README)
+        os.chmod(staging, _folder_mode(target))  # last: the old mode may be read-only
         leftover = _swap(staging, target)
     finally:
         if leftover is not None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline import build, publish
+from pipeline import publish  # only this: a child that publishes alone starts in milliseconds
 
 CHANGES = [(os, "rename"), (os, "replace"), (os, "mkdir"), (os, "chmod"), (os, "unlink"), (os, "rmdir"), (shutil, "copy2"), (Path, "write_text"), (Path, "write_bytes")]
 _state = {"count": 0, "on": False}
@@ -32,13 +32,14 @@ def _hooked(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         if not _state["on"]:
             return function(*args, **kwargs)
         _state["count"] += 1
+        step = _state["count"]  # copy2 calls chmod inside: that is a step of its own
         with open(os.environ["KILL_LOG"], "a", encoding="utf-8") as log:
-            log.write(f"{_state['count']} {name}\n")
-        result = function(*args, **kwargs)
-        after = os.environ["KILL_AFTER"]
-        if after == str(_state["count"]) or after == name:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
+            log.write(f"{step} {name}\n")
+        try:
+            return function(*args, **kwargs)
+        finally:  # also after a step that raised (mkdir of a folder that exists)
+            if os.environ["KILL_AFTER"] in (str(step), name):
+                os.kill(os.getpid(), signal.SIGKILL)
 
     return wrapper
 
@@ -56,7 +57,6 @@ def _install() -> None:
         real_publish(*args, **kwargs)
         _state["on"] = False
 
-    build.publish = counted_publish
     publish.publish = counted_publish
 
 
@@ -66,8 +66,10 @@ def main(argv: list[str]) -> int:
         files = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
         publish.publish(Path(argv[1]) / "output", files)
         return 0
+    from pipeline import build
     from pipeline.cli import main as cli
 
+    build.publish = publish.publish
     return cli(argv[1:])
 
 
