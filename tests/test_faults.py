@@ -124,6 +124,20 @@ def _locale_folder(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
     return setup
 
 
+def _duplicate_entry(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with po_path(root, "es").open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgid "Dose"\nmsgstr "Dosis otra vez"\n')
+
+
+def _entry_start(root: Path, msgid: str) -> int:
+    """The line an entry starts on (its first comment), as a text editor counts."""
+    lines = po_path(root, "es").read_text(encoding="utf-8").split("\n")
+    index = lines.index(f'msgid "{msgid}"')
+    while lines[index - 1].startswith("#"):
+        index -= 1
+    return index + 1
+
+
 def _nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pass
 
@@ -167,6 +181,8 @@ FAULTS = [
     Fault("article: a list nested 500 deep", _deep_list, 2,
           "pipeline: source/deep.md:502: lists or quotes nested too deeply for the Markdown parser: flatten them"),
     Fault("full disk while writing a page", _full_disk, 2, "pipeline: output/es/feature.html: No space left on device"),
+    Fault("PO: an entry twice (polib's check was quadratic)", _duplicate_entry, 2,
+          "pipeline: locales/es/LC_MESSAGES/feature.po:{end}: cannot read this catalogue: entry 'Dose' is already at line {start}"),
     Fault("--root at a missing folder", _nothing, 2, "pipeline: {tmp}/missing: project folder does not exist", root="missing"),
     Fault("--root at a file", lambda root, mp: (root.parent / "a-file").write_text("x", encoding="utf-8"), 2,
           "pipeline: {tmp}/a-file: not a folder", root="a-file"),
@@ -187,6 +203,10 @@ def test_fault_table(fault: Fault, site_copy: Path, built: Path, monkeypatch: py
     err = capsys.readouterr().err
     lines = err.splitlines()
     first = fault.first_line.replace("{tmp}", str(site_copy.parent))
+    if "{end}" in first:  # the appended entry: the last msgid "Dose" line of the file
+        po_lines = po_path(site_copy, "es").read_text(encoding="utf-8").split("\n")
+        end = len(po_lines) - po_lines[::-1].index('msgid "Dose"')
+        first = first.replace("{end}", str(end)).replace("{start}", str(_entry_start(site_copy, "Dose")))
     assert (code, lines[:1]) == (fault.code, [first] if first else []), err
     if fault.last_line:
         assert lines[-1] == fault.last_line, err
@@ -443,9 +463,11 @@ def _large_article(paragraphs: int) -> str:
             lines += [f"## Part {i // 100}", ""]
         if i % 9 == 0:
             lines += [f"- Item {i} about NMDA receptors", f"- Another item {i} on central sensitization", ""]
+        elif i % 100 == 1:
+            lines += [f"Paragraph {i} cites its source[^{i // 100}].", ""]
         else:
-            lines += [f"Paragraph {i} says that chronic pain can change how the NMDA receptor works[^{i % 50}].", ""]
-    lines += [f"[^{n}]: Source number {n}." for n in range(50)]
+            lines += [f"Paragraph {i} says that chronic pain can change how the NMDA receptor works.", ""]
+    lines += [f"[^{n}]: Source number {n}." for n in range(paragraphs // 100 + 1)]
     lines += ["", "*[IV]: intravenous"]
     return "\n".join(lines) + "\n"
 
