@@ -9,12 +9,10 @@ event handler or a ``javascript:`` link in a translation never reaches a page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from string import Formatter
 
 import nh3
 
 from pipeline.annotate import AnnotateExtension, foreign_words, page_words
-from pipeline.errors import CatalogError
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Word
 from pipeline.segment import make_markdown
@@ -91,28 +89,10 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
     words = page_words(glossary, catalogs.glossary, locale, source)
     annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
-    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=_backlink_title(ui, catalogs.ui), extra=(annotate,))
+    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.numbered(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     meta = {key: [_translated_meta(" ".join(lines), catalog, is_source)] for key, lines in getattr(md, "Meta", {}).items()}
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
-
-
-def _backlink_title(ui: UiText, catalog: Catalog | None) -> str:
-    """The footnote back-link title; Python-Markdown calls ``.format(number)`` on it, so a
-    translation must keep exactly the one ``{}`` (``{0}`` or ``%d`` too) and nothing else in braces."""
-    title = ui.attribute(BACKLINK)
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(title.replace("%d", "{}")) if name is not None]
-    except ValueError:
-        fields = []
-    if fields in ([("", "", None)], [("0", "", None)]):
-        return title
-    message = catalog.messages.get(BACKLINK) if catalog else None
-    raise CatalogError(
-        f"the translation of {BACKLINK!r} must keep one {{}} for the footnote number and no other braces: {title!r}",
-        catalog.path if catalog else None,
-        message.line if message else None,
-    )
 
 
 def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str:
