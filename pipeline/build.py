@@ -16,7 +16,7 @@ from pipeline import catalog, checks, report, review, versions
 from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.config import Config, locales_on_disk
 from pipeline.dates import today
-from pipeline.errors import CatalogError, ConfigError, SourceError
+from pipeline.errors import CatalogError, ConfigError, LocaleError, SourceError
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.media import Media, collect_media
@@ -381,4 +381,11 @@ def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     names.discard(project.config.source_locale.name)
     if project.config.only:
         names &= project.config.only
-    return [parse_locale(n) for n in sorted(names)]
+    return [_locale_folder(project, n) for n in sorted(names)]
+
+
+def _locale_folder(project: Project, name: str) -> LocaleInfo:
+    try:
+        return parse_locale(name)
+    except LocaleError as exc:  # a folder a translator added: name it, so they know what to rename
+        raise LocaleError(exc.message, project.config.locales_dir / name) from exc

@@ -365,6 +365,9 @@ def write_if_changed(po: polib.POFile, path: Path) -> bool:
             handle.write(text)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
+    except OSError as exc:  # a failed write() (a full disk) names no file: say which catalogue
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import build, report
+from pipeline import build, recovery, report
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import KNOWN_KEYS, Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
@@ -117,12 +117,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.root = root if root is not None else _discover(Path.cwd())
         config = _configure(load_config(args.root), args, discovered=root is None)
-        return COMMANDS[args.command](build.read_project(config), args)
+        with recovery.project_run(config) as cleaned:  # a shared lock; leftovers of a killed run repaired first
+            if cleaned:
+                _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
+            return COMMANDS[args.command](build.read_project(config), args)
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
         return EXIT_BAD_INPUT
+    except RecursionError:  # input nested deeper than any reader's recursion (source.py names the article)
+        print("pipeline: input nested too deeply to read", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{PipelineError('', exc.filename).relative_to(args.root or Path('.')).path}: " if exc.filename else ""
         _say(f"pipeline: {where}{exc.strerror or exc}", sys.stderr)
         return EXIT_BAD_INPUT
     finally:

@@ -188,7 +188,8 @@ def locales_on_disk(locales_dir: Path) -> list[str]:
     """Locale folders made by ``pipeline init``, ``msginit`` or Weblate: ``locales/<name>/LC_MESSAGES``."""
     if not locales_dir.is_dir():
         return []
-    return sorted(p.name for p in locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+    # A hidden folder (a stray .git, an editor's .cache) is never a locale.
+    return sorted(p.name for p in locales_dir.iterdir() if not p.name.startswith(".") and (p / "LC_MESSAGES").is_dir())
 
 
 def _site_url(value: Any, problems: _Problems) -> str:

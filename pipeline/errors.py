@@ -20,7 +20,9 @@ class PipelineError(Exception):
 
     def relative_to(self, root: Path) -> PipelineError:
         """The same error with its path as the user typed it: relative to the project folder."""
-        if self.path is not None and self.path.is_absolute():
+        if self.path is not None and self.path == root.resolve():
+            self.path = root  # the project folder itself ("--root" at a missing folder): as typed, not "."
+        elif self.path is not None and self.path.is_absolute():
             try:
                 self.path = self.path.relative_to(root.resolve())
             except ValueError:

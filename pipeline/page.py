@@ -120,7 +120,7 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
     words = page_words(glossary, catalogs.glossary, locale, source)
     annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
-    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.attribute(BACKLINK), extra=(annotate,))
+    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.numbered(BACKLINK), extra=(annotate,))
     html = md.convert(article.text)
     source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
     source_meta.setdefault("title", article.metadata.get("title", ""))  # titled by its first heading: the same msgid

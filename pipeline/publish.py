@@ -1,43 +1,164 @@
 """Writing ``output/``: every file goes into a staging folder beside it, then the folder is swapped in.
 
-A build that fails, or is killed, before the swap leaves the previous site whole.
+Why an exchange of directories, and not a symlink flip or two renames:
+
+- ``output/`` stays a real folder (publishers copy it, serve it, or point it elsewhere with a
+  symbolic link of their own), so a ``current -> site-N`` link of ours is not an option.
+- Two renames (``output -> old``, ``staging -> output``) leave no ``output/`` at all between
+  them: a SIGKILL there loses the site until someone repairs it.
+- Linux's ``renameat2(RENAME_EXCHANGE)`` swaps two paths in one system call, so at every instant
+  ``output/`` is either the whole old site or the whole new one; after the swap the old site sits
+  in the staging folder and is deleted. A kill before the swap leaves a half-written staging folder,
+  a kill after it leaves the old site there: either way a leftover, never a half site.
+- Where the system has no exchange (another OS, a file system that refuses it), the two renames
+  are the fallback, and ``sweep`` (run by the CLI before every command, see ``recovery``) undoes an
+  interrupted swap: ``output/`` missing and a ``.output-old-*`` beside it means the old site is
+  put back.
+
+Leftovers are named ``.output-staging-*`` and ``.output-old-*`` beside the folder ``output/``
+resolves to. ``output/`` that is a symbolic link (to a web root) is updated where it points: the
+link is kept and the folder it names is swapped. The new folder gets the old one's permissions,
+or what the umask gives for a first build (``mkdtemp`` alone would give 0700, which a web server
+running as another user cannot read).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 OUTPUT_README = "README.md"  # the publisher's own note in output/, carried over
+STAGING_PREFIX = ".output-staging-"
+OLD_PREFIX = ".output-old-"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 def publish(output_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
-    """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made)
-    and swap them in as the new site."""
-    staging = Path(tempfile.mkdtemp(prefix=".output-staging-", dir=output_dir.parent))
+    """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made:
+    a page goes to disk as soon as it exists) and swap them in as the new site."""
+    target = site_folder(output_dir)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
+    leftover: Path | None = staging  # what to delete at the end: the new site until it is swapped in
     try:
         for rel_path, content in files.items() if isinstance(files, Mapping) else files:
-            target = staging / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        readme = output_dir / OUTPUT_README
-        if readme.exists():
+            _write(staging / rel_path, content, output_dir / rel_path)
+        readme = target / OUTPUT_README
+        if readme.is_file():
             shutil.copy2(readme, staging / OUTPUT_README)
-        _swap(staging, output_dir)
+        os.chmod(staging, _folder_mode(target))  # last: the old mode may be read-only
+        leftover = _swap(staging, target)
+    finally:
+        if leftover is not None:
+            remove_tree(leftover)
+
+
+def _write(path: Path, content: str | bytes, shown: Path) -> None:
+    """One file of the new site; an error names it as the user will look for it (``output/…``)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    except OSError as exc:  # a failed write() (a full disk) names no file: say which one
+        raise OSError(exc.errno, exc.strerror or str(exc), str(shown)) from exc
+
+
+def site_folder(output_dir: Path) -> Path:
+    """The folder to replace: ``output/`` itself, or the folder its symbolic link points to."""
+    return output_dir.resolve() if output_dir.is_symlink() else output_dir
+
+
+def _folder_mode(target: Path) -> int:
+    """The old site folder's permissions, else the umask's (what ``mkdir`` would have given)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def _swap(staging: Path, target: Path) -> Path | None:
+    """Make ``staging`` the site at ``target``; return the folder now holding the old site, if any."""
+    if not target.exists():
+        os.rename(staging, target)  # no old site: one atomic rename
+        return None
+    if exchange(staging, target):
+        return staging
+    old = target.with_name(f"{OLD_PREFIX}{os.getpid()}")
+    os.rename(target, old)  # fallback: between these two renames there is no site; sweep() repairs
+    try:
+        os.rename(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        os.rename(old, target)
         raise
+    return old
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
-    old = output_dir.with_name(f".output-old-{os.getpid()}")
-    if output_dir.exists():
-        os.replace(output_dir, old)
-    os.replace(staging, output_dir)
-    shutil.rmtree(old, ignore_errors=True)
+def _libc_renameat2() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # not Linux, or a C library without it (glibc < 2.28)
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+_renameat2 = _libc_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot (then nothing has changed)."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a file system without the exchange
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a leftover, even a read-only one (a publisher's ``chmod -R a-w output``)."""
+    if not path.is_dir() or path.is_symlink():
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    if path.exists():  # something read-only inside: make every folder ours to empty, then again
+        _make_folders_writable(path)
+        shutil.rmtree(path)
+
+
+def _make_folders_writable(path: Path) -> None:
+    os.chmod(path, stat.S_IMODE(path.stat().st_mode) | stat.S_IRWXU)
+    for folder, names, _ in os.walk(path):  # top-down: each folder is opened after its chmod
+        for name in names:
+            child = os.path.join(folder, name)
+            if not os.path.islink(child):  # chmod follows links: never touch what a link names
+                os.chmod(child, stat.S_IMODE(os.stat(child).st_mode) | stat.S_IRWXU)
+
+
+def sweep(output_dir: Path) -> list[Path]:
+    """Clean up what an interrupted build left beside the site folder; return those leftovers.
+
+    Only safe when no other run of the pipeline is writing (the caller holds the project's
+    exclusive lock): a concurrent build's staging folder looks like a leftover.
+    """
+    target = site_folder(output_dir)
+    if not target.parent.is_dir():
+        return []
+    olds = sorted(target.parent.glob(f"{OLD_PREFIX}*"))
+    if olds and not target.exists():
+        os.rename(olds[-1], target)  # a fallback swap killed between its renames: undo it
+    leftovers = olds + sorted(target.parent.glob(f"{STAGING_PREFIX}*"))
+    for leftover in leftovers:
+        remove_tree(leftover)
+    return leftovers

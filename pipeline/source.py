@@ -20,6 +20,7 @@ from typing import Any
 
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
+from pipeline.config import toml_error
 from pipeline.errors import SourceError
 from pipeline.frontmatter import FrontMatterError
 from pipeline.model import Article, Asset, Glossary, Term, Unit
@@ -49,6 +50,8 @@ def read_article(path: Path) -> Article:
         found = collect(text)
     except FrontMatterError as exc:
         raise SourceError(str(exc), path, exc.line) from exc
+    except RecursionError as exc:  # Python-Markdown parses nested blocks recursively: a few hundred levels is its limit
+        raise SourceError("lists or quotes nested too deeply for the Markdown parser: flatten them", path, _deepest_line(text)) from exc
     source = SourceText(text, found.body_start)
     units = _meta_units(found) + _locate(found.units, source)
     metadata = {key: " ".join(lines).strip() for key, lines in found.meta.items()}
@@ -71,6 +74,13 @@ def _first_heading(units: list[Unit], path: Path) -> str:
     if heading is None:
         raise SourceError("the article has no title: add a 'Title:' line at the top, 'title:' in its '---' front matter, or a level-1 heading ('# Title')", path, 1)
     return heading.msgid
+
+
+def _deepest_line(text: str) -> int:
+    """The most indented or most quoted line: where a reader of the error should look."""
+    lines = text.split("\n")
+    depth = [len(line) - len(line.lstrip(" \t>")) for line in lines]
+    return depth.index(max(depth)) + 1 if lines else 1
 
 
 def _read_text(path: Path) -> str:
@@ -179,7 +189,11 @@ def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
 
 
 def read_glossary(source_dir: Path) -> Glossary:
-    """``source/glossary.toml``: ``[[terms]]`` tables; an absent file is an empty glossary."""
+    """``source/glossary.toml``: ``[[terms]]`` tables; an absent file is an empty glossary.
+
+    Every value is checked here, with the term's line: a wrong one would otherwise surface as a
+    traceback while rendering, or as a ``glossary.pot`` the next ``update`` cannot read.
+    """
     path = source_dir / GLOSSARY_FILE
     if not path.exists():
         return Glossary(path=path, terms=())
@@ -187,14 +201,28 @@ def read_glossary(source_dir: Path) -> Glossary:
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"not valid TOML: {exc}", path, getattr(exc, "lineno", None)) from exc
+        error = toml_error(exc, path)
+        raise SourceError(error.message, path, error.line) from exc
     entries = data.get("terms", [])
+    if not isinstance(entries, list):
+        raise SourceError("'terms' must be [[terms]] tables, one per term", path, _key_line(raw, "terms"))
     lines = _term_lines(raw)
     terms = tuple(_term(entry, i, path, lines) for i, entry in enumerate(entries))
-    duplicates = {t.term for t in terms if sum(o.term.lower() == t.term.lower() for o in terms) > 1}
-    if duplicates:
-        raise SourceError(f"terms defined twice: {sorted(duplicates)}", path)
+    _no_duplicates(terms, path)
     return Glossary(path=path, terms=terms)
+
+
+def _key_line(raw: str, key: str) -> int | None:
+    return next((i for i, line in enumerate(raw.splitlines(), 1) if line.strip().startswith(key)), None)
+
+
+def _no_duplicates(terms: tuple[Term, ...], path: Path) -> None:
+    """A term defined twice: name both places, so the editor can pick one."""
+    first: dict[str, Term] = {}
+    for term in terms:
+        earlier = first.setdefault(term.term.lower(), term)
+        if earlier is not term:
+            raise SourceError(f"term {term.term!r} is defined twice: line {earlier.line} and line {term.line}", path, term.line)
 
 
 def _term_lines(raw: str) -> list[int]:
@@ -202,23 +230,34 @@ def _term_lines(raw: str) -> list[int]:
     return [i for i, line in enumerate(raw.splitlines(), 1) if line.strip() == "[[terms]]"]
 
 
+_OPTIONAL = {"expansion": str, "pronunciation": str, "keep": bool}
+
+
 def _term(entry: Any, index: int, path: Path, lines: list[int]) -> Term:
     line = lines[index] if index < len(lines) else None
     where = f"terms[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not isinstance(entry.get("definition"), str):
         raise SourceError(f"{where}: every term needs 'term' and 'definition' strings", path, line)
-    unknown = set(entry) - {"term", "definition", "expansion", "keep", "variants", "pronunciation"}
+    if not entry["term"].strip():
+        raise SourceError(f"{where}: 'term' is empty", path, line)
+    where = f"{where} ({entry['term'].strip()})"
+    unknown = set(entry) - {"term", "definition", "variants", *_OPTIONAL}
     if unknown:
-        raise SourceError(f"{where} ({entry['term']}): unknown keys {sorted(unknown)}", path, line)
+        raise SourceError(f"{where}: unknown keys {sorted(unknown)}", path, line)
+    for key, kind in _OPTIONAL.items():
+        if key in entry and (not isinstance(entry[key], kind) or (kind is str and not entry[key].strip())):
+            raise SourceError(f"{where}: '{key}' must be {'true or false' if kind is bool else 'a non-empty string'}, got {entry[key]!r}", path, line)
+    if not normalize(entry["definition"]):
+        raise SourceError(f"{where}: 'definition' is empty", path, line)
     variants = entry.get("variants", [])
-    if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
-        raise SourceError(f"{where} ({entry['term']}): 'variants' must be a list of strings", path, line)
+    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        raise SourceError(f"{where}: 'variants' must be a list of non-empty strings", path, line)
     return Term(
         term=entry["term"].strip(),
         definition=normalize(entry["definition"]),
         line=line or 1,
         expansion=entry.get("expansion"),
-        keep=bool(entry.get("keep", False)),
+        keep=entry.get("keep", False),
         variants=tuple(variants),
         pronunciation=entry.get("pronunciation"),
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import string
 from collections import Counter
 from pathlib import Path
+from string import Formatter
 
 from babel.messages.extract import extract_from_dir
 from markupsafe import Markup, escape
 
+from pipeline.errors import CatalogError
 from pipeline.model import Catalog, Unit
 
 PACKAGE_DIR = Path(__file__).parent
@@ -67,6 +69,24 @@ class UiText:
     def attribute(self, msgid: str, **params: object) -> str:
         text = self._lookup(msgid) or msgid
         return text.format(**params) if params else text
+
+    def numbered(self, msgid: str) -> str:
+        """A text another library fills with ``.format(number)`` (Python-Markdown's footnote
+        back-link title): its translation must keep exactly one ``{}`` (``{0}`` and ``%d`` too) and
+        no other field, which would raise, or print Python internals (``{0.__class__}``) into the page."""
+        text = self.attribute(msgid)
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text.replace("%d", "{}")) if name is not None]
+        except ValueError:  # a lone brace
+            fields = []
+        if fields in ([("", "", None)], [("0", "", None)]):
+            return text
+        message = self.catalog.messages.get(msgid) if self.catalog else None
+        raise CatalogError(
+            f"the translation of {msgid!r} must keep one {{}} for the footnote number and no other braces: {text!r}",
+            self.catalog.path if self.catalog else None,
+            message.line if message else None,
+        )
 
     def content(self, msgid: str, **params: object) -> Markup:
         translated = self._lookup(msgid)

@@ -1,0 +1,77 @@
+"""A pipeline run that SIGKILLs itself after its Nth file-system change: ``python -m tests.kill_child``.
+
+Environment:
+  KILL_AFTER   N (kill after the Nth change) or ``name`` (after the first call of that function)
+  KILL_LOG     a file to which each change is appended as ``N name`` before it happens
+  KILL_NO_EXCHANGE  set: run as on a system without renameat2 (the two-renames fallback)
+Arguments: ``publish ROOT FILES.json`` (``publish()`` alone, fast) or ``cli ARGS…`` (a whole run;
+changes are counted from the start of ``publish()``).
+
+The kill is a real SIGKILL from the kernel: no ``finally``, no ``atexit``, nothing of Python runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline import publish  # only this: a child that publishes alone starts in milliseconds
+
+CHANGES = [(os, "rename"), (os, "replace"), (os, "mkdir"), (os, "chmod"), (os, "unlink"), (os, "rmdir"), (shutil, "copy2"), (Path, "write_text"), (Path, "write_bytes")]
+_state = {"count": 0, "on": False}
+
+
+def _hooked(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not _state["on"]:
+            return function(*args, **kwargs)
+        _state["count"] += 1
+        step = _state["count"]  # copy2 calls chmod inside: that is a step of its own
+        with open(os.environ["KILL_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{step} {name}\n")
+        try:
+            return function(*args, **kwargs)
+        finally:  # also after a step that raised (mkdir of a folder that exists)
+            if os.environ["KILL_AFTER"] in (str(step), name):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    return wrapper
+
+
+def _install() -> None:
+    for owner, name in CHANGES:
+        setattr(owner, name, _hooked(name, getattr(owner, name)))
+    publish.exchange = _hooked("exchange", publish.exchange)
+    if os.environ.get("KILL_NO_EXCHANGE"):
+        publish._renameat2 = None
+    real_publish = publish.publish
+
+    def counted_publish(*args: Any, **kwargs: Any) -> None:
+        _state["on"] = True
+        real_publish(*args, **kwargs)
+        _state["on"] = False
+
+    publish.publish = counted_publish
+
+
+def main(argv: list[str]) -> int:
+    _install()
+    if argv[0] == "publish":
+        files = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+        publish.publish(Path(argv[1]) / "output", files)
+        return 0
+    from pipeline import build
+    from pipeline.cli import main as cli
+
+    build.publish = publish.publish
+    return cli(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

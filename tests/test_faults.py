@@ -1,0 +1,489 @@
+"""The fault table: a run hurt in one way, then what the user sees and what is left on disk.
+
+Each row names the fault, the exact exit code, the exact first line on stderr, and the state of
+``locales/`` and ``output/`` afterwards, compared by hashes with the state before the run (a
+failed run changes nothing) or with a clean build of the same input (a run after an interrupted
+one repairs everything). The SIGKILL tests below kill real processes at every file-system step of
+publishing, and the last test builds a large article within a generous bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline import publish
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.recovery import project_run
+from tests.conftest import DATA, REPO, po_path
+
+Tree = dict[str, str]
+SAME, CLEAN = "same as before the run", "as a clean build"
+
+
+def tree(folder: Path) -> Tree:
+    """Every file (path -> sha256) and folder under ``folder``, following a top-level link."""
+    if not folder.exists():
+        return {}
+    found = {}
+    for path in sorted(folder.resolve().rglob("*")):
+        rel = path.relative_to(folder.resolve()).as_posix()
+        found[rel] = "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def leftovers(root: Path) -> list[str]:
+    near_output = [*root.glob(".output-*"), *publish.site_folder(root / "output").parent.glob(".output-*")]
+    temps = [*(root / "locales").rglob(".*.tmp")]
+    return sorted({p.name for p in near_output + temps})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test site, catalogues initialised, one translation, output/ built with its README."""
+    root = tmp_path_factory.mktemp("built") / "site"
+    shutil.copytree(DATA / "site", root)
+    assert main(["--root", str(root), "init", "es", "ar", "en@plain"]) == 0
+    po = polib.pofile(str(po_path(root, "es")))
+    po.find("Dose").msgstr = "Dosis"
+    po.save()
+    assert main(["--root", str(root), "update"]) == 0  # the catalogues as the pipeline writes them
+    (root / "output").mkdir()
+    (root / "output" / "README.md").write_text("# output/ (generated)\n", encoding="utf-8")
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def site_copy(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+# --- faults of the input: one line, exit 2, nothing written ------------------------------------------------
+
+
+def _append(rel: str, text: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        with (root / rel).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return setup
+
+
+def _term(body: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    return _append("source/glossary.toml", f"\n[[terms]]\n{body}\n")  # its header is on line 13
+
+
+def _backlink(msgstr: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        po = polib.pofile(str(po_path(root, "es", "ui")))
+        po.find("Back to footnote {} in the text").msgstr = msgstr
+        po.save()
+
+    return setup
+
+
+def _deep_list(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = ["    " * depth + f"- level {depth}" for depth in range(500)]
+    (root / "source" / "deep.md").write_text("Title: Deep\n\n" + "\n".join(items) + "\n", encoding="utf-8")
+
+
+def _full_disk(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Spanish page is written to /dev/full: the kernel's own "No space left on device"."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    real = Path.write_text
+
+    def write_text(self: Path, data: str, *args: object, **kwargs: object) -> int:
+        target = Path("/dev/full") if self.parts[-2:] == ("es", "feature.html") else self
+        return real(target, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+def _locale_folder(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        (root / "locales" / name / "LC_MESSAGES").mkdir(parents=True)
+
+    return setup
+
+
+def _duplicate_entry(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with po_path(root, "es").open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgid "Dose"\nmsgstr "Dosis otra vez"\n')
+
+
+def _entry_start(root: Path, msgid: str) -> int:
+    """The line an entry starts on (its first comment), as a text editor counts."""
+    lines = po_path(root, "es").read_text(encoding="utf-8").split("\n")
+    index = lines.index(f'msgid "{msgid}"')
+    while lines[index - 1].startswith("#"):
+        index -= 1
+    return index + 1
+
+
+def _nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    setup: Callable[[Path, pytest.MonkeyPatch], None]
+    code: int
+    first_line: str
+    args: tuple[str, ...] = ("build",)
+    output: str = SAME
+    locales: str = SAME
+    root: str = "site"  # what --root names, relative to the test's folder
+    last_line: str = ""  # when a warning comes first
+
+
+GLOSSARY = "pipeline: source/glossary.toml:13: terms[2]"
+BACKLINK = "pipeline: locales/es/LC_MESSAGES/ui.po:17: the translation of 'Back to footnote {} in the text' must keep one {} for the footnote number and no other braces"  # the entry starts at its #. line
+FAULTS = [
+    Fault("glossary: pronunciation is a number", _term('term = "infusion"\ndefinition = "A drip."\npronunciation = 5'), 2,
+          f"{GLOSSARY} (infusion): 'pronunciation' must be a non-empty string, got 5"),
+    Fault("glossary: expansion is a list", _term('term = "IV"\ndefinition = "Into a vein."\nexpansion = ["a"]'), 2,
+          f"{GLOSSARY} (IV): 'expansion' must be a non-empty string, got ['a']"),
+    Fault("glossary: keep is a string", _term('term = "IV"\ndefinition = "Into a vein."\nkeep = "yes"'), 2,
+          f"{GLOSSARY} (IV): 'keep' must be true or false, got 'yes'"),
+    Fault("glossary: empty term", _term('term = "  "\ndefinition = "Nothing."'), 2, f"{GLOSSARY}: 'term' is empty"),
+    Fault("glossary: empty definition", _term('term = "infusion"\ndefinition = " "'), 2, f"{GLOSSARY} (infusion): 'definition' is empty"),
+    Fault("glossary: term defined twice", _term('term = "nmda"\ndefinition = "Again."'), 2,
+          "pipeline: source/glossary.toml:13: term 'nmda' is defined twice: line 6 and line 13"),
+    Fault("glossary: TOML syntax", _append("source/glossary.toml", "\n[[terms]\n"), 2,
+          "pipeline: source/glossary.toml:13: not valid TOML: Expected ']]' at the end of an array declaration"),
+    Fault("glossary: terms not tables", lambda root, mp: (root / "source" / "glossary.toml").write_text('title = "x"\nterms = 5\n', encoding="utf-8"), 2,
+          "pipeline: source/glossary.toml:2: 'terms' must be [[terms]] tables, one per term"),
+    Fault("ui.po: back-link with two placeholders", _backlink("Volver a la nota {} {}"), 2,
+          BACKLINK + ": 'Volver a la nota {} {}'"),
+    Fault("ui.po: back-link reaching into Python", _backlink("Volver {0.__class__.__mro__}"), 2,
+          BACKLINK + ": 'Volver {0.__class__.__mro__}'"),
+    Fault("ui.po: back-link with a named placeholder", _backlink("Volver a la nota {n}"), 2,
+          BACKLINK + ": 'Volver a la nota {n}'"),
+    Fault("article: a list nested 500 deep", _deep_list, 2,
+          "pipeline: source/deep.md:502: lists or quotes nested too deeply for the Markdown parser: flatten them"),
+    Fault("full disk while writing a page", _full_disk, 2, "pipeline: output/es/feature.html: No space left on device"),
+    Fault("PO: an entry twice (polib's check was quadratic)", _duplicate_entry, 2,
+          "pipeline: locales/es/LC_MESSAGES/feature.po:{end}: cannot read this catalogue: entry 'Dose' is already at line {start}"),
+    Fault("--root at a missing folder", _nothing, 2, "pipeline: {tmp}/missing: project folder does not exist", root="missing"),
+    Fault("--root at a file", lambda root, mp: (root.parent / "a-file").write_text("x", encoding="utf-8"), 2,
+          "pipeline: {tmp}/a-file: not a folder", root="a-file"),
+    Fault("a locale folder with a bad name", _locale_folder("xx-bogus"), 2,
+          "pipeline: warning: pyproject.toml: locales/xx-bogus exists but is not in [tool.pipeline] locales: it is not built; add it to the list",
+          args=("update",), last_line="pipeline: locales/xx-bogus: 'xx-bogus' is not a gettext locale name (expected e.g. 'es', 'pt_BR', 'en@plain')"),
+    Fault("a stray locales/.git is not a locale", _locale_folder(".git"), 0, "", args=("update",)),
+]
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_fault_table(fault: Fault, site_copy: Path, built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    fault.setup(site_copy, monkeypatch)
+    before = {"locales": tree(site_copy / "locales"), "output": tree(site_copy / "output")}
+    clean = {"locales": tree(built / "locales"), "output": tree(built / "output")}
+    code = main(["--root", str(site_copy.parent / fault.root), *fault.args])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    first = fault.first_line.replace("{tmp}", str(site_copy.parent))
+    if "{end}" in first:  # the appended entry: the last msgid "Dose" line of the file
+        po_lines = po_path(site_copy, "es").read_text(encoding="utf-8").split("\n")
+        end = len(po_lines) - po_lines[::-1].index('msgid "Dose"')
+        first = first.replace("{end}", str(end)).replace("{start}", str(_entry_start(site_copy, "Dose")))
+    assert (code, lines[:1]) == (fault.code, [first] if first else []), err
+    if fault.last_line:
+        assert lines[-1] == fault.last_line, err
+    for folder, expected in (("locales", fault.locales), ("output", fault.output)):
+        assert tree(site_copy / folder) == (before if expected == SAME else clean)[folder], folder
+    assert leftovers(site_copy) == []
+
+
+# --- faults of an earlier run: the next run repairs, then builds --------------------------------------------
+
+
+def _leftover_folders(root: Path) -> None:
+    for name in (".output-staging-k1lled", ".output-old-4242"):
+        (root / name / "es").mkdir(parents=True)
+        (root / name / "es" / "feature.html").write_text("half a page", encoding="utf-8")
+
+
+def _interrupted_fallback_swap(root: Path) -> None:
+    """What two renames left when killed between them: no output/, the old site beside it."""
+    os.rename(root / "output", root / ".output-old-4242")
+
+
+def _temp_catalogue(root: Path) -> None:
+    (po_path(root, "es").parent / ".feature.po.k1ll3d.tmp").write_text('msgid ""\nmsgstr "half"', encoding="utf-8")
+    (root / "locales" / ".glossary.pot.x9.tmp").write_text("", encoding="utf-8")
+
+
+REPAIRS = [
+    ("staging and old folders of a killed build", _leftover_folders, "pipeline: cleaned up after an interrupted run: .output-old-4242, .output-staging-k1lled"),
+    ("killed between the fallback's two renames", _interrupted_fallback_swap, "pipeline: cleaned up after an interrupted run: .output-old-4242"),
+    ("temporary catalogues of a killed update", _temp_catalogue,
+     "pipeline: cleaned up after an interrupted run: locales/.glossary.pot.x9.tmp, locales/es/LC_MESSAGES/.feature.po.k1ll3d.tmp"),
+]
+
+
+@pytest.mark.parametrize("name, setup, first_line", REPAIRS, ids=[r[0] for r in REPAIRS])
+def test_next_run_repairs_an_interrupted_one(name: str, setup: Callable[[Path], None], first_line: str, site_copy: Path, built: Path, run) -> None:
+    setup(site_copy)
+    code, _, err = run(site_copy, "build")
+    assert (code, err.splitlines()[:1]) == (0, [first_line])
+    assert tree(site_copy / "output") == tree(built / "output")  # README.md included
+    assert (site_copy / "output" / "README.md").read_text(encoding="utf-8") == "# output/ (generated)\n"
+    assert tree(site_copy / "locales") == tree(built / "locales")
+    assert leftovers(site_copy) == []
+
+
+def test_a_concurrent_runs_staging_folder_is_not_a_leftover(site_copy: Path) -> None:
+    """While another run holds the project, nothing of its is swept."""
+    _leftover_folders(site_copy)
+    config = load_config(site_copy)
+    with project_run(config) as first, project_run(config) as second:
+        assert (len(first), second) == (2, [])
+    with project_run(config):
+        _leftover_folders(site_copy)  # as if this run were writing them
+        child = subprocess.run([sys.executable, "-c", _SWEEP_IN_CHILD, str(site_copy)], capture_output=True, text=True, cwd=REPO)
+        assert child.stdout.strip() == "[]", child.stderr
+    assert len(leftovers(site_copy)) == 2
+
+
+_SWEEP_IN_CHILD = """
+import sys
+from pathlib import Path
+from pipeline.config import load_config
+from pipeline.recovery import project_run
+with project_run(load_config(Path(sys.argv[1]))) as cleaned:
+    print(cleaned)
+"""
+
+
+# --- where output/ lives and who may read it ----------------------------------------------------------------
+
+
+def test_output_that_is_a_link_is_updated_where_it_points(site_copy: Path, built: Path, run) -> None:
+    web_root = site_copy.parent / "www" / "site"
+    web_root.parent.mkdir()
+    os.rename(site_copy / "output", web_root)
+    (site_copy / "output").symlink_to(Path("..") / "www" / "site")
+    for _ in range(2):
+        assert run(site_copy, "build")[0] == 0
+        assert os.readlink(site_copy / "output") == "../www/site"
+        assert tree(web_root) == tree(built / "output")
+        assert leftovers(site_copy) == [] and sorted(p.name for p in web_root.parent.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o027])
+def test_output_gets_what_the_umask_gives(umask: int, site_copy: Path, run) -> None:
+    shutil.rmtree(site_copy / "output")
+    old = os.umask(umask)
+    try:
+        assert run(site_copy, "build")[0] == 0
+    finally:
+        os.umask(old)
+    modes = {oct(p.stat().st_mode & 0o777) for p in [site_copy / "output", *(site_copy / "output").rglob("*")] if p.is_dir()}
+    files = {oct(p.stat().st_mode & 0o777) for p in (site_copy / "output").rglob("*") if p.is_file()}
+    assert (modes, files) == ({oct(0o777 & ~umask)}, {oct(0o666 & ~umask)})
+
+
+def test_output_keeps_the_mode_a_publisher_gave_it(site_copy: Path, run) -> None:
+    (site_copy / "output").chmod(0o750)
+    assert run(site_copy, "build")[0] == 0
+    assert (site_copy / "output").stat().st_mode & 0o777 == 0o750
+
+
+def test_read_only_output_is_replaced_without_a_copy_left_behind(site_copy: Path, built: Path) -> None:
+    """``chmod -R a-w output`` by a publisher; as root the kernel would not refuse, so run as nobody."""
+    root = _as_nobody_site(site_copy)
+    try:
+        for path in [*(root / "output").rglob("*"), root / "output"]:
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode & ~0o222)
+        for _ in range(2):
+            result = _run_as_nobody(root, "build")
+            assert (result.returncode, result.stderr) == (0, ""), result.stderr
+            assert tree(root / "output") == tree(built / "output")
+            assert leftovers(root) == []
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def _as_nobody_site(site: Path) -> Path:
+    if os.geteuid() != 0:
+        return Path(shutil.copytree(site, Path(tempfile.mkdtemp()) / "site", symlinks=True))
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    root = Path(shutil.copytree(site, folder / "site", symlinks=True))
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+    return root
+
+
+def _run_as_nobody(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    user = {"user": 65534, "group": 65534, "extra_groups": []} if os.geteuid() == 0 else {}
+    packages = next(p for p in sys.path if p.endswith("site-packages"))
+    env = {**os.environ, "HOME": str(root.parent), "PYTHONPATH": os.pathsep.join([str(REPO), packages])}
+    command = [_interpreter_for_nobody(), "-m", "pipeline", "--root", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=root.parent, env=env, **user)
+
+
+def _interpreter_for_nobody() -> str:
+    """This Python if every folder above it is open to others, else the system's of the same version."""
+    real = Path(os.path.realpath(sys.executable))
+    if os.geteuid() != 0 or all(folder.stat().st_mode & 0o001 for folder in real.parents):
+        return sys.executable
+    system = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if system and subprocess.run([system, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True).stdout.strip() == version:
+        return system
+    pytest.skip("no Python another user may run, to test permissions as non-root")
+
+
+# --- SIGKILL at every step of publishing ----------------------------------------------------------------------
+
+
+def _new_site(old: Path) -> dict[str, str]:
+    """A new site that differs from the old one in every file, and by one file more and one less."""
+    files = {p.relative_to(old).as_posix(): p.read_text(encoding="utf-8") + "<!-- v2 -->" for p in old.rglob("*") if p.is_file() and p.name != "README.md"}
+    files.pop("sitemap.xml")
+    files["es/new-article.html"] = "<p>nuevo</p>"
+    return files
+
+
+def _kill_child(root: Path, kill_after: str, log: Path, *args: str, fallback: bool = False) -> int:
+    env = {**os.environ, "KILL_AFTER": kill_after, "KILL_LOG": str(log)}
+    if fallback:
+        env["KILL_NO_EXCHANGE"] = "1"
+    return subprocess.run([sys.executable, "-m", "tests.kill_child", *args], cwd=REPO, env=env, capture_output=True).returncode
+
+
+@pytest.mark.parametrize("layout", ["exchange", "fallback", "output-is-a-link"])
+def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(layout: str, built: Path, tmp_path: Path) -> None:
+    pristine = tmp_path / "pristine"
+    shutil.copytree(built, pristine, symlinks=True)
+    if layout == "output-is-a-link":
+        (pristine / "www").mkdir()
+        os.rename(pristine / "output", pristine / "www" / "site")
+        (pristine / "output").symlink_to(Path("www") / "site")
+    files = _new_site(pristine / "output")
+    (tmp_path / "files.json").write_text(json.dumps(files), encoding="utf-8")
+    old = tree(pristine / "output")
+    new = _expected(files, old)
+    assert old != new
+    killed, steps = 0, []
+    for n in range(1, 200):
+        root, log = tmp_path / f"run-{n}", tmp_path / f"log-{n}"
+        shutil.copytree(pristine, root, symlinks=True)
+        code = _kill_child(root, str(n), log, "publish", str(root), str(tmp_path / "files.json"), fallback=layout == "fallback")
+        if code == 0:
+            break
+        assert code == -signal.SIGKILL
+        killed += 1
+        steps = log.read_text(encoding="utf-8").split()
+        if layout != "fallback":  # the exchange is atomic: the site is whole at every instant
+            assert tree(root / "output") in (old, new), f"killed after step {steps[-2:]}"
+        with project_run(load_config(root)):  # the next run's start: undo or finish, clean up
+            pass
+        assert tree(root / "output") in (old, new), f"after a kill at {steps[-2:]} and the next run's sweep"
+        assert leftovers(root) == []
+        publish.publish(root / "output", files)
+        assert tree(root / "output") == new and leftovers(root) == []
+        shutil.rmtree(root)
+    assert code == 0 and killed >= 20, (code, killed)
+    assert "exchange" in steps and steps.count("rename") == (2 if layout == "fallback" else 0)  # the fallback's exchange said no
+
+
+def _expected(files: dict[str, str], old: Tree) -> Tree:
+    """The tree ``publish(files)`` must produce: those files, their folders, the old README."""
+    found: Tree = {"README.md": old["README.md"]}
+    for rel, content in files.items():
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            found["/".join(parts[:i])] = "folder"
+        found[rel] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return dict(sorted(found.items()))
+
+
+def _translate_dose(root: Path, text: str) -> None:
+    po = polib.pofile(str(po_path(root, "es")))
+    po.find("Dose").msgstr = text
+    po.save()
+
+
+def test_whole_build_killed_right_after_the_swap(site_copy: Path, built: Path, tmp_path: Path, run) -> None:
+    _translate_dose(site_copy, "Dosis nueva")
+    code = _kill_child(site_copy, "exchange", tmp_path / "log", "cli", "--root", str(site_copy), "build")
+    assert code == -signal.SIGKILL
+    killed_state = tree(site_copy / "output")
+    assert len(leftovers(site_copy)) == 1  # the old site, not yet deleted
+    code, _, err = run(site_copy, "build")
+    assert code == 0 and err.startswith("pipeline: cleaned up after an interrupted run: .output-staging-")
+    assert killed_state == tree(site_copy / "output") != tree(built / "output")  # already wholly new
+    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert leftovers(site_copy) == []
+
+
+def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(site_copy: Path, built: Path, tmp_path: Path, run) -> None:
+    _translate_dose(site_copy, "Dosis nueva")
+    code = _kill_child(site_copy, "rename", tmp_path / "log", "cli", "--root", str(site_copy), "build", fallback=True)
+    assert code == -signal.SIGKILL and not (site_copy / "output").exists()
+    code, _, err = run(site_copy, "build")
+    assert code == 0 and err.startswith("pipeline: cleaned up after an interrupted run: .output-old-")
+    assert (site_copy / "output" / "README.md").read_text(encoding="utf-8") == "# output/ (generated)\n"
+    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert leftovers(site_copy) == []
+
+
+# --- large input ---------------------------------------------------------------------------------------------
+
+
+def _large_article(paragraphs: int) -> str:
+    """Headings, lists, footnotes, an abbreviation and glossary terms, like a long real article."""
+    lines = ["Title: A very long article", "Description: Every paragraph of a long report.", ""]
+    for i in range(paragraphs):
+        if i % 100 == 0:
+            lines += [f"## Part {i // 100}", ""]
+        if i % 9 == 0:
+            lines += [f"- Item {i} about NMDA receptors", f"- Another item {i} on central sensitization", ""]
+        elif i % 100 == 1:
+            lines += [f"Paragraph {i} cites its source[^{i // 100}].", ""]
+        else:
+            lines += [f"Paragraph {i} says that chronic pain can change how the NMDA receptor works.", ""]
+    lines += [f"[^{n}]: Source number {n}." for n in range(paragraphs // 100 + 1)]
+    lines += ["", "*[IV]: intravenous"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_article_builds_in_linear_time(tmp_path: Path, run) -> None:
+    """20,000 paragraphs: before, reading searched a tuple of every line per unit (quadratic)."""
+    root = tmp_path / "large"
+    shutil.copytree(DATA / "site", root)
+    for article in (root / "source").glob("*.md"):
+        article.unlink()
+    (root / "pyproject.toml").write_text('[tool.pipeline]\nlocales = ["es"]\n', encoding="utf-8")
+    (root / "source" / "large.md").write_text(_large_article(20_000), encoding="utf-8")
+    assert run(root, "init", "es")[0] == 0
+    started = time.process_time()  # this process's CPU time: not slowed by other jobs on the machine
+    code, out, err = run(root, "build")
+    elapsed = time.process_time() - started
+    assert code in (0, 1) and "wrote" in out, err
+    assert (root / "output" / "es" / "large.html").stat().st_size > 1_000_000
+    assert elapsed < 60, f"{elapsed:.1f} s of CPU for 20,000 paragraphs"
