@@ -5,6 +5,7 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
+from ctypes.util import find_library
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -323,7 +324,8 @@ def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: 
         glossary_file=rel(project.glossary.path),
         files=files,
         leaflet_settings=settings if config.leaflets else None,
-        salt=digest(code_version(), file_digest(config.root / "pyproject.toml"), file_digest(project.glossary.path), today().isoformat(), repr(config)),
+        # Pango's presence too: a version made without it has no leaflet, which a later build with it must not reuse.
+        salt=digest(code_version(), file_digest(config.root / "pyproject.toml"), file_digest(project.glossary.path), today().isoformat(), repr(config), str(find_library("pango-1.0"))),
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import string
 from collections import Counter
 from pathlib import Path
-from string import Formatter
 
 from babel.messages.extract import extract_from_dir
 from markupsafe import Markup, escape
@@ -72,21 +71,9 @@ class UiText:
 
     def numbered(self, msgid: str) -> str:
         """A text another library fills with ``.format(number)`` (Python-Markdown's footnote
-        back-link title): its translation must keep exactly one ``{}`` (``{0}`` and ``%d`` too) and
-        no other field, which would raise, or print Python internals (``{0.__class__}``) into the page."""
-        text = self.attribute(msgid)
-        try:
-            fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text.replace("%d", "{}")) if name is not None]
-        except ValueError:  # a lone brace
-            fields = []
-        if fields in ([("", "", None)], [("0", "", None)]):
-            return text
-        message = self.catalog.messages.get(msgid) if self.catalog else None
-        raise CatalogError(
-            f"the translation of {msgid!r} must keep one {{}} for the footnote number and no other braces: {text!r}",
-            self.catalog.path if self.catalog else None,
-            message.line if message else None,
-        )
+        back-link title): only a translation with the msgid's one ``{}`` is used (``attribute``
+        falls back otherwise), so nothing can raise or print Python internals into the page."""
+        return self.attribute(msgid)
 
     def content(self, msgid: str, **params: object) -> Markup:
         translated = self._lookup(msgid)

@@ -165,7 +165,7 @@ def _render(context: Context, article: Article, version: Version, locale: Locale
     page, html = render_page(article, version, catalogs, context.source, context.check_site.glossary, context.site, images, leaflet=leaflets)
     leaflet = next(iter(leaflets.files.items()), None) if leaflets else None
     notice = leaflets.skipped if leaflets else None
-    return Made(article.slug, locale.name, result, replace(page, body_html=_headings(page.body_html)), html, leaflet, notice)
+    return Made(article.slug, locale.name, result, replace(page, body_html=_headings(page.body_html)), html, leaflet=leaflet, notice=notice)
 
 
 _HEADING = re.compile(r"<h[1-6][^>]*>")

@@ -122,7 +122,7 @@ def test_locale_option_restricts_the_work(site: Path, run) -> None:
     assert po_path(site, "ar").read_bytes() == before
     assert "A new paragraph." in po_path(site, "es").read_text(encoding="utf-8")
     run(site, "build", "-l", "es")
-    assert {p.name for p in (site / "output").iterdir() if p.is_dir() and p.name not in {"assets", "reports"}} == {"en", "es"}
+    assert {p.name for p in (site / "output").iterdir() if p.is_dir() and p.name not in {"assets", "reports", "media"}} == {"en", "es"}
 
 
 def test_an_unknown_locale_option_is_one_line_and_exit_2(site: Path, run) -> None:

@@ -59,7 +59,7 @@ def shipped(tmp_path: Path) -> Path:
 def test_errors_come_first_then_warnings_then_the_readability_tables(faulty: Path) -> None:
     report = element(built(faulty) / "reports" / "index.html")
     order = [h.attrs.get("id") for h in report.find_all("h2") if h.attrs.get("id") != "contents-title"]
-    assert order == ["errors", "warnings", "deliberate", "readability", "hardest"]
+    assert order == ["errors", "warnings", "deliberate", "previews", "readability", "hardest"]
     errors = next(s for s in report.find_all("section") if "finding-group-errors" in s.attrs.get("class", ""))
     assert "[link-target]" not in errors.text and "link-target" in errors.text
 
