@@ -110,11 +110,26 @@ Check your blood pressure
 """.splitlines()
 
 TOPICS = (
-    "back-pain", "sleep-and-pain", "nerve-pain", "pain-clinics", "fibromyalgia", "medicines",
-    "infusions", "pacing", "physiotherapy", "mood-and-pain", "flare-ups", "living-with-crps",
+    "back-pain",
+    "sleep-and-pain",
+    "nerve-pain",
+    "pain-clinics",
+    "fibromyalgia",
+    "medicines",
+    "infusions",
+    "pacing",
+    "physiotherapy",
+    "mood-and-pain",
+    "flare-ups",
+    "living-with-crps",
 )
-ABBREVIATIONS = {"NMDA": "N-methyl-D-aspartate", "CRPS": "Complex Regional Pain Syndrome",
-                 "FDA": "US Food and Drug Administration", "NHS": "National Health Service", "GP": "general practitioner"}
+ABBREVIATIONS = {
+    "NMDA": "N-methyl-D-aspartate",
+    "CRPS": "Complex Regional Pain Syndrome",
+    "FDA": "US Food and Drug Administration",
+    "NHS": "National Health Service",
+    "GP": "general practitioner",
+}
 
 
 class Pools:
@@ -123,11 +138,24 @@ class Pools:
     def __init__(self) -> None:
         text = SHIPPED_ARTICLE.read_text(encoding="utf-8")
         lines = text.splitlines()
-        body = [ln for ln in lines if ln and not ln.startswith(("#", "-", "*", "Title:", "Description:"))]
-        shipped = [s for para in body for s in re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", para) if len(s.split()) >= 4]
+        body = [
+            ln
+            for ln in lines
+            if ln and not ln.startswith(("#", "-", "*", "Title:", "Description:"))
+        ]
+        shipped = [
+            s
+            for para in body
+            for s in re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", para)
+            if len(s.split()) >= 4
+        ]
         self.sentences = shipped + [s for s in EXTRA_SENTENCES if s]
-        self.headings = [ln.lstrip("# ") for ln in lines if ln.startswith("##")] + [h for h in EXTRA_HEADINGS if h]
-        self.items = [ln[2:] for ln in lines if ln.startswith("- ") and len(ln) < 90] + [i for i in EXTRA_ITEMS if i]
+        self.headings = [ln.lstrip("# ") for ln in lines if ln.startswith("##")] + [
+            h for h in EXTRA_HEADINGS if h
+        ]
+        self.items = [ln[2:] for ln in lines if ln.startswith("- ") and len(ln) < 90] + [
+            i for i in EXTRA_ITEMS if i
+        ]
 
 
 def decorate(sentence: str, rng: random.Random, footnotes: list[str], pools: Pools) -> str:
@@ -142,7 +170,10 @@ def decorate(sentence: str, rng: random.Random, footnotes: list[str], pools: Poo
         words[i], words[i + 1] = "**" + words[i], words[i + 1] + "**"
     elif roll < 0.28 and len(words) > 4:
         i = rng.randrange(len(words) - 2)
-        words[i], words[i + 1] = "[" + words[i], f"{words[i + 1]}](https://example.org/{rng.choice(TOPICS)}/{rng.randrange(1000)})"
+        words[i], words[i + 1] = (
+            "[" + words[i],
+            f"{words[i + 1]}](https://example.org/{rng.choice(TOPICS)}/{rng.randrange(1000)})",
+        )
     elif roll < 0.31:
         words.insert(rng.randrange(1, len(words)), f"(`{rng.randrange(1, 50)} mg`)")
     text = " ".join(words)
@@ -153,7 +184,10 @@ def decorate(sentence: str, rng: random.Random, footnotes: list[str], pools: Poo
 
 
 def paragraph(rng: random.Random, pools: Pools, footnotes: list[str]) -> str:
-    return " ".join(decorate(rng.choice(pools.sentences), rng, footnotes, pools) for _ in range(rng.randint(2, 5)))
+    return " ".join(
+        decorate(rng.choice(pools.sentences), rng, footnotes, pools)
+        for _ in range(rng.randint(2, 5))
+    )
 
 
 def block(rng: random.Random, pools: Pools, footnotes: list[str]) -> str:
@@ -164,7 +198,10 @@ def block(rng: random.Random, pools: Pools, footnotes: list[str]) -> str:
     if roll < 0.33:
         return "\n".join(f"{n}. {rng.choice(pools.items)}" for n in range(1, rng.randint(3, 5)))
     if roll < 0.40:
-        rows = [f"| {rng.choice(pools.items)} | {rng.randint(1, 90)} minutes |" for _ in range(rng.randint(2, 4))]
+        rows = [
+            f"| {rng.choice(pools.items)} | {rng.randint(1, 90)} minutes |"
+            for _ in range(rng.randint(2, 4))
+        ]
         return "\n".join(["| What | How long |", "|------|------|", *rows])
     if roll < 0.45:
         return "> " + rng.choice(pools.sentences)
@@ -191,7 +228,11 @@ def article(index: int, seed: int, pools: Pools) -> tuple[str, str]:
                 parts += [extra, ""]
     parts += [f"[^{n}]: {text}" for n, text in enumerate(footnotes, 1)]
     body = "\n".join(parts)
-    parts += [""] + [f"*[{abbr}]: {full}" for abbr, full in ABBREVIATIONS.items() if re.search(rf"\b{abbr}\b", body)]
+    parts += [""] + [
+        f"*[{abbr}]: {full}"
+        for abbr, full in ABBREVIATIONS.items()
+        if re.search(rf"\b{abbr}\b", body)
+    ]
     return slug, "\n".join(parts).rstrip() + "\n"
 
 
@@ -207,8 +248,17 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنه"
 _VOWEL_MAPS = {
-    "es": "áéíóú", "de": "äëïöü", "fr": "âéîôû", "it": "àèìòù", "pt_BR": "ãêíõú", "nl": "aëïoü",
-    "pl": "ąęiół", "sv": "åéiöu", "tr": "aeıöü", "en@plain": "āēīōū", "es@plain": "àèìòù",
+    "es": "áéíóú",
+    "de": "äëïöü",
+    "fr": "âéîôû",
+    "it": "àèìòù",
+    "pt_BR": "ãêíõú",
+    "nl": "aëïoü",
+    "pl": "ąęiół",
+    "sv": "åéiöu",
+    "tr": "aeıöü",
+    "en@plain": "āēīōū",
+    "es@plain": "àèìòù",
 }
 
 
@@ -228,7 +278,7 @@ def pseudo(text: str, locale: str) -> str:
     table = _MAPS.setdefault(locale, _letter_map(locale))
     out, pos = [], 0
     for kept in _KEPT.finditer(text):
-        out.append(_WORD.sub(lambda m: m.group().translate(table), text[pos:kept.start()]))
+        out.append(_WORD.sub(lambda m: m.group().translate(table), text[pos : kept.start()]))
         out.append(kept.group())
         pos = kept.end()
     out.append(_WORD.sub(lambda m: m.group().translate(table), text[pos:]))
@@ -241,7 +291,9 @@ def fill_po(path: Path, locale: str) -> None:
     for entry in po:
         if entry.msgid_plural:
             for i in entry.msgstr_plural or {0: "", 1: ""}:
-                entry.msgstr_plural[i] = pseudo(entry.msgid if i == 0 else entry.msgid_plural, locale)
+                entry.msgstr_plural[i] = pseudo(
+                    entry.msgid if i == 0 else entry.msgid_plural, locale
+                )
         else:
             entry.msgstr = pseudo(entry.msgid, locale)
         if "fuzzy" in entry.flags:

@@ -57,9 +57,15 @@ def run_process(cmd: Sequence[str], log: Path, ok_codes: tuple[int, ...] = (0,))
     return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_kib=usage.ru_maxrss)
 
 
-def run_sequence(cmds: Sequence[Sequence[str]], log: Path, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+def run_sequence(
+    cmds: Sequence[Sequence[str]], log: Path, ok_codes: tuple[int, ...] = (0,)
+) -> Sample:
     samples = [run_process(cmd, log, ok_codes) for cmd in cmds]
-    return Sample(wall=sum(s.wall for s in samples), cpu=sum(s.cpu for s in samples), rss_kib=max(s.rss_kib for s in samples))
+    return Sample(
+        wall=sum(s.wall for s in samples),
+        cpu=sum(s.cpu for s in samples),
+        rss_kib=max(s.rss_kib for s in samples),
+    )
 
 
 def measure(

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-
-from corpus import fill_po, pseudo
+from corpus import fill_po
 
 VENVS = Path(__file__).resolve().parent / ".venvs"
 PINS = {
@@ -68,8 +67,28 @@ class ToolkitSite:
         cmds = []
         for locale in self.locales:
             work = self.root / "work" / locale
-            cmds.append([str(self.bin / "md2po"), "--progress=none", "-i", str(self.root / "md"), "-o", str(work / "pot")])
-            cmds.append([str(self.bin / "po2md"), "--progress=none", "-t", str(self.root / "md"), "-i", str(self.root / "po" / locale), "-o", str(work / "md")])
+            cmds.append(
+                [
+                    str(self.bin / "md2po"),
+                    "--progress=none",
+                    "-i",
+                    str(self.root / "md"),
+                    "-o",
+                    str(work / "pot"),
+                ]
+            )
+            cmds.append(
+                [
+                    str(self.bin / "po2md"),
+                    "--progress=none",
+                    "-t",
+                    str(self.root / "md"),
+                    "-i",
+                    str(self.root / "po" / locale),
+                    "-o",
+                    str(work / "md"),
+                ]
+            )
         return cmds
 
     def clean(self, _: int = 0) -> None:
@@ -86,7 +105,11 @@ def toolkit_site(site: Path, root: Path, locales: list[str]) -> ToolkitSite:
     for path in sorted((site / "source").glob("*.md")):
         shutil.copy(path, root / "md" / path.name)
     templates = root / "templates"
-    subprocess.run([str(bin_dir / "md2po"), "--progress=none", "-i", str(root / "md"), "-o", str(templates)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(bin_dir / "md2po"), "--progress=none", "-i", str(root / "md"), "-o", str(templates)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     for locale in locales:
         shutil.copytree(templates, root / "po" / locale)
         for path in (root / "po" / locale).glob("*.po"):
@@ -115,8 +138,19 @@ class SphinxSite:
 
     def commands(self) -> list[list[str]]:
         build = str(self.bin / "sphinx-build")
-        return [[build, "-q", "-b", "html", "-D", f"language={lang}", str(self.root / "src"), str(self.root / "out" / lang)]
-                for lang in self.languages]
+        return [
+            [
+                build,
+                "-q",
+                "-b",
+                "html",
+                "-D",
+                f"language={lang}",
+                str(self.root / "src"),
+                str(self.root / "out" / lang),
+            ]
+            for lang in self.languages
+        ]
 
     def clean(self, _: int = 0) -> None:
         """Cold: no output, no doctrees, no compiled catalogues."""
@@ -139,11 +173,27 @@ def sphinx_site(site: Path, root: Path, locales: list[str]) -> SphinxSite:
     (src / "conf.py").write_text(CONF)
     (src / "index.md").write_text(INDEX)
     for path in sorted((site / "source").glob("*.md")):
-        (src / path.name).write_text(_strip_metadata(path.read_text(encoding="utf-8")), encoding="utf-8")
+        (src / path.name).write_text(
+            _strip_metadata(path.read_text(encoding="utf-8")), encoding="utf-8"
+        )
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
-    subprocess.run([str(bin_dir / "sphinx-build"), "-q", "-b", "gettext", str(src), str(root / "gettext")], **quiet)
+    subprocess.run(
+        [str(bin_dir / "sphinx-build"), "-q", "-b", "gettext", str(src), str(root / "gettext")],
+        **quiet,
+    )
     lang_args = [arg for locale in locales for arg in ("-l", locale)]
-    subprocess.run([str(bin_dir / "sphinx-intl"), "update", "-p", str(root / "gettext"), "-d", str(root / "locale"), *lang_args], **quiet)
+    subprocess.run(
+        [
+            str(bin_dir / "sphinx-intl"),
+            "update",
+            "-p",
+            str(root / "gettext"),
+            "-d",
+            str(root / "locale"),
+            *lang_args,
+        ],
+        **quiet,
+    )
     for locale in locales:
         for path in (root / "locale" / locale / "LC_MESSAGES").glob("*.po"):
             fill_po(path, locale)
@@ -152,7 +202,18 @@ def sphinx_site(site: Path, root: Path, locales: list[str]) -> SphinxSite:
 
 # ---- edits shared by our cases and the peers' ---------------------------------------------------
 
-WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet")
+WORDS = (
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+)
 
 
 def _next_word(text: str, marker: str) -> str:

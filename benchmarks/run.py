@@ -31,10 +31,11 @@ from babel.messages import pofile as babel_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.render import SiteContext, render_page  # noqa: E402
+
 from pipeline import build, catalog, leaflet, source  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.model import UI_DOMAIN, Version  # noqa: E402
-from pipeline.render import SiteContext, render_page  # noqa: E402
 from pipeline.ui import UiText  # noqa: E402
 
 SLUG = "ketamine-infusions-chronic-pain"
@@ -59,7 +60,9 @@ def changed_template(tmp: Path) -> Path:
     pot = polib.pofile(str(ROOT / "locales" / f"{SLUG}.pot"))
     changed = next((e for e in pot if "chronic pain" in e.msgid), None)
     if changed is None:
-        raise SystemExit("benchmarks/run.py: no template entry contains 'chronic pain'; the merge case would time nothing")
+        raise SystemExit(
+            "benchmarks/run.py: no template entry contains 'chronic pain'; the merge case would time nothing"
+        )
     before = changed.msgid
     changed.msgid = before.replace("chronic pain", "long-term pain")
     if changed.msgid == before:
@@ -86,7 +89,18 @@ def merge_cases(tmp: Path) -> dict[str, Callable[[], object]]:
         return catalog.merge(polib.pofile(str(po_path)), polib.pofile(str(pot_path))).__unicode__()
 
     def gnu() -> object:
-        return subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(tmp / "out.po"), str(po_path), str(pot_path)], check=True)
+        return subprocess.run(
+            [
+                "msgmerge",
+                "--quiet",
+                "--previous",
+                "-o",
+                str(tmp / "out.po"),
+                str(po_path),
+                str(pot_path),
+            ],
+            check=True,
+        )
 
     def babel() -> object:
         with po_path.open("rb") as po_file, pot_path.open("rb") as pot_file:
@@ -96,7 +110,11 @@ def merge_cases(tmp: Path) -> dict[str, Callable[[], object]]:
         babel_po.write_po(out, cat, include_previous=True)
         return out
 
-    return {"merge: pipeline (polib)": ours, "merge: GNU msgmerge": gnu, "merge: Babel Catalog.update": babel}
+    return {
+        "merge: pipeline (polib)": ours,
+        "merge: GNU msgmerge": gnu,
+        "merge: Babel Catalog.update": babel,
+    }
 
 
 def extraction_cases() -> dict[str, Callable[[], object]]:
@@ -113,7 +131,12 @@ def stemming_cases() -> dict[str, Callable[[], object]]:
     import Stemmer
     from snowballstemmer import spanish_stemmer
 
-    words = (ROOT / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").read_text(encoding="utf-8").lower().split()
+    words = (
+        (ROOT / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po")
+        .read_text(encoding="utf-8")
+        .lower()
+        .split()
+    )
     c_stemmer, py_stemmer = Stemmer.Stemmer("spanish"), spanish_stemmer.SpanishStemmer()
     return {
         "stem es catalogue: PyStemmer (C)": lambda: c_stemmer.stemWords(words),
@@ -128,7 +151,10 @@ def project_cases(tmp: Path) -> dict[str, Callable[[], object]]:
         shutil.copytree(ROOT / name, site / name)
     shutil.copy(ROOT / "pyproject.toml", site)
     project = build.read_project(load_config(site))
-    return {"check: whole project": lambda: build.check(project), "build: whole project": lambda: build.build(project)}
+    return {
+        "check: whole project": lambda: build.check(project),
+        "build: whole project": lambda: build.build(project),
+    }
 
 
 def leaflet_cases() -> dict[str, Callable[[], object]]:
@@ -140,18 +166,40 @@ def leaflet_cases() -> dict[str, Callable[[], object]]:
     config = project.config
     catalogs = build.load_catalogs(project)
     article = project.articles[0]
-    versions = {article.slug: [(Version(article.slug, loc.name, f"{loc.output_dir}/{article.slug}.html"), loc) for loc in config.all_locales]}
-    site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
-    settings = leaflet.LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir)
+    versions = {
+        article.slug: [
+            (Version(article.slug, loc.name, f"{loc.output_dir}/{article.slug}.html"), loc)
+            for loc in config.all_locales
+        ]
+    }
+    site = SiteContext(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        versions,
+        {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales},
+    )
+    settings = leaflet.LeafletSettings(
+        config.site_url, config.site_name, config.source_locale, config.source_dir
+    )
     cases: dict[str, Callable[[], object]] = {}
     for version, locale in versions[article.slug]:
         if locale.name not in ("en", "ar"):
             continue
         locale_catalogs = build._catalogs_for(catalogs, locale, article.slug)
-        page, _html = render_page(article, version, locale_catalogs, config.source_locale, project.glossary, site)
+        page, _html = render_page(
+            article, version, locale_catalogs, config.source_locale, project.glossary, site
+        )
         ui = UiText(catalogs.get((locale.name, UI_DOMAIN)), config.source_locale.tag, locale.tag)
-        cases.setdefault(f"page: {locale.name} (HTML)", lambda v=version, c=locale_catalogs: render_page(article, v, c, config.source_locale, project.glossary, site))
-        cases[f"leaflet: {locale.name} (tagged PDF)"] = lambda p=page, loc=locale, u=ui: leaflet.leaflet_for(p, loc, u, settings)
+        cases.setdefault(
+            f"page: {locale.name} (HTML)",
+            lambda v=version, c=locale_catalogs: render_page(
+                article, v, c, config.source_locale, project.glossary, site
+            ),
+        )
+        cases[f"leaflet: {locale.name} (tagged PDF)"] = lambda p=page, loc=locale, u=ui: (
+            leaflet.leaflet_for(p, loc, u, settings)
+        )
     return cases
 
 
@@ -161,10 +209,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        groups = [merge_cases(tmp), extraction_cases(), stemming_cases(), project_cases(tmp), leaflet_cases()]
+        groups = [
+            merge_cases(tmp),
+            extraction_cases(),
+            stemming_cases(),
+            project_cases(tmp),
+            leaflet_cases(),
+        ]
         cold = time.perf_counter()
         build.check(build.read_project(load_config(ROOT)))
-        print(f"first check in this process (loads CMU dictionary, hyphenation and word lists): {time.perf_counter() - cold:.2f} s\n")
+        print(
+            f"first check in this process (loads CMU dictionary, hyphenation and word lists): {time.perf_counter() - cold:.2f} s\n"
+        )
         print(f"{'case':<48} {'median':>10} {'ratio':>8}   (median of {args.repeat} runs)")
         for group in filter(None, groups):
             medians = {name: median_seconds(fn, args.repeat) for name, fn in group.items()}

@@ -32,7 +32,10 @@ import corpus  # noqa: E402
 import peers  # noqa: E402
 from measure import Figure, measure  # noqa: E402
 
-CHECKS_MAY_FAIL = (0, 1)  # exit 1 = the checks found errors (pseudo-translations break glossary rules)
+CHECKS_MAY_FAIL = (
+    0,
+    1,
+)  # exit 1 = the checks found errors (pseudo-translations break glossary rules)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,12 @@ class BuildFlags:
 
     @classmethod
     def detect(cls) -> BuildFlags:
-        text = subprocess.run([sys.executable, "-m", "pipeline", "build", "--help"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            [sys.executable, "-m", "pipeline", "build", "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return cls(no_cache="--no-cache" in text, jobs="--jobs" in text)
 
 
@@ -82,7 +90,9 @@ def checked(edit: Callable[[], None], path: Path) -> None:
         raise AssertionError(f"the benchmark's edit did not change {path}")
 
 
-def our_cases(root: Path, slug: str, flags: BuildFlags) -> list[tuple[str, list[str], Callable[[int], object] | None]]:
+def our_cases(
+    root: Path, slug: str, flags: BuildFlags
+) -> list[tuple[str, list[str], Callable[[int], object] | None]]:
     """(name, build arguments, preparation before each run), in an order where each leaves what the next needs."""
     clean = cleaner(root)
     po = root / "locales" / "es" / "LC_MESSAGES" / f"{slug}.po"
@@ -101,7 +111,13 @@ def our_cases(root: Path, slug: str, flags: BuildFlags) -> list[tuple[str, list[
     ]
     if flags.jobs:
         cases.append(("build cold, --jobs 1", ["build", "--jobs", "1"], clean))
-        cases.append((f"build cold, --jobs {os.cpu_count()}", ["build", "--jobs", str(os.cpu_count())], clean))
+        cases.append(
+            (
+                f"build cold, --jobs {os.cpu_count()}",
+                ["build", "--jobs", str(os.cpu_count())],
+                clean,
+            )
+        )
     cases.append(("build cold", ["build"], clean))
     if flags.no_cache:
         cases.append(("build --no-cache", ["build", "--no-cache"], None))
@@ -113,7 +129,9 @@ def our_cases(root: Path, slug: str, flags: BuildFlags) -> list[tuple[str, list[
     return cases
 
 
-def run_ours(root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]) -> None:
+def run_ours(
+    root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]
+) -> None:
     """Append each of our cases to ``rows`` as it finishes."""
     for name, args, before in our_cases(root, slugs[0], BuildFlags.detect()):
         figure = measure([corpus.pipeline_cmd(root, *args)], repeat, log, before, CHECKS_MAY_FAIL)
@@ -124,12 +142,24 @@ def run_ours(root: Path, slugs: list[str], locales: list[str], repeat: int, log:
 # ---- peers -------------------------------------------------------------------------------------
 
 
-def prepare_peers(site: Path, work: Path, locales: list[str]) -> tuple[peers.ToolkitSite, peers.SphinxSite]:
+def prepare_peers(
+    site: Path, work: Path, locales: list[str]
+) -> tuple[peers.ToolkitSite, peers.SphinxSite]:
     """Copy the site for the peers before our cases edit it, so all three start from the same text."""
-    return peers.toolkit_site(site, work / "translate-toolkit", locales), peers.sphinx_site(site, work / "sphinx", locales)
+    return peers.toolkit_site(site, work / "translate-toolkit", locales), peers.sphinx_site(
+        site, work / "sphinx", locales
+    )
 
 
-def run_peers(toolkit: peers.ToolkitSite, sphinx: peers.SphinxSite, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]) -> None:
+def run_peers(
+    toolkit: peers.ToolkitSite,
+    sphinx: peers.SphinxSite,
+    slugs: list[str],
+    locales: list[str],
+    repeat: int,
+    log: Path,
+    rows: list[Row],
+) -> None:
     """Append each peer case to ``rows`` as it finishes, so a run stopped early keeps what it measured."""
     n = len(slugs)
     figure = measure(toolkit.commands(), repeat, log, toolkit.clean)
@@ -140,16 +170,27 @@ def run_peers(toolkit: peers.ToolkitSite, sphinx: peers.SphinxSite, slugs: list[
     cases: list[tuple[str, Callable[[int], object] | None]] = [
         ("build cold", sphinx.clean),
         ("build, nothing changed", None),
-        ("build, one PO changed", lambda _: checked(lambda: peers.change_one_msgstr(sphinx_po), sphinx_po)),
-        ("build, one source changed", lambda _: checked(lambda: peers.edit_source(sphinx_md), sphinx_md)),
+        (
+            "build, one PO changed",
+            lambda _: checked(lambda: peers.change_one_msgstr(sphinx_po), sphinx_po),
+        ),
+        (
+            "build, one source changed",
+            lambda _: checked(lambda: peers.edit_source(sphinx_md), sphinx_md),
+        ),
     ]
     for name, before in cases:
-        rows.append(Row("sphinx", name, n, n * (len(locales) + 1), measure(cmds, repeat, log, before)))
+        rows.append(
+            Row("sphinx", name, n, n * (len(locales) + 1), measure(cmds, repeat, log, before))
+        )
         _progress(rows[-1])
 
 
 def _progress(row: Row) -> None:
-    print(f"  {row.tool} {row.case}: {row.figure.wall:.2f} s wall, {row.figure.cpu:.2f} s CPU", file=sys.stderr)
+    print(
+        f"  {row.tool} {row.case}: {row.figure.wall:.2f} s wall, {row.figure.cpu:.2f} s CPU",
+        file=sys.stderr,
+    )
 
 
 # ---- report ------------------------------------------------------------------------------------
@@ -157,7 +198,11 @@ def _progress(row: Row) -> None:
 
 def machine() -> list[str]:
     """Enough to tell one machine and moment from another."""
-    commit = subprocess.run(["git", "-C", str(corpus.REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(corpus.REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return [
         f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='minutes')}",
         f"- machine: {os.cpu_count()} CPUs; `{' '.join(platform.uname())}`",
@@ -167,12 +212,16 @@ def machine() -> list[str]:
 
 
 def results_table(rows: list[Row]) -> list[str]:
-    out = ["| tool | case | N | pages | runs | wall s | CPU s | wall ms/page | CPU ms/page | peak RSS MiB |",
-           "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    out = [
+        "| tool | case | N | pages | runs | wall s | CPU s | wall ms/page | CPU ms/page | peak RSS MiB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
     for r in rows:
         f = r.figure
-        out.append(f"| {r.tool} | {r.case} | {r.n} | {r.pages} | {f.runs} | {f.wall:.2f} | {f.cpu:.2f} | "
-                   f"{r.per_page_ms('wall'):.1f} | {r.per_page_ms('cpu'):.1f} | {f.rss_kib / 1024:.0f} |")
+        out.append(
+            f"| {r.tool} | {r.case} | {r.n} | {r.pages} | {f.runs} | {f.wall:.2f} | {f.cpu:.2f} | "
+            f"{r.per_page_ms('wall'):.1f} | {r.per_page_ms('cpu'):.1f} | {f.rss_kib / 1024:.0f} |"
+        )
     return out
 
 
@@ -188,13 +237,18 @@ RATIOS = [  # (our case, peer, peer's case)
 def ratio_table(rows: list[Row]) -> list[str]:
     """Ours per page / theirs per page: above 1 we cost more, below 1 less."""
     index = {(r.tool, r.case, r.n): r for r in rows}
-    out = ["| N | ours | peer | CPU ms/page ours : theirs | CPU ratio | wall ratio |", "|--:|---|---|--:|--:|--:|"]
+    out = [
+        "| N | ours | peer | CPU ms/page ours : theirs | CPU ratio | wall ratio |",
+        "|--:|---|---|--:|--:|--:|",
+    ]
     for n in sorted({r.n for r in rows}):
         for ours_case, tool, their_case in RATIOS:
             ours, theirs = index.get(("pipeline", ours_case, n)), index.get((tool, their_case, n))
             if ours and theirs:
-                out.append(f"| {n} | {ours_case} | {tool}: {their_case} | {ours.per_page_ms('cpu'):.1f} : {theirs.per_page_ms('cpu'):.1f} | "
-                           f"{ours.per_page_ms('cpu') / theirs.per_page_ms('cpu'):.2f}x | {ours.per_page_ms('wall') / theirs.per_page_ms('wall'):.2f}x |")
+                out.append(
+                    f"| {n} | {ours_case} | {tool}: {their_case} | {ours.per_page_ms('cpu'):.1f} : {theirs.per_page_ms('cpu'):.1f} | "
+                    f"{ours.per_page_ms('cpu') / theirs.per_page_ms('cpu'):.2f}x | {ours.per_page_ms('wall') / theirs.per_page_ms('wall'):.2f}x |"
+                )
     return out
 
 
@@ -203,8 +257,12 @@ def growth_table(rows: list[Row]) -> list[str]:
     sizes = sorted({r.n for r in rows})
     if len(sizes) < 2:
         return ["(one size only: no growth figures)"]
-    out = ["| tool | case | " + " | ".join(f"CPU ms/page N={n}" for n in sizes) + f" | N={sizes[-1]} / N={sizes[0]} |",
-           "|---|---|" + "--:|" * (len(sizes) + 1)]
+    out = [
+        "| tool | case | "
+        + " | ".join(f"CPU ms/page N={n}" for n in sizes)
+        + f" | N={sizes[-1]} / N={sizes[0]} |",
+        "|---|---|" + "--:|" * (len(sizes) + 1),
+    ]
     for tool, case in dict.fromkeys((r.tool, r.case) for r in rows):
         by_n = {r.n: r.per_page_ms("cpu") for r in rows if (r.tool, r.case) == (tool, case)}
         if len(by_n) == len(sizes):
@@ -215,25 +273,53 @@ def growth_table(rows: list[Row]) -> list[str]:
 
 def report(rows: list[Row], header: list[str], locales: list[str]) -> str:
     parts = [
-        "## Machine", *header, f"- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
-        f"- locales: {', '.join(locales)} (+ the source, en); a page is one (article, version) pair", "",
-        "## Medians", *results_table(rows), "",
-        "## Ours against the peers (per page)", *ratio_table(rows), "",
-        "## Growth", *growth_table(rows), "",
+        "## Machine",
+        *header,
+        f"- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        f"- locales: {', '.join(locales)} (+ the source, en); a page is one (article, version) pair",
+        "",
+        "## Medians",
+        *results_table(rows),
+        "",
+        "## Ours against the peers (per page)",
+        *ratio_table(rows),
+        "",
+        "## Growth",
+        *growth_table(rows),
+        "",
     ]
     return "\n".join(parts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="50,200", help="article counts, comma-separated (default 50,200)")
-    parser.add_argument("--locales", type=int, default=6, help=f"number of target locales, at most {len(corpus.LOCALES)} (default 6)")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per case; the median is reported (default 5)")
-    parser.add_argument("--peers", action="store_true", help="also time translate-toolkit and Sphinx + MyST + sphinx-intl")
-    parser.add_argument("--peer-repeat", type=int, help="runs per peer case (default: --repeat); Sphinx is slow at large N")
+    parser.add_argument(
+        "--sizes", default="50,200", help="article counts, comma-separated (default 50,200)"
+    )
+    parser.add_argument(
+        "--locales",
+        type=int,
+        default=6,
+        help=f"number of target locales, at most {len(corpus.LOCALES)} (default 6)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs per case; the median is reported (default 5)"
+    )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also time translate-toolkit and Sphinx + MyST + sphinx-intl",
+    )
+    parser.add_argument(
+        "--peer-repeat",
+        type=int,
+        help="runs per peer case (default: --repeat); Sphinx is slow at large N",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the report to this file")
-    parser.add_argument("--keep", type=Path, help="build the sites in this folder and keep them (with log.txt)")
+    parser.add_argument(
+        "--keep", type=Path, help="build the sites in this folder and keep them (with log.txt)"
+    )
     args = parser.parse_args()
     locales = list(corpus.LOCALES[: args.locales])
     header = machine()
@@ -243,7 +329,10 @@ def main() -> None:
     rows: list[Row] = []
     try:
         for n in (int(s) for s in args.sizes.split(",")):
-            print(f"N={n}: generating {n} articles x {len(locales)} locales in {work / str(n)}", file=sys.stderr)
+            print(
+                f"N={n}: generating {n} articles x {len(locales)} locales in {work / str(n)}",
+                file=sys.stderr,
+            )
             site = work / str(n) / "site"
             slugs = corpus.make_site(site, n, locales, args.seed)
             peer_sites = prepare_peers(site, work / str(n), locales) if args.peers else None

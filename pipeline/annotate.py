@@ -24,9 +24,9 @@ from markdown.extensions import Extension
 from markdown.util import ETX, STX
 
 from pipeline import terms
-from pipeline.segment import ExtensionTreeprocessor, abbreviations
 from pipeline.locales import LocaleInfo
 from pipeline.model import PRONUNCIATION_CONTEXT, Catalog, Glossary, Word
+from pipeline.segment import ExtensionTreeprocessor, abbreviations
 
 NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
 NOT_FOREIGN_INSIDE = {"abbr", "code", "pre", "span"}
@@ -37,7 +37,9 @@ _LATIN_RUN = re.compile(r"(?=[A-Za-z'’\- ]*[a-z])[A-Za-z][A-Za-z'’\-]*(?: [A
 _ABBREVIATION = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9.\-]{1,9}$")
 
 
-def page_words(glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo) -> list[Word]:
+def page_words(
+    glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo
+) -> list[Word]:
     """The glossary in the page's language; a term with no approved translation cannot be found on the page."""
     is_source = locale.name == source.name
     words = []
@@ -46,8 +48,16 @@ def page_words(glossary: Glossary, catalog: Catalog | None, locale: LocaleInfo, 
         if localized is None:
             continue
         definition = term.definition if is_source else _translated(catalog, term.definition)
-        expansion = term.expansion if is_source or not term.expansion else _translated(catalog, term.expansion) or term.expansion
-        pronunciation = term.pronunciation if is_source or not term.pronunciation else _translated(catalog, term.pronunciation, PRONUNCIATION_CONTEXT)
+        expansion = (
+            term.expansion
+            if is_source or not term.expansion
+            else _translated(catalog, term.expansion) or term.expansion
+        )
+        pronunciation = (
+            term.pronunciation
+            if is_source or not term.pronunciation
+            else _translated(catalog, term.pronunciation, PRONUNCIATION_CONTEXT)
+        )
         words.append(
             Word(
                 anchor="term-" + re.sub(r"[^a-z0-9]+", "-", term.term.lower()).strip("-"),
@@ -71,7 +81,9 @@ class Foreign:
 
     attrs: dict[str, str]  # lang (and dir) of the source language
     latin_runs: bool  # the page is not in Latin script: any Latin-script words are foreign
-    terms: tuple[str, ...]  # source glossary terms kept inside translated terms ("fenómeno de wind-up")
+    terms: tuple[
+        str, ...
+    ]  # source glossary terms kept inside translated terms ("fenómeno de wind-up")
 
     def pattern(self) -> re.Pattern[str] | None:
         if self.latin_runs:
@@ -82,10 +94,15 @@ class Foreign:
         return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def foreign_words(words: list[Word], glossary: Glossary, locale: LocaleInfo, source: LocaleInfo) -> Foreign | None:
+def foreign_words(
+    words: list[Word], glossary: Glossary, locale: LocaleInfo, source: LocaleInfo
+) -> Foreign | None:
     if locale.language == source.language:
         return None
-    attrs = {"lang": source.tag, **({"dir": source.direction} if source.direction != locale.direction else {})}
+    attrs = {
+        "lang": source.tag,
+        **({"dir": source.direction} if source.direction != locale.direction else {}),
+    }
     localized = {w.anchor: w.term.casefold() for w in words}
     kept_inside = tuple(
         t.term for t in glossary.terms
@@ -97,7 +114,14 @@ def foreign_words(words: list[Word], glossary: Glossary, locale: LocaleInfo, sou
 class AnnotateExtension(Extension):
     """Collects, in ``found``, the words the page uses, in order of first use."""
 
-    def __init__(self, words: list[Word], language: str, foreign: Foreign | None = None, table_label: str = "Table", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        words: list[Word],
+        language: str,
+        foreign: Foreign | None = None,
+        table_label: str = "Table",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.words = words
         self.language = language
@@ -118,7 +142,15 @@ class TableRegions(ExtensionTreeprocessor):
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
-                    region = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0", "aria-label": self.ext.table_label})
+                    region = etree.Element(
+                        "div",
+                        {
+                            "class": "table-scroll",
+                            "role": "region",
+                            "tabindex": "0",
+                            "aria-label": self.ext.table_label,
+                        },
+                    )
                     region.tail, child.tail = child.tail, None
                     parent.remove(child)
                     region.append(child)
@@ -191,7 +223,11 @@ def _link_first_use(root: etree.Element, word: Word, language: str) -> bool:
 def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: str) -> bool:
     text = el.text if after is None else after.tail
     span = terms.find_term(text or "", word.term, language)
-    if span is None or text is None or _overlaps(span, [m.span() for m in _PLACEHOLDER.finditer(text)]):
+    if (
+        span is None
+        or text is None
+        or _overlaps(span, [m.span() for m in _PLACEHOLDER.finditer(text)])
+    ):
         return False
     start, end = span
     link = etree.Element("a", {"href": f"#{word.anchor}", "class": "term"})
@@ -234,12 +270,20 @@ def _outside(el: etree.Element, excluded: Callable[[etree.Element], bool]) -> li
     return found
 
 
-def _split_foreign(parent: etree.Element, after: etree.Element | None, text: str | None, pattern: re.Pattern[str], attrs: dict[str, str]) -> str | None:
+def _split_foreign(
+    parent: etree.Element,
+    after: etree.Element | None,
+    text: str | None,
+    pattern: re.Pattern[str],
+    attrs: dict[str, str],
+) -> str | None:
     """Cut ``text`` at each foreign match into spans inserted after ``after`` (or first in ``parent``)."""
     if not text:
         return text
     stashed = [m.span() for m in _PLACEHOLDER.finditer(text)]
-    matches = [m for m in pattern.finditer(text) if m.group(0).strip() and not _overlaps(m.span(), stashed)]
+    matches = [
+        m for m in pattern.finditer(text) if m.group(0).strip() and not _overlaps(m.span(), stashed)
+    ]
     if not matches:
         return text
     position = 0 if after is None else list(parent).index(after) + 1

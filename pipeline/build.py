@@ -5,11 +5,11 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
-from ctypes.util import find_library
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from ctypes.util import find_library
 from dataclasses import dataclass, replace
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,7 +21,19 @@ from pipeline.errors import CatalogError, ConfigError, LocaleError, SourceError
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.media import Media, collect_media
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, CheckResult, Glossary, Page, Preview, Stats, Unit, stats_of
+from pipeline.model import (
+    GLOSSARY_DOMAIN,
+    UI_DOMAIN,
+    Article,
+    Catalog,
+    CheckResult,
+    Glossary,
+    Page,
+    Preview,
+    Stats,
+    Unit,
+    stats_of,
+)
 from pipeline.page import LocaleCatalogs
 from pipeline.publication import Plan, plain_written, plan_versions
 from pipeline.publish import publish
@@ -32,7 +44,9 @@ from pipeline.ui import TEMPLATES_DIR, extract_ui_units
 STYLESHEET = TEMPLATES_DIR / "style.css"
 Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 T = TypeVar("T")
-Progress = Callable[[Iterable[T], str], Iterable[T]]  # (items, label) -> the same items; the CLI shows a bar
+Progress = Callable[
+    [Iterable[T], str], Iterable[T]
+]  # (items, label) -> the same items; the CLI shows a bar
 
 
 def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
@@ -65,7 +79,11 @@ class Project:
         rel = self.config.rel
         found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
         found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
-        found.append(Domain(UI_DOMAIN, (*extract_ui_units(), _site_name_unit(self.config)), "pipeline/templates"))
+        found.append(
+            Domain(
+                UI_DOMAIN, (*extract_ui_units(), _site_name_unit(self.config)), "pipeline/templates"
+            )
+        )
         return found
 
     def pot_path(self, domain: str) -> Path:
@@ -94,7 +112,10 @@ def read_project(config: Config) -> Project:
     reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
     if reserved:
         name = sorted(reserved)[0]
-        raise SourceError(f"article name {name!r} is reserved for a catalogue of the site: rename the file", config.source_dir / f"{name}.md")
+        raise SourceError(
+            f"article name {name!r} is reserved for a catalogue of the site: rename the file",
+            config.source_dir / f"{name}.md",
+        )
     return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
 
 
@@ -108,10 +129,24 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     changed = []
     for domain in project.domains:
         path = project.pot_path(domain.name)
-        key = digest(code_version(), domain.name, domain.source_name, site_name, project.config.report_bugs_to, repr(domain.units))
+        key = digest(
+            code_version(),
+            domain.name,
+            domain.source_name,
+            site_name,
+            project.config.report_bugs_to,
+            repr(domain.units),
+        )
         if cache is not None and cache.get("pot", key) == file_digest(path):
             continue
-        if catalog.write_template(domain.name, domain.units, domain.source_name, site_name, path, project.config.report_bugs_to):
+        if catalog.write_template(
+            domain.name,
+            domain.units,
+            domain.source_name,
+            site_name,
+            path,
+            project.config.report_bugs_to,
+        ):
             changed.append(path)
         if cache is not None:
             cache.put("pot", key, file_digest(path))
@@ -141,13 +176,17 @@ def update(project: Project) -> list[Path]:
     return sorted(changed)
 
 
-def sign_off(project: Project, names: list[str], reviewer: str, when: date, slugs: list[str] | None = None) -> list[Path]:
+def sign_off(
+    project: Project, names: list[str], reviewer: str, when: date, slugs: list[str] | None = None
+) -> list[Path]:
     """Record a review of each article version of these locales in its PO header (``review.py``).
 
     A reviewer signs off what they read: a version with untranslated or fuzzy texts is refused.
     """
     if not reviewer.strip():
-        raise ConfigError("--by: say who reviewed the translation (a name, and an address if you like)")
+        raise ConfigError(
+            "--by: say who reviewed the translation (a name, and an address if you like)"
+        )
     locales = [parse_locale(name) for name in names]
     articles = [a for a in project.articles if slugs is None or a.slug in slugs]
     unknown = sorted(set(slugs or ()) - {a.slug for a in project.articles})
@@ -158,11 +197,17 @@ def sign_off(project: Project, names: list[str], reviewer: str, when: date, slug
         for article in articles:
             path = project.po_path(locale.name, article.slug)
             if not path.exists():
-                raise CatalogError(f"no catalogue to review: run `pipeline init {locale.name}` and translate it first", path)
+                raise CatalogError(
+                    f"no catalogue to review: run `pipeline init {locale.name}` and translate it first",
+                    path,
+                )
             found = catalog.load(path, article.slug, locale.name)
             figures = stats_of(found, article.msgids)
             if figures.translated != figures.total:
-                raise CatalogError(f"{figures.untranslated} untranslated and {figures.fuzzy} fuzzy text(s): a review signs off a complete translation", path)
+                raise CatalogError(
+                    f"{figures.untranslated} untranslated and {figures.fuzzy} fuzzy text(s): a review signs off a complete translation",
+                    path,
+                )
             catalog.set_headers(path, review.sign_off(article, found, reviewer.strip(), when))
             signed.append(path)
     return signed
@@ -182,17 +227,25 @@ def load_catalogs(project: Project) -> Catalogs:
 def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
     """(locale, domain, stats) for every configured locale and domain, over the current templates."""
     return [
-        (locale.name, domain.name, stats_of(catalogs.get((locale.name, domain.name)), domain.msgids))
+        (
+            locale.name,
+            domain.name,
+            stats_of(catalogs.get((locale.name, domain.name)), domain.msgids),
+        )
         for locale in project.config.locales
         for domain in project.domains
     ]
 
 
-def version_stats(project: Project, catalogs: Catalogs, cache: Cache | None = None) -> dict[tuple[str, str], Stats]:
+def version_stats(
+    project: Project, catalogs: Catalogs, cache: Cache | None = None
+) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's own translated share; the source is complete."""
     figures = {}
     for article in project.articles:
-        figures[(article.slug, project.config.source_locale.name)] = Stats(len(article.msgids), 0, 0)
+        figures[(article.slug, project.config.source_locale.name)] = Stats(
+            len(article.msgids), 0, 0
+        )
         for locale in project.config.locales:
             figures[(article.slug, locale.name)] = _stats(catalogs, cache, article, locale.name)
     return figures
@@ -212,14 +265,27 @@ def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: st
 
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
-    glossaries = {loc.name: (catalogs.get((loc.name, GLOSSARY_DOMAIN)), config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN))) for loc in config.locales}
+    glossaries = {
+        loc.name: (
+            catalogs.get((loc.name, GLOSSARY_DOMAIN)),
+            config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN)),
+        )
+        for loc in config.locales
+    }
     site_catalogs = {
         (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
         for loc in config.locales
         for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
         if (found := catalogs.get((loc.name, domain))) is not None
     }
-    return checks.Site(config.source_locale, project.glossary, config.targets, glossaries, require_review=config.require_review, catalogs=site_catalogs)
+    return checks.Site(
+        config.source_locale,
+        project.glossary,
+        config.targets,
+        glossaries,
+        require_review=config.require_review,
+        catalogs=site_catalogs,
+    )
 
 
 def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
@@ -227,22 +293,32 @@ def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[ch
     config = project.config
     found = []
     for article in project.articles:
-        found.append(checks.Subject(site, article, config.source_locale, None, config.rel(article.path)))
+        found.append(
+            checks.Subject(site, article, config.source_locale, None, config.rel(article.path))
+        )
         for loc in config.locales:
             file = config.rel(project.po_path(loc.name, article.slug))
-            found.append(checks.Subject(site, article, loc, catalogs.get((loc.name, article.slug)), file))
+            found.append(
+                checks.Subject(site, article, loc, catalogs.get((loc.name, article.slug)), file)
+            )
     return found
 
 
-def check(project: Project, catalogs: Catalogs | None = None, progress: Progress = no_progress) -> CheckResult:
+def check(
+    project: Project, catalogs: Catalogs | None = None, progress: Progress = no_progress
+) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
-    collect_media(project.config, project.articles)  # a missing image is an error of the source, before any check
+    collect_media(
+        project.config, project.articles
+    )  # a missing image is an error of the source, before any check
     site = check_site(project, catalogs)
     return checks.run_all(site, progress(subjects(project, catalogs, site), "checking"))
 
 
-def build(project: Project, cache: Cache | None = None, jobs: int = 1, progress: Progress = no_progress) -> BuildResult:
+def build(
+    project: Project, cache: Cache | None = None, jobs: int = 1, progress: Progress = no_progress
+) -> BuildResult:
     """Extract, check and render every version, then swap the new ``output/`` in whole.
 
     Check errors do not stop the pages: they are the translators' preview; the exit code tells
@@ -256,7 +332,13 @@ def build(project: Project, cache: Cache | None = None, jobs: int = 1, progress:
     config = project.config
     store = catalog_store(project)
     figures = version_stats(project, store, cache)
-    plan = plan_versions(config, project.articles, figures, lambda article, locale: _plain_written(project, store, cache, article, locale), lambda article, locale: _review_gap(store, article, locale))
+    plan = plan_versions(
+        config,
+        project.articles,
+        figures,
+        lambda article, locale: _plain_written(project, store, cache, article, locale),
+        lambda article, locale: _review_gap(store, article, locale),
+    )
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
     made = progress(versions.make_all(context, cache, jobs), "building")
@@ -266,10 +348,25 @@ def build(project: Project, cache: Cache | None = None, jobs: int = 1, progress:
     pages = tuple(m.page for m in summary if m.page is not None)
     leaflets = sum(m.leaflet is not None for m in summary)
     notices = tuple(dict.fromkeys(f"no leaflets: {m.notice}" for m in summary if m.notice))
-    return BuildResult(pages=pages, checks=result, stats=figures, leaflets=leaflets, notices=notices, previews=plan.previews)
+    return BuildResult(
+        pages=pages,
+        checks=result,
+        stats=figures,
+        leaflets=leaflets,
+        notices=notices,
+        previews=plan.previews,
+    )
 
 
-def _files(project: Project, context: versions.Context, plan: Plan, media: Media, figures: dict[tuple[str, str], Stats], made: Iterator[versions.Made], summary: list[versions.Made]) -> Iterator[tuple[str, str | bytes]]:
+def _files(
+    project: Project,
+    context: versions.Context,
+    plan: Plan,
+    media: Media,
+    figures: dict[tuple[str, str], Stats],
+    made: Iterable[versions.Made],
+    summary: list[versions.Made],
+) -> Iterator[tuple[str, str | bytes]]:
     """Every file of the new site, each page as soon as it is made (memory stays flat)."""
     config = project.config
     for out, path in media.files.items():
@@ -281,14 +378,27 @@ def _files(project: Project, context: versions.Context, plan: Plan, media: Media
             yield item.leaflet
         if item.view is not None:
             yield item.view
-        summary.append(replace(item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None, view=None))
+        summary.append(
+            replace(
+                item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None, view=None
+            )
+        )
     pages = [m.page for m in summary if m.page is not None]
     result = _check_result(check_site(project, context.store), summary)
     yield "index.html", context.site.render_index(pages)
     yield from context.site.render_locale_indexes(pages).items()
     yield "sitemap.xml", context.site.render_sitemap()
     yield "assets/style.css", STYLESHEET.read_text(encoding="utf-8")
-    yield from report.files(result, context.site.env, figures, config.site_name, config.source_locale, project.articles, pages, plan.previews).items()
+    yield from report.files(
+        result,
+        context.site.env,
+        figures,
+        config.site_name,
+        config.source_locale,
+        project.articles,
+        pages,
+        plan.previews,
+    ).items()
 
 
 def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> CheckResult:
@@ -303,15 +413,33 @@ def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> C
 
 
 def catalog_store(project: Project) -> versions.CatalogStore:
-    paths = {(loc.name, d.name): project.po_path(loc.name, d.name) for loc in project.config.locales for d in project.domains}
+    paths = {
+        (loc.name, d.name): project.po_path(loc.name, d.name)
+        for loc in project.config.locales
+        for d in project.domains
+    }
     return versions.CatalogStore(paths, catalog.load)
 
 
-def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: Media) -> versions.Context:
+def _context(
+    project: Project, store: versions.CatalogStore, plan: Plan, media: Media
+) -> versions.Context:
     config = project.config
     rel = config.rel
-    files = {(a.slug, loc.name): rel(a.path) if loc.name == config.source_locale.name else rel(project.po_path(loc.name, a.slug)) for a in project.articles for loc in config.all_locales}
-    settings = LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, paper_size(config.leaflet_paper) or "A4")
+    files = {
+        (a.slug, loc.name): rel(a.path)
+        if loc.name == config.source_locale.name
+        else rel(project.po_path(loc.name, a.slug))
+        for a in project.articles
+        for loc in config.all_locales
+    }
+    settings = LeafletSettings(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        config.source_dir,
+        paper_size(config.leaflet_paper) or "A4",
+    )
     return versions.Context(
         articles={a.slug: a for a in project.articles},
         locales={loc.name: loc for loc in config.all_locales},
@@ -325,14 +453,27 @@ def _context(project: Project, store: versions.CatalogStore, plan: Plan, media: 
         files=files,
         leaflet_settings=settings if config.leaflets else None,
         # Pango's presence too: a version made without it has no leaflet, which a later build with it must not reuse.
-        salt=digest(code_version(), file_digest(config.root / "pyproject.toml"), file_digest(project.glossary.path), today().isoformat(), repr(config), str(find_library("pango-1.0"))),
+        salt=digest(
+            code_version(),
+            file_digest(config.root / "pyproject.toml"),
+            file_digest(project.glossary.path),
+            today().isoformat(),
+            repr(config),
+            str(find_library("pango-1.0")),
+        ),
     )
 
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
     """The versions a build would not advertise: for ``check``'s report."""
     figures = version_stats(project, catalogs)
-    return plan_versions(project.config, project.articles, figures, lambda a, loc: _plain_written(project, catalogs, None, a, loc), lambda a, loc: _review_gap(catalogs, a, loc)).previews
+    return plan_versions(
+        project.config,
+        project.articles,
+        figures,
+        lambda a, loc: _plain_written(project, catalogs, None, a, loc),
+        lambda a, loc: _review_gap(catalogs, a, loc),
+    ).previews
 
 
 def _review_gap(store: Catalogs, article: Article, locale: LocaleInfo) -> str:
@@ -340,12 +481,19 @@ def _review_gap(store: Catalogs, article: Article, locale: LocaleInfo) -> str:
     return "" if state.current else state.reason
 
 
-def _plain_written(project: Project, store: Catalogs, cache: Cache | None, article: Article, locale: LocaleInfo) -> bool:
+def _plain_written(
+    project: Project, store: Catalogs, cache: Cache | None, article: Article, locale: LocaleInfo
+) -> bool:
     standard_name = locale.base if locale.base != project.config.source_locale.name else None
     if cache is None or not isinstance(store, versions.CatalogStore):
         standard = store.get((standard_name, article.slug)) if standard_name else None
         return plain_written(article, store.get((locale.name, article.slug)), standard)
-    key = digest(code_version(), article.text, store.digest(locale.name, article.slug), store.digest(standard_name, article.slug) if standard_name else "-")
+    key = digest(
+        code_version(),
+        article.text,
+        store.digest(locale.name, article.slug),
+        store.digest(standard_name, article.slug) if standard_name else "-",
+    )
     found = cache.get("plain-written", key)
     if found is None:
         standard = store.get((standard_name, article.slug)) if standard_name else None
@@ -357,7 +505,14 @@ def _plain_written(project: Project, store: Catalogs, cache: Cache | None, artic
 def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:
     config = project.config
     ui_catalogs = {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales}
-    return SiteContext(config.site_url, config.site_name, config.source_locale, plan.versions, ui_catalogs, plan.shares)
+    return SiteContext(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        plan.versions,
+        ui_catalogs,
+        plan.shares,
+    )
 
 
 def _site_name_unit(config: Config) -> Unit:
@@ -365,7 +520,12 @@ def _site_name_unit(config: Config) -> Unit:
     pyproject = config.root / "pyproject.toml"
     lines = pyproject.read_text(encoding="utf-8").splitlines() if pyproject.is_file() else []
     line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith("site_name")), 1)
-    return Unit(config.site_name, "the site's name, on every page (site_name in pyproject.toml)", line, file="pyproject.toml")
+    return Unit(
+        config.site_name,
+        "the site's name, on every page (site_name in pyproject.toml)",
+        line,
+        file="pyproject.toml",
+    )
 
 
 def _catalogs_for(catalogs: Catalogs, locale: LocaleInfo, slug: str) -> LocaleCatalogs:
@@ -379,7 +539,9 @@ def _catalogs_for(catalogs: Catalogs, locale: LocaleInfo, slug: str) -> LocaleCa
 
 def _locales_on_disk(project: Project) -> list[LocaleInfo]:
     """Configured locales plus any folder a translator added under ``locales/``."""
-    names = {loc.name for loc in project.config.locales} | set(locales_on_disk(project.config.locales_dir))
+    names = {loc.name for loc in project.config.locales} | set(
+        locales_on_disk(project.config.locales_dir)
+    )
     names.discard(project.config.source_locale.name)
     if project.config.only:
         names &= project.config.only

@@ -46,8 +46,12 @@ def code_version() -> str:
 
 @cache
 def package_digest(folder: Path) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".xml"})
-    return digest(*(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())))
+    files = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".xml"}
+    )
+    return digest(
+        *(part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes()))
+    )
 
 
 class Cache:

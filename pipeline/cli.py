@@ -13,11 +13,11 @@ import argparse
 import os
 import sys
 import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from pipeline import build, recovery, report
 from pipeline.cache import CACHE_DIR, Cache
@@ -36,34 +36,95 @@ READS = "reads: pyproject.toml [tool.pipeline] ({keys}), {files}"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own usage errors use exit 2 too
+    def error(self, message: str) -> NoReturn:  # argparse's own usage errors use exit 2 too
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"pipeline: error: {message}\n")
 
 
 # verb -> (one line, what it does, what it reads, exit code 1 meaning or None)
 VERBS: dict[str, tuple[str, str, str, str | None]] = {
-    "extract": ("write the templates (POT) from the source", "source/*.md -> locales/<slug>.pot, the glossary -> glossary.pot, the page templates -> ui.pot; a template is rewritten only when its texts change.", "source/*.md, source/glossary.toml", None),
-    "init": ("create PO files for new locales", "Creates locales/<locale>/LC_MESSAGES/<domain>.po for every catalogue; an existing PO is never overwritten.", "source/, locales/*.pot", None),
-    "update": ("merge the templates into the PO files", "Merges every template into every PO: a changed text becomes fuzzy with its old translation and a #| previous msgid; a removed text becomes obsolete (#~). Nothing a translator wrote is dropped.", "source/, locales/", None),
-    "check": ("run the quality checks", "Readability against each version's target, glossary terms, markup, placeholders and completeness. Prints one row per article and locale, then every finding as file:line: severity: [check] message (deliberate findings as notes).", "source/, locales/", "the checks found at least one error"),
-    "build": ("extract, check and write output/", "Extracts, checks and renders every version into a staging folder, then swaps it in for output/ (pages, index, sitemap, the report and the readability views). With -l, output/ holds the source and those locales only: a translator's preview.", "source/, locales/, pipeline/templates/", "the checks found an error (the pages are written all the same: a deploy step should go by the exit code)"),
-    "stats": ("translated / fuzzy / untranslated per locale and catalogue", "Counts each catalogue's entries against the current templates: a fuzzy or empty entry is not translated.", "source/, locales/", None),
-    "review": ("record a reviewer's sign-off of translated versions", "Records in each article PO of the locales who reviewed it, when, and fingerprints of the source and the translation they read (X-Reviewed-* header fields, kept by Poedit, Weblate and msgmerge). A later change to either makes the review out of date (check: review-outdated); with require_review = true only versions with a current review are published.", "source/, locales/", None),
-    "serve": ("build, serve on 127.0.0.1, rebuild and reload on every save", "Builds output/, serves it at http://127.0.0.1:PORT/ (this computer only), watches source/, locales/ and the templates, rebuilds on every save and reloads the open page. A preview-only panel on each page lists its findings. Ctrl-C stops it.", "source/, locales/, pipeline/templates/", None),
+    "extract": (
+        "write the templates (POT) from the source",
+        "source/*.md -> locales/<slug>.pot, the glossary -> glossary.pot, the page templates -> ui.pot; a template is rewritten only when its texts change.",
+        "source/*.md, source/glossary.toml",
+        None,
+    ),
+    "init": (
+        "create PO files for new locales",
+        "Creates locales/<locale>/LC_MESSAGES/<domain>.po for every catalogue; an existing PO is never overwritten.",
+        "source/, locales/*.pot",
+        None,
+    ),
+    "update": (
+        "merge the templates into the PO files",
+        "Merges every template into every PO: a changed text becomes fuzzy with its old translation and a #| previous msgid; a removed text becomes obsolete (#~). Nothing a translator wrote is dropped.",
+        "source/, locales/",
+        None,
+    ),
+    "check": (
+        "run the quality checks",
+        "Readability against each version's target, glossary terms, markup, placeholders and completeness. Prints one row per article and locale, then every finding as file:line: severity: [check] message (deliberate findings as notes).",
+        "source/, locales/",
+        "the checks found at least one error",
+    ),
+    "build": (
+        "extract, check and write output/",
+        "Extracts, checks and renders every version into a staging folder, then swaps it in for output/ (pages, index, sitemap, the report and the readability views). With -l, output/ holds the source and those locales only: a translator's preview.",
+        "source/, locales/, pipeline/templates/",
+        "the checks found an error (the pages are written all the same: a deploy step should go by the exit code)",
+    ),
+    "stats": (
+        "translated / fuzzy / untranslated per locale and catalogue",
+        "Counts each catalogue's entries against the current templates: a fuzzy or empty entry is not translated.",
+        "source/, locales/",
+        None,
+    ),
+    "review": (
+        "record a reviewer's sign-off of translated versions",
+        "Records in each article PO of the locales who reviewed it, when, and fingerprints of the source and the translation they read (X-Reviewed-* header fields, kept by Poedit, Weblate and msgmerge). A later change to either makes the review out of date (check: review-outdated); with require_review = true only versions with a current review are published.",
+        "source/, locales/",
+        None,
+    ),
+    "serve": (
+        "build, serve on 127.0.0.1, rebuild and reload on every save",
+        "Builds output/, serves it at http://127.0.0.1:PORT/ (this computer only), watches source/, locales/ and the templates, rebuilds on every save and reloads the open page. A preview-only panel on each page lists its findings. Ctrl-C stops it.",
+        "source/, locales/, pipeline/templates/",
+        None,
+    ),
 }
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pipeline", description="Markdown articles -> gettext catalogues -> accessible localized pages.", epilog="Run `pipeline COMMAND --help` for what each command does, reads and returns.")
+    parser = _Parser(
+        prog="pipeline",
+        description="Markdown articles -> gettext catalogues -> accessible localized pages.",
+        epilog="Run `pipeline COMMAND --help` for what each command does, reads and returns.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     _common_options(parser, None)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     for verb, (summary, description, reads, fail) in VERBS.items():
-        command = sub.add_parser(verb, help=summary, description=description, epilog=_epilog(reads, fail), formatter_class=_Formatter)
-        _common_options(command, argparse.SUPPRESS)  # absent unless given after the verb: then they win
+        command = sub.add_parser(
+            verb,
+            help=summary,
+            description=description,
+            epilog=_epilog(reads, fail),
+            formatter_class=_Formatter,
+        )
+        _common_options(
+            command, argparse.SUPPRESS
+        )  # absent unless given after the verb: then they win
         if verb in {"update", "check", "build", "stats"}:
-            command.add_argument("-l", "--locale", dest="only", action="append", metavar="LOCALE", help="work on this locale only (repeatable; gettext name: es, pt_BR, en@plain)")
+            command.add_argument(
+                "-l",
+                "--locale",
+                dest="only",
+                action="append",
+                metavar="LOCALE",
+                help="work on this locale only (repeatable; gettext name: es, pt_BR, en@plain)",
+            )
     _verb_options(sub.choices)
     return parser
 
@@ -74,31 +135,98 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 def _epilog(reads: str, fail: str | None) -> str:
     ok = "" if fail else ", or nothing to do"
-    return READS.format(keys=", ".join(sorted(KNOWN_KEYS)), files=reads) + "\n\n" + EXIT_CODES.format(ok=ok, fail=fail or "(not used by this command)")
+    return (
+        READS.format(keys=", ".join(sorted(KNOWN_KEYS)), files=reads)
+        + "\n\n"
+        + EXIT_CODES.format(ok=ok, fail=fail or "(not used by this command)")
+    )
 
 
 def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
     """The same options before and after the verb (a subparser's values overwrite the main one's)."""
-    parser.add_argument("--root", type=Path, default=default, help="project folder (default: the nearest folder up from here whose pyproject.toml has [tool.pipeline])")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=default,
+        help="project folder (default: the nearest folder up from here whose pyproject.toml has [tool.pipeline])",
+    )
     noise = parser.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", default=default, help="print only findings and errors: no tables, no progress")
-    noise.add_argument("-v", "--verbose", action="store_true", default=default, help="also say which project, configuration and locales are used")
+    noise.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print only findings and errors: no tables, no progress",
+    )
+    noise.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also say which project, configuration and locales are used",
+    )
 
 
-def _verb_options(verbs: dict[str, argparse.ArgumentParser]) -> None:
-    verbs["init"].add_argument("locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es pt_BR en@plain")
+def _verb_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
+    verbs["init"].add_argument(
+        "locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es pt_BR en@plain"
+    )
     check = verbs["check"]
-    check.add_argument("--format", choices=["text", "json"], default="text", help="text: summary table and findings; json: the full report")
-    check.add_argument("--no-warnings", dest="warnings", action="store_false", help="list errors only (the table still counts warnings)")
-    verbs["review"].add_argument("locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es ar")
-    verbs["review"].add_argument("--by", required=True, metavar="NAME", help='who reviewed, e.g. "Dr Ana Ruiz <ana@example.org>"')
-    verbs["review"].add_argument("--article", action="append", dest="articles", metavar="SLUG", help="only this article (repeatable); default: every article")
-    verbs["review"].add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="the day of the review; default: today")
+    check.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: summary table and findings; json: the full report",
+    )
+    check.add_argument(
+        "--no-warnings",
+        dest="warnings",
+        action="store_false",
+        help="list errors only (the table still counts warnings)",
+    )
+    verbs["review"].add_argument(
+        "locales", nargs="+", metavar="LOCALE", help="gettext locale names, e.g. es ar"
+    )
+    verbs["review"].add_argument(
+        "--by",
+        required=True,
+        metavar="NAME",
+        help='who reviewed, e.g. "Dr Ana Ruiz <ana@example.org>"',
+    )
+    verbs["review"].add_argument(
+        "--article",
+        action="append",
+        dest="articles",
+        metavar="SLUG",
+        help="only this article (repeatable); default: every article",
+    )
+    verbs["review"].add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day of the review; default: today",
+    )
     for verb in ("build", "serve"):
-        verbs[verb].add_argument("--no-cache", dest="cache", action="store_false", help="make every version again, ignoring .pipeline-cache/ (the output is the same)")
-    verbs["build"].add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes to build with (default: one per core; the output is the same)")
-    verbs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000")
-    verbs["serve"].add_argument("--no-open", action="store_true", help="do not open the site in the browser")
+        verbs[verb].add_argument(
+            "--no-cache",
+            dest="cache",
+            action="store_false",
+            help="make every version again, ignoring .pipeline-cache/ (the output is the same)",
+        )
+    verbs["build"].add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes to build with (default: one per core; the output is the same)",
+    )
+    verbs["serve"].add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000"
+    )
+    verbs["serve"].add_argument(
+        "--no-open", action="store_true", help="do not open the site in the browser"
+    )
 
 
 def _version() -> str:
@@ -112,23 +240,36 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    args.quiet, args.verbose = getattr(args, "quiet", False) or False, getattr(args, "verbose", False) or False
+    args.quiet, args.verbose = (
+        getattr(args, "quiet", False) or False,
+        getattr(args, "verbose", False) or False,
+    )
     root = args.root
     try:
         args.root = root if root is not None else _discover(Path.cwd())
         config = _configure(load_config(args.root), args, discovered=root is None)
-        with recovery.project_run(config) as cleaned:  # a shared lock; leftovers of a killed run repaired first
+        with recovery.project_run(
+            config
+        ) as cleaned:  # a shared lock; leftovers of a killed run repaired first
             if cleaned:
                 _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
             return COMMANDS[args.command](build.read_project(config), args)
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
         return EXIT_BAD_INPUT
-    except RecursionError:  # input nested deeper than any reader's recursion (source.py names the article)
+    except (
+        RecursionError
+    ):  # input nested deeper than any reader's recursion (source.py names the article)
         print("pipeline: input nested too deeply to read", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
-        where = f"{PipelineError('', exc.filename).relative_to(args.root or Path('.')).path}: " if exc.filename else ""
+    except (
+        OSError
+    ) as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
+        where = (
+            f"{PipelineError('', exc.filename).relative_to(args.root or Path('.')).path}: "
+            if exc.filename
+            else ""
+        )
         _say(f"pipeline: {where}{exc.strerror or exc}", sys.stderr)
         return EXIT_BAD_INPUT
     finally:
@@ -139,7 +280,10 @@ def find_root(start: Path) -> Path | None:
     """The nearest folder up from ``start`` whose pyproject.toml has a [tool.pipeline] table, as
     git finds ``.git``; None when there is none."""
     start = start.resolve()
-    return next((folder for folder in (start, *start.parents) if _is_project(folder / "pyproject.toml")), None)
+    return next(
+        (folder for folder in (start, *start.parents) if _is_project(folder / "pyproject.toml")),
+        None,
+    )
 
 
 def _discover(cwd: Path) -> Path:
@@ -149,7 +293,9 @@ def _discover(cwd: Path) -> Path:
         return found
     if (cwd / "source").is_dir():
         return cwd.resolve()
-    raise ConfigError("not a pipeline project: no pyproject.toml with [tool.pipeline] here or in any folder above, and no source/ folder here (or give --root DIR)")
+    raise ConfigError(
+        "not a pipeline project: no pyproject.toml with [tool.pipeline] here or in any folder above, and no source/ folder here (or give --root DIR)"
+    )
 
 
 def _is_project(pyproject: Path) -> bool:
@@ -173,7 +319,10 @@ def _configure(config: Config, args: argparse.Namespace, discovered: bool) -> Co
     known = {loc.name for loc in config.all_locales} | set(locales_on_disk(config.locales_dir))
     unknown = [name for name in only if name not in known]
     if unknown:
-        raise ConfigError(f"-l {unknown[0]}: not a locale of this project (known: {', '.join(sorted(known))})", config.root / "pyproject.toml")
+        raise ConfigError(
+            f"-l {unknown[0]}: not a locale of this project (known: {', '.join(sorted(known))})",
+            config.root / "pyproject.toml",
+        )
     config = config.restricted(only)
     if args.verbose:
         _say(f"pipeline: locales {', '.join(loc.name for loc in config.all_locales)}", sys.stderr)
@@ -254,7 +403,9 @@ def _build(project: build.Project, args: argparse.Namespace) -> int:
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)
     if not args.quiet:
-        _say(f"wrote {len(result.pages)} pages, {result.leaflets} leaflets, the report and the readability views to {project.config.rel(project.config.output_dir)}/")
+        _say(
+            f"wrote {len(result.pages)} pages, {result.leaflets} leaflets, the report and the readability views to {project.config.rel(project.config.output_dir)}/"
+        )
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
@@ -264,11 +415,19 @@ def _check(project: build.Project, args: argparse.Namespace) -> int:
     if args.format == "json":
         _say(report.to_json(result, build.previews(project, catalogs)).rstrip("\n"))
     else:
-        _print_result(result, build.version_stats(project, catalogs), args, warnings=args.warnings, limit=None)
+        _print_result(
+            result, build.version_stats(project, catalogs), args, warnings=args.warnings, limit=None
+        )
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
-def _print_result(result: CheckResult, stats: dict[tuple[str, str], Stats], args: argparse.Namespace, warnings: bool, limit: int | None) -> None:
+def _print_result(
+    result: CheckResult,
+    stats: dict[tuple[str, str], Stats],
+    args: argparse.Namespace,
+    warnings: bool,
+    limit: int | None,
+) -> None:
     """The table, then each finding in the compilers' clickable form, then the totals."""
     lines = report.finding_lines(result, warnings=warnings, limit=limit)
     if args.quiet:
@@ -284,12 +443,16 @@ def _print_result(result: CheckResult, stats: dict[tuple[str, str], Stats], args
 def _stats(project: build.Project, args: argparse.Namespace) -> int:
     _say(f"{'locale':<10} {'catalogue':<40} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
     for locale, domain, row in build.stats(project, build.load_catalogs(project)):
-        _say(f"{locale:<10} {domain:<40} {row.translated:>4} {row.percent:5.1f}% {row.fuzzy:>6} {row.untranslated:>12}")
+        _say(
+            f"{locale:<10} {domain:<40} {row.translated:>4} {row.percent:5.1f}% {row.fuzzy:>6} {row.untranslated:>12}"
+        )
     return EXIT_OK
 
 
 def _review(project: build.Project, args: argparse.Namespace) -> int:
-    for path in build.sign_off(project, args.locales, args.by, args.date or date.today(), args.articles):
+    for path in build.sign_off(
+        project, args.locales, args.by, args.date or date.today(), args.articles
+    ):
         _say(f"signed off  {project.config.rel(path)}")
     return EXIT_OK
 
@@ -304,8 +467,23 @@ def _iso_date(value: str) -> date:
 def _serve(project: build.Project, args: argparse.Namespace) -> int:
     from pipeline import serve  # only this verb needs the watcher and the HTTP server
 
-    serve.run(project.config.root, args.port, not args.no_open, lambda message: print(f"pipeline serve: {message}", flush=True), cache=args.cache)
+    serve.run(
+        project.config.root,
+        args.port,
+        not args.no_open,
+        lambda message: print(f"pipeline serve: {message}", flush=True),
+        cache=args.cache,
+    )
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace], int]] = {"extract": _extract, "init": _init, "update": _update, "build": _build, "check": _check, "stats": _stats, "review": _review, "serve": _serve}
+COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace], int]] = {
+    "extract": _extract,
+    "init": _init,
+    "update": _update,
+    "build": _build,
+    "check": _check,
+    "stats": _stats,
+    "review": _review,
+    "serve": _serve,
+}

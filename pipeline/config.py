@@ -77,7 +77,11 @@ class Config:
         """Only these target locales (``pipeline -l es``); the source version stays, as every check's reference."""
         if not names:
             return self
-        return replace(self, locales=tuple(loc for loc in self.locales if loc.name in names), only=frozenset(names))
+        return replace(
+            self,
+            locales=tuple(loc for loc in self.locales if loc.name in names),
+            only=frozenset(names),
+        )
 
     def threshold_for(self, locale: str) -> float:
         return self.publish_thresholds.get(locale, self.publish_threshold)
@@ -101,7 +105,9 @@ def load_config(root: Path) -> Config:
     """Read ``root/pyproject.toml`` if present; without it, defaults and the locales found on disk."""
     root = root.resolve()
     if not root.is_dir():
-        raise ConfigError("project folder does not exist" if not root.exists() else "not a folder", root)
+        raise ConfigError(
+            "project folder does not exist" if not root.exists() else "not a folder", root
+        )
     table, pyproject = _read_table(root)
     problems = _Problems()
     for key in sorted(set(table) - set(KNOWN_KEYS)):
@@ -115,7 +121,9 @@ def load_config(root: Path) -> Config:
         site_url=_site_url(table.get("site_url", DEFAULT_SITE_URL), problems),
         site_name=_string(table, "site_name", DEFAULT_SITE_NAME, problems),
         targets=_targets(table.get("readability", {}), problems),
-        publish_threshold=_percent(table.get("publish_threshold", DEFAULT_PUBLISH_THRESHOLD), "publish_threshold", problems),
+        publish_threshold=_percent(
+            table.get("publish_threshold", DEFAULT_PUBLISH_THRESHOLD), "publish_threshold", problems
+        ),
         publish_thresholds=_thresholds(table.get("publish_threshold_by_locale", {}), problems),
         report_bugs_to=_string(table, "report_bugs_to", "", problems),
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
@@ -162,7 +170,9 @@ def _locale(name: Any, key: str, problems: _Problems) -> LocaleInfo | None:
         return None
 
 
-def _target_locales(table: dict[str, Any], locales_dir: Path, problems: _Problems) -> tuple[list[LocaleInfo], list[str]]:
+def _target_locales(
+    table: dict[str, Any], locales_dir: Path, problems: _Problems
+) -> tuple[list[LocaleInfo], list[str]]:
     """The configured list, or every locale folder; a folder outside the list is a warning."""
     on_disk = locales_on_disk(locales_dir)
     names = table.get("locales")
@@ -172,7 +182,9 @@ def _target_locales(table: dict[str, Any], locales_dir: Path, problems: _Problem
         problems.add("locales", f"expected a list of locale names, got {names!r}")
         return [], []
     parsed = [info for i, n in enumerate(names) if (info := _locale(n, f"locales[{i}]", problems))]
-    unlisted = [name for name in on_disk if name not in names and name != table.get("source_locale", "en")]
+    unlisted = [
+        name for name in on_disk if name not in names and name != table.get("source_locale", "en")
+    ]
     warnings = [
         f"pyproject.toml: locales/{name} exists but is not in [tool.pipeline] locales: it is not built; add it to the list"
         for name in unlisted
@@ -189,7 +201,11 @@ def locales_on_disk(locales_dir: Path) -> list[str]:
     if not locales_dir.is_dir():
         return []
     # A hidden folder (a stray .git, an editor's .cache) is never a locale.
-    return sorted(p.name for p in locales_dir.iterdir() if not p.name.startswith(".") and (p / "LC_MESSAGES").is_dir())
+    return sorted(
+        p.name
+        for p in locales_dir.iterdir()
+        if not p.name.startswith(".") and (p / "LC_MESSAGES").is_dir()
+    )
 
 
 def _site_url(value: Any, problems: _Problems) -> str:
@@ -231,7 +247,9 @@ def _percent(value: Any, key: str, problems: _Problems) -> float:
 
 
 def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
-    return _per_locale(value, "publish_threshold_by_locale", problems, lambda v, key: _percent(v, key, problems))
+    return _per_locale(
+        value, "publish_threshold_by_locale", problems, lambda v, key: _percent(v, key, problems)
+    )
 
 
 def _targets(value: Any, problems: _Problems) -> dict[str, Target]:
@@ -246,7 +264,9 @@ def _targets(value: Any, problems: _Problems) -> dict[str, Target]:
     return _per_locale(value, "readability", problems, target)
 
 
-def _per_locale(value: Any, key: str, problems: _Problems, parse: Callable[[Any, str], Any]) -> dict[str, Any]:
+def _per_locale(
+    value: Any, key: str, problems: _Problems, parse: Callable[[Any, str], Any]
+) -> dict[str, Any]:
     """A table keyed by locale name; every locale name and every value is checked."""
     if not isinstance(value, dict):
         problems.add(key, f"expected a table keyed by locale name, got {value!r}")

@@ -15,7 +15,9 @@ from pipeline.errors import SourceError
 from pipeline.model import Article
 
 REVIEWED, NEXT_REVIEW = "reviewed", "next-review"
-TODAY_VARIABLE = "PIPELINE_TODAY"  # ISO date: "today" for the overdue check (tests, reproducible builds)
+TODAY_VARIABLE = (
+    "PIPELINE_TODAY"  # ISO date: "today" for the overdue check (tests, reproducible builds)
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,9 @@ class ReviewDates:
 
 def review_dates(article: Article) -> ReviewDates:
     """The article's review dates; either may be absent."""
-    return ReviewDates(_date(article, REVIEWED), _date(article, NEXT_REVIEW), _line(article, NEXT_REVIEW) or 1)
+    return ReviewDates(
+        _date(article, REVIEWED), _date(article, NEXT_REVIEW), _line(article, NEXT_REVIEW) or 1
+    )
 
 
 def today() -> date:
@@ -43,7 +47,11 @@ def _date(article: Article, key: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise SourceError(f"{key.title()}: {value!r} is not a date: write it as YYYY-MM-DD", article.path, _line(article, key)) from None
+        raise SourceError(
+            f"{key.title()}: {value!r} is not a date: write it as YYYY-MM-DD",
+            article.path,
+            _line(article, key),
+        ) from None
 
 
 def _line(article: Article, key: str) -> int | None:

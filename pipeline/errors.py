@@ -12,7 +12,9 @@ from pathlib import Path
 class PipelineError(Exception):
     """Bad input or usage: names the file (and line) the user must fix."""
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
@@ -21,7 +23,9 @@ class PipelineError(Exception):
     def relative_to(self, root: Path) -> PipelineError:
         """The same error with its path as the user typed it: relative to the project folder."""
         if self.path is not None and self.path == root.resolve():
-            self.path = root  # the project folder itself ("--root" at a missing folder): as typed, not "."
+            self.path = (
+                root  # the project folder itself ("--root" at a missing folder): as typed, not "."
+            )
         elif self.path is not None and self.path.is_absolute():
             try:
                 self.path = self.path.relative_to(root.resolve())

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from textstat.backend import metrics
@@ -36,14 +36,24 @@ class Formula:
     score: Callable[[str], float]
 
 
-def _formula(name: str, label: str, higher_is_easier: bool, fn: Callable[..., float], *args: Any) -> Formula:
+def _formula(
+    name: str, label: str, higher_is_easier: bool, fn: Callable[..., float], *args: Any
+) -> Formula:
     return Formula(name, label, higher_is_easier, lambda text: float(fn(text, *args)))
 
 
 FORMULAS: dict[str, list[Formula]] = {
     "en": [
-        _formula("flesch_kincaid_grade", "Flesch-Kincaid grade", False, metrics.flesch_kincaid_grade, "en"),
-        _formula("flesch_reading_ease", "Flesch Reading Ease", True, metrics.flesch_reading_ease, "en"),
+        _formula(
+            "flesch_kincaid_grade",
+            "Flesch-Kincaid grade",
+            False,
+            metrics.flesch_kincaid_grade,
+            "en",
+        ),
+        _formula(
+            "flesch_reading_ease", "Flesch Reading Ease", True, metrics.flesch_reading_ease, "en"
+        ),
         _formula("smog_index", "SMOG", False, metrics.smog_index, "en"),
         _formula("dale_chall", "Dale-Chall", False, metrics.dale_chall_readability_score, "en"),
     ],
@@ -53,7 +63,14 @@ FORMULAS: dict[str, list[Formula]] = {
     ],
     "de": [
         _formula("flesch_amstad", "Flesch (Amstad)", True, metrics.flesch_reading_ease, "de"),
-        _formula("wiener_sachtextformel", "Wiener Sachtextformel", False, metrics.wiener_sachtextformel, 1, "de"),
+        _formula(
+            "wiener_sachtextformel",
+            "Wiener Sachtextformel",
+            False,
+            metrics.wiener_sachtextformel,
+            1,
+            "de",
+        ),
     ],
     "fr": [_formula("kandel_moles", "Kandel-Moles", True, metrics.flesch_reading_ease, "fr")],
     "it": [_formula("gulpease", "Gulpease", True, lambda text: metrics.gulpease_index(text))],
@@ -129,7 +146,9 @@ def word_count(sentence: str) -> int:
     return len(re.findall(r"\w+(?:[-'’]\w+)*", sentence))
 
 
-def target_for(locale_name: str, language: str, plain: bool, configured: dict[str, Target]) -> Target | None:
+def target_for(
+    locale_name: str, language: str, plain: bool, configured: dict[str, Target]
+) -> Target | None:
     """The configured target for a locale (already validated by ``config``) or the default."""
     if locale_name in configured:
         return configured[locale_name]
@@ -146,7 +165,11 @@ def parse_target(language: str, table: Any) -> Target | str:
     by_name = {f.name: f for f in formulas_for(language)}
     if not by_name:
         return f"textstat has no readability formula for the language {language!r}"
-    if not isinstance(table, dict) or set(table) - {"metric", "min", "max"} or not isinstance(table.get("metric"), str):
+    if (
+        not isinstance(table, dict)
+        or set(table) - {"metric", "min", "max"}
+        or not isinstance(table.get("metric"), str)
+    ):
         return 'expected metric = "<name>" and min = N or max = N'
     formula = by_name.get(table["metric"])
     if formula is None:

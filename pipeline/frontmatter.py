@@ -86,7 +86,11 @@ def _metadata_block(lines: list[str]) -> bool:
     ``Requests: HTTP for Humans`` above a ``====`` underline would lose its title to a key.
     """
     block = lines[: next((i for i, line in enumerate(lines) if not line.strip()), len(lines))]
-    return bool(block) and META_RE.match(block[0]) is not None and all(META_RE.match(l) or META_MORE_RE.match(l) for l in block)
+    return (
+        bool(block)
+        and META_RE.match(block[0]) is not None
+        and all(META_RE.match(line) or META_MORE_RE.match(line) for line in block)
+    )
 
 
 def _closing_line(lines: list[str]) -> int | None:
@@ -101,7 +105,9 @@ def _key_lines(lines: list[str], first: int = 1) -> dict[str, int]:
     for number, line in enumerate(lines, first):
         if line[:1].isalnum() and ":" in line:
             key, value = line.split(":", 1)
-            below = _BLOCK_SCALAR.fullmatch(value.split(" #", 1)[0].strip()) is not None  # "key: >" folds the lines below
+            below = (
+                _BLOCK_SCALAR.fullmatch(value.split(" #", 1)[0].strip()) is not None
+            )  # "key: >" folds the lines below
             found.setdefault(key.strip().lower(), number + below)
     return found
 
@@ -113,11 +119,15 @@ def parse_yaml(text: str) -> dict[str, str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # the YAML starts on the article's line 2
-        raise FrontMatterError(f"the front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}", line) from exc
+        raise FrontMatterError(
+            f"the front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}", line
+        ) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FrontMatterError("the front matter between the '---' lines must be 'key: value' lines", 2)
+        raise FrontMatterError(
+            "the front matter between the '---' lines must be 'key: value' lines", 2
+        )
     return {str(key).lower(): as_text(value) for key, value in data.items() if value is not None}
 
 

@@ -44,7 +44,9 @@ from pipeline.ui import TEMPLATES_DIR, UiText
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> CSS @page size
 LEAFLET_CSS = TEMPLATES_DIR / "leaflet.css"
 PDF_VARIANT = "pdf/ua-1"
-_RELATIVE_HREF = re.compile(r'(<a\b[^>]*\bhref=")(?![#]|[a-z][a-z0-9+.-]*:)([^"]*)(")', re.IGNORECASE)
+_RELATIVE_HREF = re.compile(
+    r'(<a\b[^>]*\bhref=")(?![#]|[a-z][a-z0-9+.-]*:)([^"]*)(")', re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def _tag_languages() -> None:
     def build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
         own = element is not None and getattr(box, "element_tag", None) not in ("html", "body")
-        lang = element.get("lang") if own else None
+        lang = element.get("lang") if own and element is not None else None
         for struct in original(box, parent, *args):
             if lang and "Lang" not in struct:
                 struct["Lang"] = pydyf.String(lang)
@@ -126,8 +128,16 @@ def size_label(size: int, locale: LocaleInfo) -> str:
     """A file size for readers, in the locale's words and digits: "118 kB", "1,2 Mo"."""
     babel_locale = locale.base
     if size < 1_000_000:
-        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=babel_locale, format="#,##0")
-    return format_unit(size / 1_000_000, "digital-megabyte", length="short", locale=babel_locale, format="#,##0.0")
+        return format_unit(
+            max(1, round(size / 1000)),
+            "digital-kilobyte",
+            length="short",
+            locale=babel_locale,
+            format="#,##0",
+        )
+    return format_unit(
+        size / 1_000_000, "digital-megabyte", length="short", locale=babel_locale, format="#,##0.0"
+    )
 
 
 def page_numbers_css(template: str, locale: LocaleInfo) -> Markup:
@@ -136,7 +146,11 @@ def page_numbers_css(template: str, locale: LocaleInfo) -> Markup:
     The translation is escaped for a CSS string (no quote, backslash or ``<`` can end the rule or
     the ``<style>`` element); the counters use the locale's own digits.
     """
-    style = "arabic-indic" if Locale.parse(locale.base).default_numbering_system == "arab" else "decimal"
+    style = (
+        "arabic-indic"
+        if Locale.parse(locale.base).default_numbering_system == "arab"
+        else "decimal"
+    )
     parts = re.split(r"(\{page\}|\{pages\})", template)
     css = []
     for part in parts:
@@ -160,10 +174,17 @@ def absolute_links(body_html: str, page_url: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def leaflet_html(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None) -> str:
+def leaflet_html(
+    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
+) -> str:
     """The leaflet as HTML for WeasyPrint: the page's body in a paper template.
 
     ``review`` is the hook for issue 9's review dates: the sentence ("Page last reviewed …"),
@@ -171,25 +192,31 @@ def leaflet_html(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSe
     """
     url = settings.site_url + page.version.path
     body = absolute_links(page.body_html, url)
-    return _environment().get_template("leaflet.html").render(
-        locale=locale,
-        page=page,
-        title=page.title,
-        body=Markup(body),
-        has_title=bool(re.search(r"<h1[\s>]", body)),
-        words=page.words,
-        url=url,
-        site_name=settings.site_name,
-        review=review,
-        paper=settings.paper,
-        page_numbers=lambda template: page_numbers_css(template, locale),
-        css=Markup(LEAFLET_CSS.read_text(encoding="utf-8")),
-        _=ui.content,
-        _a=ui.attribute,
+    return (
+        _environment()
+        .get_template("leaflet.html")
+        .render(
+            locale=locale,
+            page=page,
+            title=page.title,
+            body=Markup(body),
+            has_title=bool(re.search(r"<h1[\s>]", body)),
+            words=page.words,
+            url=url,
+            site_name=settings.site_name,
+            review=review,
+            paper=settings.paper,
+            page_numbers=lambda template: page_numbers_css(template, locale),
+            css=Markup(LEAFLET_CSS.read_text(encoding="utf-8")),
+            _=ui.content,
+            _a=ui.attribute,
+        )
     )
 
 
-def leaflet_for(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None) -> Leaflet:
+def leaflet_for(
+    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
+) -> Leaflet:
     """Make one leaflet; raise ``LeafletsUnavailable`` without Pango, ``LeafletError`` if WeasyPrint fails."""
     weasyprint = _weasyprint()
     if isinstance(weasyprint, str):
@@ -198,11 +225,21 @@ def leaflet_for(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSet
     started = time.perf_counter()
     with _collect_warnings() as warnings:
         try:
-            document = weasyprint.HTML(string=html, base_url=str(settings.assets_dir) + "/", url_fetcher=_local_fetcher(weasyprint, settings.assets_dir))
-            data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode())
-        except Exception as exc:  # WeasyPrint raises many kinds; the user needs the version, not a traceback
+            document = weasyprint.HTML(
+                string=html,
+                base_url=str(settings.assets_dir) + "/",
+                url_fetcher=_local_fetcher(weasyprint, settings.assets_dir),
+            )
+            data = document.write_pdf(
+                pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode()
+            )
+        except (
+            Exception
+        ) as exc:  # WeasyPrint raises many kinds; the user needs the version, not a traceback
             source = settings.assets_dir / f"{page.version.article}.md"
-            raise LeafletError(f"cannot make the {page.version.locale} leaflet: {exc}", source) from exc
+            raise LeafletError(
+                f"cannot make the {page.version.locale} leaflet: {exc}", source
+            ) from exc
     return Leaflet(leaflet_path(page.version), data, time.perf_counter() - started, tuple(warnings))
 
 
@@ -210,13 +247,15 @@ def _local_fetcher(weasyprint: ModuleType, allowed: Path) -> Any:
     """WeasyPrint may read files under ``allowed`` (an article's images) and nothing else: no network, ever."""
     root = allowed.resolve()
 
-    class LocalFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined, misc]
+    class LocalFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if not url.startswith("file:"):
                 raise ValueError(f"leaflets read no network resource: {url}")
-            path = Path(weasyprint.urls.request.url2pathname(url.removeprefix("file:").split("?")[0])).resolve()
+            path = Path(
+                weasyprint.urls.request.url2pathname(url.removeprefix("file:").split("?")[0])
+            ).resolve()
             if not path.is_relative_to(root):
                 raise ValueError(f"leaflets read only files under {root}: {url}")
             return super().fetch(url, headers)

@@ -16,7 +16,9 @@ from babel.messages.plurals import get_plural
 from pipeline.errors import LocaleError
 
 PLAIN_MODIFIER = "plain"
-_GETTEXT_NAME = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z]+)?$")
+_GETTEXT_NAME = re.compile(
+    r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:@[a-z]+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ def parse_locale(name: str) -> LocaleInfo:
     try:
         locale = Locale.parse(name)
     except (UnknownLocaleError, ValueError) as exc:
-        raise LocaleError(f"unknown locale {name!r}: Babel's CLDR data has no such locale ({exc})") from exc
+        raise LocaleError(
+            f"unknown locale {name!r}: Babel's CLDR data has no such locale ({exc})"
+        ) from exc
     if str(locale) != name:
         raise LocaleError(f"locale {name!r} would be read as {str(locale)!r}; write it that way")
     tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)

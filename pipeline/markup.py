@@ -32,9 +32,14 @@ from html.parser import HTMLParser
 from pipeline.text import to_html
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
-_NUMBER = re.compile(r"\d+(?:[.,\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?")  # \d: digits of any script
+_NUMBER = re.compile(
+    r"\d+(?:[.,\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?"
+)  # \d: digits of any script
 _DECADE = re.compile(r"(?<!\d)(\d{2,3})0(?:s|['’]s)(?!\w)")
-_UNSAFE = re.compile(r"<\s*/?\s*(script|style|iframe|object|embed|form|svg|math)\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
+_UNSAFE = re.compile(
+    r"<\s*/?\s*(script|style|iframe|object|embed|form|svg|math)\b|\bon[a-z]+\s*=|javascript\s*:",
+    re.I,
+)
 _RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _LEFTOVER = ("**", "](", "`", "[^")
 LONG_UNTRANSLATED = 40  # characters: shorter identical texts are usually names, numbers or brands
@@ -88,7 +93,9 @@ def shape(text: str) -> Shape:
     collector.feed(to_html(_FOOTNOTE_REF.sub("", text)))
     visible = "".join(collector.text)
     leftovers = frozenset(token for token in _LEFTOVER if token in visible)
-    return Shape(collector.links, collector.images, collector.code, collector.emphasis, footnotes, leftovers)
+    return Shape(
+        collector.links, collector.images, collector.code, collector.emphasis, footnotes, leftovers
+    )
 
 
 def parity_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
@@ -102,12 +109,27 @@ def parity_problems(msgid: str, msgstr: str) -> list[tuple[str, str]]:
         ("footnote-marker", "footnote markers", source.footnotes, target.footnotes),
     ]:
         if before != after:
-            problems.append((check, f"{what} differ: source has {_list(before)}, translation has {_list(after)}"))
+            problems.append(
+                (
+                    check,
+                    f"{what} differ: source has {_list(before)}, translation has {_list(after)}",
+                )
+            )
     broken = sorted(target.leftovers - source.leftovers)
     if broken:  # the root cause: a lost emphasis or link follows from it
-        problems.append(("broken-markdown", f"Markdown is not closed properly: {' '.join(broken)} shows as text on the page"))
+        problems.append(
+            (
+                "broken-markdown",
+                f"Markdown is not closed properly: {' '.join(broken)} shows as text on the page",
+            )
+        )
     elif source.emphasis != target.emphasis:
-        problems.append(("emphasis", f"the source has {source.emphasis} emphasised part(s) (*…* or **…**), the translation {target.emphasis}"))
+        problems.append(
+            (
+                "emphasis",
+                f"the source has {source.emphasis} emphasised part(s) (*…* or **…**), the translation {target.emphasis}",
+            )
+        )
     return problems
 
 
@@ -125,7 +147,9 @@ def numbers(text: str) -> Counter[str]:
 
 def _normalize_number(raw: str) -> str:
     raw = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in raw)  # ١٩٦٠ -> 1960
-    raw = raw.replace("\u066c", ",").replace("\u066b", ".")  # Arabic thousands and decimal separators
+    raw = raw.replace("\u066c", ",").replace(
+        "\u066b", "."
+    )  # Arabic thousands and decimal separators
     digits = re.sub(r"[\u00a0\u202f ]", "", raw)
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
         return re.sub(r"[.,]", "", digits)  # thousands separators
@@ -172,11 +196,15 @@ def numbers_in_words(text: str, language: str | None = None) -> Counter[str]:
     found: Counter[str] = Counter()
     for language in languages:
         for tens, word in enumerate(_DECADE_WORDS[language], start=2):
-            found[f"decade:{tens}"] += len(re.findall(_DECADE_PATTERN[language].format(re.escape(word)), plain))
+            found[f"decade:{tens}"] += len(
+                re.findall(_DECADE_PATTERN[language].format(re.escape(word)), plain)
+            )
         pattern = _CARDINAL_PATTERN.get(language, r"(?<!\w){}(?!\w)")
         for value, forms in enumerate(_CARDINAL_WORDS[language], start=2):
             if known or forms not in _HOMOGRAPHS:
-                found[str(value)] = max(found[str(value)], len(re.findall(pattern.format(forms), plain)))
+                found[str(value)] = max(
+                    found[str(value)], len(re.findall(pattern.format(forms), plain))
+                )
     return +found
 
 
@@ -185,7 +213,9 @@ def _decades(text: str) -> Counter[str]:
     return Counter(match.group(1) + "0" for match in _DECADE.finditer(_FOOTNOTE_REF.sub("", text)))
 
 
-def number_problem(msgid: str, msgstr: str, language: str | None = None) -> tuple[str | None, str | None]:
+def number_problem(
+    msgid: str, msgstr: str, language: str | None = None
+) -> tuple[str | None, str | None]:
     """(missing, added): a lost number is an error; an added one is often a number word written in digits.
 
     A number of the source counts as kept when the translation has it in digits of any script, or
@@ -202,8 +232,16 @@ def number_problem(msgid: str, msgstr: str, language: str | None = None) -> tupl
             missing[number] -= kept
             in_words[key] -= kept
         missing = +missing
-    lost = f"number(s) of the source missing: {', '.join(sorted(missing.elements()))}" if missing else None
-    extra = f"number(s) not in the source: {', '.join(sorted(added.elements()))}; fine if the source writes them in words" if added and not missing else None
+    lost = (
+        f"number(s) of the source missing: {', '.join(sorted(missing.elements()))}"
+        if missing
+        else None
+    )
+    extra = (
+        f"number(s) not in the source: {', '.join(sorted(added.elements()))}; fine if the source writes them in words"
+        if added and not missing
+        else None
+    )
     return lost, extra
 
 
@@ -221,8 +259,9 @@ def _script_url(text: str) -> str | None:
 
 def unsafe_html(msgid: str, msgstr: str) -> str | None:
     """Raw HTML the source does not have; scripts, script URLs and event handlers above all."""
-    if _UNSAFE.search(msgstr) and not _UNSAFE.search(msgid):
-        return f"unsafe HTML or script in the translation ({_UNSAFE.search(msgstr).group(0)!r}): it is removed from the page; use plain text and Markdown"
+    unsafe = _UNSAFE.search(msgstr)
+    if unsafe and not _UNSAFE.search(msgid):
+        return f"unsafe HTML or script in the translation ({unsafe.group(0)!r}): it is removed from the page; use plain text and Markdown"
     script = _script_url(msgstr)
     if script and not _script_url(msgid):
         return f"a script URL in the translation ({script!r}, however it is written): it is removed from the page; link only to http(s) addresses"
@@ -234,7 +273,7 @@ def unsafe_html(msgid: str, msgstr: str) -> str | None:
 
 def whitespace_problem(msgid: str, msgstr: str) -> str | None:
     lead = (msgid[: len(msgid) - len(msgid.lstrip())], msgstr[: len(msgstr) - len(msgstr.lstrip())])
-    trail = (msgid[len(msgid.rstrip()):], msgstr[len(msgstr.rstrip()):])
+    trail = (msgid[len(msgid.rstrip()) :], msgstr[len(msgstr.rstrip()) :])
     if lead[0] != lead[1] or trail[0] != trail[1]:
         return "leading or trailing spaces differ from the source"
     return None

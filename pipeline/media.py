@@ -21,7 +21,9 @@ class Media:
     """Local images to copy into output/, and for each version where its pages find them."""
 
     files: dict[str, Path]  # path under output/ -> file to copy
-    urls: dict[tuple[str, str], dict[str, str]]  # (article, locale) -> image path as written -> path under output/
+    urls: dict[
+        tuple[str, str], dict[str, str]
+    ]  # (article, locale) -> image path as written -> path under output/
 
 
 def collect_media(config: Config, articles: tuple[Article, ...]) -> Media:
@@ -46,9 +48,17 @@ def _image_in_source(config: Config, article: Article, asset: Asset) -> str:
     path = (article.path.parent / unquote(urlsplit(asset.src).path)).resolve()
     source = config.source_dir.resolve()
     if not path.is_relative_to(source):
-        raise SourceError(f"image {asset.src!r} is outside source/: keep an article's images under source/", article.path, asset.line)
+        raise SourceError(
+            f"image {asset.src!r} is outside source/: keep an article's images under source/",
+            article.path,
+            asset.line,
+        )
     if not path.is_file():
-        raise SourceError(f"image {asset.src!r} not found: there is no file {config.rel(path)}", article.path, asset.line)
+        raise SourceError(
+            f"image {asset.src!r} not found: there is no file {config.rel(path)}",
+            article.path,
+            asset.line,
+        )
     return path.relative_to(source).as_posix()
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 GLOSSARY_DOMAIN = "glossary"
 UI_DOMAIN = "ui"
 ERROR, WARNING = "error", "warning"  # the two severities of a finding
-PRONUNCIATION_CONTEXT = "pronunciation"  # msgctxt of respellings: never merged with a word spelled alike
+PRONUNCIATION_CONTEXT = (
+    "pronunciation"  # msgctxt of respellings: never merged with a word spelled alike
+)
 CONTEXT_SEPARATOR = "\x04"  # gettext's: a message with a context is keyed "context\x04msgid"
 
 
@@ -28,7 +30,9 @@ class Unit:
     kind: str  # "paragraph", "heading", "list item", "image alt text", ...
     line: int  # 1-based line in the source file
     file: str | None = None  # when units of one catalogue come from several files (the ui domain)
-    context: str = ""  # where the unit sits, for translators: "under the heading 'Dosage'; table cell, row 2"
+    context: str = (
+        ""  # where the unit sits, for translators: "under the heading 'Dosage'; table cell, row 2"
+    )
     msgctxt: str | None = None  # gettext context: same text, different meaning (a pronunciation)
     flags: tuple[str, ...] = ()  # gettext flags for the template: "python-brace-format"
 
@@ -51,9 +55,13 @@ class Article:
     path: Path
     text: str
     units: tuple[Unit, ...]
-    metadata: dict[str, str] = field(default_factory=dict, hash=False)  # lower-case keys: title, reviewed, next-review…
+    metadata: dict[str, str] = field(
+        default_factory=dict, hash=False
+    )  # lower-case keys: title, reviewed, next-review…
     assets: tuple[Asset, ...] = ()  # local images the pages must show
-    untranslatable: tuple[Unit, ...] = ()  # raw HTML blocks whose words stay in the source language on every page
+    untranslatable: tuple[
+        Unit, ...
+    ] = ()  # raw HTML blocks whose words stay in the source language on every page
 
     @property
     def msgids(self) -> frozenset[str]:
@@ -84,10 +92,21 @@ class Glossary:
         for term in self.terms:
             units.append(Unit(term.term, "glossary term", term.line))
             if term.expansion:
-                units.append(Unit(term.expansion, f"expansion of the abbreviation {term.term}", term.line))
-            units.append(Unit(term.definition, f"plain-language definition of '{term.term}'", term.line))
+                units.append(
+                    Unit(term.expansion, f"expansion of the abbreviation {term.term}", term.line)
+                )
+            units.append(
+                Unit(term.definition, f"plain-language definition of '{term.term}'", term.line)
+            )
             if term.pronunciation:
-                units.append(Unit(term.pronunciation, f"how to say '{term.term}': respell it for readers of your language", term.line, msgctxt=PRONUNCIATION_CONTEXT))
+                units.append(
+                    Unit(
+                        term.pronunciation,
+                        f"how to say '{term.term}': respell it for readers of your language",
+                        term.line,
+                        msgctxt=PRONUNCIATION_CONTEXT,
+                    )
+                )
         return tuple(units)
 
 
@@ -137,7 +156,12 @@ class Stats:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
     def __add__(self, other: Stats) -> Stats:
-        return Stats(*(getattr(self, f) + getattr(other, f) for f in ("translated", "fuzzy", "untranslated", "obsolete")))
+        return Stats(
+            *(
+                getattr(self, f) + getattr(other, f)
+                for f in ("translated", "fuzzy", "untranslated", "obsolete")
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -149,7 +173,9 @@ class Catalog:
     path: Path
     messages: dict[str, Message] = field(default_factory=dict)
     obsolete: int = 0  # #~ entries kept for texts that may come back
-    headers: dict[str, str] = field(default_factory=dict)  # the PO header fields (review records among them)
+    headers: dict[str, str] = field(
+        default_factory=dict
+    )  # the PO header fields (review records among them)
     nplurals: int | None = None  # from the Plural-Forms header
 
     def translation(self, msgid: str, msgctxt: str | None = None) -> str | None:
@@ -251,7 +277,11 @@ class UnitScore:
     raw: str = ""  # the text exactly as the PO (or the source) holds it, for a translator to find
 
     def why(self) -> str:
-        syllables = f", {self.syllables_per_word:g} syllables per word" if self.syllables_per_word is not None else ""
+        syllables = (
+            f", {self.syllables_per_word:g} syllables per word"
+            if self.syllables_per_word is not None
+            else ""
+        )
         return f"{self.words_per_sentence:g} words per sentence{syllables}"
 
 
@@ -272,7 +302,9 @@ class DocumentReadability:
     units_untranslated: int
     units: tuple[UnitScore, ...]  # every scored unit, in article order
     hardest: tuple[UnitScore, ...]  # the editors' short list: units of 6+ words, hardest first
-    kept: frozenset[str] = frozenset()  # msgids left in the source language on purpose (citations with a note)
+    kept: frozenset[str] = (
+        frozenset()
+    )  # msgids left in the source language on purpose (citations with a note)
 
 
 @dataclass(frozen=True)

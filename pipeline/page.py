@@ -69,17 +69,20 @@ def sanitize(html: str) -> str:
     ``srcset`` with any candidate that is not a relative or http(s) URL, and a ``<source>``
     left without one goes too (it would be invalid HTML).
     """
-    return _SOURCE_WITHOUT_SRCSET.sub("", nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_srcset,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={"text-align"},
-    ))
+    return _SOURCE_WITHOUT_SRCSET.sub(
+        "",
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            clean_content_tags={"script", "style"},
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=_srcset,
+            url_schemes=URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+            filter_style_properties={"text-align"},
+        ),
+    )
 
 
 def _srcset(tag: str, attribute: str, value: str) -> str | None:
@@ -98,7 +101,9 @@ class Body:
     words: tuple[Word, ...]
 
 
-def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, ui: UiText) -> Body:
+def render_body(
+    article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, ui: UiText
+) -> Body:
     """The article body in one language, its glossary words marked and abbreviations expanded."""
     locale, catalog = catalogs.locale, catalogs.article
     fallbacks = 0
@@ -117,16 +122,39 @@ def render_body(article: Article, catalogs: LocaleCatalogs, source: LocaleInfo, 
     fallback_attrs = {"lang": source.tag}
     if source.direction != locale.direction:
         fallback_attrs["dir"] = source.direction
-    page_attrs = {"lang": locale.tag, "dir": locale.direction} if "dir" in fallback_attrs else {"lang": locale.tag}
+    page_attrs = (
+        {"lang": locale.tag, "dir": locale.direction}
+        if "dir" in fallback_attrs
+        else {"lang": locale.tag}
+    )
     words = page_words(glossary, catalogs.glossary, locale, source)
-    annotate = AnnotateExtension(words, locale.language, foreign_words(words, glossary, locale, source), ui.attribute(TABLE_LABEL))
-    md = make_markdown(translate, fallback_attrs, page_attrs, backlink_title=ui.numbered(BACKLINK), extra=(annotate,))
+    annotate = AnnotateExtension(
+        words,
+        locale.language,
+        foreign_words(words, glossary, locale, source),
+        ui.attribute(TABLE_LABEL),
+    )
+    md = make_markdown(
+        translate,
+        fallback_attrs,
+        page_attrs,
+        backlink_title=ui.numbered(BACKLINK),
+        extra=(annotate,),
+    )
     html = md.convert(article.text)
     source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
-    source_meta.setdefault("title", article.metadata.get("title", ""))  # titled by its first heading: the same msgid
-    meta = {key: [_translated_meta(text, catalog, is_source)] for key, text in source_meta.items() if text}
+    source_meta.setdefault(
+        "title", article.metadata.get("title", "")
+    )  # titled by its first heading: the same msgid
+    meta = {
+        key: [_translated_meta(text, catalog, is_source)]
+        for key, text in source_meta.items()
+        if text
+    }
     if not _H1.search(html) and meta.get("title"):
-        translated = locale.language == source.language or bool(catalog and catalog.translation(source_meta["title"]))
+        translated = locale.language == source.language or bool(
+            catalog and catalog.translation(source_meta["title"])
+        )
         html = _title_heading(meta["title"][0], translated, fallback_attrs) + html
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
 

@@ -17,7 +17,31 @@ _TWO_FR = "nplurals=2; plural=(n > 1);"
 _SLAVIC = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 GNU_PLURAL_FORMS: dict[str, str] = {
     **dict.fromkeys(["ja", "vi", "ko", "zh", "th", "id", "ms"], _ONE),
-    **dict.fromkeys(["en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg", "el", "fi", "et", "he", "eo", "hu", "ca"], _TWO),
+    **dict.fromkeys(
+        [
+            "en",
+            "de",
+            "nl",
+            "sv",
+            "da",
+            "no",
+            "nb",
+            "nn",
+            "fo",
+            "es",
+            "pt",
+            "it",
+            "bg",
+            "el",
+            "fi",
+            "et",
+            "he",
+            "eo",
+            "hu",
+            "ca",
+        ],
+        _TWO,
+    ),
     **dict.fromkeys(["fr", "pt_BR"], _TWO_FR),
     **dict.fromkeys(["ru", "uk", "be", "sr", "hr", "bs"], _SLAVIC),
     "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
@@ -36,7 +60,9 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 def plural_forms(name: str, babel_formula: str) -> str:
     """GNU's formula for the locale (``pt_BR``, then ``pt``; a modifier ignored), else Babel's."""
     base = name.split("@", 1)[0]
-    return GNU_PLURAL_FORMS.get(base) or GNU_PLURAL_FORMS.get(base.split("_", 1)[0]) or babel_formula
+    return (
+        GNU_PLURAL_FORMS.get(base) or GNU_PLURAL_FORMS.get(base.split("_", 1)[0]) or babel_formula
+    )
 
 
 def nplurals(header: str | None) -> int | None:

@@ -20,7 +20,17 @@ from pipeline.errors import CatalogError
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"])")
 _CHARSET = re.compile(rb"charset=([^\s\\\";]+)")
-_UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
+_UNESCAPE = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+}
 _SIMPLE_STRING = re.compile(r'([^"\\]*)"')
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _HEX = re.compile(r"x([0-9a-fA-F]+)")
@@ -38,7 +48,9 @@ class _Draft:
     references: list[tuple[str, str]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)
-    fields: dict[str, str] = field(default_factory=dict)  # "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr[0]"...
+    fields: dict[str, str] = field(
+        default_factory=dict
+    )  # "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr[0]"...
     last: str | None = None  # the keyword a continuation string extends
     last_previous: str | None = None
 
@@ -54,9 +66,17 @@ class _Draft:
 def decode(raw: bytes, path: Path) -> str:
     """The file's text, decoded as its header declares; a mismatch or unknown charset names the line."""
     if not raw.strip():
-        raise CatalogError("empty catalogue: it has no header and no entries (restore it, or delete it and run `pipeline update`)", path, 1 if raw else None)
+        raise CatalogError(
+            "empty catalogue: it has no header and no entries (restore it, or delete it and run `pipeline update`)",
+            path,
+            1 if raw else None,
+        )
     if b"\x00" in raw:
-        raise CatalogError("a NUL byte (\\0) is in this line: remove it", path, raw[: raw.index(b"\x00")].count(b"\n") + 1)
+        raise CatalogError(
+            "a NUL byte (\\0) is in this line: remove it",
+            path,
+            raw[: raw.index(b"\x00")].count(b"\n") + 1,
+        )
     raw = raw.removeprefix(codecs.BOM_UTF8)
     match = _CHARSET.search(raw)
     charset = match.group(1).decode("ascii", "replace") if match else "UTF-8"
@@ -68,13 +88,19 @@ def decode(raw: bytes, path: Path) -> str:
             raise LookupError(charset)
     except LookupError as exc:
         line = raw[: match.start()].count(b"\n") + 1 if match else None
-        raise CatalogError(f"unknown charset {charset!r} in the Content-Type header: use charset=UTF-8", path, line) from exc
+        raise CatalogError(
+            f"unknown charset {charset!r} in the Content-Type header: use charset=UTF-8", path, line
+        ) from exc
     _refuse_mislabelled_utf8(raw, codec.name, charset, path)
     try:
         return raw.decode(codec.name)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"bytes that are not {charset} as the header declares: save the file as {charset}, or correct the header's charset", path, line) from exc
+        raise CatalogError(
+            f"bytes that are not {charset} as the header declares: save the file as {charset}, or correct the header's charset",
+            path,
+            line,
+        ) from exc
 
 
 def _refuse_mislabelled_utf8(raw: bytes, codec: str, charset: str, path: Path) -> None:
@@ -91,14 +117,20 @@ def _refuse_mislabelled_utf8(raw: bytes, codec: str, charset: str, path: Path) -
     except UnicodeDecodeError:
         return
     line = raw[: next(i for i, byte in enumerate(raw) if byte > 0x7F)].count(b"\n") + 1
-    raise CatalogError(f"the header says charset={charset}, but the bytes are UTF-8 (the accented letters would be corrupted): change the header to charset=UTF-8", path, line)
+    raise CatalogError(
+        f"the header says charset={charset}, but the bytes are UTF-8 (the accented letters would be corrupted): change the header to charset=UTF-8",
+        path,
+        line,
+    )
 
 
 def read(raw: bytes, path: Path) -> polib.POFile:
     """Parse a PO/POT file strictly into polib entries, with each entry's line."""
     text = decode(raw, path)
     reader = _Reader(path)
-    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+0085, U+2028 may sit inside a string
+    for number, line in enumerate(
+        text.split("\n"), 1
+    ):  # not splitlines(): U+0085, U+2028 may sit inside a string
         reader.feed(line.removesuffix("\r"), number)
     return reader.finish()
 
@@ -127,7 +159,9 @@ class _Reader:
             elif rest.strip():
                 self._keyword_or_string(rest.strip(), number, obsolete=True)
         elif stripped.startswith("#"):
-            self._comment(line.lstrip(), number)  # a note's own trailing spaces are the translator's
+            self._comment(
+                line.lstrip(), number
+            )  # a note's own trailing spaces are the translator's
         else:
             self._keyword_or_string(stripped, number, obsolete=False)
 
@@ -155,11 +189,14 @@ class _Reader:
         match = _KEYWORD.match(rest)
         if match and match.group(1) in ("msgctxt", "msgid", "msgid_plural"):
             self.draft.last_previous = match.group(1)
-            self.draft.previous[match.group(1)] = self._strings(rest[match.end():], number)
+            self.draft.previous[match.group(1)] = self._strings(rest[match.end() :], number)
         elif rest.startswith('"') and self.draft.last_previous:
             self.draft.previous[self.draft.last_previous] += self._strings(rest, number)
         else:
-            raise self.error("syntax error in a #| line: expected #| msgid \"...\" (the previous source text)", number)
+            raise self.error(
+                'syntax error in a #| line: expected #| msgid "..." (the previous source text)',
+                number,
+            )
 
     def _keyword_or_string(self, line: str, number: int, obsolete: bool) -> None:
         match = _KEYWORD.match(line)
@@ -170,15 +207,22 @@ class _Reader:
                 return
             raise self.error(f"syntax error: {_hint(line)}", number)
         keyword = match.group(1)
-        value = self._strings(line[match.end():], number)
+        value = self._strings(line[match.end() :], number)
         if keyword in ("msgctxt", "msgid") and draft.has_msgstr:
             self._finish_draft(number)
             draft = self.draft
         if keyword in ("msgctxt", "msgid") and "msgid" in draft.fields:
-            raise self.error("this entry has no msgstr line: add msgstr \"\" below its msgid", draft.msgid_line)
+            raise self.error(
+                'this entry has no msgstr line: add msgstr "" below its msgid', draft.msgid_line
+            )
         if keyword in draft.fields:
             raise self.error(f"syntax error: {keyword} appears twice in one entry", number)
-        if keyword.startswith("msgstr") and "msgid" not in draft.fields or keyword == "msgid_plural" and "msgid" not in draft.fields:
+        if (
+            keyword.startswith("msgstr")
+            and "msgid" not in draft.fields
+            or keyword == "msgid_plural"
+            and "msgid" not in draft.fields
+        ):
             raise self.error(f"syntax error: {keyword} without a msgid before it", number)
         if not draft.started:
             draft.obsolete = obsolete
@@ -196,13 +240,17 @@ class _Reader:
         if keyword == "msgid_plural" and any(k.startswith("msgstr") for k in fields):
             raise self.error("syntax error: msgid_plural after msgstr", number)
         if keyword == "msgstr" and "msgid_plural" in fields:
-            raise self.error("an entry with msgid_plural needs msgstr[0], msgstr[1]… (not msgstr)", number)
+            raise self.error(
+                "an entry with msgid_plural needs msgstr[0], msgstr[1]… (not msgstr)", number
+            )
         if index is not None:
             if "msgid_plural" not in fields:
                 raise self.error(f"{keyword} in an entry without msgid_plural: use msgstr", number)
             expected = sum(1 for k in fields if k.startswith("msgstr["))
             if int(index) != expected:
-                raise self.error(f"plural form has the wrong index: expected msgstr[{expected}]", number)
+                raise self.error(
+                    f"plural form has the wrong index: expected msgstr[{expected}]", number
+                )
 
     def _strings(self, rest: str, number: int) -> str:
         """One or more quoted strings, unescaped; anything else on the line is an error."""
@@ -215,7 +263,7 @@ class _Reader:
                 position += 1
                 continue
             if rest[position] != '"':
-                raise self.error("syntax error: text after the closing double quote (\")", number)
+                raise self.error('syntax error: text after the closing double quote (")', number)
             text, position = self._one_string(rest, position + 1, number)
             value.append(text)
         return "".join(value)
@@ -224,7 +272,7 @@ class _Reader:
         simple = _SIMPLE_STRING.match(rest, position)
         if simple:  # no escape: the common case, read at once
             return simple.group(1), simple.end()
-        out = []
+        out: list[str] = []
         while position < len(rest):
             ch = rest[position]
             if ch == '"':
@@ -235,7 +283,9 @@ class _Reader:
                 continue
             escaped, position = self._escape(rest, position + 1, number)
             out.append(escaped)
-        raise self.error('syntax error: a string is not closed with a double quote (") on this line', number)
+        raise self.error(
+            'syntax error: a string is not closed with a double quote (") on this line', number
+        )
 
     def _escape(self, rest: str, position: int, number: int) -> tuple[str, int]:
         ch = rest[position] if position < len(rest) else ""
@@ -245,14 +295,19 @@ class _Reader:
             return chr(int(octal.group(0), 8)), octal.end()
         if hexa := _HEX.match(rest, position):
             return chr(int(hexa.group(1), 16) & 0xFF), hexa.end()
-        raise self.error(f"invalid escape sequence \\{ch}: write \\\\ for a backslash (valid: \\n \\t \\\" \\\\)", number)
+        raise self.error(
+            f'invalid escape sequence \\{ch}: write \\\\ for a backslash (valid: \\n \\t \\" \\\\)',
+            number,
+        )
 
     def _finish_draft(self, number: int) -> None:
         draft, self.draft = self.draft, _Draft()
         if "msgid" not in draft.fields:
             raise self.error("syntax error: msgctxt without a msgid", draft.line or number)
         if not draft.has_msgstr:
-            raise self.error("this entry has no msgstr line: add msgstr \"\" below its msgid", draft.msgid_line)
+            raise self.error(
+                'this entry has no msgstr line: add msgstr "" below its msgid', draft.msgid_line
+            )
         if "msgid_plural" in draft.fields and "msgstr[0]" not in draft.fields:
             raise self.error("an entry with msgid_plural needs msgstr[0]", draft.msgid_line)
         self._add(draft)
@@ -260,10 +315,19 @@ class _Reader:
     def _add(self, draft: _Draft) -> None:
         key = (draft.fields.get("msgctxt"), draft.fields["msgid"])
         if key in self.seen:
-            raise self.error(f"duplicate entry: the same msgid is already at line {self.seen[key]}; merge the two entries", draft.msgid_line)
+            raise self.error(
+                f"duplicate entry: the same msgid is already at line {self.seen[key]}; merge the two entries",
+                draft.msgid_line,
+            )
         self.seen[key] = draft.msgid_line
         entry = _to_entry(draft)
-        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete and self.header is None and not self.entries:
+        if (
+            entry.msgid == ""
+            and entry.msgctxt is None
+            and not entry.obsolete
+            and self.header is None
+            and not self.entries
+        ):
             self.header = entry
         else:
             self.entries.append(entry)

@@ -24,29 +24,118 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 PAGE_WIDTH = 79  # GNU's default --width
-_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+_ESCAPES = {
+    "\a": "a",
+    "\b": "b",
+    "\f": "f",
+    "\n": "n",
+    "\r": "r",
+    "\t": "t",
+    "\v": "v",
+    "\\": "\\",
+    '"': '"',
+}
 _EXPLICIT = {
-    " ": "SP", "\t": "BA", "\u00a0": "GL", "\u202f": "GL", "\u2007": "GL", "\u2011": "GL", "\u200b": "ZW",
-    "\u2060": "WJ", "\ufeff": "WJ", "\u2028": "BK", "\u2029": "BK", "\u0085": "BK", "\u000b": "BK", "\u000c": "BK",
-    "-": "HY", "\u2010": "BA", "\u2012": "BA", "\u2013": "BA", "\u00ad": "BA", "|": "BA", "\u2014": "B2",
-    "/": "SY", ",": "IS", ".": "IS", ":": "IS", ";": "IS", "\u060c": "IS", "\u060d": "IS", "\u037e": "IS",
-    "!": "EX", "?": "EX", "\u061b": "EX", "\u061f": "EX", "\u06d4": "EX",
-    "(": "OP", "[": "OP", "{": "OP", "\u00a1": "OP", "\u00bf": "OP", "\u201a": "OP", "\u201e": "OP",
-    ")": "CP", "]": "CP", "}": "CL", '"': "QU", "'": "QU",
-    "$": "PR", "+": "PR", "\\": "PR", "%": "PO", "\u00b0": "PO", "\u2030": "PO", "\u00a2": "PO", "\u066a": "PO",
-    "\u2026": "IN", "\u2024": "IN", "\u2025": "IN",
-    "\u3001": "CL", "\u3002": "CL", "\uff0c": "CL", "\uff0e": "CL", "\uff1a": "NS", "\uff1b": "NS",
-    "\uff01": "EX", "\uff1f": "EX", "\u300c": "OP", "\u300d": "CL",
+    " ": "SP",
+    "\t": "BA",
+    "\u00a0": "GL",
+    "\u202f": "GL",
+    "\u2007": "GL",
+    "\u2011": "GL",
+    "\u200b": "ZW",
+    "\u2060": "WJ",
+    "\ufeff": "WJ",
+    "\u2028": "BK",
+    "\u2029": "BK",
+    "\u0085": "BK",
+    "\u000b": "BK",
+    "\u000c": "BK",
+    "-": "HY",
+    "\u2010": "BA",
+    "\u2012": "BA",
+    "\u2013": "BA",
+    "\u00ad": "BA",
+    "|": "BA",
+    "\u2014": "B2",
+    "/": "SY",
+    ",": "IS",
+    ".": "IS",
+    ":": "IS",
+    ";": "IS",
+    "\u060c": "IS",
+    "\u060d": "IS",
+    "\u037e": "IS",
+    "!": "EX",
+    "?": "EX",
+    "\u061b": "EX",
+    "\u061f": "EX",
+    "\u06d4": "EX",
+    "(": "OP",
+    "[": "OP",
+    "{": "OP",
+    "\u00a1": "OP",
+    "\u00bf": "OP",
+    "\u201a": "OP",
+    "\u201e": "OP",
+    ")": "CP",
+    "]": "CP",
+    "}": "CL",
+    '"': "QU",
+    "'": "QU",
+    "$": "PR",
+    "+": "PR",
+    "\\": "PR",
+    "%": "PO",
+    "\u00b0": "PO",
+    "\u2030": "PO",
+    "\u00a2": "PO",
+    "\u066a": "PO",
+    "\u2026": "IN",
+    "\u2024": "IN",
+    "\u2025": "IN",
+    "\u3001": "CL",
+    "\u3002": "CL",
+    "\uff0c": "CL",
+    "\uff0e": "CL",
+    "\uff1a": "NS",
+    "\uff1b": "NS",
+    "\uff01": "EX",
+    "\uff1f": "EX",
+    "\u300c": "OP",
+    "\u300d": "CL",
 }
 _INDIRECT = {  # UAX #14 LB23-LB25, LB28, LB30: no break between these unless spaces separate them
-    ("AL", "NU"), ("NU", "AL"), ("PR", "AL"), ("PO", "AL"), ("AL", "PR"), ("AL", "PO"), ("CL", "PO"), ("CL", "PR"),
-    ("CP", "PO"), ("CP", "PR"), ("NU", "PO"), ("NU", "PR"), ("PO", "OP"), ("PO", "NU"), ("PR", "OP"), ("PR", "NU"),
-    ("HY", "NU"), ("IS", "NU"), ("NU", "NU"), ("SY", "NU"), ("AL", "AL"), ("AL", "OP"), ("NU", "OP"), ("CP", "AL"),
-    ("CP", "NU"), ("PR", "ID"), ("ID", "PO"),
+    ("AL", "NU"),
+    ("NU", "AL"),
+    ("PR", "AL"),
+    ("PO", "AL"),
+    ("AL", "PR"),
+    ("AL", "PO"),
+    ("CL", "PO"),
+    ("CL", "PR"),
+    ("CP", "PO"),
+    ("CP", "PR"),
+    ("NU", "PO"),
+    ("NU", "PR"),
+    ("PO", "OP"),
+    ("PO", "NU"),
+    ("PR", "OP"),
+    ("PR", "NU"),
+    ("HY", "NU"),
+    ("IS", "NU"),
+    ("NU", "NU"),
+    ("SY", "NU"),
+    ("AL", "AL"),
+    ("AL", "OP"),
+    ("NU", "OP"),
+    ("CP", "AL"),
+    ("CP", "NU"),
+    ("PR", "ID"),
+    ("ID", "PO"),
 }
 
 
-_NEEDS_ESCAPE = re.compile("[\a\b\f\n\r\t\v\\\\\"]")
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 
 
 @lru_cache(maxsize=4096)
@@ -80,7 +169,11 @@ def _width(ch: str) -> int:
 
 def _pair(before: str, after: str) -> str:
     """'D' break allowed, 'I' only after spaces, 'P' never (UAX #14 pair table, gnulib's variant)."""
-    if after in ("CL", "CP", "EX", "IS", "SY", "WJ", "ZW") or before == "OP" or (before, after) == ("QU", "OP"):
+    if (
+        after in ("CL", "CP", "EX", "IS", "SY", "WJ", "ZW")
+        or before == "OP"
+        or (before, after) == ("QU", "OP")
+    ):
         return "P"
     if before in ("WJ", "GL") or before == "QU" or after == "QU":
         return "I"
@@ -93,7 +186,32 @@ def _pair(before: str, after: str) -> str:
     return "D"
 
 
-_CLASSES = ("BK", "SP", "CM", "ZW", "WJ", "GL", "HY", "BA", "B2", "BB", "SY", "IS", "EX", "OP", "CL", "CP", "QU", "PR", "PO", "NU", "IN", "NS", "AL", "ID")
+_CLASSES = (
+    "BK",
+    "SP",
+    "CM",
+    "ZW",
+    "WJ",
+    "GL",
+    "HY",
+    "BA",
+    "B2",
+    "BB",
+    "SY",
+    "IS",
+    "EX",
+    "OP",
+    "CL",
+    "CP",
+    "QU",
+    "PR",
+    "PO",
+    "NU",
+    "IN",
+    "NS",
+    "AL",
+    "ID",
+)
 _TABLE = {(a, b): _pair(a, b) for a in _CLASSES for b in _CLASSES}  # looked up once per character
 
 
@@ -140,7 +258,7 @@ def _breaks(chars: Sequence[str], possible: Sequence[str], width: int, start: in
 
 
 def _allowed(chars: Sequence[str], prohibited: Sequence[bool]) -> list[str]:
-    return ["" if no else kind for kind, no in zip(_opportunities(chars), prohibited)]
+    return ["" if no else kind for kind, no in zip(_opportunities(chars), prohibited, strict=False)]
 
 
 def _escaped(portion: str) -> tuple[list[str], list[bool]]:
@@ -188,8 +306,8 @@ def string_lines(keyword: str, value: str, prefix: str = "") -> list[str]:
                 first, start = False, 0
                 breaks = _breaks(chars, possible, width, start)
         head = f"{prefix}{keyword} " if first else prefix
-        current = []
-        for ch, cut in zip(chars, breaks):
+        current: list[str] = []
+        for ch, cut in zip(chars, breaks, strict=False):
             if cut:
                 lines.append(f'{head}"{"".join(current)}"')
                 head, current = prefix, []
@@ -228,12 +346,18 @@ class EntryText:
     comment: str = ""
     references: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    previous: list[tuple[str, str]] = field(default_factory=list)  # ("msgctxt"/"msgid"/"msgid_plural", text)
+    previous: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # ("msgctxt"/"msgid"/"msgid_plural", text)
     obsolete: bool = False
 
 
 def entry_lines(entry: EntryText) -> list[str]:
-    lines = comment_lines("#", entry.tcomment) + comment_lines("#.", entry.comment) + reference_lines(entry.references)
+    lines = (
+        comment_lines("#", entry.tcomment)
+        + comment_lines("#.", entry.comment)
+        + reference_lines(entry.references)
+    )
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
     prefix = "#~ " if entry.obsolete else ""

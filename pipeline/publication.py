@@ -15,7 +15,9 @@ from pipeline.model import Article, Catalog, Preview, Stats, Version
 from pipeline.site import floor_percent
 
 PlainWritten = Callable[[Article, LocaleInfo], bool]
-ReviewGap = Callable[[Article, LocaleInfo], str]  # why a version lacks a current review ("" when it has one)
+ReviewGap = Callable[
+    [Article, LocaleInfo], str
+]  # why a version lacks a current review ("" when it has one)
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,31 @@ class Plan:
 
     versions: dict[str, list[tuple[Version, LocaleInfo]]]  # article slug -> written versions
     previews: tuple[Preview, ...]
-    shares: dict[tuple[str, str], tuple[float, float]]  # (article, locale) -> (translated %, threshold %)
+    shares: dict[
+        tuple[str, str], tuple[float, float]
+    ]  # (article, locale) -> (translated %, threshold %)
 
 
-def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[tuple[str, str], Stats], written: PlainWritten, review_gap: ReviewGap = lambda article, locale: "") -> Plan:
+def plan_versions(
+    config: Config,
+    articles: tuple[Article, ...],
+    figures: dict[tuple[str, str], Stats],
+    written: PlainWritten,
+    review_gap: ReviewGap = lambda article, locale: "",
+) -> Plan:
     """The publishing threshold applied to every article version (the source is always published)."""
     versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
     previews, shares = [], {}
     for article in articles:
         versions[article.slug] = []
         for locale in config.all_locales:
-            shares[(article.slug, locale.name)] = (figures[(article.slug, locale.name)].percent, config.threshold_for(locale.name))
-            version, preview = _plan_version(config, article, locale, shares[(article.slug, locale.name)], written, review_gap)
+            shares[(article.slug, locale.name)] = (
+                figures[(article.slug, locale.name)].percent,
+                config.threshold_for(locale.name),
+            )
+            version, preview = _plan_version(
+                config, article, locale, shares[(article.slug, locale.name)], written, review_gap
+            )
             if version is not None:
                 versions[article.slug].append((version, locale))
             if preview is not None:
@@ -43,7 +58,14 @@ def plan_versions(config: Config, articles: tuple[Article, ...], figures: dict[t
     return Plan(versions, tuple(previews), shares)
 
 
-def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: tuple[float, float], written: PlainWritten, review_gap: ReviewGap) -> tuple[Version | None, Preview | None]:
+def _plan_version(
+    config: Config,
+    article: Article,
+    locale: LocaleInfo,
+    share: tuple[float, float],
+    written: PlainWritten,
+    review_gap: ReviewGap,
+) -> tuple[Version | None, Preview | None]:
     version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
     if locale.name == config.source_locale.name:
         return version, None
@@ -57,7 +79,9 @@ def _plan_version(config: Config, article: Article, locale: LocaleInfo, share: t
     reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
     if percent >= threshold:
         reason = f"{gap}, and this site publishes only reviewed translations: a preview, not listed and not indexed"
-    return replace(version, preview=reason), Preview(article.slug, locale.name, version.path, percent, threshold, reason)
+    return replace(version, preview=reason), Preview(
+        article.slug, locale.name, version.path, percent, threshold, reason
+    )
 
 
 def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
@@ -72,4 +96,7 @@ def plain_written(article: Article, plain: Catalog | None, standard: Catalog | N
     def standard_text(msgid: str) -> str:
         return (standard.translation(msgid) if standard else None) or msgid
 
-    return any((text := plain.translation(m)) is not None and text != standard_text(m) for m in article.msgids)
+    return any(
+        (text := plain.translation(m)) is not None and text != standard_text(m)
+        for m in article.msgids
+    )

@@ -40,12 +40,16 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def publish(output_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
+def publish(
+    output_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
+) -> None:
     """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made:
     a page goes to disk as soon as it exists) and swap them in as the new site."""
     target = site_folder(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
-    leftover: Path | None = staging  # what to delete at the end: the new site until it is swapped in
+    leftover: Path | None = (
+        staging  # what to delete at the end: the new site until it is swapped in
+    )
     try:
         for rel_path, content in files.items() if isinstance(files, Mapping) else files:
             _write(staging / rel_path, content, output_dir / rel_path)
@@ -108,7 +112,13 @@ def _libc_renameat2() -> Callable[..., int] | None:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):  # not Linux, or a C library without it (glibc < 2.28)
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     return function
 
 

@@ -25,7 +25,10 @@ from pipeline.model import Article, DocumentReadability
 
 MARKED = 12  # the editor's short list: more marks than this on one page are noise
 MIN_WORDS = 6  # as in the hardest-units table: a formula on three words is noise
-LONG_SYLLABLES = {"en": 3, "de": 3}  # SMOG's and Wiener Sachtextformel's "polysyllables"; Romance languages: 4
+LONG_SYLLABLES = {
+    "en": 3,
+    "de": 3,
+}  # SMOG's and Wiener Sachtextformel's "polysyllables"; Romance languages: 4
 ARABIC_LONG_LETTERS = 6  # Osman: a long word has more than five letters
 
 
@@ -58,7 +61,14 @@ def has_view(doc: DocumentReadability) -> bool:
     return doc.formula_available and doc.metric is not None and doc.target is not None
 
 
-def render(doc: DocumentReadability, article: Article, env: Environment, site_name: str, source: LocaleInfo, page_path: str | None) -> str:
+def render(
+    doc: DocumentReadability,
+    article: Article,
+    env: Environment,
+    site_name: str,
+    source: LocaleInfo,
+    page_path: str | None,
+) -> str:
     blocks = _mark(_blocks(doc, article, doc.locale == source.name), doc)
     formula = next(f for f in formulas.formulas_for(doc.language) if f.name == doc.metric)
     return env.get_template("readability.html").render(
@@ -80,7 +90,11 @@ def _blocks(doc: DocumentReadability, article: Article, is_source: bool) -> list
         if not is_body(unit) or unit.msgid in seen:
             continue
         seen.add(unit.msgid)
-        level = min(int(unit.kind[-2]) + 2, 6, previous + 1) if unit.kind.startswith("heading (h") else 0
+        level = (
+            min(int(unit.kind[-2]) + 2, 6, previous + 1)
+            if unit.kind.startswith("heading (h")
+            else 0
+        )
         previous = level or previous
         kind = "heading" if level else "text"
         score = scored.get(unit.msgid)
@@ -92,7 +106,16 @@ def _blocks(doc: DocumentReadability, article: Article, is_source: bool) -> list
             blocks.append(Block(kind, level, (Sentence(formulas.plain_words(score.raw)),), "kept"))
         else:
             text = formulas.plain_words(score.raw or unit.msgid)
-            blocks.append(Block(kind, level, tuple(_sentence(s, doc.language, doc.metric or "") for s in formulas.sentences(text))))
+            blocks.append(
+                Block(
+                    kind,
+                    level,
+                    tuple(
+                        _sentence(s, doc.language, doc.metric or "")
+                        for s in formulas.sentences(text)
+                    ),
+                )
+            )
     return blocks
 
 
@@ -106,19 +129,44 @@ def _sentence(text: str, language: str, metric: str) -> Sentence:
 
 def _mark(blocks: list[Block], doc: DocumentReadability) -> list[Block]:
     """Number the hardest sentences that miss the target, in reading order, and say why each is hard."""
-    places = [(b, i) for b, block in enumerate(blocks) if not block.status for i, s in enumerate(block.sentences) if s.score is not None and not _meets(s.score, doc)]
-    places.sort(key=lambda p: (1 if doc.higher_is_easier else -1) * (blocks[p[0]].sentences[p[1]].score or 0))
+    places = [
+        (b, i)
+        for b, block in enumerate(blocks)
+        if not block.status
+        for i, s in enumerate(block.sentences)
+        if s.score is not None and not _meets(s.score, doc)
+    ]
+    places.sort(
+        key=lambda p: (
+            (1 if doc.higher_is_easier else -1) * (blocks[p[0]].sentences[p[1]].score or 0)
+        )
+    )
     chosen = sorted(places[:MARKED])
     numbers = {place: n for n, place in enumerate(chosen, start=1)}
     return [
-        Block(block.kind, block.level, tuple(_why(s, numbers[(b, i)], doc.language) if (b, i) in numbers else s for i, s in enumerate(block.sentences)), block.status)
+        Block(
+            block.kind,
+            block.level,
+            tuple(
+                _why(s, numbers[(b, i)], doc.language) if (b, i) in numbers else s
+                for i, s in enumerate(block.sentences)
+            ),
+            block.status,
+        )
         for b, block in enumerate(blocks)
     ]
 
 
 def _why(sentence: Sentence, number: int, language: str) -> Sentence:
     rare = tuple(rare_words(sentence.text, language, frozenset()))
-    return Sentence(sentence.text, number, sentence.score, sentence.words, _long_words(sentence.text, language), rare)
+    return Sentence(
+        sentence.text,
+        number,
+        sentence.score,
+        sentence.words,
+        _long_words(sentence.text, language),
+        rare,
+    )
 
 
 def _meets(score: float, doc: DocumentReadability) -> bool:

@@ -70,4 +70,3 @@ def describe(config: Config, removed: list[Path]) -> str:
     names = ", ".join(config.rel(path) for path in removed[:3])
     more = f" and {len(removed) - 3} more" if len(removed) > 3 else ""
     return f"cleaned up after an interrupted run: {names}{more}"
-

@@ -19,7 +19,17 @@ from markdown.extensions.toc import slugify, unique
 from pipeline import formulas, readability_view
 from pipeline.formulas import formulas_for
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import ERROR, WARNING, Article, CheckResult, DocumentReadability, Finding, Page, Preview, Stats
+from pipeline.model import (
+    ERROR,
+    WARNING,
+    Article,
+    CheckResult,
+    DocumentReadability,
+    Finding,
+    Page,
+    Preview,
+    Stats,
+)
 from pipeline.text import plain_text
 from pipeline.ui import TEMPLATES_DIR
 
@@ -28,7 +38,11 @@ REPORT_CSS = TEMPLATES_DIR / "report.css"
 
 def to_json(result: CheckResult, previews: Sequence[Preview] = ()) -> str:
     data = {
-        "summary": {"errors": result.errors, "warnings": result.warnings, "deliberate": sum(not f.counts for f in result.findings)},
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "deliberate": sum(not f.counts for f in result.findings),
+        },
         "documents": [_document(d) for d in result.documents],
         "findings": [asdict(f) for f in result.findings],
         "previews": [asdict(p) for p in previews],
@@ -46,7 +60,9 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
             "scores": doc.scores,
             "metric": doc.metric,
             "target": doc.target,
-            "direction": None if doc.higher_is_easier is None else ("min" if doc.higher_is_easier else "max"),
+            "direction": None
+            if doc.higher_is_easier is None
+            else ("min" if doc.higher_is_easier else "max"),
             "met": doc.met,
             "units_scored": doc.units_scored,
             "units_untranslated": doc.units_untranslated,
@@ -68,13 +84,19 @@ def terminal_table(result: CheckResult, stats: dict[tuple[str, str], Stats]) -> 
         translated = f"{figures.percent:.0f} %" if figures else ""
         doc = documents.get((article, locale))
         cell = _readability_cell(doc) if doc else ""
-        lines.append(f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {counts[(locale, article, ERROR)]:>6} {counts[(locale, article, WARNING)]:>8}")
+        lines.append(
+            f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {counts[(locale, article, ERROR)]:>6} {counts[(locale, article, WARNING)]:>8}"
+        )
     total = sum(stats.values(), Stats(0, 0, 0))
-    lines.append(f"{'total':<10} {'':<34} {f'{total.percent:.0f} %':>10}  {'':<34} {result.errors:>6} {result.warnings:>8}")
+    lines.append(
+        f"{'total':<10} {'':<34} {f'{total.percent:.0f} %':>10}  {'':<34} {result.errors:>6} {result.warnings:>8}"
+    )
     return "\n".join(lines)
 
 
-def finding_lines(result: CheckResult, warnings: bool = True, limit: int | None = None) -> list[str]:
+def finding_lines(
+    result: CheckResult, warnings: bool = True, limit: int | None = None
+) -> list[str]:
     """Errors, then warnings, then the translators' deliberate choices as notes: worst first."""
     errors = [f for f in result.findings if f.counts and f.severity == ERROR]
     rest = [f for f in result.findings if f.counts and f.severity == WARNING] if warnings else []
@@ -82,13 +104,17 @@ def finding_lines(result: CheckResult, warnings: bool = True, limit: int | None 
     ordered = errors + rest + notes
     lines = [format_finding(f) for f in ordered[:limit]]
     if limit is not None and len(ordered) > limit:
-        lines.append(f"… and {len(ordered) - limit} more: see pipeline check, or output/reports/index.html")
+        lines.append(
+            f"… and {len(ordered) - limit} more: see pipeline check, or output/reports/index.html"
+        )
     return lines
 
 
 def totals_line(result: CheckResult) -> str:
     deliberate = sum(not f.counts for f in result.findings)
-    return f"{result.errors} error(s), {result.warnings} warning(s)" + (f", {deliberate} deliberate" if deliberate else "")
+    return f"{result.errors} error(s), {result.warnings} warning(s)" + (
+        f", {deliberate} deliberate" if deliberate else ""
+    )
 
 
 def _readability_cell(doc: DocumentReadability) -> str:
@@ -115,24 +141,53 @@ def where(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}" if finding.line else finding.file
 
 
-def files(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo, articles: Sequence[Article], pages: Sequence[Page], previews: Sequence[Preview] = ()) -> dict[str, str]:
+def files(
+    result: CheckResult,
+    env: Environment,
+    stats: dict[tuple[str, str], Stats],
+    site_name: str,
+    source: LocaleInfo,
+    articles: Sequence[Article],
+    pages: Sequence[Page],
+    previews: Sequence[Preview] = (),
+) -> dict[str, str]:
     """The site-wide files a build writes for editors, by path under ``output/``: the JSON, the
     report and its stylesheet (each version's readability view is made with its page: ``view``)."""
     return {
         "reports/report.json": to_json(result, previews),
-        "reports/index.html": to_html(result, env, stats, site_name, source, articles, pages, previews),
+        "reports/index.html": to_html(
+            result, env, stats, site_name, source, articles, pages, previews
+        ),
         "assets/report.css": REPORT_CSS.read_text(encoding="utf-8"),
     }
 
 
-def view(doc: DocumentReadability, article: Article, env: Environment, site_name: str, source: LocaleInfo, page_path: str | None) -> tuple[str, str] | None:
+def view(
+    doc: DocumentReadability,
+    article: Article,
+    env: Environment,
+    site_name: str,
+    source: LocaleInfo,
+    page_path: str | None,
+) -> tuple[str, str] | None:
     """(path, html) of a version's readability view, for every language that has a formula."""
     if not readability_view.has_view(doc):
         return None
-    return readability_view.path_for(doc), readability_view.render(doc, article, env, site_name, source, page_path)
+    return readability_view.path_for(doc), readability_view.render(
+        doc, article, env, site_name, source, page_path
+    )
 
 
-def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], Stats], site_name: str, source: LocaleInfo, articles: Sequence[Article] = (), pages: Sequence[Page] = (), previews: Sequence[Preview] = ()) -> str:
+def to_html(
+    result: CheckResult,
+    env: Environment,
+    stats: dict[tuple[str, str], Stats],
+    site_name: str,
+    source: LocaleInfo,
+    articles: Sequence[Article] = (),
+    pages: Sequence[Page] = (),
+    previews: Sequence[Preview] = (),
+) -> str:
     """The editors' page: what to fix first (errors), then warnings and deliberate choices, then
     readability against target and the hardest units, each linked to its PO line and its page."""
     links = _PageLinks(articles, pages)
@@ -140,9 +195,21 @@ def to_html(result: CheckResult, env: Environment, stats: dict[tuple[str, str], 
     return env.get_template("report.html").render(
         site_name=site_name,
         groups=[
-            ("errors", "Errors", [r for r in rows if r.finding.counts and r.finding.severity == ERROR]),
-            ("warnings", "Warnings", [r for r in rows if r.finding.counts and r.finding.severity == WARNING]),
-            ("deliberate", "Marked as deliberate by translators", [r for r in rows if not r.finding.counts]),
+            (
+                "errors",
+                "Errors",
+                [r for r in rows if r.finding.counts and r.finding.severity == ERROR],
+            ),
+            (
+                "warnings",
+                "Warnings",
+                [r for r in rows if r.finding.counts and r.finding.severity == WARNING],
+            ),
+            (
+                "deliberate",
+                "Marked as deliberate by translators",
+                [r for r in rows if not r.finding.counts],
+            ),
         ],
         documents=[_chart_row(d, source) for d in result.documents],
         stats=stats,
@@ -176,7 +243,9 @@ class _PageLinks:
         ids = {p.version.article: set(_ID.findall(p.body_html)) for p in pages}
         self.anchors = {a.slug: unit_anchors(a, ids.get(a.slug, set())) for a in articles}
 
-    def href(self, article: str, locale: str, msgid: str, shown: str, prefix: str = "../") -> str | None:
+    def href(
+        self, article: str, locale: str, msgid: str, shown: str, prefix: str = "../"
+    ) -> str | None:
         path = self.paths.get((article, locale))
         if path is None or msgid not in self.anchors.get(article, {}):
             return None
@@ -189,7 +258,8 @@ _ID = re.compile(r'<h[1-6][^>]*\bid="([^"]+)"')
 def unit_anchors(article: Article, ids: set[str]) -> dict[str, str]:
     """msgid -> id of the heading it sits under on the page (a heading's own id for a heading)."""
     used: set[str] = set()
-    current, found = "", {}
+    current = ""
+    found: dict[str, str] = {}
     for unit in article.units:
         if unit.kind.startswith("heading (h"):
             anchor = unique(slugify(plain_text(unit.msgid), "-"), used)
@@ -206,7 +276,9 @@ def text_fragment(text: str, words: int = 5) -> str:
 
 def _row(finding: Finding, source: LocaleInfo, links: _PageLinks) -> Row:
     shown = finding.msgstr if finding.msgstr else finding.msgid
-    page = links.href(finding.article, finding.locale, finding.msgid, shown) if finding.msgid else None
+    page = (
+        links.href(finding.article, finding.locale, finding.msgid, shown) if finding.msgid else None
+    )
     return Row(finding, where(finding), _po_link(finding), page, parse_locale(finding.locale))
 
 
@@ -223,10 +295,30 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo | None = None) -> di
 
     locale = parse_locale(doc.locale)
     is_source = source is not None and doc.locale == source.name
-    file = f"source/{doc.article}.md" if is_source else f"locales/{doc.locale}/LC_MESSAGES/{doc.article}.po"
+    file = (
+        f"source/{doc.article}.md"
+        if is_source
+        else f"locales/{doc.locale}/LC_MESSAGES/{doc.article}.po"
+    )
     hardest = [{"unit": u, "met": doc.target is None or _meets(u.score, doc)} for u in doc.hardest]
-    view = readability_view.path_for(doc).removeprefix("reports/") if readability_view.has_view(doc) else None
-    return {"doc": doc, "label": label, "score": score, "bar": width(score), "mark": width(doc.target), "dir": locale.direction, "lang": locale.tag, "file": file, "hardest": hardest, "view": view, "anchor": f"{doc.locale.replace('@', '-')}-{doc.article}"}
+    view = (
+        readability_view.path_for(doc).removeprefix("reports/")
+        if readability_view.has_view(doc)
+        else None
+    )
+    return {
+        "doc": doc,
+        "label": label,
+        "score": score,
+        "bar": width(score),
+        "mark": width(doc.target),
+        "dir": locale.direction,
+        "lang": locale.tag,
+        "file": file,
+        "hardest": hardest,
+        "view": view,
+        "anchor": f"{doc.locale.replace('@', '-')}-{doc.article}",
+    }
 
 
 def _meets(score: float, doc: DocumentReadability) -> bool:

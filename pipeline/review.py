@@ -22,7 +22,12 @@ from datetime import date
 
 from pipeline.model import Article, Catalog
 
-BY, DATE, SOURCE, TRANSLATION = "X-Reviewed-By", "X-Reviewed-Date", "X-Reviewed-Source", "X-Reviewed-Translation"
+BY, DATE, SOURCE, TRANSLATION = (
+    "X-Reviewed-By",
+    "X-Reviewed-Date",
+    "X-Reviewed-Source",
+    "X-Reviewed-Translation",
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,11 @@ def translation_fingerprint(article: Article, catalog: Catalog) -> str:
     parts = []
     for msgid in dict.fromkeys(unit.msgid for unit in article.units):
         message = catalog.messages.get(msgid)
-        parts += [msgid, message.msgstr if message else "", "fuzzy" if message and message.fuzzy else ""]
+        parts += [
+            msgid,
+            message.msgstr if message else "",
+            "fuzzy" if message and message.fuzzy else "",
+        ]
     return fingerprint(parts)
 
 
@@ -79,7 +88,12 @@ def recorded(catalog: Catalog) -> Review | None:
         when = date.fromisoformat(headers[DATE].strip())
     except ValueError:
         return None
-    return Review(headers[BY].strip(), when, headers.get(SOURCE, "").strip(), headers.get(TRANSLATION, "").strip())
+    return Review(
+        headers[BY].strip(),
+        when,
+        headers.get(SOURCE, "").strip(),
+        headers.get(TRANSLATION, "").strip(),
+    )
 
 
 def status(article: Article, catalog: Catalog | None) -> ReviewStatus:

@@ -59,7 +59,21 @@ BLOCK_KINDS = {
 }
 HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
 SKIPPED_TAGS = {"pre", "code", "script", "style"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 _IMAGE = r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
 _IMAGE_ONLY = re.compile(rf"\[\s*{_IMAGE}\s*\](?:\([^)]*\)|\[[^\]]*\])|{_IMAGE}|\s+")
 _TAG = re.compile(r"<[^>]*>")
@@ -67,7 +81,16 @@ _TRAILING_STASH = re.compile(f"(?:{STX}[^{ETX}]*{ETX})+$")
 _SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HARD_BREAK = re.compile(r"( {2,}|\\)\n")
 _URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
-MARKDOWN_EXTENSIONS = ["tables", "footnotes", "abbr", "def_list", "attr_list", "toc", "fenced_code", "md_in_html"]
+MARKDOWN_EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "abbr",
+    "def_list",
+    "attr_list",
+    "toc",
+    "fenced_code",
+    "md_in_html",
+]
 
 
 def normalize(text: str) -> str:
@@ -98,11 +121,19 @@ class UnitExtension(Extension):
     and ``raw_blocks`` (the raw HTML blocks with visible text, as written).
     """
 
-    def __init__(self, visitor: Visitor, fallback_attrs: dict[str, str], page_attrs: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        visitor: Visitor,
+        fallback_attrs: dict[str, str],
+        page_attrs: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.visitor = visitor
         self.fallback_attrs = fallback_attrs  # lang (and dir) of the source, for untranslated units
-        self.page_attrs = page_attrs  # lang (and dir) of the page, to undo a fallback inside a fallback
+        self.page_attrs = (
+            page_attrs  # lang (and dir) of the page, to undo a fallback inside a fallback
+        )
         self.context = ""  # where the unit being visited sits, for collectors
         self.hint = ""
         self.unit_elements: set[int] = set()  # ids of elements whose text is a unit
@@ -124,7 +155,9 @@ class UnitExtension(Extension):
     @property
     def marks_fallbacks(self) -> bool:
         """The page is in another language than the source: kept source text needs its ``lang``."""
-        return self.fallback_attrs.get("lang") != self.page_attrs.get("lang", self.fallback_attrs.get("lang"))
+        return self.fallback_attrs.get("lang") != self.page_attrs.get(
+            "lang", self.fallback_attrs.get("lang")
+        )
 
 
 class ExtensionTreeprocessor(Treeprocessor):
@@ -138,7 +171,7 @@ class ExtensionTreeprocessor(Treeprocessor):
 def abbreviations(md: markdown.Markdown) -> dict[str, str] | None:
     """The abbr extension's live dictionary (abbreviation -> expansion), filled by its block parser."""
     abbr = next((e for e in md.registeredExtensions if isinstance(e, AbbrExtension)), None)
-    return abbr.abbrs if abbr is not None else None
+    return abbr.abbrs if abbr is not None else None  # type: ignore[attr-defined]  # set in its extendMarkdown
 
 
 def _toc_marker(md: markdown.Markdown) -> str:
@@ -159,12 +192,16 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
             level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
             headings = [h for h in headings if h[0] < level]
             under = f"under '{headings[-1][1]}'" if headings and not place.startswith("[^") else ""
-            source = self._visit_block(el, kind, in_fallback, used_ids, ", ".join(p for p in (place, under) if p))
+            source = self._visit_block(
+                el, kind, in_fallback, used_ids, ", ".join(p for p in (place, under) if p)
+            )
             if level < 7:
                 headings.append((level, plain_text(source)))
         self._visit_abbreviations()
 
-    def _visit_block(self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str) -> str:
+    def _visit_block(
+        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str
+    ) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
         if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
@@ -186,7 +223,12 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
             return
         for short, expansion in list(abbrs.items()):
             if expansion:
-                replacement = self.ext.visit(normalize(expansion), f"expansion of the abbreviation {short}", "", f"*[{short}]:")
+                replacement = self.ext.visit(
+                    normalize(expansion),
+                    f"expansion of the abbreviation {short}",
+                    "",
+                    f"*[{short}]:",
+                )
                 abbrs[short] = replacement if replacement is not None else expansion
 
 
@@ -198,7 +240,9 @@ class AttributeUnitProcessor(ExtensionTreeprocessor):
         headings: list[tuple[int, str]] = []
         for el, in_unit in _walk_elements(root, self.ext.unit_elements):
             if el.tag in HEADING_TAGS:
-                headings = [h for h in headings if h[0] < int(el.tag[1])] + [(int(el.tag[1]), _heading_text(el))]
+                headings = [h for h in headings if h[0] < int(el.tag[1])] + [
+                    (int(el.tag[1]), _heading_text(el))
+                ]
             self.ext.context = f"under '{headings[-1][1]}'" if headings else ""
             if el.tag == "img":
                 self.ext.images.append(el.get("src", ""))
@@ -248,7 +292,9 @@ def _with_lang(html: str, attrs: dict[str, str]) -> str:
     written = "".join(f' {name}="{value}"' for name, value in attrs.items())
     parsed = RawHtml.parse(html)
     if parsed.roots == 1 and not parsed.root_has_lang:
-        return re.sub(r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1)
+        return re.sub(
+            r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1
+        )
     return f"<div{written}>\n{html.strip()}\n</div>"
 
 
@@ -328,7 +374,9 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
     """
     places: dict[int, str] = {}
 
-    def walk(el: etree.Element, in_fallback: bool, context: str) -> Iterator[tuple[etree.Element, str, bool, str]]:
+    def walk(
+        el: etree.Element, in_fallback: bool, context: str
+    ) -> Iterator[tuple[etree.Element, str, bool, str]]:
         for child in el:
             if child.tag in SKIPPED_TAGS:
                 continue
@@ -336,7 +384,12 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
                 places.update(_table_places(child))
             kind = _kind(child, el, context)
             if kind and _has_unit_text(child):
-                yield child, kind, in_fallback, places.get(id(child), context if context.startswith("[^") else "")
+                yield (
+                    child,
+                    kind,
+                    in_fallback,
+                    places.get(id(child), context if context.startswith("[^") else ""),
+                )
             inner = context
             if child.tag == "blockquote":
                 inner = "blockquote"
@@ -353,13 +406,19 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
 def _table_places(table: etree.Element) -> dict[int, str]:
     """Each cell's row (of the table body, from 1) and column, named by its header cell."""
     head = table.find("thead")
-    names = [plain_text(normalize(th.text or "")) for th in (head.iter("th") if head is not None else [])]
-    places = {id(th): f"column {i}" for i, th in enumerate(head.iter("th") if head is not None else [], 1)}
+    names = [
+        plain_text(normalize(th.text or "")) for th in (head.iter("th") if head is not None else [])
+    ]
+    places = {
+        id(th): f"column {i}" for i, th in enumerate(head.iter("th") if head is not None else [], 1)
+    }
     body = table.find("tbody")
     for r, row in enumerate(body.findall("tr") if body is not None else [], 1):
         for c, cell in enumerate(row, 1):
             name = names[c - 1] if c <= len(names) and names[c - 1] else str(c)
-            places[id(cell)] = f"row {r}, column '{name}'" if name != str(c) else f"row {r}, column {c}"
+            places[id(cell)] = (
+                f"row {r}, column '{name}'" if name != str(c) else f"row {r}, column {c}"
+            )
     return places
 
 
@@ -395,11 +454,11 @@ def _attribute_units(el: etree.Element) -> list[tuple[str, str]]:
 def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
     """Keep a trailing ``{#id .class}`` and stash placeholders (footnote backlinks) out of the msgid."""
     match = _TRAILING_STASH.search(text)
-    stash = text[match.start():] if match else ""
+    stash = text[match.start() :] if match else ""
     text = text[: match.start()] if match else text
     pattern = AttrListTreeprocessor.HEADER_RE if heading else AttrListTreeprocessor.BLOCK_RE
     match = pattern.search(text)
-    return (text[: match.start()], text[match.start():] + stash) if match else (text, stash)
+    return (text[: match.start()], text[match.start() :] + stash) if match else (text, stash)
 
 
 @dataclass(frozen=True)
@@ -425,8 +484,15 @@ def collect(text: str) -> Collected:
 
     units = UnitExtension(record, {}, {})
     _markdown(units, front).convert(text)
-    md_meta = getattr(front, "md").Meta
-    return Collected(found, md_meta, front.key_lines, front.body_start, units.images, [(h, RawHtml.parse(h).visible) for h in units.raw_blocks])
+    md_meta = front.md.Meta  # type: ignore[attr-defined]  # the meta extension's attribute
+    return Collected(
+        found,
+        md_meta,
+        front.key_lines,
+        front.body_start,
+        units.images,
+        [(h, RawHtml.parse(h).visible) for h in units.raw_blocks],
+    )
 
 
 def make_markdown(
@@ -437,10 +503,20 @@ def make_markdown(
     extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
     """A Markdown converter with the article extensions and our unit extension."""
-    return _markdown(UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}), FrontMatterExtension(), backlink_title, extra)
+    return _markdown(
+        UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}),
+        FrontMatterExtension(),
+        backlink_title,
+        extra,
+    )
 
 
-def _markdown(units: UnitExtension, front: FrontMatterExtension, backlink_title: str | None = None, extra: tuple[Extension, ...] = ()) -> markdown.Markdown:
+def _markdown(
+    units: UnitExtension,
+    front: FrontMatterExtension,
+    backlink_title: str | None = None,
+    extra: tuple[Extension, ...] = (),
+) -> markdown.Markdown:
     configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
     if backlink_title:
         configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
@@ -449,7 +525,9 @@ def _markdown(units: UnitExtension, front: FrontMatterExtension, backlink_title:
         extension_configs=configs,
         output_format="html",
     )
-    md.treeprocessors.register(LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7)  # replaces upstream's
+    md.treeprocessors.register(
+        LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7
+    )  # replaces upstream's
     return md
 
 
@@ -464,7 +542,12 @@ class LinearAbbrTreeprocessor(AbbrTreeprocessor):
 
     def iter_element(self, el: etree.Element, parent: etree.Element | None = None) -> None:
         tail = el.tail
-        if parent is None or not tail or isinstance(tail, AtomicString) or self.RE.search(tail):
+        if (
+            parent is None
+            or not tail
+            or isinstance(tail, AtomicString)
+            or (self.RE is not None and self.RE.search(tail))
+        ):
             super().iter_element(el, parent)
             return
         el.tail = None

@@ -80,8 +80,12 @@ class Snapshot:
     """What the panels show: the last good build's findings per page, and the last error."""
 
     generation: str
-    findings: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # page path -> its findings
-    language_findings: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # page path -> glossary.po findings
+    findings: dict[str, tuple[Finding, ...]] = field(
+        default_factory=dict
+    )  # page path -> its findings
+    language_findings: dict[str, tuple[Finding, ...]] = field(
+        default_factory=dict
+    )  # page path -> glossary.po findings
     error: str | None = None  # the last rebuild's one-line error; None when it succeeded
 
 
@@ -94,7 +98,9 @@ class Preview:
         self.cache = Cache(self.root / CACHE_DIR if cache else None)
         self.notify = notify
         self.output_dir = self.root / "output"
-        self.site_lock = threading.Lock()  # held while a build swaps output/, so no request sees it half-swapped
+        self.site_lock = (
+            threading.Lock()
+        )  # held while a build swaps output/, so no request sees it half-swapped
         self.changed = threading.Condition()
         self.stopping = False
         self._started = f"{time.time():.0f}"
@@ -113,11 +119,18 @@ class Preview:
                 result = build.build(build.read_project(load_config(self.root)), self.cache)
         except Exception as exc:  # noqa: BLE001 (the preview outlives any one bad save; the error is shown)
             error = self._one_line(exc)
-            snapshot = Snapshot(self._next_generation(), self.snapshot.findings, self.snapshot.language_findings, error)
+            snapshot = Snapshot(
+                self._next_generation(),
+                self.snapshot.findings,
+                self.snapshot.language_findings,
+                error,
+            )
             self.notify(f"rebuild failed, still serving the last good site: {error}")
         else:
             snapshot = Snapshot(self._next_generation(), *findings_by_page(result))
-            self.notify(f"built in {time.monotonic() - began:.2f} s: {result.checks.errors} error(s), {result.checks.warnings} warning(s)")
+            self.notify(
+                f"built in {time.monotonic() - began:.2f} s: {result.checks.errors} error(s), {result.checks.warnings} warning(s)"
+            )
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
@@ -128,12 +141,18 @@ class Preview:
         if isinstance(exc, PipelineError):
             return str(exc.relative_to(self.root))
         if isinstance(exc, OSError):
-            return f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc)
+            return (
+                f"{exc.filename}: {exc.strerror or exc}"
+                if exc.filename
+                else str(exc.strerror or exc)
+            )
         return f"internal error: {type(exc).__name__}: {exc}"
 
     def wait_for_change(self, generation: str, timeout: float) -> Snapshot:
         with self.changed:
-            self.changed.wait_for(lambda: self.stopping or self.snapshot.generation != generation, timeout)
+            self.changed.wait_for(
+                lambda: self.stopping or self.snapshot.generation != generation, timeout
+            )
             return self.snapshot
 
     def stop(self) -> None:
@@ -142,7 +161,9 @@ class Preview:
             self.changed.notify_all()
 
 
-def findings_by_page(result: build.BuildResult) -> tuple[dict[str, tuple[Finding, ...]], dict[str, tuple[Finding, ...]]]:
+def findings_by_page(
+    result: build.BuildResult,
+) -> tuple[dict[str, tuple[Finding, ...]], dict[str, tuple[Finding, ...]]]:
     """Page path -> the findings of its version; and page path -> its locale's glossary findings."""
     paths = {(p.version.article, p.version.locale): p.version.path for p in result.pages}
     own: dict[str, list[Finding]] = {path: [] for path in paths.values()}
@@ -155,7 +176,10 @@ def findings_by_page(result: build.BuildResult) -> tuple[dict[str, tuple[Finding
         elif (finding.article, finding.locale) in paths:
             own[paths[(finding.article, finding.locale)]].append(finding)
     errors_first = lambda found: tuple(sorted(found, key=lambda f: f.severity != ERROR))  # noqa: E731 (stable: file order kept)
-    return ({k: errors_first(v) for k, v in own.items()}, {k: errors_first(v) for k, v in language.items()})
+    return (
+        {k: errors_first(v) for k, v in own.items()},
+        {k: errors_first(v) for k, v in language.items()},
+    )
 
 
 def panel_html(page: str, snapshot: Snapshot) -> str:
@@ -167,8 +191,14 @@ def panel_html(page: str, snapshot: Snapshot) -> str:
         f'<h2 id="pipeline-preview-title">Preview: {_count(own)} on this page</h2>',
     ]
     if snapshot.error:
-        parts.append(Markup('<p class="failed" role="alert">The last rebuild failed; this is the last good site. {}</p>').format(snapshot.error))
-    parts.append("<p>This panel is shown only by <code>pipeline serve</code>; published pages do not have it.</p>")
+        parts.append(
+            Markup(
+                '<p class="failed" role="alert">The last rebuild failed; this is the last good site. {}</p>'
+            ).format(snapshot.error)
+        )
+    parts.append(
+        "<p>This panel is shown only by <code>pipeline serve</code>; published pages do not have it.</p>"
+    )
     parts += _finding_list(own, "No findings for this page.")
     if language:
         parts.append(f"<h3>For the whole language (glossary): {_count(language)}</h3>")
@@ -188,8 +218,13 @@ def _finding_list(findings: tuple[Finding, ...], empty: str) -> list[str]:
         return [f"<p>{empty}</p>"] if empty else []
     items = [
         Markup('<li><span class="severity">{}</span> <code>{}</code> [{}] {}{}</li>').format(
-            f.severity, f"{f.file}:{f.line}" if f.line else f.file, f.check, f.message,
-            Markup(" <em>(marked as deliberate: {})</em>").format(f.deliberate) if f.deliberate else "",
+            f.severity,
+            f"{f.file}:{f.line}" if f.line else f.file,
+            f.check,
+            f.message,
+            Markup(" <em>(marked as deliberate: {})</em>").format(f.deliberate)
+            if f.deliberate
+            else "",
         )
         for f in findings
     ]
@@ -224,7 +259,9 @@ class Handler(SimpleHTTPRequestHandler):
         if name == "events":
             self._events()
         elif name in ("reload.js", "preview.css"):
-            body, kind = (RELOAD_JS, "text/javascript") if name == "reload.js" else (PREVIEW_CSS, "text/css")
+            body, kind = (
+                (RELOAD_JS, "text/javascript") if name == "reload.js" else (PREVIEW_CSS, "text/css")
+            )
             self._send(body.encode("utf-8"), f"{kind}; charset=utf-8")
         else:
             with self.preview.site_lock:
@@ -238,7 +275,9 @@ class Handler(SimpleHTTPRequestHandler):
         if not page.endswith(".html") or not file.is_file():
             return super().do_GET()
         html = file.read_text(encoding="utf-8")
-        self._send(inject(html, page, self.preview.snapshot).encode("utf-8"), "text/html; charset=utf-8")
+        self._send(
+            inject(html, page, self.preview.snapshot).encode("utf-8"), "text/html; charset=utf-8"
+        )
 
     def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(HTTPStatus.OK)
@@ -262,7 +301,11 @@ class Handler(SimpleHTTPRequestHandler):
             self.wfile.flush()
             while not self.preview.stopping:
                 latest = self.preview.wait_for_change(snapshot.generation, KEEPALIVE_SECONDS)
-                message = f"data: {latest.generation}\n\n" if latest is not snapshot else ": keep-alive\n\n"
+                message = (
+                    f"data: {latest.generation}\n\n"
+                    if latest is not snapshot
+                    else ": keep-alive\n\n"
+                )
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 snapshot = latest
@@ -277,9 +320,13 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
     """A threaded HTTP server on 127.0.0.1 (port 0: any free port); one thread per open page."""
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
     try:
-        server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(preview.output_dir)))
+        server = ThreadingHTTPServer(
+            (HOST, port), partial(handler, directory=str(preview.output_dir))
+        )
     except OSError as exc:
-        raise PipelineError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; choose another --port (0: any free port)") from exc
+        raise PipelineError(
+            f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; choose another --port (0: any free port)"
+        ) from exc
     server.daemon_threads = True
     return server
 
@@ -304,13 +351,24 @@ def relevant(root: Path) -> Callable[[watchfiles.Change, str], bool]:
     return accept
 
 
-def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+def watch(
+    preview: Preview, stop: threading.Event, ready: threading.Event
+) -> Iterator[set[tuple[watchfiles.Change, str]]]:
     """Each batch of relevant changes; watchfiles groups the events of one save (50 ms of quiet).
 
     The empty batch watchfiles yields when idle says the watch is in place: ``ready`` is set then,
     so a save right after ``start`` returns is not missed.
     """
-    for batch in watchfiles.watch(*watched_paths(preview.root), watch_filter=relevant(preview.root), stop_event=stop, step=50, debounce=800, rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+    for batch in watchfiles.watch(
+        *watched_paths(preview.root),
+        watch_filter=relevant(preview.root),
+        stop_event=stop,
+        step=50,
+        debounce=800,
+        rust_timeout=200,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    ):
         ready.set()
         if batch:
             yield batch
@@ -335,7 +393,9 @@ class Running:
             thread.join(timeout=10)
 
 
-def start(root: Path, port: int = 8000, notify: Notify = lambda message: None, cache: bool = True) -> Running:
+def start(
+    root: Path, port: int = 8000, notify: Notify = lambda message: None, cache: bool = True
+) -> Running:
     """Watch, build once, then serve, in background threads; returns when all three are ready."""
     preview = Preview(root, notify, cache)
     server = make_server(preview, port)  # first: a port in use fails before any work
@@ -343,15 +403,22 @@ def start(root: Path, port: int = 8000, notify: Notify = lambda message: None, c
 
     def watcher() -> None:
         for batch in watch(preview, stop_event, ready):
-            notify(f"changed: {', '.join(sorted(_shown(preview.root, path) for _change, path in batch))}")
+            notify(
+                f"changed: {', '.join(sorted(_shown(preview.root, path) for _change, path in batch))}"
+            )
             preview.rebuild()
 
-    threads = [threading.Thread(target=watcher, name="serve-watch", daemon=True), threading.Thread(target=server.serve_forever, name="serve-http", daemon=True)]
+    threads = [
+        threading.Thread(target=watcher, name="serve-watch", daemon=True),
+        threading.Thread(target=server.serve_forever, name="serve-http", daemon=True),
+    ]
     threads[0].start()
     ready.wait(timeout=30)
     preview.rebuild()
     threads[1].start()
-    return Running(f"http://{HOST}:{server.server_address[1]}/", preview, server, stop_event, threads)
+    return Running(
+        f"http://{HOST}:{server.server_address[1]}/", preview, server, stop_event, threads
+    )
 
 
 def _shown(root: Path, path: str) -> str:
@@ -362,7 +429,9 @@ def _shown(root: Path, path: str) -> str:
 def run(root: Path, port: int, open_browser: bool, notify: Notify, cache: bool = True) -> None:
     """``pipeline serve``: until Ctrl-C."""
     running = start(root, port, notify, cache)
-    notify(f"serving {running.url} (Ctrl-C to stop); watching {', '.join(str(p) for p in watched_paths(running.preview.root))}")
+    notify(
+        f"serving {running.url} (Ctrl-C to stop); watching {', '.join(str(p) for p in watched_paths(running.preview.root))}"
+    )
     if open_browser:
         webbrowser.open(running.url)
     try:

@@ -12,10 +12,10 @@ link to each other visibly instead (WCAG 3.1.5). A title shown in another langua
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import html as html_lib
 import math
 import re
+from collections.abc import Callable
 from datetime import date
 
 from babel import Locale
@@ -37,7 +37,9 @@ INDEX_TITLE = N_("All articles")
 IN_PLAIN = N_("plain language")
 REVIEWED = N_("Page last reviewed: {date}")
 NEXT_REVIEW = N_("Next review due: {date}")
-PREVIEW = N_("Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed.")
+PREVIEW = N_(
+    "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
+)
 _ABBR = re.compile(r"<abbr\b([^>]*)>(.*?)</abbr>", re.S)
 _TITLE_ATTR = re.compile(r'\btitle="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
@@ -47,13 +49,27 @@ Siblings = list[tuple[Version, LocaleInfo]]
 
 
 def template_environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]
 
 
-def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, source: LocaleInfo, glossary: Glossary, site: SiteContext, images: dict[str, str] | None = None, leaflet: LeafletHook | None = None) -> tuple[Page, str]:
+def render_page(
+    article: Article,
+    version: Version,
+    catalogs: LocaleCatalogs,
+    source: LocaleInfo,
+    glossary: Glossary,
+    site: SiteContext,
+    images: dict[str, str] | None = None,
+    leaflet: LeafletHook | None = None,
+) -> tuple[Page, str]:
     """The page's data and its full HTML.
 
     ``images`` maps each image's source path to its place under output/. ``leaflet``
@@ -63,10 +79,19 @@ def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, so
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
     body = render_body(article, catalogs, source, glossary, ui)
     root = "../" * version.path.count("/")
-    body_html = mark_spelled_out(relink_images(body.html, {src: root + path for src, path in (images or {}).items()}))
+    body_html = mark_spelled_out(
+        relink_images(body.html, {src: root + path for src, path in (images or {}).items()})
+    )
     title = body.meta.get("title", [article.metadata.get("title", article.slug)])[0]
     description = body.meta.get("description", [""])[0]
-    page = Page(version=version, title=title, description=description, body_html=body_html, fallbacks=body.fallbacks, words=body.words)
+    page = Page(
+        version=version,
+        title=title,
+        description=description,
+        body_html=body_html,
+        fallbacks=body.fallbacks,
+        words=body.words,
+    )
     html = site.env.get_template("page.html").render(
         **site.page_context(version, catalogs.locale, ui),
         page=page,
@@ -83,8 +108,13 @@ def render_page(article: Article, version: Version, catalogs: LocaleCatalogs, so
 
 def relink_images(body: str, urls: dict[str, str]) -> str:
     """Point each local image at its copy under output/, relative to the page, at any depth."""
-    escaped = {html_lib.escape(src, quote=True): html_lib.escape(url, quote=True) for src, url in urls.items()}
-    return _IMG_SRC.sub(lambda m: m.group(1) + escaped.get(m.group(2), m.group(2)) + m.group(3), body)
+    escaped = {
+        html_lib.escape(src, quote=True): html_lib.escape(url, quote=True)
+        for src, url in urls.items()
+    }
+    return _IMG_SRC.sub(
+        lambda m: m.group(1) + escaped.get(m.group(2), m.group(2)) + m.group(3), body
+    )
 
 
 def mark_spelled_out(body: str) -> str:
@@ -95,7 +125,11 @@ def mark_spelled_out(body: str) -> str:
         title = _TITLE_ATTR.search(match.group(1))
         if title is None:
             return match.group(0)
-        nearby = _text(body[max(0, match.start() - 240) : match.start()]) + " " + _text(body[match.end() : match.end() + 240])
+        nearby = (
+            _text(body[max(0, match.start() - 240) : match.start()])
+            + " "
+            + _text(body[match.end() : match.end() + 240])
+        )
         if html_lib.unescape(title.group(1)).casefold() not in nearby.casefold():
             return match.group(0)
         return f'<abbr class="spelled-out"{match.group(1)}>{match.group(2)}</abbr>'
@@ -107,8 +141,10 @@ def _text(fragment: str) -> str:
     return " ".join(html_lib.unescape(_TAGS.sub(" ", fragment)).split())
 
 
-def review_lines(article: Article, locale: LocaleInfo, source: LocaleInfo, ui: UiText) -> list[Markup]:
-    """"Page last reviewed: …", "Next review due: …", dates in the language of the sentence."""
+def review_lines(
+    article: Article, locale: LocaleInfo, source: LocaleInfo, ui: UiText
+) -> list[Markup]:
+    """ "Page last reviewed: …", "Next review due: …", dates in the language of the sentence."""
     dates = review_dates(article)
     found = [(REVIEWED, dates.reviewed), (NEXT_REVIEW, dates.next_review)]
     return [_dated(ui, msgid, day, locale, source) for msgid, day in found if day is not None]
@@ -118,7 +154,9 @@ def _dated(ui: UiText, msgid: str, day: date, locale: LocaleInfo, source: Locale
     """A sentence left in the source language shows its date in that language too."""
     translated = ui.catalog is not None and ui.catalog.translation(msgid) is not None
     language = locale if translated or locale.language == source.language else source
-    return ui.content(msgid, date=format_date(day, format="long", locale=Locale.parse(language.base)))
+    return ui.content(
+        msgid, date=format_date(day, format="long", locale=Locale.parse(language.base))
+    )
 
 
 def floor_percent(value: float) -> float:
@@ -129,7 +167,15 @@ def floor_percent(value: float) -> float:
 class SiteContext:
     """What every page of a build shares: the built versions, URLs, the template environment."""
 
-    def __init__(self, site_url: str, site_name: str, source: LocaleInfo, versions: dict[str, Siblings], ui_catalogs: dict[str, Catalog | None], shares: dict[tuple[str, str], tuple[float, float]] | None = None) -> None:
+    def __init__(
+        self,
+        site_url: str,
+        site_name: str,
+        source: LocaleInfo,
+        versions: dict[str, Siblings],
+        ui_catalogs: dict[str, Catalog | None],
+        shares: dict[tuple[str, str], tuple[float, float]] | None = None,
+    ) -> None:
         self.site_url = site_url
         self.site_name = site_name
         self.source = source
@@ -143,7 +189,9 @@ class SiteContext:
 
     def page_context(self, version: Version, locale: LocaleInfo, ui: UiText) -> dict[str, object]:
         """Published pages see the published versions; a preview also sees itself (and links to nothing new)."""
-        siblings = [(v, loc) for v, loc in self.versions[version.article] if not v.preview or v == version]
+        siblings = [
+            (v, loc) for v, loc in self.versions[version.article] if not v.preview or v == version
+        ]
         root = "../" * version.path.count("/")
         return {
             **self._frame(locale, ui, root),
@@ -156,14 +204,26 @@ class SiteContext:
 
     def _frame(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
         """What base.html needs on every page: the locale, the way home, the site's name in the page's language."""
-        return {"locale": locale, "root": root, "site_name": ui.content(self.site_name), "site_name_text": ui.attribute(self.site_name), "source_tag": self.source.tag, "_": ui.content, "_a": ui.attribute}
+        return {
+            "locale": locale,
+            "root": root,
+            "site_name": ui.content(self.site_name),
+            "site_name_text": ui.attribute(self.site_name),
+            "source_tag": self.source.tag,
+            "_": ui.content,
+            "_a": ui.attribute,
+        }
 
     def preview_notice(self, version: Version, locale: LocaleInfo, ui: UiText) -> Markup | None:
         if not version.preview:
             return None
         percent, threshold = self.shares.get((version.article, locale.name), (0.0, 100.0))
         number = Locale.parse(locale.base)
-        return ui.content(PREVIEW, percent=format_decimal(floor_percent(percent), locale=number), threshold=format_decimal(threshold, locale=number))
+        return ui.content(
+            PREVIEW,
+            percent=format_decimal(floor_percent(percent), locale=number),
+            threshold=format_decimal(threshold, locale=number),
+        )
 
     def alternates(self, siblings: Siblings, plain: bool) -> list[dict[str, str]]:
         """hreflang links among versions of the same reading level (plain and standard share a tag)."""
@@ -171,19 +231,32 @@ class SiteContext:
         if not same_level:
             return []
         links = [{"hreflang": loc.tag, "href": self.site_url + v.path} for v, loc in same_level]
-        default = next((v for v, loc in same_level if loc.base == self.source.name), same_level[0][0])
+        default = next(
+            (v for v, loc in same_level if loc.base == self.source.name), same_level[0][0]
+        )
         return [*links, {"hreflang": "x-default", "href": self.site_url + default.path}]
 
     def _language_name(self, locale: LocaleInfo) -> str:
         name = locale.native_name[:1].upper() + locale.native_name[1:]
         if locale.is_plain:
-            name = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag).attribute(PLAIN_LABEL, language=name)
+            name = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag).attribute(
+                PLAIN_LABEL, language=name
+            )
         return name
 
-    def _switch_item(self, version: Version, locale: LocaleInfo, root: str, current: bool) -> dict[str, object]:
-        return {"href": root + version.path, "hreflang": locale.tag, "label": self._language_name(locale), "current": current}
+    def _switch_item(
+        self, version: Version, locale: LocaleInfo, root: str, current: bool
+    ) -> dict[str, object]:
+        return {
+            "href": root + version.path,
+            "hreflang": locale.tag,
+            "label": self._language_name(locale),
+            "current": current,
+        }
 
-    def _other_reading_level(self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText) -> dict[str, str] | None:
+    def _other_reading_level(
+        self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText
+    ) -> dict[str, str] | None:
         """WCAG 3.1.5: the standard page links to its plain version, and the plain one back."""
         target = f"{locale.base}@plain" if not locale.is_plain else locale.base
         match = next((v for v, loc in siblings if loc.name == target), None)
@@ -192,10 +265,16 @@ class SiteContext:
         label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
         return {"href": root + match.path, "hreflang": locale.tag, "label": label}
 
-    def title_attrs(self, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo) -> dict[str, str]:
+    def title_attrs(
+        self, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo
+    ) -> dict[str, str]:
         """``lang`` (and ``dir`` when it differs from the page's) of a title as written: a title
         that fell back to the source language is marked as the source language, never as its version's."""
-        written = self.source if locale.language != self.source.language and title == source_title else locale
+        written = (
+            self.source
+            if locale.language != self.source.language and title == source_title
+            else locale
+        )
         attrs = {"lang": written.tag}
         if written.direction != page.direction:
             attrs["dir"] = written.direction
@@ -212,51 +291,99 @@ class SiteContext:
             items = []
             for version, locale in published:
                 item = self._switch_item(version, locale, "", False)
-                item.update(title=titles.get(version.path, ""), title_attrs=self.title_attrs(titles.get(version.path, ""), locale, source_title, self.source))
+                item.update(
+                    title=titles.get(version.path, ""),
+                    title_attrs=self.title_attrs(
+                        titles.get(version.path, ""), locale, source_title, self.source
+                    ),
+                )
                 items.append(item)
             articles.append({"title": source_title, "versions": items})
-        return self._render_index_page(self.source, ui, "", "index.html", articles=articles, language_indexes=self._language_indexes(pages, "", None))
+        return self._render_index_page(
+            self.source,
+            ui,
+            "",
+            "index.html",
+            articles=articles,
+            language_indexes=self._language_indexes(pages, "", None),
+        )
 
     def render_locale_indexes(self, pages: list[Page]) -> dict[str, str]:
         """``<tag>/index.html`` per language: every article, in that language where it is published."""
-        return {f"{loc.tag}/index.html": self._render_locale_index(loc, pages) for loc in self._index_locales()}
+        return {
+            f"{loc.tag}/index.html": self._render_locale_index(loc, pages)
+            for loc in self._index_locales()
+        }
 
     def _index_locales(self) -> list[LocaleInfo]:
-        found = {loc.name: loc for siblings in self.versions.values() for _, loc in siblings if not loc.is_plain}
-        return [self.source, *(loc for name, loc in sorted(found.items()) if name != self.source.name)]
+        found = {
+            loc.name: loc
+            for siblings in self.versions.values()
+            for _, loc in siblings
+            if not loc.is_plain
+        }
+        return [
+            self.source,
+            *(loc for name, loc in sorted(found.items()) if name != self.source.name),
+        ]
 
     def _render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
         ui = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag)
         titles = {p.version.path: p.title for p in pages}
         entries = [self._index_entry(slug, locale, titles) for slug in self.versions]
-        return self._render_index_page(locale, ui, "../", f"{locale.tag}/index.html", entries=entries, language_indexes=self._language_indexes(pages, "../", locale))
+        return self._render_index_page(
+            locale,
+            ui,
+            "../",
+            f"{locale.tag}/index.html",
+            entries=entries,
+            language_indexes=self._language_indexes(pages, "../", locale),
+        )
 
-    def _index_entry(self, slug: str, locale: LocaleInfo, titles: dict[str, str]) -> dict[str, object]:
+    def _index_entry(
+        self, slug: str, locale: LocaleInfo, titles: dict[str, str]
+    ) -> dict[str, object]:
         """One article on a language's index: its version in that language, else the source's."""
         published = self.published(slug)
         source_version = published[0][0]
-        own = next(((v, loc) for v, loc in published if loc.name == locale.name), (source_version, self.source))
+        own = next(
+            ((v, loc) for v, loc in published if loc.name == locale.name),
+            (source_version, self.source),
+        )
         plain = next((v for v, loc in published if loc.name == f"{locale.name}@plain"), None)
         title = titles.get(own[0].path, slug)
         return {
             "href": "../" + own[0].path,
             "hreflang": own[1].tag,
             "title": title,
-            "title_attrs": self.title_attrs(title, own[1], titles.get(source_version.path, slug), locale),
+            "title_attrs": self.title_attrs(
+                title, own[1], titles.get(source_version.path, slug), locale
+            ),
             "plain_href": "../" + plain.path if plain else None,
         }
 
-    def _language_indexes(self, pages: list[Page], root: str, current: LocaleInfo | None) -> list[dict[str, object]]:
+    def _language_indexes(
+        self, pages: list[Page], root: str, current: LocaleInfo | None
+    ) -> list[dict[str, object]]:
         """The switcher of an index: each language with at least one published version."""
         published = {loc.name for slug in self.versions for _, loc in self.published(slug)}
         return [
-            {"href": f"{root}{loc.tag}/index.html", "hreflang": loc.tag, "label": self._language_name(loc), "current": current is not None and loc.name == current.name}
+            {
+                "href": f"{root}{loc.tag}/index.html",
+                "hreflang": loc.tag,
+                "label": self._language_name(loc),
+                "current": current is not None and loc.name == current.name,
+            }
             for loc in self._index_locales()
             if loc.name in published
         ]
 
-    def _render_index_page(self, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object) -> str:
-        published = any(loc.name == locale.name for slug in self.versions for _, loc in self.published(slug))
+    def _render_index_page(
+        self, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object
+    ) -> str:
+        published = any(
+            loc.name == locale.name for slug in self.versions for _, loc in self.published(slug)
+        )
         return self.env.get_template("index.html").render(
             **self._frame(locale, ui, root),
             canonical=self.site_url + path,
@@ -273,7 +400,10 @@ class SiteContext:
     def render_sitemap(self) -> str:
         """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang: published versions only."""
         urls = [
-            {"loc": self.site_url + version.path, "alternates": self.alternates(self.published(slug), locale.is_plain)}
+            {
+                "loc": self.site_url + version.path,
+                "alternates": self.alternates(self.published(slug), locale.is_plain),
+            }
             for slug in self.versions
             for version, locale in self.published(slug)
         ]

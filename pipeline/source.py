@@ -29,7 +29,9 @@ from pipeline.segment import Collected, Found, collect, local_image, normalize
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
 RAW_HTML_KIND = "raw HTML block (stays in the source language)"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SEPARATOR = r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
+_SEPARATOR = (
+    r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
+)
 NEEDLE_WORDS = 8
 GLOSSARY_FILE = "glossary.toml"
 
@@ -44,14 +46,23 @@ def read_article(path: Path) -> Article:
     """Collect the units of one article, with the line each starts on."""
     slug = path.stem
     if not _SLUG.match(slug):
-        raise SourceError(f"article file name {path.name!r} must be lower-case letters, digits and '-' (it is the gettext domain and the page URL)", path)
+        raise SourceError(
+            f"article file name {path.name!r} must be lower-case letters, digits and '-' (it is the gettext domain and the page URL)",
+            path,
+        )
     text = _read_text(path)
     try:
         found = collect(text)
     except FrontMatterError as exc:
         raise SourceError(str(exc), path, exc.line) from exc
-    except RecursionError as exc:  # Python-Markdown parses nested blocks recursively: a few hundred levels is its limit
-        raise SourceError("lists or quotes nested too deeply for the Markdown parser: flatten them", path, _deepest_line(text)) from exc
+    except (
+        RecursionError
+    ) as exc:  # Python-Markdown parses nested blocks recursively: a few hundred levels is its limit
+        raise SourceError(
+            "lists or quotes nested too deeply for the Markdown parser: flatten them",
+            path,
+            _deepest_line(text),
+        ) from exc
     source = SourceText(text, found.body_start)
     units = _meta_units(found) + _locate(found.units, source)
     metadata = {key: " ".join(lines).strip() for key, lines in found.meta.items()}
@@ -72,7 +83,11 @@ def _first_heading(units: list[Unit], path: Path) -> str:
     """An article without ``Title:`` metadata is titled by its first level-1 heading (as MkDocs does)."""
     heading = next((u for u in units if u.kind == "heading (h1)"), None)
     if heading is None:
-        raise SourceError("the article has no title: add a 'Title:' line at the top, 'title:' in its '---' front matter, or a level-1 heading ('# Title')", path, 1)
+        raise SourceError(
+            "the article has no title: add a 'Title:' line at the top, 'title:' in its '---' front matter, or a level-1 heading ('# Title')",
+            path,
+            1,
+        )
     return heading.msgid
 
 
@@ -113,12 +128,17 @@ class SourceText:
 
 def _blank_fences(text: str) -> str:
     """Fenced code as spaces (line breaks kept): its words are code, not the next unit's text."""
-    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(
+        lambda m: re.sub(r"[^\n]", " ", m.group(0)), text
+    )
 
 
 def needle(text: str, words: int = NEEDLE_WORDS) -> re.Pattern[str]:
     """The unit's first words as the source writes them: any white space, ``>`` or escape between."""
-    parts = ["".join(re.escape(c) if c.isalnum() else "\\\\?" + re.escape(c) for c in word) for word in text.split()[:words]]
+    parts = [
+        "".join(re.escape(c) if c.isalnum() else "\\\\?" + re.escape(c) for c in word)
+        for word in text.split()[:words]
+    ]
     boundary = r"(?<!\w)" if text[:1].isalnum() else ""
     return re.compile(boundary + _SEPARATOR.join(parts))
 
@@ -136,7 +156,12 @@ def _locate(found: list[Found], source: SourceText) -> list[Unit]:
     cursor = attribute_cursor = source.body
     for unit in found:
         if unit.hint:
-            line, _ = _find(unit.text, source, _after_hint(unit.hint, source), hint=unit.kind.startswith("expansion"))
+            line, _ = _find(
+                unit.text,
+                source,
+                _after_hint(unit.hint, source),
+                hint=unit.kind.startswith("expansion"),
+            )
         elif unit.kind in ATTRIBUTE_KINDS:
             line, attribute_cursor = _find(unit.text, source, attribute_cursor)
         else:
@@ -169,7 +194,9 @@ def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
     for src in found.images:
         if not local_image(src):
             continue
-        match = source.search(re.compile(re.escape(src)), cursor) or source.search(re.compile(re.escape(src)), 0)
+        match = source.search(re.compile(re.escape(src)), cursor) or source.search(
+            re.compile(re.escape(src)), 0
+        )
         line = source.line_of(match.start()) if match else source.line_of(cursor)
         cursor = match.end() if match else cursor
         assets.append(Asset(src, line))
@@ -205,7 +232,9 @@ def read_glossary(source_dir: Path) -> Glossary:
         raise SourceError(error.message, path, error.line) from exc
     entries = data.get("terms", [])
     if not isinstance(entries, list):
-        raise SourceError("'terms' must be [[terms]] tables, one per term", path, _key_line(raw, "terms"))
+        raise SourceError(
+            "'terms' must be [[terms]] tables, one per term", path, _key_line(raw, "terms")
+        )
     lines = _term_lines(raw)
     terms = tuple(_term(entry, i, path, lines) for i, entry in enumerate(entries))
     _no_duplicates(terms, path)
@@ -213,7 +242,9 @@ def read_glossary(source_dir: Path) -> Glossary:
 
 
 def _key_line(raw: str, key: str) -> int | None:
-    return next((i for i, line in enumerate(raw.splitlines(), 1) if line.strip().startswith(key)), None)
+    return next(
+        (i for i, line in enumerate(raw.splitlines(), 1) if line.strip().startswith(key)), None
+    )
 
 
 def _no_duplicates(terms: tuple[Term, ...], path: Path) -> None:
@@ -222,7 +253,11 @@ def _no_duplicates(terms: tuple[Term, ...], path: Path) -> None:
     for term in terms:
         earlier = first.setdefault(term.term.lower(), term)
         if earlier is not term:
-            raise SourceError(f"term {term.term!r} is defined twice: line {earlier.line} and line {term.line}", path, term.line)
+            raise SourceError(
+                f"term {term.term!r} is defined twice: line {earlier.line} and line {term.line}",
+                path,
+                term.line,
+            )
 
 
 def _term_lines(raw: str) -> list[int]:
@@ -236,7 +271,11 @@ _OPTIONAL = {"expansion": str, "pronunciation": str, "keep": bool}
 def _term(entry: Any, index: int, path: Path, lines: list[int]) -> Term:
     line = lines[index] if index < len(lines) else None
     where = f"terms[{index}]"
-    if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not isinstance(entry.get("definition"), str):
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("term"), str)
+        or not isinstance(entry.get("definition"), str)
+    ):
         raise SourceError(f"{where}: every term needs 'term' and 'definition' strings", path, line)
     if not entry["term"].strip():
         raise SourceError(f"{where}: 'term' is empty", path, line)
@@ -245,12 +284,20 @@ def _term(entry: Any, index: int, path: Path, lines: list[int]) -> Term:
     if unknown:
         raise SourceError(f"{where}: unknown keys {sorted(unknown)}", path, line)
     for key, kind in _OPTIONAL.items():
-        if key in entry and (not isinstance(entry[key], kind) or (kind is str and not entry[key].strip())):
-            raise SourceError(f"{where}: '{key}' must be {'true or false' if kind is bool else 'a non-empty string'}, got {entry[key]!r}", path, line)
+        if key in entry and (
+            not isinstance(entry[key], kind) or (kind is str and not entry[key].strip())
+        ):
+            raise SourceError(
+                f"{where}: '{key}' must be {'true or false' if kind is bool else 'a non-empty string'}, got {entry[key]!r}",
+                path,
+                line,
+            )
     if not normalize(entry["definition"]):
         raise SourceError(f"{where}: 'definition' is empty", path, line)
     variants = entry.get("variants", [])
-    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+    if not isinstance(variants, list) or not all(
+        isinstance(v, str) and v.strip() for v in variants
+    ):
         raise SourceError(f"{where}: 'variants' must be a list of non-empty strings", path, line)
     return Term(
         term=entry["term"].strip(),

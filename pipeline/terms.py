@@ -15,7 +15,7 @@ by hyphens: an approved "Ketamin-Infusion" is found in "Ketamininfusionen", an a
 from __future__ import annotations
 
 import re
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -54,7 +54,7 @@ def contains_term(text_stems: tuple[str, ...], term_stems: tuple[str, ...], lang
     size = len(term_stems)
     for start in range(len(text_stems) - size + 1):
         window = text_stems[start : start + size]
-        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems)):
+        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems, strict=False)):
             return True
     return False
 
@@ -101,7 +101,10 @@ def source_mentions(text: str, term: str, language: str) -> bool:
     near = _near if language == "en" else (lambda word, term_word: True)
     return any(
         text_stems[i : i + size] == term_stems
-        and all(near(word, term_word) for word, term_word in zip(text_words[i : i + size], term_words))
+        and all(
+            near(word, term_word)
+            for word, term_word in zip(text_words[i : i + size], term_words, strict=False)
+        )
         for i in range(len(text_words) - size + 1)
     )
 
@@ -114,7 +117,7 @@ _ENGLISH_INFLECTIONS = ("", "s", "es", "'s", "’s")
 
 
 def _near(word: str, term_word: str) -> bool:
-    """"opioids" is near "opioid"; "sedated" is not near "sedative", "intravenous" not "intravenously"."""
+    """ "opioids" is near "opioid"; "sedated" is not near "sedative", "intravenous" not "intravenously"."""
     short, long = sorted((word, term_word), key=len)
     return long.startswith(short) and long[len(short) :] in _ENGLISH_INFLECTIONS
 
@@ -133,9 +136,13 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     inside = language in INSIDE_WORDS
     size, first = len(term_stems), term_stems[0]
     for start in range(len(tokens) - size + 1):
-        if not _same(tokens[start][2], first, inside):  # the common case, without building a generator
+        if not _same(
+            tokens[start][2], first, inside
+        ):  # the common case, without building a generator
             continue
-        if all(_same(tokens[start + i][2], stem, inside) for i, stem in enumerate(term_stems[1:], 1)):
+        if all(
+            _same(tokens[start + i][2], stem, inside) for i, stem in enumerate(term_stems[1:], 1)
+        ):
             return tokens[start][0], tokens[start + size - 1][1]
     return None
 
@@ -147,4 +154,4 @@ def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     found = stems(text, language)
     if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
-    return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found))
+    return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))

@@ -14,16 +14,18 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from markupsafe import Markup, escape
 
-from pipeline.errors import CatalogError
 from pipeline.model import Catalog, Unit
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 UI_KEYWORDS = {"_": None, "_a": None, "N_": None}
-UI_METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]  # every module may mark UI texts with N_()
+UI_METHODS = [
+    ("templates/**.html", "jinja2"),
+    ("**.py", "python"),
+]  # every module may mark UI texts with N_()
 BRACE_FORMAT = "python-brace-format"  # the gettext flag: msgfmt --check, Poedit and Weblate check the placeholders
 PLACEHOLDER_MEANINGS = {
-    "language": "the name of a language, written in that language (\"Español\")",
+    "language": 'the name of a language, written in that language ("Español")',
     "": "a number (the footnote's number)",
 }
 
@@ -39,7 +41,11 @@ def placeholders(text: str) -> Counter[str] | None:
         parsed = list(string.Formatter().parse(text))
     except ValueError:
         return None
-    return Counter("{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}" for _text, name, spec, conv in parsed if name is not None)
+    return Counter(
+        "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+        for _text, name, spec, conv in parsed
+        if name is not None
+    )
 
 
 def safe_translation(msgid: str, translated: str | None) -> str | None:
@@ -90,7 +96,9 @@ def placeholder_note(msgid: str) -> str:
     for field in found:
         name = field[1:-1].split("!")[0].split(":")[0]
         meaning = PLACEHOLDER_MEANINGS.get(name, "filled in by the page")
-        notes.append(f"{field} is replaced by {meaning}: keep it exactly as written, in the place your language needs")
+        notes.append(
+            f"{field} is replaced by {meaning}: keep it exactly as written, in the place your language needs"
+        )
     return "\n".join(notes)
 
 
@@ -103,7 +111,20 @@ def extract_ui_units() -> tuple[Unit, ...]:
         keywords=UI_KEYWORDS,
         comment_tags=("Translators:",),
     ):
+        if not isinstance(
+            message, str
+        ):  # ngettext-style (singular, plural): the templates use none
+            continue
         note = " ".join(comments) or "text of the page around the article"
         has_fields = bool(placeholders(message))
-        units.append(Unit(message, note, lineno, file=f"pipeline/{filename}", context=placeholder_note(message), flags=(BRACE_FORMAT,) if has_fields else ()))
+        units.append(
+            Unit(
+                message,
+                note,
+                lineno,
+                file=f"pipeline/{filename}",
+                context=placeholder_note(message),
+                flags=(BRACE_FORMAT,) if has_fields else (),
+            )
+        )
     return tuple(units)

@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import checks, report
-from pipeline.cache import Cache, code_version, digest, file_digest
-from pipeline.leaflet import LeafletSettings, Leaflets
+from pipeline.cache import Cache, digest, file_digest
+from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Page, Version
 from pipeline.page import LocaleCatalogs
@@ -69,7 +69,9 @@ class Made:
     article: str
     locale: str
     result: checks.VersionResult
-    page: Page | None  # None where no page is written (a plain version nobody wrote); body_html emptied
+    page: (
+        Page | None
+    )  # None where no page is written (a plain version nobody wrote); body_html emptied
     html: str = ""
     leaflet: tuple[str, bytes] | None = None
     view: tuple[str, str] | None = None  # the readability view: (path under output/, html)
@@ -86,7 +88,9 @@ class Context:
     store: CatalogStore
     check_site: checks.Site
     site: SiteContext
-    images: dict[tuple[str, str], dict[str, str]]  # (article, locale) -> image as written -> path under output/
+    images: dict[
+        tuple[str, str], dict[str, str]
+    ]  # (article, locale) -> image as written -> path under output/
     image_digests: dict[str, str]  # path under output/ -> content hash (a leaflet embeds the image)
     glossary_file: str  # findings of the glossary domain point here
     files: dict[tuple[str, str], str]  # (article, locale) -> the file its findings point to
@@ -112,7 +116,9 @@ def make_all(context: Context, cache: Cache, jobs: int) -> Iterator[Made]:
     """Every version, in article then locale order; cached ones are not made again."""
     order = [(slug, name) for slug in context.articles for name in context.locales]
     keys = {item: context.key(*item) for item in order}
-    cached = {item: made for item in order if (made := cache.get("version", keys[item])) is not None}
+    cached = {
+        item: made for item in order if (made := cache.get("version", keys[item])) is not None
+    }
     todo = [item for item in order if item not in cached]
     fresh = _run(context, todo, jobs)
     for item in order:
@@ -144,17 +150,42 @@ def make(slug: str, locale_name: str) -> Made:
     assert context is not None, "make_all sets the context"
     article, locale = context.articles[slug], context.locales[locale_name]
     catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
-    subject = checks.Subject(context.check_site, article, locale, catalog, context.files[(slug, locale_name)])
+    subject = checks.Subject(
+        context.check_site, article, locale, catalog, context.files[(slug, locale_name)]
+    )
     result = checks.check_version(subject)
-    version = next((v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None)
-    view = report.view(result.document, article, context.site.env, context.site.site_name, context.source, version.path if version else None) if result.document else None
+    version = next(
+        (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
+    )
+    view = (
+        report.view(
+            result.document,
+            article,
+            context.site.env,
+            context.site.site_name,
+            context.source,
+            version.path if version else None,
+        )
+        if result.document
+        else None
+    )
     if version is None:
         return Made(slug, locale_name, result, None, view=view)
     return replace(_render(context, article, version, locale, result), view=view)
 
 
-def _render(context: Context, article: Article, version: Version, locale: LocaleInfo, result: checks.VersionResult) -> Made:
-    leaflets = Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview) if context.leaflet_settings else None
+def _render(
+    context: Context,
+    article: Article,
+    version: Version,
+    locale: LocaleInfo,
+    result: checks.VersionResult,
+) -> Made:
+    leaflets = (
+        Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview)
+        if context.leaflet_settings
+        else None
+    )
     catalogs = LocaleCatalogs(
         locale=locale,
         article=context.store.get((locale.name, article.slug)),
@@ -162,10 +193,27 @@ def _render(context: Context, article: Article, version: Version, locale: Locale
         ui=context.store.get((locale.name, UI_DOMAIN)),
     )
     images = context.images.get((article.slug, locale.name), {})
-    page, html = render_page(article, version, catalogs, context.source, context.check_site.glossary, context.site, images, leaflet=leaflets)
+    page, html = render_page(
+        article,
+        version,
+        catalogs,
+        context.source,
+        context.check_site.glossary,
+        context.site,
+        images,
+        leaflet=leaflets,
+    )
     leaflet = next(iter(leaflets.files.items()), None) if leaflets else None
     notice = leaflets.skipped if leaflets else None
-    return Made(article.slug, locale.name, result, replace(page, body_html=_headings(page.body_html)), html, leaflet=leaflet, notice=notice)
+    return Made(
+        article.slug,
+        locale.name,
+        result,
+        replace(page, body_html=_headings(page.body_html)),
+        html,
+        leaflet=leaflet,
+        notice=notice,
+    )
 
 
 _HEADING = re.compile(r"<h[1-6][^>]*>")

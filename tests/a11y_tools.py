@@ -46,7 +46,9 @@ def require_tools() -> None:
     reason = tools_available()
     if reason is None:
         return
-    if os.environ.get("CI") == "true":  # what GitHub Actions and most CI services set; CI=false is local
+    if (
+        os.environ.get("CI") == "true"
+    ):  # what GitHub Actions and most CI services set; CI=false is local
         pytest.fail(reason)
     pytest.skip(reason)
 
@@ -68,8 +70,17 @@ def vnu_messages(paths: list[Path]) -> list[dict]:
     message gets a ``file`` key with the local path (vnu only gives a file: URL).
     """
     files = [str(Path(p).resolve()) for p in paths]
-    cmd = ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout",
-           "--exit-zero-always", "--also-check-css", *files]
+    cmd = [
+        "java",
+        "-jar",
+        str(VNU_JAR),
+        "--format",
+        "json",
+        "--stdout",
+        "--exit-zero-always",
+        "--also-check-css",
+        *files,
+    ]
     # --exit-zero-always: a non-zero exit then means the checker itself failed.
     messages = json.loads(_run(cmd, timeout=600).stdout)["messages"]
     for m in messages:
@@ -108,15 +119,27 @@ def run_axe(paths: list[Path]) -> list[dict]:
         return json.loads(out.read_text(encoding="utf-8"))
 
 
-def screenshot(path: Path, out: Path, width: int, scheme: str = "light", site_root: Path | None = None) -> Path:
+def screenshot(
+    path: Path, out: Path, width: int, scheme: str = "light", site_root: Path | None = None
+) -> Path:
     """Full-page PNG of ``path`` at viewport ``width`` x 800 in ``scheme``; returns ``out``.
 
     Pass ``site_root`` (the built ``output/``) so the page's ``../assets`` stylesheet is served too.
     """
     out = Path(out).resolve()
     extra = [str(Path(site_root).resolve())] if site_root else []
-    _run(["node", str(A11Y_DIR / "screenshot.mjs"), str(Path(path).resolve()), str(out),
-          str(width), scheme, *extra], timeout=300)
+    _run(
+        [
+            "node",
+            str(A11Y_DIR / "screenshot.mjs"),
+            str(Path(path).resolve()),
+            str(out),
+            str(width),
+            scheme,
+            *extra,
+        ],
+        timeout=300,
+    )
     return out
 
 
@@ -140,8 +163,11 @@ def format_violations(results: list[dict]) -> str:
 
 def format_vnu(messages: list[dict]) -> str:
     """Readable summary of Nu checker messages (file:line, type, text)."""
-    return "\n".join(
-        f"{m.get('file')}:{m.get('lastLine', '?')}: {m['type']}"
-        f"{'/' + m['subType'] if 'subType' in m else ''}: {m['message']}"
-        for m in messages
-    ) or "no vnu messages"
+    return (
+        "\n".join(
+            f"{m.get('file')}:{m.get('lastLine', '?')}: {m['type']}"
+            f"{'/' + m['subType'] if 'subType' in m else ''}: {m['message']}"
+            for m in messages
+        )
+        or "no vnu messages"
+    )

@@ -40,7 +40,9 @@ def po_path(root: Path, locale: str, domain: str = "feature") -> Path:
     return root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def translate_po(path: Path, translate: Callable[[str], str], fuzzy: set[str] | None = None) -> polib.POFile:
+def translate_po(
+    path: Path, translate: Callable[[str], str], fuzzy: set[str] | None = None
+) -> polib.POFile:
     """Fill every msgstr of a PO file with ``translate(msgid)``, as a translator would."""
     po = polib.pofile(str(path))
     for entry in po:

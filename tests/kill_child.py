@@ -23,7 +23,17 @@ from typing import Any
 
 from pipeline import publish  # only this: a child that publishes alone starts in milliseconds
 
-CHANGES = [(os, "rename"), (os, "replace"), (os, "mkdir"), (os, "chmod"), (os, "unlink"), (os, "rmdir"), (shutil, "copy2"), (Path, "write_text"), (Path, "write_bytes")]
+CHANGES = [
+    (os, "rename"),
+    (os, "replace"),
+    (os, "mkdir"),
+    (os, "chmod"),
+    (os, "unlink"),
+    (os, "rmdir"),
+    (shutil, "copy2"),
+    (Path, "write_text"),
+    (Path, "write_bytes"),
+]
 _state = {"count": 0, "on": False}
 
 

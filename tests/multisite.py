@@ -27,7 +27,11 @@ ARTICLES = ("sleep", "walking", "water")
 LOCALES = ("es", "ar", "en@plain")
 
 
-PLAIN_REWRITES = {"between 7 and 9 hours": "7 to 9 hours", "Older adults often sleep less deeply": "Older people sleep less deeply", "repair itself": "mend itself"}
+PLAIN_REWRITES = {
+    "between 7 and 9 hours": "7 to 9 hours",
+    "Older adults often sleep less deeply": "Older people sleep less deeply",
+    "repair itself": "mend itself",
+}
 
 
 def plain_english(msgid: str) -> str:
@@ -50,7 +54,9 @@ def make_multisite(dest: Path) -> Path:
     for domain in ("sleep", "glossary", "ui"):
         translate_po(po_path(root, "es", domain), pseudo)
     walking = polib.pofile(str(po_path(root, "es", "walking")))
-    translate_po(po_path(root, "es", "walking"), lambda m: every_other(m, walking, {"Walking for health"}))
+    translate_po(
+        po_path(root, "es", "walking"), lambda m: every_other(m, walking, {"Walking for health"})
+    )
     sleep_ar = polib.pofile(str(po_path(root, "ar", "sleep")))
     translate_po(po_path(root, "ar", "sleep"), lambda m: every_other(m, sleep_ar, set()))
     translate_po(po_path(root, "en@plain", "sleep"), plain_english)

@@ -71,6 +71,11 @@ def article_html(path: Path) -> str:
     return match.group(1)
 
 
-def structure(html: str, ignore: set[str] = frozenset({"lang", "dir", "title", "alt"})) -> list[tuple[str, tuple]]:
+def structure(
+    html: str, ignore: set[str] = frozenset({"lang", "dir", "title", "alt"})
+) -> list[tuple[str, tuple]]:
     """The element skeleton of an HTML fragment: tags and attributes that are not words."""
-    return [(e.tag, tuple(sorted((k, v) for k, v in e.attrs.items() if k not in ignore))) for e in parse(html).iter()]
+    return [
+        (e.tag, tuple(sorted((k, v) for k, v in e.attrs.items() if k not in ignore)))
+        for e in parse(html).iter()
+    ]

@@ -105,7 +105,9 @@ def test_vnu_warnings(pages: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_good_page_is_clean(axe_results: list[dict], pages: dict[str, Path], scheme: str) -> None:
+def test_axe_good_page_is_clean(
+    axe_results: list[dict], pages: dict[str, Path], scheme: str
+) -> None:
     [result] = [r for r in axe_results if r["file"] == str(pages["good"]) and r["scheme"] == scheme]
     assert result["violations"] == [], format_violations([result])
 
@@ -131,7 +133,9 @@ def test_screenshot(pages: dict[str, Path], tmp_path: Path, scheme: str) -> None
     assert width == 480 and height >= 800
 
 
-@pytest.mark.parametrize(("ci", "fails"), [("", False), ("false", False), ("0", False), ("true", True)])
+@pytest.mark.parametrize(
+    ("ci", "fails"), [("", False), ("false", False), ("0", False), ("true", True)]
+)
 def test_require_tools_skips_locally_but_fails_in_ci(
     monkeypatch: pytest.MonkeyPatch, ci: str, fails: bool
 ) -> None:

@@ -104,8 +104,11 @@ def test_every_page_and_the_stylesheet_are_valid(vnu: list[dict]) -> None:
 def test_no_checker_warning_about_language_or_direction(vnu: list[dict]) -> None:
     warnings = [m for m in vnu if m["type"] == "info" and m.get("subType") == "warning"]
     about_language = [
-        m for m in warnings
-        if re.search(r"\blang\b|This document appears to be written in|\bdir\b|direction", m["message"])
+        m
+        for m in warnings
+        if re.search(
+            r"\blang\b|This document appears to be written in|\bdir\b|direction", m["message"]
+        )
     ]
     assert not about_language, format_vnu(about_language)
 
@@ -151,7 +154,7 @@ def test_one_h1_and_no_skipped_heading_level(site: Path, rel: str) -> None:
     levels = [int(e.tag[1]) for e in _elements(doc) if re.fullmatch(r"h[1-6]", e.tag)]
     assert levels.count(1) == 1, f"{rel}: {levels.count(1)} h1 elements"
     assert levels[0] == 1, f"{rel}: the first heading is h{levels[0]}, not the page's h1"
-    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
     assert not skips, f"{rel}: heading level jumps {skips} in {levels}"
 
 
@@ -163,7 +166,9 @@ def test_landmarks_and_skip_link(site: Path, rel: str) -> None:
         found = [e for e in body.iter() if e.tag == tag or e.attrs.get("role") == role]
         assert found, f"{rel}: no <{tag}> ({role} landmark)"
     mains = doc.find_all("main")
-    assert len(mains) == 1 and mains[0].attrs.get("id"), f"{rel}: needs exactly one <main> with an id"
+    assert len(mains) == 1 and mains[0].attrs.get("id"), (
+        f"{rel}: needs exactly one <main> with an id"
+    )
     first = next(e for e in body.iter() if e is not body and _is_focusable(e))
     assert first.tag == "a" and first.attrs.get("href") == "#" + mains[0].attrs["id"], (
         f"{rel}: the first focusable element is <{first.tag} {first.attrs}>, "
@@ -190,7 +195,9 @@ def test_language_switcher_names_each_language_in_itself(site: Path, rel: str) -
             assert e.attrs.get("lang") and e.attrs.get("hreflang"), (
                 f"{rel}: {e.tag} {e.text.strip()!r} in the language switcher lacks lang/hreflang"
             )
-        assert li.text.strip() == links[0].text.strip(), f"{rel}: text outside the link in {li.text!r}"
+        assert li.text.strip() == links[0].text.strip(), (
+            f"{rel}: text outside the link in {li.text!r}"
+        )
         assert links[0].attrs["lang"] == links[0].attrs["hreflang"]
     current = [a for a in navs[0].find_all("a") if a.attrs.get("aria-current") == "page"]
     assert len(current) == 1, f"{rel}: the current version is not marked aria-current=page"
@@ -200,7 +207,9 @@ def test_language_switcher_names_each_language_in_itself(site: Path, rel: str) -
 def test_html_lang_is_bcp47_and_dir_matches_the_script(site: Path, rel: str) -> None:
     html = read(article(site, rel)).find_all("html")[0]
     lang, direction = ARTICLES[rel]
-    assert re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?", html.attrs.get("lang", ""))
+    assert re.fullmatch(
+        r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?", html.attrs.get("lang", "")
+    )
     assert (html.attrs.get("lang"), html.attrs.get("dir")) == (lang, direction), rel
 
 
@@ -266,7 +275,9 @@ def test_text_column_is_at_most_about_70_characters_wide(css: str) -> None:
     ]
     widths = [w for w in widths if w]
     assert widths, "no max-inline-size on main"
-    assert widths[-1].endswith("ch") and float(widths[-1][:-2]) <= 72, f"main max-inline-size {widths[-1]}"
+    assert widths[-1].endswith("ch") and float(widths[-1][:-2]) <= 72, (
+        f"main max-inline-size {widths[-1]}"
+    )
 
 
 def test_dark_scheme_and_print_styles_exist(css: str) -> None:
@@ -341,13 +352,26 @@ console.log(JSON.stringify(out));
 """
 
 
-def _browse(site: Path, files: list[Path], width: int, shots: Path | None = None) -> dict[str, dict]:
+def _browse(
+    site: Path, files: list[Path], width: int, shots: Path | None = None
+) -> dict[str, dict]:
     """Per file: computed text metrics and overflow at viewport ``width``; full-page PNGs
     ``shots/<index>.png`` in the order of ``files`` when ``shots`` is given."""
     proc = subprocess.run(
-        ["node", "--input-type=module", "-e", _BROWSE, str(width), str(shots.resolve()) if shots else "-",
-         str((site / "assets" / "style.css").resolve()), *(str(f.resolve()) for f in files)],
-        capture_output=True, text=True, timeout=300, cwd=A11Y_DIR,
+        [
+            "node",
+            "--input-type=module",
+            "-e",
+            _BROWSE,
+            str(width),
+            str(shots.resolve()) if shots else "-",
+            str((site / "assets" / "style.css").resolve()),
+            *(str(f.resolve()) for f in files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=A11Y_DIR,
     )
     assert proc.returncode == 0, proc.stderr
     measured = json.loads(proc.stdout)
@@ -362,12 +386,15 @@ def narrow(tools: None, site: Path, pages: list[Path]) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_pages_do_not_scroll_sideways(tools: None, site: Path, pages: list[Path], narrow: dict[str, dict], width: int) -> None:
+def test_pages_do_not_scroll_sideways(
+    tools: None, site: Path, pages: list[Path], narrow: dict[str, dict], width: int
+) -> None:
     """WCAG 1.4.10 Reflow: at 320 CSS px only a table may scroll sideways, inside its own region."""
     measured = narrow if width == 320 else _browse(site, pages, width)
     wide = {f: m for f, m in measured.items() if m["scrollWidth"] > width or m["wide"]}
     assert not wide, "\n".join(
-        f"{f} at {width}px: scrollWidth {m['scrollWidth']}; too wide: {m['wide']}" for f, m in wide.items()
+        f"{f} at {width}px: scrollWidth {m['scrollWidth']}; too wide: {m['wide']}"
+        for f, m in wide.items()
     )
 
 
@@ -383,7 +410,9 @@ def test_computed_text_size_line_height_and_line_length(tools: None, site: Path)
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-def test_screenshots_are_as_wide_as_the_viewport(tools: None, site: Path, tmp_path: Path, width: int) -> None:
+def test_screenshots_are_as_wide_as_the_viewport(
+    tools: None, site: Path, tmp_path: Path, width: int
+) -> None:
     """Full-page PNGs of the English and Arabic pages; copies in /tmp/a11y-shots/ for a person."""
     rels = ["en", "ar"]
     _browse(site, [article(site, rel) for rel in rels], width, shots=tmp_path)
@@ -392,7 +421,9 @@ def test_screenshots_are_as_wide_as_the_viewport(tools: None, site: Path, tmp_pa
         shot = tmp_path / f"{i}.png"
         shutil.copy2(shot, SHOTS_FOR_PEOPLE / f"{rel}-{width}.png")
         png_width, png_height = _png_size(shot)
-        assert png_width == width, f"{rel} at {width}px: the full-page screenshot is {png_width}px wide"
+        assert png_width == width, (
+            f"{rel} at {width}px: the full-page screenshot is {png_width}px wide"
+        )
         assert png_height >= 800, f"{rel} at {width}px: the screenshot is only {png_height}px high"
 
 
@@ -443,12 +474,24 @@ def multisite_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def multisite_pages(multisite_output: Path) -> list[Path]:
     found = sorted(multisite_output.rglob("*.html"))
     rels = {p.relative_to(multisite_output).as_posix() for p in found}
-    assert {"ar/index.html", "pt-BR/index.html", "en/plain/sleep.html", "ar/sleep.html", "reports/index.html"} <= rels
+    assert {
+        "ar/index.html",
+        "pt-BR/index.html",
+        "en/plain/sleep.html",
+        "ar/sleep.html",
+        "reports/index.html",
+    } <= rels
     return found
 
 
-def test_multisite_pages_are_valid(tools: None, multisite_output: Path, multisite_pages: list[Path]) -> None:
-    errors = [m for m in vnu_messages([*multisite_pages, multisite_output / "assets" / "style.css"]) if m.get("type") == "error"]
+def test_multisite_pages_are_valid(
+    tools: None, multisite_output: Path, multisite_pages: list[Path]
+) -> None:
+    errors = [
+        m
+        for m in vnu_messages([*multisite_pages, multisite_output / "assets" / "style.css"])
+        if m.get("type") == "error"
+    ]
     assert not errors, format_vnu(errors)
 
 
@@ -461,7 +504,10 @@ def test_multisite_pages_have_no_axe_violations(tools: None, multisite_pages: li
 
 # --- Print ------------------------------------------------------------------------------------
 
-PRINT_OFFSETS, PRINT_STEP = 24, 40  # px pushed before the article: the text ends anywhere on a sheet
+PRINT_OFFSETS, PRINT_STEP = (
+    24,
+    40,
+)  # px pushed before the article: the text ends anywhere on a sheet
 
 
 def _printed(page: Path, css: Path, tmp: Path) -> list[list[str]]:
@@ -469,22 +515,53 @@ def _printed(page: Path, css: Path, tmp: Path) -> list[list[str]]:
     if shutil.which("pdftotext") is None:
         require_tools()
         pytest.skip("pdftotext (poppler-utils) is missing; run `bash tests/a11y/install.sh`")
-    subprocess.run(["node", str(A11Y_DIR / "print.mjs"), str(tmp), str(page.resolve()), str(css.resolve()), str(PRINT_STEP), str(PRINT_OFFSETS)], check=True, capture_output=True, timeout=300, cwd=A11Y_DIR)
+    subprocess.run(
+        [
+            "node",
+            str(A11Y_DIR / "print.mjs"),
+            str(tmp),
+            str(page.resolve()),
+            str(css.resolve()),
+            str(PRINT_STEP),
+            str(PRINT_OFFSETS),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        cwd=A11Y_DIR,
+    )
     sheets = []
     for i in range(PRINT_OFFSETS):
-        text = subprocess.run(["pdftotext", "-layout", str(tmp / f"{i}.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp / f"{i}.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         sheets.append([" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()])
     return sheets
 
 
 @pytest.mark.parametrize("rel", ["en", "ar"])
-def test_the_last_printed_sheet_is_never_only_the_footer(tools: None, site: Path, tmp_path: Path, rel: str) -> None:
+def test_the_last_printed_sheet_is_never_only_the_footer(
+    tools: None, site: Path, tmp_path: Path, rel: str
+) -> None:
     footer = " ".join(read(article(site, rel)).find_all("footer")[0].text.split())
-    for offset, sheets in enumerate(_printed(article(site, rel), site / "assets" / "style.css", tmp_path)):
-        assert sheets[-1] != footer, f"{rel}, article pushed down {offset * PRINT_STEP}px: the last sheet holds only the footer"
+    for offset, sheets in enumerate(
+        _printed(article(site, rel), site / "assets" / "style.css", tmp_path)
+    ):
+        assert sheets[-1] != footer, (
+            f"{rel}, article pushed down {offset * PRINT_STEP}px: the last sheet holds only the footer"
+        )
 
 
-def test_print_does_not_repeat_an_expansion_the_text_gives(tools: None, site: Path, tmp_path: Path) -> None:
-    text = re.sub(r"-\s+", "-", " ".join(_printed(article(site, "en"), site / "assets" / "style.css", tmp_path)[0]))  # lines broken after a hyphen
+def test_print_does_not_repeat_an_expansion_the_text_gives(
+    tools: None, site: Path, tmp_path: Path
+) -> None:
+    text = re.sub(
+        r"-\s+",
+        "-",
+        " ".join(_printed(article(site, "en"), site / "assets" / "style.css", tmp_path)[0]),
+    )  # lines broken after a hyphen
     assert "N-methyl-D-aspartate (NMDA) receptors" in text
     assert "(NMDA (N-methyl-D-aspartate))" not in text

@@ -50,7 +50,9 @@ def _edit_source(site: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-def test_update_makes_changed_text_fuzzy_with_previous_msgid_and_keeps_the_translation(site: Path, run) -> None:
+def test_update_makes_changed_text_fuzzy_with_previous_msgid_and_keeps_the_translation(
+    site: Path, run
+) -> None:
     translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
     _edit_source(site, "A quoted sentence about pain.", "A quoted sentence about chronic pain.")
     assert run(site, "update")[0] == 0
@@ -104,7 +106,11 @@ def test_translator_comments_and_fuzzy_flags_survive_update(site: Path, run) -> 
     po.save(str(path))
     run(site, "update")
     entry = polib.pofile(str(path)).find("Dose")
-    assert (entry.msgstr, entry.tcomment, entry.fuzzy) == ("Dosis", "Checked with the pharmacist.", True)
+    assert (entry.msgstr, entry.tcomment, entry.fuzzy) == (
+        "Dosis",
+        "Checked with the pharmacist.",
+        True,
+    )
 
 
 def test_broken_po_names_file_and_line(site: Path, run) -> None:
@@ -119,15 +125,23 @@ def test_broken_po_names_file_and_line(site: Path, run) -> None:
 
 
 def test_stats_counts_translated_fuzzy_and_untranslated(site: Path, run) -> None:
-    translate_po(po_path(site, "es"), lambda msgid: "" if msgid == "Dose" else f"ES {msgid}", fuzzy={"Time"})
+    translate_po(
+        po_path(site, "es"), lambda msgid: "" if msgid == "Dose" else f"ES {msgid}", fuzzy={"Time"}
+    )
     code, out, _ = run(site, "stats")
     assert code == 0
-    row = next(l for l in out.splitlines() if l.startswith("es ") and " feature " in f" {l.split()[1]} ")
+    row = next(
+        line
+        for line in out.splitlines()
+        if line.startswith("es ") and " feature " in f" {line.split()[1]} "
+    )
     total = len(polib.pofile(str(po_path(site, "es"))))
     assert row.split()[2:] == [str(total - 2), f"{100 * (total - 2) / total:.1f}%", "1", "1"]
 
 
-messages = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=30)
+messages = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=30
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -166,7 +180,9 @@ def _units(texts: list[str]):
         ('msgid ""\nmsgstr ""\n\nmsgid "Dose"\nmsgstr "Dosis"\nmsgstr "Otra"\n', 6, "Syntax error"),
     ],
 )
-def test_each_kind_of_broken_po_is_reported_with_file_and_line(site: Path, run, content: str | bytes, line: int, words: str) -> None:
+def test_each_kind_of_broken_po_is_reported_with_file_and_line(
+    site: Path, run, content: str | bytes, line: int, words: str
+) -> None:
     path = po_path(site, "es")
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     code, _out, err = run(site, "stats")
@@ -174,12 +190,21 @@ def test_each_kind_of_broken_po_is_reported_with_file_and_line(site: Path, run, 
     assert f"locales/es/LC_MESSAGES/feature.po:{line}:" in err and words.lower() in err.lower()
 
 
-any_text = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=60)
+any_text = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+    min_size=1,
+    max_size=60,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(pairs=st.dictionaries(any_text, any_text, min_size=1, max_size=6), note=st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=30))
-def test_whatever_a_translator_types_survives_writing_and_reading(tmp_path_factory, pairs: dict[str, str], note: str) -> None:
+@given(
+    pairs=st.dictionaries(any_text, any_text, min_size=1, max_size=6),
+    note=st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=30),
+)
+def test_whatever_a_translator_types_survives_writing_and_reading(
+    tmp_path_factory, pairs: dict[str, str], note: str
+) -> None:
     """Quotes, backslashes, tabs, newlines, any script: written by us, read back by our strict reader, unchanged."""
     locale = parse_locale("ar")
     pot = catalog.build_pot("d", tuple(_units(list(pairs))), "source/d.md", "test")
@@ -195,24 +220,42 @@ def test_whatever_a_translator_types_survives_writing_and_reading(tmp_path_facto
 
 def test_headers_a_translation_team_expects(site: Path, run) -> None:
     pyproject = site / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8") + '\nreport_bugs_to = "https://example.org/issues"\n', encoding="utf-8")
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + '\nreport_bugs_to = "https://example.org/issues"\n',
+        encoding="utf-8",
+    )
     assert run(site, "init", "fr")[0] == 0
     pot = catalog.load_po(site / "locales" / "feature.pot")
     po = catalog.load_po(po_path(site, "fr"))
     assert re.fullmatch(r".+ feature \d{4}-\d\d-\d\d", po.metadata["Project-Id-Version"])
-    assert po.metadata["Report-Msgid-Bugs-To"] == pot.metadata["Report-Msgid-Bugs-To"] == "https://example.org/issues"
+    assert (
+        po.metadata["Report-Msgid-Bugs-To"]
+        == pot.metadata["Report-Msgid-Bugs-To"]
+        == "https://example.org/issues"
+    )
     assert "edit the source" in pot.header and "edit the source" not in po.header
-    assert po.metadata["Last-Translator"] == "FULL NAME <EMAIL@ADDRESS>"  # Poedit and msginit fill it in, not us
-    assert po.metadata["Language-Team"] == "French" and po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    assert (
+        po.metadata["Last-Translator"] == "FULL NAME <EMAIL@ADDRESS>"
+    )  # Poedit and msginit fill it in, not us
+    assert (
+        po.metadata["Language-Team"] == "French"
+        and po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    )
 
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("ar", "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;"),
+        (
+            "ar",
+            "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;",
+        ),
         ("es", "nplurals=2; plural=(n != 1);"),
         ("de", "nplurals=2; plural=(n != 1);"),
-        ("pl", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+        (
+            "pl",
+            "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+        ),
         ("ja", "nplurals=1; plural=0;"),
     ],
 )

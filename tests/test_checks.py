@@ -55,12 +55,19 @@ def only(found: list[Finding], check_id: str) -> Finding:
 def test_clean_shipped_content_has_no_errors(shipped: Path, run) -> None:
     code, out, _ = run(shipped, "check")
     assert code == 0, out
-    assert " 0 error(s)" in "\n" + out.splitlines()[-1] or out.splitlines()[-1].startswith("0 error(s)")
+    assert " 0 error(s)" in "\n" + out.splitlines()[-1] or out.splitlines()[-1].startswith(
+        "0 error(s)"
+    )
 
 
 def test_glossary_term_replaced_by_a_synonym(shipped: Path) -> None:
     msgid = "Reduced effects of central sensitization"
-    entry = edit_entry(shipped, "es", msgid, lambda s: s.replace("sensibilización central", "hipersensibilidad central"))
+    entry = edit_entry(
+        shipped,
+        "es",
+        msgid,
+        lambda s: s.replace("sensibilización central", "hipersensibilidad central"),
+    )
     finding = only(findings(shipped), "glossary-term")
     assert finding == Finding(
         "glossary-term", "error", SLUG, "es", f"locales/es/LC_MESSAGES/{SLUG}.po", entry.linenum, msgid,
@@ -71,23 +78,41 @@ def test_glossary_term_replaced_by_a_synonym(shipped: Path) -> None:
 
 
 def test_inflected_approved_term_is_accepted(shipped: Path) -> None:
-    edit_entry(shipped, "de", "Reduction in pain", lambda s: "Weniger Schmerzen und weniger chronischen Schmerzen")
+    edit_entry(
+        shipped,
+        "de",
+        "Reduction in pain",
+        lambda s: "Weniger Schmerzen und weniger chronischen Schmerzen",
+    )
     assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]
 
 
 def test_kept_term_translated(shipped: Path) -> None:
-    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "fr", SLUG))) if e.msgid.startswith("Ketamine interacts with a part of the brain"))
+    msgid = next(
+        e.msgid
+        for e in polib.pofile(str(po_path(shipped, "fr", SLUG)))
+        if e.msgid.startswith("Ketamine interacts with a part of the brain")
+    )
     entry = edit_entry(shipped, "fr", msgid, lambda s: s.replace("NMDA", "N-méthyl-D-aspartate"))
     found = [f for f in findings(shipped) if f.check == "glossary-kept-term"]
-    assert [(f.locale, f.line, f.msgid) for f in found] == [("fr", entry.linenum, msgid)] * len(found) and found
+    assert [(f.locale, f.line, f.msgid) for f in found] == [("fr", entry.linenum, msgid)] * len(
+        found
+    ) and found
     assert "'NMDA'" in found[0].message
 
 
 def test_number_changed(shipped: Path) -> None:
-    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "es", SLUG))) if "42%" in e.msgid)
+    msgid = next(
+        e.msgid for e in polib.pofile(str(po_path(shipped, "es", SLUG))) if "42%" in e.msgid
+    )
     entry = edit_entry(shipped, "es", msgid, lambda s: s.replace("42 %", "24 %"))
     finding = only(findings(shipped), "number")
-    assert (finding.severity, finding.locale, finding.line, finding.msgid) == ("error", "es", entry.linenum, msgid)
+    assert (finding.severity, finding.locale, finding.line, finding.msgid) == (
+        "error",
+        "es",
+        entry.linenum,
+        msgid,
+    )
     assert finding.message == "number(s) of the source missing: 42"
 
 
@@ -104,11 +129,20 @@ def test_script_added(shipped: Path) -> None:
 
 def test_variant_spelling_in_the_source(shipped: Path) -> None:
     path = shipped / "source" / f"{SLUG}.md"
-    text = path.read_text(encoding="utf-8").replace("- Reduced effects of central sensitization\n", "- Reduced effects of central sensitisation\n")
+    text = path.read_text(encoding="utf-8").replace(
+        "- Reduced effects of central sensitization\n",
+        "- Reduced effects of central sensitisation\n",
+    )
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("- Reduced effects of central sensitisation") + 1
-    found = [f for f in findings(shipped) if f.check == "glossary-variant-spelling" and "sensitisation" in f.message]
-    assert [(f.severity, f.locale, f.file, f.line, f.msgid) for f in found] == [("warning", "en", f"source/{SLUG}.md", line, "Reduced effects of central sensitisation")]
+    found = [
+        f
+        for f in findings(shipped)
+        if f.check == "glossary-variant-spelling" and "sensitisation" in f.message
+    ]
+    assert [(f.severity, f.locale, f.file, f.line, f.msgid) for f in found] == [
+        ("warning", "en", f"source/{SLUG}.md", line, "Reduced effects of central sensitisation")
+    ]
 
 
 def test_missing_approved_translation_is_reported_once_per_term(shipped: Path) -> None:
@@ -122,9 +156,17 @@ def test_missing_approved_translation_is_reported_once_per_term(shipped: Path) -
 
 def test_plain_version_over_its_target_lists_the_hardest_units(shipped: Path) -> None:
     hard = "Notwithstanding considerable interindividual heterogeneity, subanaesthetic ketamine administration demonstrates substantial analgesic efficacy in neuropathic conditions characterised by central sensitization in some adults who have lived with severe and persistent pain."
-    translate_po(po_path(shipped, "en@plain", SLUG), lambda m: hard if m.startswith("Interestingly") else polib.pofile(str(po_path(shipped, "en@plain", SLUG))).find(m).msgstr)
+    translate_po(
+        po_path(shipped, "en@plain", SLUG),
+        lambda m: (
+            hard
+            if m.startswith("Interestingly")
+            else polib.pofile(str(po_path(shipped, "en@plain", SLUG))).find(m).msgstr
+        ),
+    )
     (shipped / "pyproject.toml").write_text(
-        (shipped / "pyproject.toml").read_text(encoding="utf-8") + '\n[tool.pipeline.readability."en@plain"]\nmetric = "flesch_kincaid_grade"\nmax = 5.0\n',
+        (shipped / "pyproject.toml").read_text(encoding="utf-8")
+        + '\n[tool.pipeline.readability."en@plain"]\nmetric = "flesch_kincaid_grade"\nmax = 5.0\n',
         encoding="utf-8",
     )
     result = check(read_project(load_config(shipped)))
@@ -159,7 +201,9 @@ def readability_kind(kind: str) -> bool:
 
 
 def test_a_list_item_counts_as_a_sentence_and_markup_is_not_words() -> None:
-    text = readability_formulas.document_text(["Feeling very drowsy", "See the **[NHS page](https://www.nhs.uk/long/url)**.[^1]"])
+    text = readability_formulas.document_text(
+        ["Feeling very drowsy", "See the **[NHS page](https://www.nhs.uk/long/url)**.[^1]"]
+    )
     assert text == "Feeling very drowsy. See the NHS page."
     assert textstat.sentence_count(text) == 2
 
@@ -177,11 +221,33 @@ def test_json_report_has_the_documented_keys(shipped: Path, run) -> None:
     assert set(document) >= {"article", "locale", "readability"}
     assert set(document["readability"]) >= {"scores", "metric", "target", "met", "hardest", "units"}
     assert len(document["readability"]["units"]) == document["readability"]["units_scored"]
-    assert {d["locale"] for d in data["documents"]} == {"en", "es", "de", "fr", "ar", "en@plain", "es@plain"}
+    assert {d["locale"] for d in data["documents"]} == {
+        "en",
+        "es",
+        "de",
+        "fr",
+        "ar",
+        "en@plain",
+        "es@plain",
+    }
     for finding in data["findings"]:
-        assert set(finding) == {"check", "severity", "article", "locale", "file", "line", "msgid", "message", "deliberate", "msgstr"}
+        assert set(finding) == {
+            "check",
+            "severity",
+            "article",
+            "locale",
+            "file",
+            "line",
+            "msgid",
+            "message",
+            "deliberate",
+            "msgstr",
+        }
     run(shipped, "build")
-    assert json.loads((shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")) == data
+    assert (
+        json.loads((shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8"))
+        == data
+    )
 
 
 def test_textstat_works_without_a_network() -> None:
@@ -205,7 +271,11 @@ GOOD_INTRO = 'Una introducción con un alivio **mucho más largo**, una [página
 @pytest.mark.parametrize(
     ("broken", "check_id", "words"),
     [
-        (GOOD_INTRO.replace("https://www.nhs.uk/", "https://www.nhs.es/"), "link-target", "https://www.nhs.es/"),
+        (
+            GOOD_INTRO.replace("https://www.nhs.uk/", "https://www.nhs.es/"),
+            "link-target",
+            "https://www.nhs.es/",
+        ),
         (GOOD_INTRO.replace("`0–10`", "0–10"), "code-span", "0–10"),
         (GOOD_INTRO.replace("[^study]", ""), "footnote-marker", "study"),
         (GOOD_INTRO.replace("**mucho más largo**", "mucho más largo"), "emphasis", "1 emphasised"),
@@ -246,48 +316,72 @@ def test_incomplete_and_outdated_catalogues_are_reported(site: Path) -> None:
     assert "pipeline update" in found["catalogue-outdated"].message
 
 
-def test_rare_word_in_a_plain_version_is_flagged_unless_the_glossary_explains_it(shipped: Path) -> None:
+def test_rare_word_in_a_plain_version_is_flagged_unless_the_glossary_explains_it(
+    shipped: Path,
+) -> None:
     msgid = "Feeling drowsy and sleepy"
-    entry = edit_entry(shipped, "en@plain", msgid, lambda s: "You may feel crapulous and sleepy, like a sedative makes you feel.")
-    found = [f for f in findings(shipped) if f.check == "plain-rare-word" and f.locale == "en@plain"]
+    entry = edit_entry(
+        shipped,
+        "en@plain",
+        msgid,
+        lambda s: "You may feel crapulous and sleepy, like a sedative makes you feel.",
+    )
+    found = [
+        f for f in findings(shipped) if f.check == "plain-rare-word" and f.locale == "en@plain"
+    ]
     assert [(f.line, f.severity, f.msgid) for f in found] == [(entry.linenum, "warning", msgid)]
     assert found[0].message.endswith(": crapulous")  # "sedative" is explained by the glossary
 
 
 def test_inflected_forms_of_everyday_words_are_not_rare(shipped: Path) -> None:
     msgid = "Feeling drowsy and sleepy"
-    edit_entry(shipped, "es@plain", msgid, lambda s: "Los médicos le vigilarán y le conectarán a la vía.")
+    edit_entry(
+        shipped, "es@plain", msgid, lambda s: "Los médicos le vigilarán y le conectarán a la vía."
+    )
     assert not [f for f in findings(shipped) if f.check == "plain-rare-word" and f.msgid == msgid]
 
 
-def test_terminal_summary_shows_the_version_too_hard_and_the_error_where_to_act(shipped: Path, run) -> None:
+def test_terminal_summary_shows_the_version_too_hard_and_the_error_where_to_act(
+    shipped: Path, run
+) -> None:
     (shipped / "pyproject.toml").write_text(
-        (shipped / "pyproject.toml").read_text(encoding="utf-8") + '\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n',
+        (shipped / "pyproject.toml").read_text(encoding="utf-8")
+        + '\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n',
         encoding="utf-8",
     )
     code, out, _ = run(shipped, "check")
     assert code == 1
     row = next(line for line in out.splitlines() if line.startswith("es@plain "))
-    assert "Fernández-Huerta" in row and "(≥95) TOO HARD" in row and row.split()[-2] == "1"  # errors column
+    assert (
+        "Fernández-Huerta" in row and "(≥95) TOO HARD" in row and row.split()[-2] == "1"
+    )  # errors column
     error = next(line for line in out.splitlines() if "[readability-target]" in line)
-    assert error.startswith(f"locales/es@plain/LC_MESSAGES/{SLUG}.po: error: [readability-target] Fernández-Huerta is ")
+    assert error.startswith(
+        f"locales/es@plain/LC_MESSAGES/{SLUG}.po: error: [readability-target] Fernández-Huerta is "
+    )
     assert "words per sentence" in error and "start with line" in error
     assert out.splitlines()[-1].startswith("1 error(s)")
 
 
-def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(site: Path, run) -> None:
+def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(
+    site: Path, run
+) -> None:
     translate_po(po_path(site, "es"), lambda m: "" if m == "Dose" else f"ES {m}", fuzzy={"Time"})
     total = len(polib.pofile(str(po_path(site, "es"))))
     _code, out, _ = run(site, "check")
-    rows = {line.split()[0]: line for line in out.splitlines()[1:] if line.startswith(("es ", "ar ")) and " feature " in line}
+    rows = {
+        line.split()[0]: line
+        for line in out.splitlines()[1:]
+        if line.startswith(("es ", "ar ")) and " feature " in line
+    }
     assert f" {100 * (total - 2) / total:.0f} %" in rows["es"]
     assert "   0 %" in rows["ar"]  # nothing translated yet
 
 
 # --- numbers written as the reader's language writes them ----------------------------------------
 
-from pipeline import terms as glossary_terms  # noqa: E402
 from pipeline import markup  # noqa: E402
+from pipeline import terms as glossary_terms  # noqa: E402
 
 DECADE_SOURCE = "Ketamine was first used in hospitals in the 1960s. It was approved in 1970."
 
@@ -309,44 +403,91 @@ def test_a_decade_named_in_words_keeps_the_number(translation: str) -> None:
 
 
 def test_a_decade_in_words_must_be_the_same_decade() -> None:
-    assert markup.number_problem(DECADE_SOURCE, "Elle a été utilisée dans les années soixante-dix et approuvée en 1970.")[0] == "number(s) of the source missing: 1960"
-    assert markup.number_problem(DECADE_SOURCE, "استُخدم في الخمسينيات، ووُوفق عليه عام 1970.", "ar")[0] == "number(s) of the source missing: 1960"
+    assert (
+        markup.number_problem(
+            DECADE_SOURCE, "Elle a été utilisée dans les années soixante-dix et approuvée en 1970."
+        )[0]
+        == "number(s) of the source missing: 1960"
+    )
+    assert (
+        markup.number_problem(DECADE_SOURCE, "استُخدم في الخمسينيات، ووُوفق عليه عام 1970.", "ar")[0]
+        == "number(s) of the source missing: 1960"
+    )
     # "sixty" alone is not the decade, nor is a plain year in words
-    assert markup.number_problem("In the 1960s.", "Con sesenta pacientes.")[0] == "number(s) of the source missing: 1960"
+    assert (
+        markup.number_problem("In the 1960s.", "Con sesenta pacientes.")[0]
+        == "number(s) of the source missing: 1960"
+    )
 
 
 def test_digits_of_other_scripts_are_the_same_digits() -> None:
-    assert markup.number_problem("42% in 1970, 1,000 people, 0.5 mg", "٤٢٪ عام ١٩٧٠، ١٬٠٠٠ شخص، ٠٫٥ ملغ") == (None, None)
+    assert markup.number_problem(
+        "42% in 1970, 1,000 people, 0.5 mg", "٤٢٪ عام ١٩٧٠، ١٬٠٠٠ شخص، ٠٫٥ ملغ"
+    ) == (None, None)
     assert markup.number_problem("in 1970", "در سال ۱۹۷۰") == (None, None)  # Persian digits
     assert markup.number_problem("42%", "٢٤٪")[0] == "number(s) of the source missing: 42"
 
 
 def test_a_small_number_in_words_of_the_translation_language_keeps_the_number() -> None:
-    assert markup.number_problem("for between 7 and 14 days", "durante entre siete y 14 días") == (None, None)
+    assert markup.number_problem("for between 7 and 14 days", "durante entre siete y 14 días") == (
+        None,
+        None,
+    )
     assert markup.number_problem("for 7 days", "لمدة سبعة أيام", "ar") == (None, None)
-    assert markup.number_problem("for 3 days", "pendant trois jours") == (None, None)  # language not told: any table
+    assert markup.number_problem("for 3 days", "pendant trois jours") == (
+        None,
+        None,
+    )  # language not told: any table
     assert markup.number_problem("for 2 days", "für zwei Tage und die Nacht") == (None, None)
 
 
 def test_a_number_in_words_must_have_the_same_value() -> None:
-    assert markup.number_problem("for 3 days", "pendant deux jours")[0] == "number(s) of the source missing: 3"
-    assert markup.number_problem("for 3 days", "لمدة ثلاثة عشر يومًا", "ar")[0] == "number(s) of the source missing: 3"  # 13
-    assert markup.number_problem("for 14 days", "durante catorce días")[0] == "number(s) of the source missing: 14"  # only 2 to 12
-    assert markup.number_problem("for 7 days and 7 nights", "durante siete días y 7 noches") == (None, None)
-    assert markup.number_problem("7 days, 7 nights", "siete días y las noches")[0] == "number(s) of the source missing: 7"
+    assert (
+        markup.number_problem("for 3 days", "pendant deux jours")[0]
+        == "number(s) of the source missing: 3"
+    )
+    assert (
+        markup.number_problem("for 3 days", "لمدة ثلاثة عشر يومًا", "ar")[0]
+        == "number(s) of the source missing: 3"
+    )  # 13
+    assert (
+        markup.number_problem("for 14 days", "durante catorce días")[0]
+        == "number(s) of the source missing: 14"
+    )  # only 2 to 12
+    assert markup.number_problem("for 7 days and 7 nights", "durante siete días y 7 noches") == (
+        None,
+        None,
+    )
+    assert (
+        markup.number_problem("7 days, 7 nights", "siete días y las noches")[0]
+        == "number(s) of the source missing: 7"
+    )
 
 
-def test_a_word_that_means_something_else_in_another_language_is_not_a_number_when_the_language_is_unknown() -> None:
-    assert markup.number_problem("2 sites", "Mal de dos")[0] == "number(s) of the source missing: 2"  # French: back
-    assert markup.number_problem("2 days", "durante dos días con el médico", "es") == (None, None)  # the check says: Spanish
+def test_a_word_that_means_something_else_in_another_language_is_not_a_number_when_the_language_is_unknown() -> (
+    None
+):
+    assert (
+        markup.number_problem("2 sites", "Mal de dos")[0] == "number(s) of the source missing: 2"
+    )  # French: back
+    assert markup.number_problem("2 days", "durante dos días con el médico", "es") == (
+        None,
+        None,
+    )  # the check says: Spanish
 
 
-def test_shipped_arabic_sentence_may_name_the_decade_in_words_and_write_digits_as_arabic_readers_do(shipped: Path) -> None:
-    msgid = next(e.msgid for e in polib.pofile(str(po_path(shipped, "ar", SLUG))) if "1960s" in e.msgid)
+def test_shipped_arabic_sentence_may_name_the_decade_in_words_and_write_digits_as_arabic_readers_do(
+    shipped: Path,
+) -> None:
+    msgid = next(
+        e.msgid for e in polib.pofile(str(po_path(shipped, "ar", SLUG))) if "1960s" in e.msgid
+    )
     entry = edit_entry(shipped, "ar", msgid, lambda s: s.replace("1970", "١٩٧٠"))
     assert "ستينيات" in entry.msgstr and "1960" not in entry.msgstr and "١٩٧٠" in entry.msgstr
     assert not [f for f in findings(shipped) if f.check == "number" and f.locale == "ar"]
-    edit_entry(shipped, "ar", msgid, lambda s: s.replace("ستينيات", "خمسينيات"))  # the 1950s: wrong decade
+    edit_entry(
+        shipped, "ar", msgid, lambda s: s.replace("ستينيات", "خمسينيات")
+    )  # the 1950s: wrong decade
     assert only(findings(shipped), "number").message == "number(s) of the source missing: 1960"
 
 
@@ -389,6 +530,8 @@ def test_shipped_german_may_write_ketamine_infusion_as_one_compound(shipped: Pat
     path = po_path(shipped, "de", SLUG)
     po = polib.pofile(str(path))
     for entry in po:
-        entry.msgstr = entry.msgstr.replace("Infusionen mit Ketamin", "Ketamin-Infusionen").replace("Ketamin-Infusionen", "Ketamininfusionen")
+        entry.msgstr = entry.msgstr.replace("Infusionen mit Ketamin", "Ketamin-Infusionen").replace(
+            "Ketamin-Infusionen", "Ketamininfusionen"
+        )
     po.save(str(path))
     assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]

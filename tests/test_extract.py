@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 
 from pipeline import build as verbs
@@ -25,13 +24,17 @@ FEATURE = DATA / "site" / "source" / "feature.md"
 OTHERS = DATA / "others"
 OTHER_ARTICLES = sorted((OTHERS / "source").glob("*.md"))
 _DATE = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
-_VERSION_DATE = re.compile(r'^("Project-Id-Version: .*) \d{4}-\d\d-\d\d\\n"$', re.MULTILINE)  # the version is the creation day
+_VERSION_DATE = re.compile(
+    r'^("Project-Id-Version: .*) \d{4}-\d\d-\d\d\\n"$', re.MULTILINE
+)  # the version is the creation day
 
 
 def upper(msgid: str) -> str:
     """A pseudo-translation: words in capitals, URLs, code and footnote markers kept."""
     protected = re.compile(r"(`[^`]*`|\]\([^)\s]*|\[\^[^\]]+\]|<[^>]+>|https?://\S+)")
-    return "".join(part if protected.fullmatch(part) else part.upper() for part in protected.split(msgid))
+    return "".join(
+        part if protected.fullmatch(part) else part.upper() for part in protected.split(msgid)
+    )
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -58,7 +61,9 @@ def test_markdown_of_others_gives_the_golden_units_lines_and_contexts(path: Path
     actual = [f"{u.line:>3} | {u.kind} | {u.context} | {u.msgid}" for u in article.units]
     actual += [f"{a.line:>3} | image | {a.src}" for a in article.assets]
     actual += [f"{u.line:>3} | {u.kind} | {u.msgid}" for u in article.untranslatable]
-    assert "\n".join(actual) + "\n" == (OTHERS / "expect" / f"{path.stem}.txt").read_text(encoding="utf-8")
+    assert "\n".join(actual) + "\n" == (OTHERS / "expect" / f"{path.stem}.txt").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("path", [FEATURE, *OTHER_ARTICLES], ids=lambda p: p.stem)
@@ -74,13 +79,21 @@ def test_short_repeated_texts_get_their_own_lines() -> None:
     """A table cell 'Yes' is on its row; a definition term 'Yes' below the table is on its own line."""
     units = read_article(OTHERS / "source" / "sleep-and-pain.md").units
     yes = [(u.line, u.kind) for u in units if u.msgid == "Yes"]
-    assert yes == [(51, "table cell"), (51, "table cell"), (52, "table cell"), (59, "definition term")]
+    assert yes == [
+        (51, "table cell"),
+        (51, "table cell"),
+        (52, "table cell"),
+        (59, "definition term"),
+    ]
     sleep = [(u.line, u.kind) for u in units if u.msgid == "Sleep"]
     assert sleep == [(22, "heading (h2)"), (24, "definition term")]
 
 
 def test_table_cells_and_units_say_where_they_sit() -> None:
-    units = {(u.msgid, u.line): u.context for u in read_article(OTHERS / "source" / "flu-vaccine.md").units}
+    units = {
+        (u.msgid, u.line): u.context
+        for u in read_article(OTHERS / "source" / "flu-vaccine.md").units
+    }
     assert units[("Rest", 38)] == "row 2, column 'Treatment', under 'Side effects'"
     assert units[("Treatment", 35)] == "column 3, under 'Side effects'"
     assert units[("Side effects", 33)] == "under 'Flu vaccine'"
@@ -92,9 +105,15 @@ def test_table_cells_and_units_say_where_they_sit() -> None:
 
 def test_without_title_metadata_the_first_level_one_heading_is_the_title(tmp_path: Path) -> None:
     article = read_article(OTHERS / "source" / "requests-readme.md")
-    assert article.metadata == {"title": "Requests: HTTP for Humans™"}  # not a 'requests' metadata key
-    assert [u.kind for u in article.units if u.msgid == "Requests: HTTP for Humans™"] == ["heading (h1)"]
-    path = _write(tmp_path, "atx.md", "Intro.\n\n## Before\n\n# The *real* title\n\n# A second one\n")
+    assert article.metadata == {
+        "title": "Requests: HTTP for Humans™"
+    }  # not a 'requests' metadata key
+    assert [u.kind for u in article.units if u.msgid == "Requests: HTTP for Humans™"] == [
+        "heading (h1)"
+    ]
+    path = _write(
+        tmp_path, "atx.md", "Intro.\n\n## Before\n\n# The *real* title\n\n# A second one\n"
+    )
     assert read_article(path).metadata["title"] == "The *real* title"
 
 
@@ -122,8 +141,16 @@ def test_yaml_front_matter_is_metadata_with_lower_case_keys_and_string_values() 
 
 
 def test_front_matter_keys_in_capitals_and_dates(tmp_path: Path) -> None:
-    path = _write(tmp_path, "caps.md", "---\nTitle: Caps\nNext-Review: 2027-01-31\nDraft: false\n---\n\nText.\n")
-    assert read_article(path).metadata == {"title": "Caps", "next-review": "2027-01-31", "draft": "false"}
+    path = _write(
+        tmp_path,
+        "caps.md",
+        "---\nTitle: Caps\nNext-Review: 2027-01-31\nDraft: false\n---\n\nText.\n",
+    )
+    assert read_article(path).metadata == {
+        "title": "Caps",
+        "next-review": "2027-01-31",
+        "draft": "false",
+    }
 
 
 @pytest.mark.parametrize(
@@ -134,7 +161,9 @@ def test_front_matter_keys_in_capitals_and_dates(tmp_path: Path) -> None:
         ("---\n- a list\n- not keys\n---\n\n# T\n", 2, "'key: value' lines"),
     ],
 )
-def test_broken_front_matter_names_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+def test_broken_front_matter_names_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
     path = _write(tmp_path, "broken.md", text)
     with pytest.raises(SourceError, match=message) as caught:
         read_article(path)
@@ -147,7 +176,14 @@ def test_broken_front_matter_names_file_and_line(tmp_path: Path, text: str, line
 def test_code_markers_raw_html_urls_and_attr_lists_are_not_units(site: Path) -> None:
     msgids = [u.msgid for path in [FEATURE, *OTHER_ARTICLES] for u in read_article(path).units]
     text = "\n".join(msgids)
-    for code in ("code_block", "import requests", "pipenv install", "Went to bed", "print(", "indented code block"):
+    for code in (
+        "code_block",
+        "import requests",
+        "pipenv install",
+        "Went to bed",
+        "print(",
+        "indented code block",
+    ):
         assert code not in text
     assert "[TOC]" not in text and "Raw HTML" not in text and "Why do I need" not in text
     assert "{#top}" not in text and "{:" not in text and "{.sourceCode" not in text
@@ -159,22 +195,33 @@ def test_a_link_title_or_alt_inside_a_paragraph_is_part_of_it_only() -> None:
     units = read_article(OTHERS / "source" / "sleep-and-pain.md").units
     assert not [u for u in units if u.msgid == "NHS: exercise guidelines"]
     assert any('"NHS: exercise guidelines"' in u.msgid for u in units if u.kind == "list item")
-    assert [u.kind for u in units if u.msgid == "A sleep diary page with two weeks filled in"] == ["image alt text"]
+    assert [u.kind for u in units if u.msgid == "A sleep diary page with two weeks filled in"] == [
+        "image alt text"
+    ]
 
 
 def test_raw_html_blocks_are_reported_with_their_line() -> None:
     article = read_article(OTHERS / "source" / "flu-vaccine.md")
-    assert [(u.line, u.kind) for u in article.untranslatable] == [(21, RAW_HTML_KIND), (44, RAW_HTML_KIND)]
+    assert [(u.line, u.kind) for u in article.untranslatable] == [
+        (21, RAW_HTML_KIND),
+        (44, RAW_HTML_KIND),
+    ]
     assert "Why do I need a vaccine every year?" in article.untranslatable[0].msgid
     assert "Flu cases rise from October" in article.untranslatable[1].msgid  # alt text of raw <img>
-    assert ("Can the vaccine give me flu?", "summary of a disclosure (details)") in {(u.msgid, u.kind) for u in article.units}
+    assert ("Can the vaccine give me flu?", "summary of a disclosure (details)") in {
+        (u.msgid, u.kind) for u in article.units
+    }
 
 
 def test_local_images_are_assets_with_their_lines() -> None:
     assets = {p.stem: [(a.src, a.line) for a in read_article(p).assets] for p in OTHER_ARTICLES}
     assert assets["requests-readme"] == []  # https images are not files of the site
     assert assets["sleep-and-pain"] == [("images/sleep-diary.png", 57)]
-    assert assets["flu-vaccine"] == [("images/flu-season.webp", 46), ("images/flu-season@2x.webp", 46), ("images/flu-season.png", 47)]
+    assert assets["flu-vaccine"] == [
+        ("images/flu-season.webp", 46),
+        ("images/flu-season@2x.webp", 46),
+        ("images/flu-season.png", 47),
+    ]
     for path in OTHER_ARTICLES:
         for asset in read_article(path).assets:
             assert (path.parent / asset.src).is_file()
@@ -184,16 +231,17 @@ def test_templates_and_catalogues_pass_msgfmt_check(site: Path) -> None:
     files = sorted(site.glob("locales/**/*.po")) + sorted(site.glob("locales/*.pot"))
     assert len(files) == 3 + 3 * 3
     for path in files:
-        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        result = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+        )
         assert result.returncode == 0, f"{path}: {result.stderr}"
 
 
 # --- A site made of others' Markdown, built ---------------------------------------------------------
 
 HOSTILE = {
-    "Read more on the [vaccine's safety](https://www.cdc.gov/flu/vaccine-safety/ \"CDC: flu vaccine safety\").":
-        'READ <script>alert(1)</script> <a href="javascript:alert(2)" onclick="x()">MORE</a> [SAFETY](javascript:alert(3) "CDC")'
-        '<iframe src="https://evil.example/"></iframe><svg onload="alert(4)"><circle/></svg>',
+    'Read more on the [vaccine\'s safety](https://www.cdc.gov/flu/vaccine-safety/ "CDC: flu vaccine safety").': 'READ <script>alert(1)</script> <a href="javascript:alert(2)" onclick="x()">MORE</a> [SAFETY](javascript:alert(3) "CDC")'
+    '<iframe src="https://evil.example/"></iframe><svg onload="alert(4)"><circle/></svg>',
     "Sore arm": '<span style="position:fixed;inset:0">SORE ARM</span>',
     "Rest": '<picture><source srcset="javascript:alert(5) 1x"><img src="x.png" srcset="data:text/html,x 2x" onerror="alert(6)" alt="REST"></picture>',
 }
@@ -215,20 +263,29 @@ def test_others_build_titles_and_front_matter(others: Path) -> None:
     page = read(others / "output" / "es" / "requests-readme.html")
     assert page.find_all("title")[0].text.startswith("REQUESTS: HTTP FOR HUMANS™")
     sleep = article_html(others / "output" / "en" / "sleep-and-pain.html")
-    assert "<hr" in sleep and sleep.count("<hr") == 1  # the *** rule; not the front matter's blank line
+    assert (
+        "<hr" in sleep and sleep.count("<hr") == 1
+    )  # the *** rule; not the front matter's blank line
     assert "layout" not in sleep and "Jekyll" not in sleep
-    assert re.search(r"<h1[^>]*>Sleep and chronic pain: breaking the cycle</h1>", sleep)  # a page has one h1
+    assert re.search(
+        r"<h1[^>]*>Sleep and chronic pain: breaking the cycle</h1>", sleep
+    )  # a page has one h1
     assert '<div class="toc">' in sleep and "[TOC]" not in sleep
 
 
 def test_a_link_title_is_translated_and_counted_once(others: Path) -> None:
     body = article_html(others / "output" / "es" / "sleep-and-pain.html")
-    assert 'title="NHS: EXERCISE GUIDELINES"' in body and 'alt="A SLEEP DIARY PAGE WITH TWO WEEKS FILLED IN"' in body
+    assert (
+        'title="NHS: EXERCISE GUIDELINES"' in body
+        and 'alt="A SLEEP DIARY PAGE WITH TWO WEEKS FILLED IN"' in body
+    )
     project = verbs.read_project(load_config(others))
     figures = verbs.version_stats(project, verbs.load_catalogs(project))
     assert figures[("sleep-and-pain", "es")].percent == 100.0
     assert figures[("requests-readme", "es")].percent == 100.0
-    assert "lang=" not in body.split("</h1>", 1)[1]  # every unit shown in Spanish: nothing falls back
+    assert (
+        "lang=" not in body.split("</h1>", 1)[1]
+    )  # every unit shown in Spanish: nothing falls back
 
 
 def test_raw_html_stays_english_and_is_marked_on_other_pages(others: Path) -> None:
@@ -239,12 +296,26 @@ def test_raw_html_stays_english_and_is_marked_on_other_pages(others: Path) -> No
     assert "<details>" in english and "<figure>" in english
     spanish = article_html(others / "output" / "es" / "flu-vaccine.html")
     assert "<summary>CAN THE VACCINE GIVE ME FLU?</summary>" in spanish  # markdown="1": translated
-    assert '<source srcset="images/flu-season.webp 1x, images/flu-season@2x.webp 2x" type="image/webp">' in spanish
+    assert (
+        '<source srcset="images/flu-season.webp 1x, images/flu-season@2x.webp 2x" type="image/webp">'
+        in spanish
+    )
 
 
 def test_hostile_translations_inject_nothing(others: Path) -> None:
     body = article_html(others / "output" / "es" / "flu-vaccine.html")
-    for bad in ("<script", "alert(", "javascript:", "onclick", "onerror", "onload", "<iframe", "<svg", "style=\"position", "data:text"):
+    for bad in (
+        "<script",
+        "alert(",
+        "javascript:",
+        "onclick",
+        "onerror",
+        "onload",
+        "<iframe",
+        "<svg",
+        'style="position',
+        "data:text",
+    ):
         assert bad not in body, bad
     assert "SORE ARM" in body and "READ" in body
 
@@ -266,7 +337,9 @@ def test_sanitizer_keeps_authors_structure_and_drops_what_runs() -> None:
         '<iframe src="https://evil.example/"></iframe><svg><script>alert(1)</script></svg>',
     ):
         cleaned = sanitize(hostile)
-        assert not re.search(r"javascript:|alert|on\w+=|style|<iframe|<svg|<script|data:", cleaned, re.IGNORECASE), cleaned
+        assert not re.search(
+            r"javascript:|alert|on\w+=|style|<iframe|<svg|<script|data:", cleaned, re.IGNORECASE
+        ), cleaned
 
 
 def test_others_pages_pass_the_nu_checker_and_axe(others: Path) -> None:

@@ -47,7 +47,10 @@ def tree(folder: Path) -> Tree:
 
 
 def leftovers(root: Path) -> list[str]:
-    near_output = [*root.glob(".output-*"), *publish.site_folder(root / "output").parent.glob(".output-*")]
+    near_output = [
+        *root.glob(".output-*"),
+        *publish.site_folder(root / "output").parent.glob(".output-*"),
+    ]
     temps = [*(root / "locales").rglob(".*.tmp")]
     return sorted({p.name for p in near_output + temps})
 
@@ -101,7 +104,9 @@ def _backlink(msgstr: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
 
 def _deep_list(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     items = ["    " * depth + f"- level {depth}" for depth in range(500)]
-    (root / "source" / "deep.md").write_text("Title: Deep\n\n" + "\n".join(items) + "\n", encoding="utf-8")
+    (root / "source" / "deep.md").write_text(
+        "Title: Deep\n\n" + "\n".join(items) + "\n", encoding="utf-8"
+    )
 
 
 def _full_disk(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,42 +153,131 @@ class Fault:
 
 GLOSSARY = "pipeline: source/glossary.toml:13: terms[2]"
 FAULTS = [
-    Fault("glossary: pronunciation is a number", _term('term = "infusion"\ndefinition = "A drip."\npronunciation = 5'), 2,
-          f"{GLOSSARY} (infusion): 'pronunciation' must be a non-empty string, got 5"),
-    Fault("glossary: expansion is a list", _term('term = "IV"\ndefinition = "Into a vein."\nexpansion = ["a"]'), 2,
-          f"{GLOSSARY} (IV): 'expansion' must be a non-empty string, got ['a']"),
-    Fault("glossary: keep is a string", _term('term = "IV"\ndefinition = "Into a vein."\nkeep = "yes"'), 2,
-          f"{GLOSSARY} (IV): 'keep' must be true or false, got 'yes'"),
-    Fault("glossary: empty term", _term('term = "  "\ndefinition = "Nothing."'), 2, f"{GLOSSARY}: 'term' is empty"),
-    Fault("glossary: empty definition", _term('term = "infusion"\ndefinition = " "'), 2, f"{GLOSSARY} (infusion): 'definition' is empty"),
-    Fault("glossary: term defined twice", _term('term = "nmda"\ndefinition = "Again."'), 2,
-          "pipeline: source/glossary.toml:13: term 'nmda' is defined twice: line 6 and line 13"),
-    Fault("glossary: TOML syntax", _append("source/glossary.toml", "\n[[terms]\n"), 2,
-          "pipeline: source/glossary.toml:13: not valid TOML: Expected ']]' at the end of an array declaration"),
-    Fault("glossary: terms not tables", lambda root, mp: (root / "source" / "glossary.toml").write_text('title = "x"\nterms = 5\n', encoding="utf-8"), 2,
-          "pipeline: source/glossary.toml:2: 'terms' must be [[terms]] tables, one per term"),
+    Fault(
+        "glossary: pronunciation is a number",
+        _term('term = "infusion"\ndefinition = "A drip."\npronunciation = 5'),
+        2,
+        f"{GLOSSARY} (infusion): 'pronunciation' must be a non-empty string, got 5",
+    ),
+    Fault(
+        "glossary: expansion is a list",
+        _term('term = "IV"\ndefinition = "Into a vein."\nexpansion = ["a"]'),
+        2,
+        f"{GLOSSARY} (IV): 'expansion' must be a non-empty string, got ['a']",
+    ),
+    Fault(
+        "glossary: keep is a string",
+        _term('term = "IV"\ndefinition = "Into a vein."\nkeep = "yes"'),
+        2,
+        f"{GLOSSARY} (IV): 'keep' must be true or false, got 'yes'",
+    ),
+    Fault(
+        "glossary: empty term",
+        _term('term = "  "\ndefinition = "Nothing."'),
+        2,
+        f"{GLOSSARY}: 'term' is empty",
+    ),
+    Fault(
+        "glossary: empty definition",
+        _term('term = "infusion"\ndefinition = " "'),
+        2,
+        f"{GLOSSARY} (infusion): 'definition' is empty",
+    ),
+    Fault(
+        "glossary: term defined twice",
+        _term('term = "nmda"\ndefinition = "Again."'),
+        2,
+        "pipeline: source/glossary.toml:13: term 'nmda' is defined twice: line 6 and line 13",
+    ),
+    Fault(
+        "glossary: TOML syntax",
+        _append("source/glossary.toml", "\n[[terms]\n"),
+        2,
+        "pipeline: source/glossary.toml:13: not valid TOML: Expected ']]' at the end of an array declaration",
+    ),
+    Fault(
+        "glossary: terms not tables",
+        lambda root, mp: (root / "source" / "glossary.toml").write_text(
+            'title = "x"\nterms = 5\n', encoding="utf-8"
+        ),
+        2,
+        "pipeline: source/glossary.toml:2: 'terms' must be [[terms]] tables, one per term",
+    ),
     # A broken placeholder is the translator's error like a broken link: `check` names it (exit 1,
     # tests/test_po_faults.py reads the finding) and no page shows it: the page falls back to English.
-    Fault("ui.po: back-link with two placeholders", _backlink("Volver a la nota {} {}"), 1, "", args=("check",)),
-    Fault("ui.po: back-link reaching into Python", _backlink("Volver {0.__class__.__mro__}"), 1, "", args=("check",)),
-    Fault("ui.po: back-link with a named placeholder", _backlink("Volver a la nota {n}"), 1, "", args=("check",)),
-    Fault("article: a list nested 500 deep", _deep_list, 2,
-          "pipeline: source/deep.md:502: lists or quotes nested too deeply for the Markdown parser: flatten them"),
-    Fault("full disk while writing a page", _full_disk, 2, "pipeline: output/es/feature.html: No space left on device"),
-    Fault("PO: an entry twice (polib's check was quadratic)", _duplicate_entry, 2,
-          "pipeline: locales/es/LC_MESSAGES/feature.po:{end}: duplicate entry: the same msgid is already at line {start}; merge the two entries"),
-    Fault("--root at a missing folder", _nothing, 2, "pipeline: {tmp}/missing: project folder does not exist", root="missing"),
-    Fault("--root at a file", lambda root, mp: (root.parent / "a-file").write_text("x", encoding="utf-8"), 2,
-          "pipeline: {tmp}/a-file: not a folder", root="a-file"),
-    Fault("a locale folder with a bad name", _locale_folder("xx-bogus"), 2,
-          "pipeline: warning: pyproject.toml: locales/xx-bogus exists but is not in [tool.pipeline] locales: it is not built; add it to the list",
-          args=("update",), last_line="pipeline: locales/xx-bogus: 'xx-bogus' is not a gettext locale name (expected e.g. 'es', 'pt_BR', 'en@plain')"),
+    Fault(
+        "ui.po: back-link with two placeholders",
+        _backlink("Volver a la nota {} {}"),
+        1,
+        "",
+        args=("check",),
+    ),
+    Fault(
+        "ui.po: back-link reaching into Python",
+        _backlink("Volver {0.__class__.__mro__}"),
+        1,
+        "",
+        args=("check",),
+    ),
+    Fault(
+        "ui.po: back-link with a named placeholder",
+        _backlink("Volver a la nota {n}"),
+        1,
+        "",
+        args=("check",),
+    ),
+    Fault(
+        "article: a list nested 500 deep",
+        _deep_list,
+        2,
+        "pipeline: source/deep.md:502: lists or quotes nested too deeply for the Markdown parser: flatten them",
+    ),
+    Fault(
+        "full disk while writing a page",
+        _full_disk,
+        2,
+        "pipeline: output/es/feature.html: No space left on device",
+    ),
+    Fault(
+        "PO: an entry twice (polib's check was quadratic)",
+        _duplicate_entry,
+        2,
+        "pipeline: locales/es/LC_MESSAGES/feature.po:{end}: duplicate entry: the same msgid is already at line {start}; merge the two entries",
+    ),
+    Fault(
+        "--root at a missing folder",
+        _nothing,
+        2,
+        "pipeline: {tmp}/missing: project folder does not exist",
+        root="missing",
+    ),
+    Fault(
+        "--root at a file",
+        lambda root, mp: (root.parent / "a-file").write_text("x", encoding="utf-8"),
+        2,
+        "pipeline: {tmp}/a-file: not a folder",
+        root="a-file",
+    ),
+    Fault(
+        "a locale folder with a bad name",
+        _locale_folder("xx-bogus"),
+        2,
+        "pipeline: warning: pyproject.toml: locales/xx-bogus exists but is not in [tool.pipeline] locales: it is not built; add it to the list",
+        args=("update",),
+        last_line="pipeline: locales/xx-bogus: 'xx-bogus' is not a gettext locale name (expected e.g. 'es', 'pt_BR', 'en@plain')",
+    ),
     Fault("a stray locales/.git is not a locale", _locale_folder(".git"), 0, "", args=("update",)),
 ]
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
-def test_fault_table(fault: Fault, site_copy: Path, built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fault_table(
+    fault: Fault,
+    site_copy: Path,
+    built: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     fault.setup(site_copy, monkeypatch)
     before = {"locales": tree(site_copy / "locales"), "output": tree(site_copy / "output")}
     clean = {"locales": tree(built / "locales"), "output": tree(built / "output")}
@@ -195,7 +289,9 @@ def test_fault_table(fault: Fault, site_copy: Path, built: Path, monkeypatch: py
     if "{end}" in first:  # the appended entry: the last msgid "Dose" line of the file
         po_lines = po_path(site_copy, "es").read_text(encoding="utf-8").split("\n")
         end = len(po_lines) - po_lines[::-1].index('msgid "Dose"')
-        first = first.replace("{end}", str(end)).replace("{start}", str(po_lines.index('msgid "Dose"') + 1))
+        first = first.replace("{end}", str(end)).replace(
+            "{start}", str(po_lines.index('msgid "Dose"') + 1)
+        )
     assert (code, lines[:1]) == (fault.code, [first] if first else []), err
     if fault.last_line:
         assert lines[-1] == fault.last_line, err
@@ -219,25 +315,42 @@ def _interrupted_fallback_swap(root: Path) -> None:
 
 
 def _temp_catalogue(root: Path) -> None:
-    (po_path(root, "es").parent / ".feature.po.k1ll3d.tmp").write_text('msgid ""\nmsgstr "half"', encoding="utf-8")
+    (po_path(root, "es").parent / ".feature.po.k1ll3d.tmp").write_text(
+        'msgid ""\nmsgstr "half"', encoding="utf-8"
+    )
     (root / "locales" / ".glossary.pot.x9.tmp").write_text("", encoding="utf-8")
 
 
 REPAIRS = [
-    ("staging and old folders of a killed build", _leftover_folders, "pipeline: cleaned up after an interrupted run: .output-old-4242, .output-staging-k1lled"),
-    ("killed between the fallback's two renames", _interrupted_fallback_swap, "pipeline: cleaned up after an interrupted run: .output-old-4242"),
-    ("temporary catalogues of a killed update", _temp_catalogue,
-     "pipeline: cleaned up after an interrupted run: locales/.glossary.pot.x9.tmp, locales/es/LC_MESSAGES/.feature.po.k1ll3d.tmp"),
+    (
+        "staging and old folders of a killed build",
+        _leftover_folders,
+        "pipeline: cleaned up after an interrupted run: .output-old-4242, .output-staging-k1lled",
+    ),
+    (
+        "killed between the fallback's two renames",
+        _interrupted_fallback_swap,
+        "pipeline: cleaned up after an interrupted run: .output-old-4242",
+    ),
+    (
+        "temporary catalogues of a killed update",
+        _temp_catalogue,
+        "pipeline: cleaned up after an interrupted run: locales/.glossary.pot.x9.tmp, locales/es/LC_MESSAGES/.feature.po.k1ll3d.tmp",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name, setup, first_line", REPAIRS, ids=[r[0] for r in REPAIRS])
-def test_next_run_repairs_an_interrupted_one(name: str, setup: Callable[[Path], None], first_line: str, site_copy: Path, built: Path, run) -> None:
+def test_next_run_repairs_an_interrupted_one(
+    name: str, setup: Callable[[Path], None], first_line: str, site_copy: Path, built: Path, run
+) -> None:
     setup(site_copy)
     code, _, err = run(site_copy, "build")
     assert (code, err.splitlines()[:1]) == (0, [first_line])
     assert tree(site_copy / "output") == tree(built / "output")  # README.md included
-    assert (site_copy / "output" / "README.md").read_text(encoding="utf-8") == "# output/ (generated)\n"
+    assert (site_copy / "output" / "README.md").read_text(
+        encoding="utf-8"
+    ) == "# output/ (generated)\n"
     assert tree(site_copy / "locales") == tree(built / "locales")
     assert leftovers(site_copy) == []
 
@@ -250,7 +363,12 @@ def test_a_concurrent_runs_staging_folder_is_not_a_leftover(site_copy: Path) -> 
         assert (len(first), second) == (2, [])
     with project_run(config):
         _leftover_folders(site_copy)  # as if this run were writing them
-        child = subprocess.run([sys.executable, "-c", _SWEEP_IN_CHILD, str(site_copy)], capture_output=True, text=True, cwd=REPO)
+        child = subprocess.run(
+            [sys.executable, "-c", _SWEEP_IN_CHILD, str(site_copy)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         assert child.stdout.strip() == "[]", child.stderr
     assert len(leftovers(site_copy)) == 2
 
@@ -268,7 +386,9 @@ with project_run(load_config(Path(sys.argv[1]))) as cleaned:
 # --- where output/ lives and who may read it ----------------------------------------------------------------
 
 
-def test_output_that_is_a_link_is_updated_where_it_points(site_copy: Path, built: Path, run) -> None:
+def test_output_that_is_a_link_is_updated_where_it_points(
+    site_copy: Path, built: Path, run
+) -> None:
     web_root = site_copy.parent / "www" / "site"
     web_root.parent.mkdir()
     os.rename(site_copy / "output", web_root)
@@ -277,7 +397,9 @@ def test_output_that_is_a_link_is_updated_where_it_points(site_copy: Path, built
         assert run(site_copy, "build")[0] == 0
         assert os.readlink(site_copy / "output") == "../www/site"
         assert tree(web_root) == tree(built / "output")
-        assert leftovers(site_copy) == [] and sorted(p.name for p in web_root.parent.iterdir()) == ["site"]
+        assert leftovers(site_copy) == [] and sorted(p.name for p in web_root.parent.iterdir()) == [
+            "site"
+        ]
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o027])
@@ -288,8 +410,14 @@ def test_output_gets_what_the_umask_gives(umask: int, site_copy: Path, run) -> N
         assert run(site_copy, "build")[0] == 0
     finally:
         os.umask(old)
-    modes = {oct(p.stat().st_mode & 0o777) for p in [site_copy / "output", *(site_copy / "output").rglob("*")] if p.is_dir()}
-    files = {oct(p.stat().st_mode & 0o777) for p in (site_copy / "output").rglob("*") if p.is_file()}
+    modes = {
+        oct(p.stat().st_mode & 0o777)
+        for p in [site_copy / "output", *(site_copy / "output").rglob("*")]
+        if p.is_dir()
+    }
+    files = {
+        oct(p.stat().st_mode & 0o777) for p in (site_copy / "output").rglob("*") if p.is_file()
+    }
     assert (modes, files) == ({oct(0o777 & ~umask)}, {oct(0o666 & ~umask)})
 
 
@@ -299,7 +427,9 @@ def test_output_keeps_the_mode_a_publisher_gave_it(site_copy: Path, run) -> None
     assert (site_copy / "output").stat().st_mode & 0o777 == 0o750
 
 
-def test_read_only_output_is_replaced_without_a_copy_left_behind(site_copy: Path, built: Path) -> None:
+def test_read_only_output_is_replaced_without_a_copy_left_behind(
+    site_copy: Path, built: Path
+) -> None:
     """``chmod -R a-w output`` by a publisher; as root the kernel would not refuse, so run as nobody."""
     root = _as_nobody_site(site_copy)
     try:
@@ -329,7 +459,11 @@ def _as_nobody_site(site: Path) -> Path:
 def _run_as_nobody(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     user = {"user": 65534, "group": 65534, "extra_groups": []} if os.geteuid() == 0 else {}
     packages = next(p for p in sys.path if p.endswith("site-packages"))
-    env = {**os.environ, "HOME": str(root.parent), "PYTHONPATH": os.pathsep.join([str(REPO), packages])}
+    env = {
+        **os.environ,
+        "HOME": str(root.parent),
+        "PYTHONPATH": os.pathsep.join([str(REPO), packages]),
+    }
     command = [_interpreter_for_nobody(), "-m", "pipeline", "--root", str(root), *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=root.parent, env=env, **user)
 
@@ -341,7 +475,15 @@ def _interpreter_for_nobody() -> str:
         return sys.executable
     system = shutil.which("python3", path="/usr/bin:/usr/local/bin")
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if system and subprocess.run([system, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True).stdout.strip() == version:
+    if (
+        system
+        and subprocess.run(
+            [system, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        == version
+    ):
         return system
     pytest.skip("no Python another user may run, to test permissions as non-root")
 
@@ -353,7 +495,11 @@ def _new_site(old: Path) -> dict[str, str]:
     """A new site that differs from the old one in every text file, and has one file more and
     fewer others (the leaflets and images: the child reads the new site as JSON, text only)."""
     text = {".html", ".xml", ".css", ".json"}
-    files = {p.relative_to(old).as_posix(): p.read_text(encoding="utf-8") + "<!-- v2 -->" for p in old.rglob("*") if p.is_file() and p.suffix in text and p.name != "README.md"}
+    files = {
+        p.relative_to(old).as_posix(): p.read_text(encoding="utf-8") + "<!-- v2 -->"
+        for p in old.rglob("*")
+        if p.is_file() and p.suffix in text and p.name != "README.md"
+    }
     files.pop("sitemap.xml")
     files["es/new-article.html"] = "<p>nuevo</p>"
     return files
@@ -363,11 +509,15 @@ def _kill_child(root: Path, kill_after: str, log: Path, *args: str, fallback: bo
     env = {**os.environ, "KILL_AFTER": kill_after, "KILL_LOG": str(log)}
     if fallback:
         env["KILL_NO_EXCHANGE"] = "1"
-    return subprocess.run([sys.executable, "-m", "tests.kill_child", *args], cwd=REPO, env=env, capture_output=True).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "tests.kill_child", *args], cwd=REPO, env=env, capture_output=True
+    ).returncode
 
 
 @pytest.mark.parametrize("layout", ["exchange", "fallback", "output-is-a-link"])
-def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(layout: str, built: Path, tmp_path: Path) -> None:
+def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
+    layout: str, built: Path, tmp_path: Path
+) -> None:
     pristine = tmp_path / "pristine"
     shutil.copytree(built, pristine, symlinks=True)
     if layout == "output-is-a-link":
@@ -383,7 +533,15 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(layo
     for n in range(1, 200):
         root, log = tmp_path / f"run-{n}", tmp_path / f"log-{n}"
         shutil.copytree(pristine, root, symlinks=True)
-        code = _kill_child(root, str(n), log, "publish", str(root), str(tmp_path / "files.json"), fallback=layout == "fallback")
+        code = _kill_child(
+            root,
+            str(n),
+            log,
+            "publish",
+            str(root),
+            str(tmp_path / "files.json"),
+            fallback=layout == "fallback",
+        )
         if code == 0:
             break
         assert code == -signal.SIGKILL
@@ -393,13 +551,17 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(layo
             assert tree(root / "output") in (old, new), f"killed after step {steps[-2:]}"
         with project_run(load_config(root)):  # the next run's start: undo or finish, clean up
             pass
-        assert tree(root / "output") in (old, new), f"after a kill at {steps[-2:]} and the next run's sweep"
+        assert tree(root / "output") in (old, new), (
+            f"after a kill at {steps[-2:]} and the next run's sweep"
+        )
         assert leftovers(root) == []
         publish.publish(root / "output", files)
         assert tree(root / "output") == new and leftovers(root) == []
         shutil.rmtree(root)
     assert code == 0 and killed >= 20, (code, killed)
-    assert "exchange" in steps and steps.count("rename") == (2 if layout == "fallback" else 0)  # the fallback's exchange said no
+    assert "exchange" in steps and steps.count("rename") == (
+        2 if layout == "fallback" else 0
+    )  # the fallback's exchange said no
 
 
 def _expected(files: dict[str, str], old: Tree) -> Tree:
@@ -419,27 +581,54 @@ def _translate_dose(root: Path, text: str) -> None:
     po.save()
 
 
-def test_whole_build_killed_right_after_the_swap(site_copy: Path, built: Path, tmp_path: Path, run) -> None:
+def test_whole_build_killed_right_after_the_swap(
+    site_copy: Path, built: Path, tmp_path: Path, run
+) -> None:
     _translate_dose(site_copy, "Dosis nueva")
-    code = _kill_child(site_copy, "exchange", tmp_path / "log", "cli", "--root", str(site_copy), "build")
+    code = _kill_child(
+        site_copy, "exchange", tmp_path / "log", "cli", "--root", str(site_copy), "build"
+    )
     assert code == -signal.SIGKILL
     killed_state = tree(site_copy / "output")
     assert len(leftovers(site_copy)) == 1  # the old site, not yet deleted
     code, _, err = run(site_copy, "build")
-    assert code == 0 and err.startswith("pipeline: cleaned up after an interrupted run: .output-staging-")
-    assert killed_state == tree(site_copy / "output") != tree(built / "output")  # already wholly new
-    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert code == 0 and err.startswith(
+        "pipeline: cleaned up after an interrupted run: .output-staging-"
+    )
+    assert (
+        killed_state == tree(site_copy / "output") != tree(built / "output")
+    )  # already wholly new
+    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(
+        encoding="utf-8"
+    )
     assert leftovers(site_copy) == []
 
 
-def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(site_copy: Path, built: Path, tmp_path: Path, run) -> None:
+def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(
+    site_copy: Path, built: Path, tmp_path: Path, run
+) -> None:
     _translate_dose(site_copy, "Dosis nueva")
-    code = _kill_child(site_copy, "rename", tmp_path / "log", "cli", "--root", str(site_copy), "build", fallback=True)
+    code = _kill_child(
+        site_copy,
+        "rename",
+        tmp_path / "log",
+        "cli",
+        "--root",
+        str(site_copy),
+        "build",
+        fallback=True,
+    )
     assert code == -signal.SIGKILL and not (site_copy / "output").exists()
     code, _, err = run(site_copy, "build")
-    assert code == 0 and err.startswith("pipeline: cleaned up after an interrupted run: .output-old-")
-    assert (site_copy / "output" / "README.md").read_text(encoding="utf-8") == "# output/ (generated)\n"
-    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert code == 0 and err.startswith(
+        "pipeline: cleaned up after an interrupted run: .output-old-"
+    )
+    assert (site_copy / "output" / "README.md").read_text(
+        encoding="utf-8"
+    ) == "# output/ (generated)\n"
+    assert "Dosis nueva" in (site_copy / "output" / "es" / "feature.html").read_text(
+        encoding="utf-8"
+    )
     assert leftovers(site_copy) == []
 
 
@@ -453,11 +642,18 @@ def _large_article(paragraphs: int) -> str:
         if i % 100 == 0:
             lines += [f"## Part {i // 100}", ""]
         if i % 9 == 0:
-            lines += [f"- Item {i} about NMDA receptors", f"- Another item {i} on central sensitization", ""]
+            lines += [
+                f"- Item {i} about NMDA receptors",
+                f"- Another item {i} on central sensitization",
+                "",
+            ]
         elif i % 100 == 1:
             lines += [f"Paragraph {i} cites its source[^{i // 100}].", ""]
         else:
-            lines += [f"Paragraph {i} says that chronic pain can change how the NMDA receptor works.", ""]
+            lines += [
+                f"Paragraph {i} says that chronic pain can change how the NMDA receptor works.",
+                "",
+            ]
     lines += [f"[^{n}]: Source number {n}." for n in range(paragraphs // 100 + 1)]
     lines += ["", "*[IV]: intravenous"]
     return "\n".join(lines) + "\n"
@@ -470,10 +666,14 @@ def test_a_large_article_builds_in_linear_time(tmp_path: Path, run) -> None:
     for article in (root / "source").glob("*.md"):
         article.unlink()
     # Leaflets off: a PDF of 20,000 paragraphs measures WeasyPrint, not the pipeline (leaflets are timed in benchmarks/).
-    (root / "pyproject.toml").write_text('[tool.pipeline]\nlocales = ["es"]\nleaflets = false\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.pipeline]\nlocales = ["es"]\nleaflets = false\n', encoding="utf-8"
+    )
     (root / "source" / "large.md").write_text(_large_article(20_000), encoding="utf-8")
     assert run(root, "init", "es")[0] == 0
-    started = time.process_time()  # this process's CPU time: not slowed by other jobs on the machine
+    started = (
+        time.process_time()
+    )  # this process's CPU time: not slowed by other jobs on the machine
     code, out, err = run(root, "build")
     elapsed = time.process_time() - started
     assert code in (0, 1) and "wrote" in out, err

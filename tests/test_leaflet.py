@@ -22,14 +22,16 @@ from pipeline import leaflet
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import ConfigError, LeafletError
-from pipeline.leaflet import Leaflet, LeafletSettings, Leaflets, leaflet_for
+from pipeline.leaflet import Leaflet, Leaflets, LeafletSettings, leaflet_for
 from pipeline.locales import parse_locale
 from pipeline.model import UI_DOMAIN, Page, Version
 from pipeline.site import SiteContext, render_page
 from pipeline.ui import UiText
 from tests.conftest import DATA, REPO
 
-pytestmark = pytest.mark.skipif(leaflet.unavailable() is not None, reason=f"no leaflets here: {leaflet.unavailable()}")
+pytestmark = pytest.mark.skipif(
+    leaflet.unavailable() is not None, reason=f"no leaflets here: {leaflet.unavailable()}"
+)
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -39,14 +41,41 @@ def make_leaflets(root: Path) -> dict[str, tuple[Leaflet, str]]:
     project = verbs.read_project(load_config(root))
     config = project.config
     catalogs = verbs.load_catalogs(project)
-    versions = {a.slug: [(Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc) for loc in config.all_locales] for a in project.articles}
-    site = SiteContext(config.site_url, config.site_name, config.source_locale, versions, {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales})
-    settings = LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir, leaflet.paper_size(config.leaflet_paper) or "A4")
+    versions = {
+        a.slug: [
+            (Version(a.slug, loc.name, f"{loc.output_dir}/{a.slug}.html"), loc)
+            for loc in config.all_locales
+        ]
+        for a in project.articles
+    }
+    site = SiteContext(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        versions,
+        {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales},
+    )
+    settings = LeafletSettings(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        config.source_dir,
+        leaflet.paper_size(config.leaflet_paper) or "A4",
+    )
     made = {}
     for article in project.articles:
         for version, locale in versions[article.slug]:
-            page, _html = render_page(article, version, verbs._catalogs_for(catalogs, locale, article.slug), config.source_locale, project.glossary, site)
-            ui = UiText(catalogs.get((locale.name, UI_DOMAIN)), config.source_locale.tag, locale.tag)
+            page, _html = render_page(
+                article,
+                version,
+                verbs._catalogs_for(catalogs, locale, article.slug),
+                config.source_locale,
+                project.glossary,
+                site,
+            )
+            ui = UiText(
+                catalogs.get((locale.name, UI_DOMAIN)), config.source_locale.tag, locale.tag
+            )
             made[version.path] = (leaflet_for(page, locale, ui, settings), page.title)
     return made
 
@@ -113,7 +142,12 @@ def roles(pdf: pikepdf.Pdf) -> list[str]:
 def pdf_text(data: bytes, tmp_path: Path, name: str = "leaflet.pdf", *pages: str) -> str:
     path = tmp_path / name
     path.write_bytes(data)
-    out = subprocess.run([PDFTOTEXT, *pages, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [PDFTOTEXT, *pages, "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", out))
 
 
@@ -142,13 +176,18 @@ def fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
 
 
 def test_a_leaflet_for_every_shipped_version(shipped: dict[str, tuple[Leaflet, str]]) -> None:
-    assert sorted(shipped) == sorted(f"{d}/ketamine-infusions-chronic-pain.html" for d in ("en", "es", "de", "fr", "ar", "en/plain", "es/plain"))
+    assert sorted(shipped) == sorted(
+        f"{d}/ketamine-infusions-chronic-pain.html"
+        for d in ("en", "es", "de", "fr", "ar", "en/plain", "es/plain")
+    )
     for path, (made, _title) in shipped.items():
         assert made.path == path.removesuffix(".html") + ".pdf"
         assert made.warnings == (), (path, made.warnings)
 
 
-def test_shipped_leaflets_are_pdf_ua_with_lang_title_and_display_doc_title(shipped: dict[str, tuple[Leaflet, str]]) -> None:
+def test_shipped_leaflets_are_pdf_ua_with_lang_title_and_display_doc_title(
+    shipped: dict[str, tuple[Leaflet, str]],
+) -> None:
     for path, (made, title) in shipped.items():
         tag = parse_locale(path.split("/")[0]).tag
         with pikepdf.open(_bytes(made)) as pdf:
@@ -163,7 +202,9 @@ def test_shipped_leaflets_are_pdf_ua_with_lang_title_and_display_doc_title(shipp
             assert abs(float(pdf.pages[0].MediaBox[2]) - 595.28) < 1  # A4 by default
 
 
-def test_shipped_leaflets_have_headings_lists_links_and_bookmarks(shipped: dict[str, tuple[Leaflet, str]]) -> None:
+def test_shipped_leaflets_have_headings_lists_links_and_bookmarks(
+    shipped: dict[str, tuple[Leaflet, str]],
+) -> None:
     for path, (made, title) in shipped.items():
         with pikepdf.open(_bytes(made)) as pdf:
             found = roles(pdf)
@@ -171,7 +212,9 @@ def test_shipped_leaflets_have_headings_lists_links_and_bookmarks(shipped: dict[
             assert found.count("/H2") >= 5 and "/H3" in found, path
             assert {"/L", "/LI", "/LBody", "/Link", "/P"} <= set(found), path
             with pdf.open_outline() as outline:
-                assert outline.root[0].title.split() == title.split()  # the heading may hold a no-break space
+                assert (
+                    outline.root[0].title.split() == title.split()
+                )  # the heading may hold a no-break space
                 assert len(outline.root[0].children) >= 5  # the H2s under the title
             for element in struct_elements(pdf):
                 if element.S == "/Figure":
@@ -185,36 +228,55 @@ def test_shipped_leaflets_embed_every_font(shipped: dict[str, tuple[Leaflet, str
             assert found, path
             for font in found:
                 descriptor = font.FontDescriptor
-                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), (path, font.BaseFont)
+                assert any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ), (path, font.BaseFont)
 
 
-def test_arabic_leaflet_is_right_to_left_with_an_arabic_font(shipped: dict[str, tuple[Leaflet, str]]) -> None:
+def test_arabic_leaflet_is_right_to_left_with_an_arabic_font(
+    shipped: dict[str, tuple[Leaflet, str]],
+) -> None:
     made, _title = shipped["ar/ketamine-infusions-chronic-pain.html"]
     with pikepdf.open(_bytes(made)) as pdf:
         names = {str(font.BaseFont) for font in fonts(pdf)}
     assert any("Arabic" in name for name in names), names
 
 
-@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh")
-def test_arabic_leaflet_text_reads_in_order(shipped: dict[str, tuple[Leaflet, str]], tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh"
+)
+def test_arabic_leaflet_text_reads_in_order(
+    shipped: dict[str, tuple[Leaflet, str]], tmp_path: Path
+) -> None:
     made, title = shipped["ar/ketamine-infusions-chronic-pain.html"]
     text = pdf_text(made.data, tmp_path)
     po = polib.pofile(str(REPO / "locales/ar/LC_MESSAGES/ketamine-infusions-chronic-pain.po"))
-    first_paragraph = po.find("Ketamine infusions are showing great promise as a treatment for chronic pain. Let’s take a closer look at everything you need to know.").msgstr
+    first_paragraph = po.find(
+        "Ketamine infusions are showing great promise as a treatment for chronic pain. Let’s take a closer look at everything you need to know."
+    ).msgstr
     # pdftotext may move a neutral character (":" between two Arabic words) across a space: compare words.
     start = in_order(arabic_words(title), text, 0)
-    in_order(arabic_words(first_paragraph), text, start)  # logical (reading) order, not the visual order glyphs are drawn in
+    in_order(
+        arabic_words(first_paragraph), text, start
+    )  # logical (reading) order, not the visual order glyphs are drawn in
     assert text.find("مصطلحات مهمة") > start  # the words-to-know box at the end
     assert re.search(r"الصفحة\s*1\s*من\s*\d+", text)  # the page numbers, translated
 
 
-@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh")
-def test_leaflet_prints_its_address_and_translated_page_numbers(shipped: dict[str, tuple[Leaflet, str]], tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh"
+)
+def test_leaflet_prints_its_address_and_translated_page_numbers(
+    shipped: dict[str, tuple[Leaflet, str]], tmp_path: Path
+) -> None:
     made, _title = shipped["es/ketamine-infusions-chronic-pain.html"]
     with pikepdf.open(_bytes(made)) as pdf:
         pages = len(pdf.pages)
     first = pdf_text(made.data, tmp_path, "es.pdf", "-f", "1", "-l", "1")
-    assert "Lea esta página en internet: https://example.org/es/ketamine-infusions-chronic-pain.html" in first
+    assert (
+        "Lea esta página en internet: https://example.org/es/ketamine-infusions-chronic-pain.html"
+        in first
+    )
     assert f"Página 1 de {pages}" in first
     assert "Otros idiomas" not in first  # no navigation chrome
 
@@ -222,7 +284,9 @@ def test_leaflet_prints_its_address_and_translated_page_numbers(shipped: dict[st
 # ---- the fixture article: table, figure, fallback text, Letter paper ----
 
 
-def test_fixture_table_has_header_cells_linked_to_data_cells(fixture_leaflets: dict[str, tuple[Leaflet, str]]) -> None:
+def test_fixture_table_has_header_cells_linked_to_data_cells(
+    fixture_leaflets: dict[str, tuple[Leaflet, str]],
+) -> None:
     made, _title = fixture_leaflets["ar/leaflet-demo.html"]
     with pikepdf.open(_bytes(made)) as pdf:
         elements = list(struct_elements(pdf))
@@ -235,15 +299,22 @@ def test_fixture_table_has_header_cells_linked_to_data_cells(fixture_leaflets: d
         assert {"/Table", "/TR"} <= {str(e.S) for e in elements}
 
 
-def test_fixture_figure_carries_its_translated_alt_text(fixture_leaflets: dict[str, tuple[Leaflet, str]]) -> None:
-    for path, alt in (("en/leaflet-demo.html", "A drip bag hanging from a stand"), ("ar/leaflet-demo.html", "كيس محلول معلق على حامل")):
+def test_fixture_figure_carries_its_translated_alt_text(
+    fixture_leaflets: dict[str, tuple[Leaflet, str]],
+) -> None:
+    for path, alt in (
+        ("en/leaflet-demo.html", "A drip bag hanging from a stand"),
+        ("ar/leaflet-demo.html", "كيس محلول معلق على حامل"),
+    ):
         made, _title = fixture_leaflets[path]
         with pikepdf.open(_bytes(made)) as pdf:
             figures = [e for e in struct_elements(pdf) if e.S == "/Figure"]
             assert [str(f.Alt) for f in figures] == [alt]
 
 
-def test_fixture_fallback_text_carries_its_own_language(fixture_leaflets: dict[str, tuple[Leaflet, str]]) -> None:
+def test_fixture_fallback_text_carries_its_own_language(
+    fixture_leaflets: dict[str, tuple[Leaflet, str]],
+) -> None:
     made, _title = fixture_leaflets["ar/leaflet-demo.html"]
     with pikepdf.open(_bytes(made)) as pdf:
         assert str(pdf.Root.Lang) == "ar"
@@ -259,11 +330,18 @@ def test_fixture_letter_paper_from_config(fixture_leaflets: dict[str, tuple[Leaf
     assert box[2:] == pytest.approx([612, 792], abs=1)
 
 
-def test_fixture_links_are_annotations_in_the_tag_tree(fixture_leaflets: dict[str, tuple[Leaflet, str]]) -> None:
+def test_fixture_links_are_annotations_in_the_tag_tree(
+    fixture_leaflets: dict[str, tuple[Leaflet, str]],
+) -> None:
     made, _title = fixture_leaflets["en/leaflet-demo.html"]
     with pikepdf.open(_bytes(made)) as pdf:
         links = [e for e in struct_elements(pdf) if e.S == "/Link"]
-        uris = {str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A}
+        uris = {
+            str(a.A.URI)
+            for page in pdf.pages
+            for a in page.get("/Annots", [])
+            if "/A" in a and "/URI" in a.A
+        }
     assert len(links) >= 2
     assert {"https://www.nhs.uk/", "https://clinic.example/leaflets/en/leaflet-demo.html"} <= uris
 
@@ -274,34 +352,54 @@ def test_fixture_links_are_annotations_in_the_tag_tree(fixture_leaflets: dict[st
 def test_relative_links_become_site_addresses() -> None:
     html = '<a href="../es/x.html">es</a> <a href="#fn1">1</a> <a href="https://nhs.uk/">nhs</a>'
     out = leaflet.absolute_links(html, "https://site.example/en/x.html")
-    assert out == '<a href="https://site.example/es/x.html">es</a> <a href="#fn1">1</a> <a href="https://nhs.uk/">nhs</a>'
+    assert (
+        out
+        == '<a href="https://site.example/es/x.html">es</a> <a href="#fn1">1</a> <a href="https://nhs.uk/">nhs</a>'
+    )
 
 
 def test_page_numbers_css_cannot_break_out_of_its_string() -> None:
-    css = leaflet.page_numbers_css('"} body {display:none} </style> {page}/{pages}', parse_locale("en"))
-    assert css == '"\\22 } body {display:none} \\3c /style\\3e  " counter(page, decimal) "/" counter(pages, decimal)'
+    css = leaflet.page_numbers_css(
+        '"} body {display:none} </style> {page}/{pages}', parse_locale("en")
+    )
+    assert (
+        css
+        == '"\\22 } body {display:none} \\3c /style\\3e  " counter(page, decimal) "/" counter(pages, decimal)'
+    )
 
 
 def test_size_label_in_the_locale() -> None:
     assert leaflet.size_label(118_400, parse_locale("en")) == "118 kB"
     assert leaflet.size_label(1_250_000, parse_locale("de")) == "1,2 MB"
-    assert leaflet.size_label(60_000, parse_locale("fr")) == "60\u202fko"  # CLDR: a narrow no-break space before the unit
+    assert (
+        leaflet.size_label(60_000, parse_locale("fr")) == "60\u202fko"
+    )  # CLDR: a narrow no-break space before the unit
 
 
-def test_no_network_and_no_files_outside_the_source_folder(fixture_site: Path, tmp_path: Path) -> None:
+def test_no_network_and_no_files_outside_the_source_folder(
+    fixture_site: Path, tmp_path: Path
+) -> None:
     root = tmp_path / "site"
     shutil.copytree(fixture_site, root)
     article = root / "source" / "leaflet-demo.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n![remote](https://example.com/x.png) ![secret](../pyproject.toml)\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + "\n![remote](https://example.com/x.png) ![secret](../pyproject.toml)\n",
+        encoding="utf-8",
+    )
     made, _title = make_leaflets(root)["en/leaflet-demo.html"]
     assert any("no network" in w for w in made.warnings), made.warnings
     assert any("only files under" in w for w in made.warnings), made.warnings
 
 
-def test_without_pango_no_leaflet_and_one_reason(monkeypatch: pytest.MonkeyPatch, fixture_site: Path) -> None:
+def test_without_pango_no_leaflet_and_one_reason(
+    monkeypatch: pytest.MonkeyPatch, fixture_site: Path
+) -> None:
     monkeypatch.setattr(leaflet, "_weasyprint", lambda: "WeasyPrint cannot load Pango (test)")
     config = load_config(fixture_site)
-    maker = Leaflets(LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir))
+    maker = Leaflets(
+        LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir)
+    )
     page = Page(Version("leaflet-demo", "en", "en/leaflet-demo.html"), "T", "", "<p>x</p>", 0)
     assert maker(page, config.source_locale, UiText(None, "en", "en")) is None
     assert maker.skipped == "WeasyPrint cannot load Pango (test)" and maker.files == {}
@@ -309,9 +407,20 @@ def test_without_pango_no_leaflet_and_one_reason(monkeypatch: pytest.MonkeyPatch
 
 def test_unpublished_versions_get_no_leaflet(fixture_site: Path) -> None:
     config = load_config(fixture_site)
-    maker = Leaflets(LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir), published=lambda page: page.fallbacks == 0)
-    draft = Page(Version("leaflet-demo", "ar", "ar/leaflet-demo.html"), "T", "", "<p>x</p>", fallbacks=3)
-    done = Page(Version("leaflet-demo", "en", "en/leaflet-demo.html"), "T", "", "<h1>T</h1><p>x</p>", fallbacks=0)
+    maker = Leaflets(
+        LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir),
+        published=lambda page: page.fallbacks == 0,
+    )
+    draft = Page(
+        Version("leaflet-demo", "ar", "ar/leaflet-demo.html"), "T", "", "<p>x</p>", fallbacks=3
+    )
+    done = Page(
+        Version("leaflet-demo", "en", "en/leaflet-demo.html"),
+        "T",
+        "",
+        "<h1>T</h1><p>x</p>",
+        fallbacks=0,
+    )
     assert maker(draft, parse_locale("ar"), UiText(None, "en", "ar")) is None
     link = maker(done, config.source_locale, UiText(None, "en", "en"))
     assert link is not None and link["href"] == "leaflet-demo.pdf" and link["size"].endswith("kB")
@@ -319,7 +428,9 @@ def test_unpublished_versions_get_no_leaflet(fixture_site: Path) -> None:
 
 
 def test_leaflet_paper_must_be_a4_or_letter(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nleaflet_paper = "A5"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pipeline]\nleaflet_paper = "A5"\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="leaflet_paper: expected one of"):
         load_config(tmp_path)
 
@@ -327,7 +438,9 @@ def test_leaflet_paper_must_be_a4_or_letter(tmp_path: Path) -> None:
 # ---- the build (the one call site in build.build) ----
 
 
-def test_build_writes_a_leaflet_beside_each_page_and_links_it_with_its_size(fixture_site: Path, tmp_path: Path, run) -> None:  # noqa: ANN001
+def test_build_writes_a_leaflet_beside_each_page_and_links_it_with_its_size(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
     root = tmp_path / "site"
     shutil.copytree(fixture_site, root)
     code, out, err = run(root, "build")
@@ -337,11 +450,13 @@ def test_build_writes_a_leaflet_beside_each_page_and_links_it_with_its_size(fixt
         pdf = root / "output" / tag / "leaflet-demo.pdf"
         html = (root / "output" / tag / "leaflet-demo.html").read_text(encoding="utf-8")
         size = leaflet.size_label(pdf.stat().st_size, parse_locale(tag))
-        assert f'href="leaflet-demo.pdf" type="application/pdf"' in html
+        assert 'href="leaflet-demo.pdf" type="application/pdf"' in html
         assert f"(PDF, {size})" in html or f"(PDF، {size})" in html, (tag, size)
 
 
-def test_build_without_pango_writes_the_pages_and_says_why_in_one_line(fixture_site: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_build_without_pango_writes_the_pages_and_says_why_in_one_line(
+    fixture_site: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     monkeypatch.setattr(leaflet, "_weasyprint", lambda: "WeasyPrint cannot load Pango (test)")
     root = tmp_path / "site"
     shutil.copytree(fixture_site, root)
@@ -351,10 +466,14 @@ def test_build_without_pango_writes_the_pages_and_says_why_in_one_line(fixture_s
     assert "3 pages, 0 leaflets" in out
     assert (root / "output" / "en" / "leaflet-demo.html").exists()
     assert not list((root / "output").rglob("*.pdf"))
-    assert "application/pdf" not in (root / "output" / "en" / "leaflet-demo.html").read_text(encoding="utf-8")
+    assert "application/pdf" not in (root / "output" / "en" / "leaflet-demo.html").read_text(
+        encoding="utf-8"
+    )
 
 
-def test_a_weasyprint_failure_is_one_error_naming_the_article(monkeypatch: pytest.MonkeyPatch, fixture_site: Path) -> None:
+def test_a_weasyprint_failure_is_one_error_naming_the_article(
+    monkeypatch: pytest.MonkeyPatch, fixture_site: Path
+) -> None:
     import weasyprint
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -362,8 +481,12 @@ def test_a_weasyprint_failure_is_one_error_naming_the_article(monkeypatch: pytes
 
     monkeypatch.setattr(weasyprint, "HTML", broken)
     config = load_config(fixture_site)
-    settings = LeafletSettings(config.site_url, config.site_name, config.source_locale, config.source_dir)
+    settings = LeafletSettings(
+        config.site_url, config.site_name, config.source_locale, config.source_dir
+    )
     page = Page(Version("leaflet-demo", "es", "es/leaflet-demo.html"), "T", "", "<h1>T</h1>", 0)
     with pytest.raises(LeafletError) as caught:
         leaflet_for(page, parse_locale("es"), UiText(None, "en", "es"), settings)
-    assert str(caught.value).endswith("source/leaflet-demo.md: cannot make the es leaflet: layout failed")
+    assert str(caught.value).endswith(
+        "source/leaflet-demo.md: cannot make the es leaflet: layout failed"
+    )

@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import polib
 import pytest
 
 from pipeline.cli import main
@@ -49,18 +47,32 @@ def html_of(root: Path, rel: str) -> str:
 def hrefs(root: Path, rel: str) -> set[str]:
     """Every link of a page, resolved to a path under output/."""
     base = posixpath.dirname(rel)
-    found = {a.attrs["href"] for a in out(root, rel).find_all("a") if "href" in a.attrs and "://" not in a.attrs["href"]}
-    return {posixpath.normpath(posixpath.join(base, h.split("#")[0])) for h in found if not h.startswith("#")}
+    found = {
+        a.attrs["href"]
+        for a in out(root, rel).find_all("a")
+        if "href" in a.attrs and "://" not in a.attrs["href"]
+    }
+    return {
+        posixpath.normpath(posixpath.join(base, h.split("#")[0]))
+        for h in found
+        if not h.startswith("#")
+    }
 
 
 def is_noindex(root: Path, rel: str) -> bool:
-    return any(m.attrs.get("name") == "robots" and m.attrs.get("content") == "noindex" for m in out(root, rel).find_all("meta"))
+    return any(
+        m.attrs.get("name") == "robots" and m.attrs.get("content") == "noindex"
+        for m in out(root, rel).find_all("meta")
+    )
 
 
 def sitemap_locs(root: Path) -> list[str]:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     tree = ET.parse(root / "output" / "sitemap.xml").getroot()
-    return [u.find("s:loc", ns).text.removeprefix("https://everyday.example/") for u in tree.findall("s:url", ns)]
+    return [
+        u.find("s:loc", ns).text.removeprefix("https://everyday.example/")
+        for u in tree.findall("s:url", ns)
+    ]
 
 
 # --- Figures per article and per language ------------------------------------------------------
@@ -87,9 +99,16 @@ def test_check_summary_gives_each_article_its_own_share_and_rows_add_up(built: P
         for locale in ("es", "ar"):
             expected = translated_share(built, locale, article)
             assert rows[(locale, article)][0] == f"{expected:.0f}", (locale, article)
-    assert (rows[("es", "sleep")][0], rows[("es", "walking")][0], rows[("es", "water")][0]) == ("100", "50", "0")
+    assert (rows[("es", "sleep")][0], rows[("es", "walking")][0], rows[("es", "water")][0]) == (
+        "100",
+        "50",
+        "0",
+    )
     total = rows.pop(("total", ""))
-    assert sum(r[2] for r in rows.values()) == total[2] and sum(r[1] for r in rows.values()) == total[1]
+    assert (
+        sum(r[2] for r in rows.values()) == total[2]
+        and sum(r[1] for r in rows.values()) == total[1]
+    )
     report = json.loads(run(built, "check", "--format", "json")[1])
     assert (total[1], total[2]) == (report["summary"]["errors"], report["summary"]["warnings"])
 
@@ -99,7 +118,9 @@ def test_stats_counts_each_catalogue_as_polib_does(built: Path, run) -> None:
     for line in text.splitlines()[1:]:
         locale, domain, _count, percent = line.split()[:4]
         if domain in ARTICLES:
-            assert float(percent.rstrip("%")) == pytest.approx(translated_share(built, locale, domain), abs=0.05), line
+            assert float(percent.rstrip("%")) == pytest.approx(
+                translated_share(built, locale, domain), abs=0.05
+            ), line
 
 
 # --- Languages added over time ----------------------------------------------------------------
@@ -112,8 +133,12 @@ def test_init_pt_br_makes_brazilian_portuguese_part_of_the_next_build(fresh: Pat
         translate_po(po_path(fresh, "pt_BR", domain), pseudo)
     assert run(fresh, "build")[0] in (0, 1)
     page = out(fresh, "pt-BR/water.html")
-    assert page.find_all("html")[0].attrs["lang"] == "pt-BR" and not is_noindex(fresh, "pt-BR/water.html")
-    assert "pt-BR/water.html" in sitemap_locs(fresh) and "pt-BR/water.html" in hrefs(fresh, "index.html")
+    assert page.find_all("html")[0].attrs["lang"] == "pt-BR" and not is_noindex(
+        fresh, "pt-BR/water.html"
+    )
+    assert "pt-BR/water.html" in sitemap_locs(fresh) and "pt-BR/water.html" in hrefs(
+        fresh, "index.html"
+    )
     assert "pt-BR/water.html" in hrefs(fresh, "en/water.html")  # the switcher of the English page
     assert out(fresh, "pt-BR/index.html").find_all("html")[0].attrs["lang"] == "pt-BR"
     assert is_noindex(fresh, "pt-BR/sleep.html")  # not translated yet: a preview
@@ -122,16 +147,33 @@ def test_init_pt_br_makes_brazilian_portuguese_part_of_the_next_build(fresh: Pat
 def test_a_locale_folder_made_by_msginit_is_built_too(fresh: Path, run) -> None:
     target = po_path(fresh, "fr", "water")
     target.parent.mkdir(parents=True)
-    subprocess.run(["msginit", "--no-translator", "-l", "fr", "-i", str(fresh / "locales" / "water.pot"), "-o", str(target)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "msginit",
+            "--no-translator",
+            "-l",
+            "fr",
+            "-i",
+            str(fresh / "locales" / "water.pot"),
+            "-o",
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+    )
     translate_po(target, pseudo)
     assert run(fresh, "build")[0] in (0, 1)
-    assert (fresh / "output" / "fr" / "water.html").is_file() and not is_noindex(fresh, "fr/water.html")
+    assert (fresh / "output" / "fr" / "water.html").is_file() and not is_noindex(
+        fresh, "fr/water.html"
+    )
     assert (fresh / "output" / "fr" / "sleep.html").is_file()  # no catalogue: a preview in English
 
 
 def test_an_explicit_locales_list_warns_about_a_folder_it_leaves_out(fresh: Path, run) -> None:
     pyproject = fresh / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'locales = ["es", "en@plain"]\n', encoding="utf-8")
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + 'locales = ["es", "en@plain"]\n', encoding="utf-8"
+    )
     code, _, err = run(fresh, "build")
     assert "locales/ar exists but is not in [tool.pipeline] locales" in err
     assert not (fresh / "output" / "ar").exists()
@@ -144,14 +186,32 @@ def test_a_version_below_the_threshold_is_a_preview_linked_from_nowhere_public(b
     preview = "ar/sleep.html"
     assert is_noindex(built, preview)
     assert "notice preview" in html_of(built, preview) and "46.6" in html_of(built, preview)
-    assert not [l for l in out(built, preview).find_all("link") if l.attrs.get("rel") == "alternate"]
-    public = [p.relative_to(built / "output").as_posix() for p in (built / "output").rglob("*.html") if "reports/" not in p.as_posix()]
+    assert not [
+        link
+        for link in out(built, preview).find_all("link")
+        if link.attrs.get("rel") == "alternate"
+    ]
+    public = [
+        p.relative_to(built / "output").as_posix()
+        for p in (built / "output").rglob("*.html")
+        if "reports/" not in p.as_posix()
+    ]
     public = [rel for rel in public if not is_noindex(built, rel)]
     assert "en/sleep.html" in public and "es/sleep.html" in public
-    previews = {"ar/sleep.html", "ar/walking.html", "ar/water.html", "es/walking.html", "es/water.html"}
+    previews = {
+        "ar/sleep.html",
+        "ar/walking.html",
+        "ar/water.html",
+        "es/walking.html",
+        "es/water.html",
+    }
     for rel in public:
         assert not hrefs(built, rel) & previews, rel
-        alternates = {l.attrs["href"] for l in out(built, rel).find_all("link") if l.attrs.get("rel") == "alternate"}
+        alternates = {
+            link.attrs["href"]
+            for link in out(built, rel).find_all("link")
+            if link.attrs.get("rel") == "alternate"
+        }
         assert not {a.removeprefix("https://everyday.example/") for a in alternates} & previews, rel
     assert not set(sitemap_locs(built)) & previews
 
@@ -159,8 +219,18 @@ def test_a_version_below_the_threshold_is_a_preview_linked_from_nowhere_public(b
 def test_the_report_lists_previews_and_why(built: Path) -> None:
     report = json.loads(html_of(built, "reports/report.json"))
     found = {(p["article"], p["locale"]): p for p in report["previews"]}
-    assert set(found) == {("sleep", "ar"), ("walking", "ar"), ("water", "ar"), ("walking", "es"), ("water", "es"), ("walking", "en@plain"), ("water", "en@plain")}
-    assert found[("walking", "es")]["path"] == "es/walking.html" and found[("walking", "es")]["translated"] == pytest.approx(translated_share(built, "es", "walking"))
+    assert set(found) == {
+        ("sleep", "ar"),
+        ("walking", "ar"),
+        ("water", "ar"),
+        ("walking", "es"),
+        ("water", "es"),
+        ("walking", "en@plain"),
+        ("water", "en@plain"),
+    }
+    assert found[("walking", "es")]["path"] == "es/walking.html" and found[("walking", "es")][
+        "translated"
+    ] == pytest.approx(translated_share(built, "es", "walking"))
     assert "below the publishing threshold of 100 %" in found[("walking", "es")]["reason"]
     assert found[("water", "en@plain")]["path"] is None
     assert "es/walking.html" in html_of(built, "reports/index.html")
@@ -168,7 +238,10 @@ def test_the_report_lists_previews_and_why(built: Path) -> None:
 
 def test_a_threshold_per_locale_publishes_a_partial_translation(fresh: Path, run) -> None:
     pyproject = fresh / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "publish_threshold_by_locale = { es = 50 }\n", encoding="utf-8")
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + "publish_threshold_by_locale = { es = 50 }\n",
+        encoding="utf-8",
+    )
     run(fresh, "build")
     assert not is_noindex(fresh, "es/walking.html") and "es/walking.html" in sitemap_locs(fresh)
     assert is_noindex(fresh, "es/water.html")
@@ -202,15 +275,23 @@ def test_images_are_copied_and_found_from_every_page(built: Path) -> None:
 
 def test_a_locale_may_replace_an_image_with_its_own(built: Path) -> None:
     spanish = (built / "locales" / "es" / "images" / "sleep-cycle.png").read_bytes()
-    assert image_file(built, "es/sleep.html").read_bytes() == spanish != (built / "source" / "images" / "sleep-cycle.png").read_bytes()
+    assert (
+        image_file(built, "es/sleep.html").read_bytes()
+        == spanish
+        != (built / "source" / "images" / "sleep-cycle.png").read_bytes()
+    )
 
 
-def test_a_missing_image_names_the_article_and_line_and_keeps_the_old_site(fresh: Path, run) -> None:
+def test_a_missing_image_names_the_article_and_line_and_keeps_the_old_site(
+    fresh: Path, run
+) -> None:
     assert run(fresh, "build")[0] in (0, 1)
     before = html_of(fresh, "en/sleep.html")
     (fresh / "source" / "images" / "sleep-cycle.png").unlink()
     code, _, err = run(fresh, "build")
-    assert code == 2 and err.startswith("pipeline: source/sleep.md:14: image 'images/sleep-cycle.png' not found")
+    assert code == 2 and err.startswith(
+        "pipeline: source/sleep.md:14: image 'images/sleep-cycle.png' not found"
+    )
     assert html_of(fresh, "en/sleep.html") == before
     assert run(fresh, "check")[0] == 2
 
@@ -222,7 +303,10 @@ def index_links(root: Path, rel: str) -> dict[str, dict[str, str]]:
     """Resolved href -> attributes of each article link of an index page."""
     found = {}
     for a in out(root, rel).find_all("main")[0].find_all("a"):
-        found[posixpath.normpath(posixpath.join(posixpath.dirname(rel), a.attrs["href"]))] = {**a.attrs, "text": a.text}
+        found[posixpath.normpath(posixpath.join(posixpath.dirname(rel), a.attrs["href"]))] = {
+            **a.attrs,
+            "text": a.text,
+        }
     return found
 
 
@@ -232,8 +316,13 @@ def test_each_language_has_its_own_index_in_its_own_words(built: Path) -> None:
     assert spanish.find_all("h1")[0].text == "ALL ARTICLES"
     assert spanish.find_all("p")[0].text.strip() == "EVERYDAY HEALTH"  # the site name, from ui.po
     links = index_links(built, "es/index.html")
-    assert links["es/sleep.html"]["text"] == "SLEEPING WELL" and links["es/sleep.html"].get("lang", "es") == "es"
-    assert links["en/walking.html"]["lang"] == "en"  # Spanish is a preview: the English page, marked
+    assert (
+        links["es/sleep.html"]["text"] == "SLEEPING WELL"
+        and links["es/sleep.html"].get("lang", "es") == "es"
+    )
+    assert (
+        links["en/walking.html"]["lang"] == "en"
+    )  # Spanish is a preview: the English page, marked
     english = index_links(built, "en/index.html")
     assert "en/plain/sleep.html" in english and "en/plain/walking.html" not in english
 
@@ -241,12 +330,18 @@ def test_each_language_has_its_own_index_in_its_own_words(built: Path) -> None:
 def test_a_title_in_english_on_a_right_to_left_index_is_marked_lang_and_dir(built: Path) -> None:
     links = index_links(built, "ar/index.html")
     for article in ARTICLES:
-        assert (links[f"en/{article}.html"]["lang"], links[f"en/{article}.html"]["dir"]) == ("en", "ltr")
+        assert (links[f"en/{article}.html"]["lang"], links[f"en/{article}.html"]["dir"]) == (
+            "en",
+            "ltr",
+        )
 
 
 def test_a_published_version_whose_title_fell_back_is_marked_english(fresh: Path, run) -> None:
     pyproject = fresh / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "publish_threshold_by_locale = { es = 50 }\n", encoding="utf-8")
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + "publish_threshold_by_locale = { es = 50 }\n",
+        encoding="utf-8",
+    )
     run(fresh, "build")
     assert index_links(fresh, "es/index.html")["es/walking.html"]["lang"] == "en"
     titles = {s.text: s.attrs.get("lang") for s in out(fresh, "index.html").find_all("span")}
@@ -262,47 +357,91 @@ def review_text(root: Path, rel: str) -> str:
 
 
 def test_every_version_shows_its_review_dates_in_its_language(built: Path) -> None:
-    assert review_text(built, "en/sleep.html") == "Page last reviewed: March 1, 2024 Next review due: March 1, 2027"
-    assert review_text(built, "es/sleep.html") == "PAGE LAST REVIEWED: 1 de marzo de 2024 NEXT REVIEW DUE: 1 de marzo de 2027"
+    assert (
+        review_text(built, "en/sleep.html")
+        == "Page last reviewed: March 1, 2024 Next review due: March 1, 2027"
+    )
+    assert (
+        review_text(built, "es/sleep.html")
+        == "PAGE LAST REVIEWED: 1 de marzo de 2024 NEXT REVIEW DUE: 1 de marzo de 2027"
+    )
     # Arabic has no ui.po translation: the sentence and its date stay English, marked so.
-    assert review_text(built, "ar/sleep.html") == "Page last reviewed: March 1, 2024 Next review due: March 1, 2027"
-    assert 'lang="en"' in html_of(built, "ar/sleep.html").split('class="review-dates"')[1].split("</div>")[0]
+    assert (
+        review_text(built, "ar/sleep.html")
+        == "Page last reviewed: March 1, 2024 Next review due: March 1, 2027"
+    )
+    assert (
+        'lang="en"'
+        in html_of(built, "ar/sleep.html").split('class="review-dates"')[1].split("</div>")[0]
+    )
     assert review_text(built, "en/water.html") == ""  # no dates in its metadata
 
 
-def test_check_warns_when_a_review_is_overdue(built: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_warns_when_a_review_is_overdue(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PIPELINE_TODAY", TODAY)
-    overdue = [f for f in json.loads(run(built, "check", "--format", "json")[1])["findings"] if f["check"] == "review-overdue"]
-    assert [(f["article"], f["file"], f["line"]) for f in overdue] == [("walking", "source/walking.md", 4)]
+    overdue = [
+        f
+        for f in json.loads(run(built, "check", "--format", "json")[1])["findings"]
+        if f["check"] == "review-overdue"
+    ]
+    assert [(f["article"], f["file"], f["line"]) for f in overdue] == [
+        ("walking", "source/walking.md", 4)
+    ]
     monkeypatch.setenv("PIPELINE_TODAY", "2027-03-02")
-    overdue = [f for f in json.loads(run(built, "check", "--format", "json")[1])["findings"] if f["check"] == "review-overdue"]
+    overdue = [
+        f
+        for f in json.loads(run(built, "check", "--format", "json")[1])["findings"]
+        if f["check"] == "review-overdue"
+    ]
     assert sorted(f["article"] for f in overdue) == ["sleep", "walking"]
 
 
 def test_check_warns_when_a_translation_is_behind_its_source(fresh: Path, run) -> None:
     source = fresh / "source" / "sleep.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("Keep your bedroom dark, quiet and cool.", "Keep your bedroom dark, quiet and fairly cool."), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Keep your bedroom dark, quiet and cool.",
+            "Keep your bedroom dark, quiet and fairly cool.",
+        ),
+        encoding="utf-8",
+    )
     run(fresh, "update")
     findings = json.loads(run(fresh, "check", "--format", "json")[1])["findings"]
-    behind = [(f["article"], f["locale"], f["msgid"]) for f in findings if f["check"] == "translation-behind-source"]
+    behind = [
+        (f["article"], f["locale"], f["msgid"])
+        for f in findings
+        if f["check"] == "translation-behind-source"
+    ]
     assert ("sleep", "es", "Keep your bedroom dark, quiet and fairly cool.") in behind
     assert all(article == "sleep" for article, _, _ in behind)
 
 
 def test_a_review_date_that_is_not_iso_names_its_line(fresh: Path, run) -> None:
     source = fresh / "source" / "walking.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("Reviewed: 2022-01-10", "Reviewed: 10/01/2022"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Reviewed: 2022-01-10", "Reviewed: 10/01/2022"),
+        encoding="utf-8",
+    )
     code, _, err = run(fresh, "build")
-    assert code == 2 and err.startswith("pipeline: source/walking.md:3: Reviewed: '10/01/2022' is not a date")
+    assert code == 2 and err.startswith(
+        "pipeline: source/walking.md:3: Reviewed: '10/01/2022' is not a date"
+    )
 
 
 # --- Print ------------------------------------------------------------------------------------
 
 
-def test_an_abbreviation_spelled_out_in_the_text_is_not_expanded_again_in_print(built: Path) -> None:
+def test_an_abbreviation_spelled_out_in_the_text_is_not_expanded_again_in_print(
+    built: Path,
+) -> None:
     abbrs = {a.text: a.attrs for a in out(built, "en/sleep.html").find_all("abbr")}
     assert abbrs["OSA"].get("class") == "spelled-out"  # "obstructive sleep apnoea (OSA)"
     assert "class" not in abbrs["BMI"]  # "when your BMI is high": print adds "(body mass index)"
     css = html_of(built, "assets/style.css")
     print_css = css[css.index("@media print") :]
-    assert "abbr[title]:not(.spelled-out)::after" in print_css and "abbr[title]::after" not in print_css
+    assert (
+        "abbr[title]:not(.spelled-out)::after" in print_css
+        and "abbr[title]::after" not in print_css
+    )

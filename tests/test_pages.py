@@ -36,14 +36,23 @@ def words_box(doc: Element) -> dict[str, tuple[str, str]]:
     aside = doc.find_all("aside")[0]
     terms = {dt.attrs["id"]: dt.text.strip() for dt in aside.find_all("dt")}
     explanations = [dd.text.strip() for dd in aside.find_all("dd")]
-    return {anchor: (term, text) for (anchor, term), text in zip(terms.items(), explanations)}
+    return {
+        anchor: (term, text)
+        for (anchor, term), text in zip(terms.items(), explanations, strict=False)
+    }
 
 
 @pytest.mark.parametrize("rel", ["en", "es", "de", "fr", "ar", "en/plain", "es/plain"])
-def test_every_term_linked_in_the_article_is_explained_in_the_page_language(output: Path, rel: str) -> None:
+def test_every_term_linked_in_the_article_is_explained_in_the_page_language(
+    output: Path, rel: str
+) -> None:
     doc = page(output, rel)
     box = words_box(doc)
-    links = [a.attrs["href"][1:] for a in doc.find_all("article")[0].find_all("a") if a.attrs.get("class") == "term"]
+    links = [
+        a.attrs["href"][1:]
+        for a in doc.find_all("article")[0].find_all("a")
+        if a.attrs.get("class") == "term"
+    ]
     assert len(links) == len(set(links)) >= 20, "each term is linked at its first use only"
     assert set(links) <= set(box)
     for dd in doc.find_all("aside")[0].find_all("dd"):
@@ -78,11 +87,18 @@ def test_an_abbreviation_of_the_page_language_is_expanded_in_that_language(outpu
 
 def test_english_words_inside_translations_carry_lang(output: Path) -> None:
     arabic = page(output, "ar")
-    spans = {s.text: s.attrs for s in arabic.find_all("article")[0].find_all("span") if s.attrs.get("lang")}
+    spans = {
+        s.text: s.attrs
+        for s in arabic.find_all("article")[0].find_all("span")
+        if s.attrs.get("lang")
+    }
     assert spans["special K"] == {"lang": "en", "dir": "ltr"}
     assert all(attrs == {"lang": "en", "dir": "ltr"} for attrs in spans.values())
     spanish = page(output, "es")
-    assert any(s.text.lower() == "wind-up" and s.attrs.get("lang") == "en" for s in spanish.find_all("span"))
+    assert any(
+        s.text.lower() == "wind-up" and s.attrs.get("lang") == "en"
+        for s in spanish.find_all("span")
+    )
 
 
 def test_citations_kept_in_english_are_marked_english(output: Path) -> None:
@@ -90,8 +106,13 @@ def test_citations_kept_in_english_are_marked_english(output: Path) -> None:
     assert items and items[0].attrs.get("lang") == "en"
 
 
-@pytest.mark.parametrize(("rel", "counterpart"), [("en", "en/plain"), ("es", "es/plain"), ("en/plain", "en"), ("es/plain", "es")])
-def test_reading_level_link_is_prominent_and_reciprocal(output: Path, rel: str, counterpart: str) -> None:
+@pytest.mark.parametrize(
+    ("rel", "counterpart"),
+    [("en", "en/plain"), ("es", "es/plain"), ("en/plain", "en"), ("es/plain", "es")],
+)
+def test_reading_level_link_is_prominent_and_reciprocal(
+    output: Path, rel: str, counterpart: str
+) -> None:
     """The first link of the main content leads to the other reading level of the same language."""
     first_link = page(output, rel).find_all("main")[0].find_all("a")[0]
     resolved = posixpath.normpath(posixpath.join(rel, first_link.attrs["href"]))
@@ -104,7 +125,18 @@ def test_pages_without_a_plain_version_do_not_pretend_to_have_one(output: Path) 
 
 
 def test_ui_words_are_translated_on_every_page(output: Path) -> None:
-    for rel, words in [("es", "Saltar"), ("de", "Zum Inhalt"), ("fr", "Aller au contenu"), ("ar", "انتقل")]:
+    for rel, words in [
+        ("es", "Saltar"),
+        ("de", "Zum Inhalt"),
+        ("fr", "Aller au contenu"),
+        ("ar", "انتقل"),
+    ]:
         skip = page(output, rel).find_all("a")[0]
-        assert skip.attrs.get("class") == "skip-link" and skip.text.startswith(words), (rel, skip.text)
-        assert not re.search(r'<span lang="en">', (output / rel / f"{SLUG}.html").read_text(encoding="utf-8").split("<article")[0])
+        assert skip.attrs.get("class") == "skip-link" and skip.text.startswith(words), (
+            rel,
+            skip.text,
+        )
+        assert not re.search(
+            r'<span lang="en">',
+            (output / rel / f"{SLUG}.html").read_text(encoding="utf-8").split("<article")[0],
+        )

@@ -28,7 +28,11 @@ HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\
 
 
 def state(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "locales").rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((root / "locales").rglob("*"))
+        if p.is_file()
+    }
 
 
 def po_bytes(body: str, charset: str = "UTF-8", encoding: str = "utf-8") -> bytes:
@@ -37,22 +41,56 @@ def po_bytes(body: str, charset: str = "UTF-8", encoding: str = "utf-8") -> byte
 
 # (name, file content, line named in the error, words in the error)
 REFUSED = [
-    ("utf8-declared-latin1", po_bytes('msgid "Dose"\nmsgstr "Dosis"\n', "ISO-8859-1").replace(b"Dosis", "Dósis".encode()), 8, "ISO-8859-1"),
+    (
+        "utf8-declared-latin1",
+        po_bytes('msgid "Dose"\nmsgstr "Dosis"\n', "ISO-8859-1").replace(
+            b"Dosis", "Dósis".encode()
+        ),
+        8,
+        "ISO-8859-1",
+    ),
     ("unknown-charset", po_bytes('msgid "Dose"\nmsgstr "Dosis"\n', "BOGUS"), 3, "unknown charset"),
     ("bad-escape", po_bytes('msgid "Dose"\nmsgstr "Dosis \\q"\n'), 8, "invalid escape"),
-    ("missing-msgstr", po_bytes('# my note\nmsgid "Dose"\n\nmsgid "Time"\nmsgstr "Tiempo"\n'), 8, "no msgstr"),
-    ("unterminated-previous", po_bytes('#| msgid "Dos\nmsgid "Dose"\nmsgstr "Dosis"\n'), 7, "not closed"),
+    (
+        "missing-msgstr",
+        po_bytes('# my note\nmsgid "Dose"\n\nmsgid "Time"\nmsgstr "Tiempo"\n'),
+        8,
+        "no msgstr",
+    ),
+    (
+        "unterminated-previous",
+        po_bytes('#| msgid "Dos\nmsgid "Dose"\nmsgstr "Dosis"\n'),
+        7,
+        "not closed",
+    ),
     ("nul-byte", po_bytes('msgid "Dose"\nmsgstr "Dosis\x00"\n'), 8, "NUL"),
-    ("duplicate", po_bytes('msgid "Dose"\nmsgstr "Dosis"\n\nmsgid "Dose"\nmsgstr "Dosis 2"\n'), 10, "line 7"),
-    ("obsolete-duplicate", po_bytes('msgid "Dose"\nmsgstr "Dosis"\n\n#~ msgid "Dose"\n#~ msgstr "Vieja"\n'), 10, "line 7"),
-    ("plural-index-gap", po_bytes('msgid "day"\nmsgid_plural "days"\nmsgstr[0] "día"\nmsgstr[2] "días"\n'), 10, "msgstr[1]"),
+    (
+        "duplicate",
+        po_bytes('msgid "Dose"\nmsgstr "Dosis"\n\nmsgid "Dose"\nmsgstr "Dosis 2"\n'),
+        10,
+        "line 7",
+    ),
+    (
+        "obsolete-duplicate",
+        po_bytes('msgid "Dose"\nmsgstr "Dosis"\n\n#~ msgid "Dose"\n#~ msgstr "Vieja"\n'),
+        10,
+        "line 7",
+    ),
+    (
+        "plural-index-gap",
+        po_bytes('msgid "day"\nmsgid_plural "days"\nmsgstr[0] "día"\nmsgstr[2] "días"\n'),
+        10,
+        "msgstr[1]",
+    ),
     ("empty-file", b"", None, "empty"),
 ]
 
 
 @pytest.mark.parametrize(("name", "content", "line", "words"), REFUSED, ids=[r[0] for r in REFUSED])
 @pytest.mark.parametrize("command", ["update", "check", "build"])
-def test_a_po_that_msgfmt_refuses_is_refused_with_file_and_line(site: Path, run, command: str, name: str, content: bytes, line: int | None, words: str) -> None:
+def test_a_po_that_msgfmt_refuses_is_refused_with_file_and_line(
+    site: Path, run, command: str, name: str, content: bytes, line: int | None, words: str
+) -> None:
     path = po_path(site, "es")
     path.write_bytes(content)
     before = state(site)
@@ -71,11 +109,21 @@ def test_gnu_msgfmt_refuses_the_same_files(tmp_path: Path) -> None:
     """The table above is GNU's own: each file fails ``msgfmt --check`` (bar the cases GNU only warns about)."""
     if not shutil.which("msgfmt"):
         pytest.skip("GNU gettext is not installed")
-    gnu_lenient = {"utf8-declared-latin1", "unknown-charset", "nul-byte", "empty-file"}  # GNU warns, truncates or accepts; we refuse
+    gnu_lenient = {
+        "utf8-declared-latin1",
+        "unknown-charset",
+        "nul-byte",
+        "empty-file",
+    }  # GNU warns, truncates or accepts; we refuse
     for name, content, _line, _words in REFUSED:
         path = tmp_path / f"{name}.po"
         path.write_bytes(content)
-        refused = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True).returncode != 0
+        refused = (
+            subprocess.run(
+                ["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True
+            ).returncode
+            != 0
+        )
         assert refused or name in gnu_lenient, name
 
 
@@ -89,13 +137,24 @@ def test_a_latin1_file_that_says_so_is_read_and_written_back_as_utf8(site: Path,
     assert "charset=UTF-8" in text and 'msgstr "Dósis"' in text
 
 
-def test_update_keeps_plural_entries_contexts_and_the_notes_of_removed_untranslated_entries(site: Path, run) -> None:
+def test_update_keeps_plural_entries_contexts_and_the_notes_of_removed_untranslated_entries(
+    site: Path, run
+) -> None:
     path = po_path(site, "es")
     po = polib.pofile(str(path))
     extra = [
-        polib.POEntry(msgid="day", msgid_plural="days", msgstr_plural={0: "día", 1: "días"}, tcomment="plural kept"),
+        polib.POEntry(
+            msgid="day",
+            msgid_plural="days",
+            msgstr_plural={0: "día", 1: "días"},
+            tcomment="plural kept",
+        ),
         polib.POEntry(msgctxt="menu", msgid="Dose", msgstr="Dosis (menú)", flags=["fuzzy"]),
-        polib.POEntry(msgid="A removed text", msgstr="", tcomment="Ask the author: this sentence is ambiguous."),
+        polib.POEntry(
+            msgid="A removed text",
+            msgstr="",
+            tcomment="Ask the author: this sentence is ambiguous.",
+        ),
     ]
     for entry in extra:
         po.append(entry)
@@ -103,10 +162,18 @@ def test_update_keeps_plural_entries_contexts_and_the_notes_of_removed_untransla
     assert run(site, "update")[0] == 0
     after = catalog.load_po(path)
     kept = {(e.msgctxt, e.msgid): e for e in after}
-    assert kept[(None, "day")].msgstr_plural == {0: "día", 1: "días"} and kept[(None, "day")].tcomment == "plural kept"
+    assert (
+        kept[(None, "day")].msgstr_plural == {0: "día", 1: "días"}
+        and kept[(None, "day")].tcomment == "plural kept"
+    )
     assert kept[("menu", "Dose")].msgstr == "Dosis (menú)" and kept[("menu", "Dose")].fuzzy
-    assert kept[(None, "A removed text")].obsolete and kept[(None, "A removed text")].tcomment == "Ask the author: this sentence is ambiguous."
-    assert kept[(None, "Dose")].msgctxt is None  # the article's own entry is separate from the one with a context
+    assert (
+        kept[(None, "A removed text")].obsolete
+        and kept[(None, "A removed text")].tcomment == "Ask the author: this sentence is ambiguous."
+    )
+    assert (
+        kept[(None, "Dose")].msgctxt is None
+    )  # the article's own entry is separate from the one with a context
     before = state(site)
     assert run(site, "update")[0] == 0 and state(site) == before
 
@@ -124,9 +191,14 @@ def test_plural_entry_with_the_wrong_number_of_forms_is_a_check_error(site: Path
 def test_rewritten_files_keep_their_mode_and_new_ones_get_the_umasks(site: Path, run) -> None:
     path = po_path(site, "es")
     path.chmod(0o664)
-    translated = path.read_text(encoding="utf-8").replace('msgid "Dose"\nmsgstr ""', 'msgid "Dose"\nmsgstr "Dosis"')
+    translated = path.read_text(encoding="utf-8").replace(
+        'msgid "Dose"\nmsgstr ""', 'msgid "Dose"\nmsgstr "Dosis"'
+    )
     path.write_text(translated.replace("Spanish", "Spanish team"), encoding="utf-8")
-    (site / "source" / "feature.md").write_text((site / "source" / "feature.md").read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    (site / "source" / "feature.md").write_text(
+        (site / "source" / "feature.md").read_text(encoding="utf-8") + "\nA new paragraph.\n",
+        encoding="utf-8",
+    )
     old = os.umask(0o022)
     try:
         assert run(site, "update")[0] == 0
@@ -143,17 +215,28 @@ def test_a_po_that_is_a_symbolic_link_is_written_through_it(site: Path, run) -> 
     elsewhere.parent.mkdir()
     shutil.move(path, elsewhere)
     path.symlink_to(elsewhere)
-    (site / "source" / "feature.md").write_text((site / "source" / "feature.md").read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    (site / "source" / "feature.md").write_text(
+        (site / "source" / "feature.md").read_text(encoding="utf-8") + "\nA new paragraph.\n",
+        encoding="utf-8",
+    )
     assert run(site, "update")[0] == 0
     assert path.is_symlink()
     assert 'msgid "A new paragraph."' in elsewhere.read_text(encoding="utf-8")
 
 
-BAD_PLACEHOLDERS = ["{idioma} – lenguaje claro", "{0} – lenguaje claro", "{language:>99999999999} – claro", "{language.__class__.__mro__} – claro", "{language – claro"]
+BAD_PLACEHOLDERS = [
+    "{idioma} – lenguaje claro",
+    "{0} – lenguaje claro",
+    "{language:>99999999999} – claro",
+    "{language.__class__.__mro__} – claro",
+    "{language – claro",
+]
 
 
 @pytest.mark.parametrize("msgstr", BAD_PLACEHOLDERS)
-def test_a_wrong_placeholder_in_ui_po_is_a_check_error_and_the_page_shows_the_source_text(site: Path, run, msgstr: str) -> None:
+def test_a_wrong_placeholder_in_ui_po_is_a_check_error_and_the_page_shows_the_source_text(
+    site: Path, run, msgstr: str
+) -> None:
     path = po_path(site, "es", "ui")
     po = polib.pofile(str(path))
     entry = po.find("{language} – plain language")
@@ -177,15 +260,34 @@ def test_a_wrong_footnote_backlink_placeholder_does_not_break_the_build(site: Pa
     po.save(str(path))
     code, out, err = run(site, "build")
     assert code == 1 and "[placeholders]" not in err and "Traceback" not in err
-    assert "Back to footnote 1 in the text" in (site / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert "Back to footnote 1 in the text" in (site / "output" / "es" / "feature.html").read_text(
+        encoding="utf-8"
+    )
 
 
-@pytest.mark.parametrize(("domain", "msgid_of", "msgstr"), [
-    ("ui", lambda po: "Skip to content", "<script>alert(1)</script> Saltar"),
-    ("glossary", lambda po: next(e.msgid for e in po if e.comment.startswith("plain-language definition")), "Ver [aquí](&#106;avascript&colon;alert(1))"),
-    ("glossary", lambda po: next(e.msgid for e in po if e.comment.startswith("plain-language definition")), "Ver [aquí](VbScRiPt:msgbox(1))"),
-])
-def test_unsafe_text_in_ui_and_glossary_catalogues_is_a_finding_with_file_and_line(site: Path, run, domain: str, msgid_of, msgstr: str) -> None:
+@pytest.mark.parametrize(
+    ("domain", "msgid_of", "msgstr"),
+    [
+        ("ui", lambda po: "Skip to content", "<script>alert(1)</script> Saltar"),
+        (
+            "glossary",
+            lambda po: next(
+                e.msgid for e in po if e.comment.startswith("plain-language definition")
+            ),
+            "Ver [aquí](&#106;avascript&colon;alert(1))",
+        ),
+        (
+            "glossary",
+            lambda po: next(
+                e.msgid for e in po if e.comment.startswith("plain-language definition")
+            ),
+            "Ver [aquí](VbScRiPt:msgbox(1))",
+        ),
+    ],
+)
+def test_unsafe_text_in_ui_and_glossary_catalogues_is_a_finding_with_file_and_line(
+    site: Path, run, domain: str, msgid_of, msgstr: str
+) -> None:
     path = po_path(site, "es", domain)
     po = polib.pofile(str(path))
     msgid = msgid_of(po)
@@ -198,8 +300,12 @@ def test_unsafe_text_in_ui_and_glossary_catalogues_is_a_finding_with_file_and_li
 
 # --- hypothesis: random bytes, and odd but valid PO files -------------------------------------
 
+
 @settings(max_examples=300, deadline=None)
-@given(raw=st.binary(max_size=400) | st.text(alphabet='msgidtrx_[]0123456789 "\\#~|,.:\n', max_size=300).map(str.encode))
+@given(
+    raw=st.binary(max_size=400)
+    | st.text(alphabet='msgidtrx_[]0123456789 "\\#~|,.:\n', max_size=300).map(str.encode)
+)
 def test_random_bytes_give_a_catalogue_or_a_clear_error(raw: bytes) -> None:
     try:
         po = catalog.poread.read(raw, Path("x.po"))
@@ -210,16 +316,41 @@ def test_random_bytes_give_a_catalogue_or_a_clear_error(raw: bytes) -> None:
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        + '"'
+    )
 
 
-plain = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]) | st.sampled_from("\n\t\"\\"), min_size=1, max_size=20)
-note = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="\x85"), max_size=20)
-odd_entry = st.fixed_dictionaries({
-    "msgid": plain, "msgstr": plain | st.just(""), "ctxt": st.none() | plain, "plural": st.none() | st.tuples(plain, plain, plain),
-    "note": note, "flags": st.lists(st.sampled_from(["fuzzy", "python-brace-format", "no-wrap", "ignore-number"]), unique=True, max_size=2),
-    "obsolete": st.booleans(), "previous": st.none() | plain,
-})
+plain = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"])
+    | st.sampled_from('\n\t"\\'),
+    min_size=1,
+    max_size=20,
+)
+note = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="\x85"
+    ),
+    max_size=20,
+)
+odd_entry = st.fixed_dictionaries(
+    {
+        "msgid": plain,
+        "msgstr": plain | st.just(""),
+        "ctxt": st.none() | plain,
+        "plural": st.none() | st.tuples(plain, plain, plain),
+        "note": note,
+        "flags": st.lists(
+            st.sampled_from(["fuzzy", "python-brace-format", "no-wrap", "ignore-number"]),
+            unique=True,
+            max_size=2,
+        ),
+        "obsolete": st.booleans(),
+        "previous": st.none() | plain,
+    }
+)
 
 
 def _odd_po(entries: list[dict]) -> str:
@@ -228,7 +359,11 @@ def _odd_po(entries: list[dict]) -> str:
         p = "#~ " if e["obsolete"] else ""
         lines = [f"# {line}" for line in e["note"].split("\n")] if e["note"] else []
         lines += [f"#, {', '.join(e['flags'])}"] if e["flags"] else []
-        lines += [f"{'#~| ' if e['obsolete'] else '#| '}msgid {_q(e['previous'])}"] if e["previous"] else []
+        lines += (
+            [f"{'#~| ' if e['obsolete'] else '#| '}msgid {_q(e['previous'])}"]
+            if e["previous"]
+            else []
+        )
         lines += [f"{p}msgctxt {_q(e['ctxt'])}"] if e["ctxt"] is not None else []
         lines.append(f"{p}msgid {_q(e['msgid'])}")
         if e["plural"]:
@@ -240,16 +375,34 @@ def _odd_po(entries: list[dict]) -> str:
     return "".join(out)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=st.lists(odd_entry, min_size=1, max_size=6, unique_by=lambda e: (e["ctxt"], e["msgid"])), keep=st.integers(0, 6))
-def test_whatever_msgfmt_accepts_update_keeps(tmp_path: Path, entries: list[dict], keep: int) -> None:
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    entries=st.lists(
+        odd_entry, min_size=1, max_size=6, unique_by=lambda e: (e["ctxt"], e["msgid"])
+    ),
+    keep=st.integers(0, 6),
+)
+def test_whatever_msgfmt_accepts_update_keeps(
+    tmp_path: Path, entries: list[dict], keep: int
+) -> None:
     if not shutil.which("msgfmt"):
         pytest.skip("GNU gettext is not installed")
     path = tmp_path / "odd.po"
     path.write_text(_odd_po(entries), encoding="utf-8")
-    if subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True
+        ).returncode
+        != 0
+    ):
         return
-    units = tuple(Unit(e["msgid"], "paragraph", i + 1, msgctxt=e["ctxt"]) for i, e in enumerate(entries[:keep]) if not e["plural"])
+    units = tuple(
+        Unit(e["msgid"], "paragraph", i + 1, msgctxt=e["ctxt"])
+        for i, e in enumerate(entries[:keep])
+        if not e["plural"]
+    )
     pot = catalog.build_pot("odd", units, "source/odd.md", "test")
     merged = catalog.merge(catalog.load_po(path), pot, parse_locale("es"))
     out = tmp_path / "merged.po"
@@ -260,7 +413,9 @@ def test_whatever_msgfmt_accepts_update_keeps(tmp_path: Path, entries: list[dict
         if not (e["msgstr"] or e["plural"] or e["note"]):
             continue  # no translator's work in it: an untranslated, unannotated text may go when its source goes
         found = texts.get((e["ctxt"], e["msgid"]))
-        if found is None:  # an active text that was removed lends its msgstr to a close new one, as fuzzy
+        if (
+            found is None
+        ):  # an active text that was removed lends its msgstr to a close new one, as fuzzy
             found = next(x for x in after.values() if x.previous_msgid == e["msgid"])
         if e["plural"]:
             assert found.msgstr_plural == {0: e["plural"][1], 1: e["plural"][2]}

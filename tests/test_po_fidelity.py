@@ -22,7 +22,10 @@ from pipeline.model import Unit
 
 REPO = Path(__file__).parent.parent
 HAVE_GETTEXT = all(shutil.which(tool) for tool in ("msgmerge", "msgcat", "msgfmt"))
-pytestmark = pytest.mark.skipif(not HAVE_GETTEXT and not os.environ.get("CI"), reason="GNU gettext is not installed (tests/a11y/install.sh)")
+pytestmark = pytest.mark.skipif(
+    not HAVE_GETTEXT and not os.environ.get("CI"),
+    reason="GNU gettext is not installed (tests/a11y/install.sh)",
+)
 
 
 def gnu(*args: str) -> subprocess.CompletedProcess[str]:
@@ -54,12 +57,18 @@ def test_shipped_catalogues_are_what_update_writes(shipped: Path) -> None:
 
 
 @pytest.mark.parametrize("tool", ["msgmerge", "msgcat"])
-def test_gnu_tools_leave_every_shipped_catalogue_byte_identical_and_update_rewrites_nothing(shipped: Path, tool: str, capsys) -> None:
+def test_gnu_tools_leave_every_shipped_catalogue_byte_identical_and_update_rewrites_nothing(
+    shipped: Path, tool: str, capsys
+) -> None:
     before = snapshot(shipped)
     assert len(catalogues(shipped)) >= 18
     for po in catalogues(shipped):
         out = po.with_suffix(".gnu")
-        args = ["msgmerge", "--previous", "-q", str(po), str(shipped / "locales" / f"{po.stem}.pot")] if tool == "msgmerge" else ["msgcat", str(po)]
+        args = (
+            ["msgmerge", "--previous", "-q", str(po), str(shipped / "locales" / f"{po.stem}.pot")]
+            if tool == "msgmerge"
+            else ["msgcat", str(po)]
+        )
         result = gnu(*args, "-o", str(out))
         assert result.returncode == 0, result.stderr
         assert out.read_bytes() == po.read_bytes(), f"{tool} rewrote {po.relative_to(shipped)}"
@@ -80,8 +89,11 @@ def test_msgfmt_check_accepts_every_shipped_catalogue(shipped: Path) -> None:
 def test_the_brace_format_flag_lets_msgfmt_catch_a_renamed_placeholder(shipped: Path) -> None:
     path = shipped / "locales" / "es" / "LC_MESSAGES" / "ui.po"
     text = path.read_text(encoding="utf-8")
-    assert "#, python-brace-format\nmsgid \"{language} – plain language\"" in text
-    path.write_text(text.replace('msgstr "{language} – lenguaje claro"', 'msgstr "{idioma} – lenguaje claro"'), encoding="utf-8")
+    assert '#, python-brace-format\nmsgid "{language} – plain language"' in text
+    path.write_text(
+        text.replace('msgstr "{language} – lenguaje claro"', 'msgstr "{idioma} – lenguaje claro"'),
+        encoding="utf-8",
+    )
     result = gnu("msgfmt", "--check", "-o", os.devnull, str(path))
     assert result.returncode != 0 and "idioma" in result.stderr
 
@@ -89,21 +101,74 @@ def test_the_brace_format_flag_lets_msgfmt_catch_a_renamed_placeholder(shipped: 
 # Texts a translator types: words of several scripts (long ones too), spaces, punctuation that
 # changes where lines may break, escapes, right-to-left text, numbers with units.
 WORDS = st.sampled_from(
-    ["pain", "dolor", "Schmerzbehandlung", "anesthésique", "الكيتامين", "للاستخدام", "שלום", "ketamine-based", "and/or",
-     "“quoted”", "«cité»", "(FDA)", "[^1]", "**bold**", "[link](https://www.nhs.uk/x)", "42 %", "1,000", "0.5", "¿qué?",
-     "¡sí!", "etc.", "—", "–", "…", "日本語", "x" * 90, "a\tb", 'say "hi"', "back\\slash", "end\n", "mid\nline", "{language}",
-     "n° 3", "½", "über:", "Straße;", "l'effet", "O’Brien", "e.g.", "$5", "€10"]
+    [
+        "pain",
+        "dolor",
+        "Schmerzbehandlung",
+        "anesthésique",
+        "الكيتامين",
+        "للاستخدام",
+        "שלום",
+        "ketamine-based",
+        "and/or",
+        "“quoted”",
+        "«cité»",
+        "(FDA)",
+        "[^1]",
+        "**bold**",
+        "[link](https://www.nhs.uk/x)",
+        "42 %",
+        "1,000",
+        "0.5",
+        "¿qué?",
+        "¡sí!",
+        "etc.",
+        "—",
+        "–",
+        "…",
+        "日本語",
+        "x" * 90,
+        "a\tb",
+        'say "hi"',
+        "back\\slash",
+        "end\n",
+        "mid\nline",
+        "{language}",
+        "n° 3",
+        "½",
+        "über:",
+        "Straße;",
+        "l'effet",
+        "O’Brien",
+        "e.g.",
+        "$5",
+        "€10",
+    ]
 )
 separators = st.sampled_from([" ", " ", " ", "  ", "\u00a0", "", "\n"])
-texts = st.lists(st.tuples(WORDS, separators), min_size=1, max_size=40).map(lambda parts: "".join(w + s for w, s in parts).strip(" "))
+texts = st.lists(st.tuples(WORDS, separators), min_size=1, max_size=40).map(
+    lambda parts: "".join(w + s for w, s in parts).strip(" ")
+)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(pairs=st.lists(st.tuples(texts, texts), min_size=1, max_size=6, unique_by=lambda p: p[0]), note=texts)
-def test_any_entry_we_write_is_what_msgcat_writes(tmp_path: Path, pairs: list[tuple[str, str]], note: str) -> None:
-    pot = catalog.build_pot("d", tuple(Unit(msgid, "paragraph", i + 1, context=note) for i, (msgid, _) in enumerate(pairs)), "source/d.md", "test")
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pairs=st.lists(st.tuples(texts, texts), min_size=1, max_size=6, unique_by=lambda p: p[0]),
+    note=texts,
+)
+def test_any_entry_we_write_is_what_msgcat_writes(
+    tmp_path: Path, pairs: list[tuple[str, str]], note: str
+) -> None:
+    pot = catalog.build_pot(
+        "d",
+        tuple(Unit(msgid, "paragraph", i + 1, context=note) for i, (msgid, _) in enumerate(pairs)),
+        "source/d.md",
+        "test",
+    )
     po = catalog.new_po(pot, parse_locale("ar"))
-    for entry, (_, msgstr) in zip(po, pairs):
+    for entry, (_, msgstr) in zip(po, pairs, strict=False):
         entry.msgstr = msgstr
         entry.tcomment = note
     po[0].previous_msgid = pairs[0][1]

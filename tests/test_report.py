@@ -37,6 +37,7 @@ def by_class(root: Element, name: str) -> list[Element]:
 @pytest.fixture
 def faulty(site: Path) -> Path:
     """The test site with an error (a changed link), a warning and a deliberate warning in Spanish."""
+
     def spanish(msgid: str) -> str:
         if msgid.startswith(BROKEN_LINK):
             return "Una introducción con un alivio **mucho más largo**, una [página](https://www.nhs.es/) y `0–10`. Cita un estudio.[^study]"
@@ -58,9 +59,13 @@ def shipped(tmp_path: Path) -> Path:
 
 def test_errors_come_first_then_warnings_then_the_readability_tables(faulty: Path) -> None:
     report = element(built(faulty) / "reports" / "index.html")
-    order = [h.attrs.get("id") for h in report.find_all("h2") if h.attrs.get("id") != "contents-title"]
+    order = [
+        h.attrs.get("id") for h in report.find_all("h2") if h.attrs.get("id") != "contents-title"
+    ]
     assert order == ["errors", "warnings", "deliberate", "previews", "readability", "hardest"]
-    errors = next(s for s in report.find_all("section") if "finding-group-errors" in s.attrs.get("class", ""))
+    errors = next(
+        s for s in report.find_all("section") if "finding-group-errors" in s.attrs.get("class", "")
+    )
     assert "[link-target]" not in errors.text and "link-target" in errors.text
 
 
@@ -68,16 +73,28 @@ def test_error_and_warning_differ_by_a_word_and_an_icon_not_colour_alone(faulty:
     report = element(built(faulty) / "reports" / "index.html")
     for item in by_class(report, "finding"):
         badge = by_class(item, "badge")[0]
-        kind = next(c for c in item.attrs["class"].split() if c.startswith("finding-")).removeprefix("finding-")
-        word, icon = {"error": ("Error", "✖"), "warning": ("Warning", "⚠"), "deliberate": ("Deliberate", "✓")}[kind]
+        kind = next(
+            c for c in item.attrs["class"].split() if c.startswith("finding-")
+        ).removeprefix("finding-")
+        word, icon = {
+            "error": ("Error", "✖"),
+            "warning": ("Warning", "⚠"),
+            "deliberate": ("Deliberate", "✓"),
+        }[kind]
         assert word in badge.text and icon in badge.text
-    assert {"finding-error", "finding-warning"} <= {c for e in by_class(report, "finding") for c in e.attrs["class"].split()}
+    assert {"finding-error", "finding-warning"} <= {
+        c for e in by_class(report, "finding") for c in e.attrs["class"].split()
+    }
 
 
-def test_a_finding_shows_both_texts_copyable_file_line_and_links_to_the_unit_on_its_page(faulty: Path) -> None:
+def test_a_finding_shows_both_texts_copyable_file_line_and_links_to_the_unit_on_its_page(
+    faulty: Path,
+) -> None:
     out = built(faulty)
     report = element(out / "reports" / "index.html")
-    entry = next(e for e in polib.pofile(str(po_path(faulty, "es"))) if e.msgid.startswith(BROKEN_LINK))
+    entry = next(
+        e for e in polib.pofile(str(po_path(faulty, "es"))) if e.msgid.startswith(BROKEN_LINK)
+    )
     item = next(i for i in by_class(report, "finding-error") if "link-target" in i.text)
     assert by_class(item, "where")[0].text == f"locales/es/LC_MESSAGES/feature.po:{entry.linenum}"
     sides = by_class(item, "side-text")
@@ -89,16 +106,24 @@ def test_a_finding_shows_both_texts_copyable_file_line_and_links_to_the_unit_on_
     page = (out / "reports" / path).resolve()
     assert page == (out / "es" / "feature.html").resolve()
     html = page.read_text(encoding="utf-8")
-    assert anchor == "" or f'id="{anchor}"' in html  # the custom {#top} heading is not guessed: page top
+    assert (
+        anchor == "" or f'id="{anchor}"' in html
+    )  # the custom {#top} heading is not guessed: page top
     assert unquote(directive) in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
 def test_a_unit_under_a_repeated_heading_links_to_that_heading(faulty: Path) -> None:
     out = built(faulty)
     report = element(out / "reports" / "index.html")
-    item = next(i for i in by_class(report, "finding-warning") if "number-added" in i.text and "feature.po" in i.text)
+    item = next(
+        i
+        for i in by_class(report, "finding-warning")
+        if "number-added" in i.text and "feature.po" in i.text
+    )
     href = next(a.attrs["href"] for a in item.find_all("a") if "See it on" in a.text)
-    assert href.startswith("../es/feature.html#lists_1:~:text=A%20repeated%20heading%20above%2C%20and")
+    assert href.startswith(
+        "../es/feature.html#lists_1:~:text=A%20repeated%20heading%20above%2C%20and"
+    )
     assert 'id="lists_1"' in (out / "es" / "feature.html").read_text(encoding="utf-8")
 
 
@@ -107,31 +132,58 @@ def test_a_deliberate_finding_is_shown_as_such_with_the_reason(faulty: Path) -> 
     po.find(REPEATED).tcomment = "ignore-number-added: seven in ten, as the source says in words"
     po.save(str(po_path(faulty, "es")))
     report = element(built(faulty) / "reports" / "index.html")
-    section = next(s for s in report.find_all("section") if "finding-group-deliberate" in s.attrs.get("class", ""))
-    assert "Deliberate warning" in section.text and "seven in ten, as the source says in words" in section.text
-    assert not any("number-added" in i.text for i in by_class(report, "finding-warning") if "feature.po" in i.text)
+    section = next(
+        s
+        for s in report.find_all("section")
+        if "finding-group-deliberate" in s.attrs.get("class", "")
+    )
+    assert (
+        "Deliberate warning" in section.text
+        and "seven in ten, as the source says in words" in section.text
+    )
+    assert not any(
+        "number-added" in i.text
+        for i in by_class(report, "finding-warning")
+        if "feature.po" in i.text
+    )
 
 
 def test_failing_readability_looks_failing_in_words_and_pattern(shipped: Path) -> None:
     with (shipped / "pyproject.toml").open("a", encoding="utf-8") as toml:
-        toml.write('\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n')
+        toml.write(
+            '\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n'
+        )
     out = built(shipped)
     report = element(out / "reports" / "index.html")
-    row = next(tr for tr in report.find_all("tr") if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es@plain"))
+    row = next(
+        tr
+        for tr in report.find_all("tr")
+        if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es@plain")
+    )
     assert "Too hard" in row.text and "✖" in row.text and by_class(row, "bar-fail")
-    ok = next(tr for tr in report.find_all("tr") if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es "))
+    ok = next(
+        tr
+        for tr in report.find_all("tr")
+        if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es ")
+    )
     assert "Met" in ok.text and not by_class(ok, "bar-fail")
     css = (out / "assets" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.bar-fail \{[^}]*repeating-linear-gradient[^}]*outline: 2px dashed", css)
 
 
-def test_hardest_units_leave_out_kept_citations_and_show_the_po_text_against_the_target(shipped: Path) -> None:
+def test_hardest_units_leave_out_kept_citations_and_show_the_po_text_against_the_target(
+    shipped: Path,
+) -> None:
     out = built(shipped)
     report = element(out / "reports" / "index.html")
     po = polib.pofile(str(po_path(shipped, "fr", SLUG)))
     kept = {e.msgstr for e in po if e.msgstr == e.msgid and e.tcomment}
     assert kept  # the shipped French keeps its citations, with a note
-    section = next(s for s in report.find_all("section") if s.attrs.get("aria-labelledby") == f"hardest-fr-{SLUG}")
+    section = next(
+        s
+        for s in report.find_all("section")
+        if s.attrs.get("aria-labelledby") == f"hardest-fr-{SLUG}"
+    )
     rows = section.find_all("tbody")[0].find_all("tr")
     target = float(re.search(r"at least ([\d.]+)", section.find_all("caption")[0].text).group(1))
     by_line = {e.linenum: e.msgstr for e in po}
@@ -142,11 +194,17 @@ def test_hardest_units_leave_out_kept_citations_and_show_the_po_text_against_the
         assert ("within" in against) == (float(score) >= target)
 
 
-def test_every_version_with_a_formula_has_a_linked_readability_view_that_marks_and_explains(shipped: Path) -> None:
+def test_every_version_with_a_formula_has_a_linked_readability_view_that_marks_and_explains(
+    shipped: Path,
+) -> None:
     out = built(shipped)
     report = element(out / "reports" / "index.html")
-    views = {a.attrs["href"] for a in report.find_all("a") if a.text.startswith("Readability view of")}
-    assert {(out / "reports" / v).resolve() for v in views} == {p.resolve() for p in (out / "reports" / "readability").rglob("*.html")}
+    views = {
+        a.attrs["href"] for a in report.find_all("a") if a.text.startswith("Readability view of")
+    }
+    assert {(out / "reports" / v).resolve() for v in views} == {
+        p.resolve() for p in (out / "reports" / "readability").rglob("*.html")
+    }
     assert len(views) == 7
     view = element(out / "reports" / "readability" / "en" / f"{SLUG}.html")
     marks = view.find_all("mark")[1:]  # the first one is the legend's example
@@ -164,11 +222,19 @@ def test_every_version_with_a_formula_has_a_linked_readability_view_that_marks_a
 
 def test_a_version_without_a_formula_has_no_view_and_the_report_says_why(site: Path) -> None:
     toml = site / "pyproject.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "nl"]'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "nl"]'),
+        encoding="utf-8",
+    )
     main(["--root", str(site), "-q", "init", "nl"])
     out = built(site)
-    assert not (out / "reports" / "readability" / "nl").exists() and (out / "reports" / "readability" / "es").is_dir()
-    assert "no readability formula for “nl”" in (out / "reports" / "index.html").read_text(encoding="utf-8")
+    assert (
+        not (out / "reports" / "readability" / "nl").exists()
+        and (out / "reports" / "readability" / "es").is_dir()
+    )
+    assert "no readability formula for “nl”" in (out / "reports" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_report_and_readability_views_pass_the_nu_checker_and_axe(faulty: Path) -> None:
@@ -178,9 +244,17 @@ def test_report_and_readability_views_pass_the_nu_checker_and_axe(faulty: Path) 
     po.save(str(po_path(faulty, "es")))
     translate_po(po_path(faulty, "ar"), lambda m: f"ع {m}")
     out = built(faulty)
-    files = [out / "index.html", out / "reports" / "index.html", *sorted((out / "reports" / "readability").rglob("*.html"))]
+    files = [
+        out / "index.html",
+        out / "reports" / "index.html",
+        *sorted((out / "reports" / "readability").rglob("*.html")),
+    ]
     assert len(files) == 6  # en, es, ar, en@plain views
-    messages = [m for m in vnu_messages([*files, out / "assets" / "report.css"]) if m["type"] == "error" or m.get("subType") == "warning"]
+    messages = [
+        m
+        for m in vnu_messages([*files, out / "assets" / "report.css"])
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
     assert not messages, format_vnu(messages)
     results = run_axe(files)
     assert not any(r["violations"] for r in results), format_violations(results)

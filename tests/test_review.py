@@ -41,14 +41,20 @@ def _status(root: Path, locale: str) -> review.ReviewStatus:
 
 
 def _review_findings(root: Path) -> list[str]:
-    return [f"{f.locale} {f.check}" for f in check(read_project(load_config(root))).findings if f.check.startswith("review-")]
+    return [
+        f"{f.locale} {f.check}"
+        for f in check(read_project(load_config(root))).findings
+        if f.check.startswith("review-")
+    ]
 
 
 def test_a_fresh_sign_off_is_current_and_names_who_and_when(shipped: Path) -> None:
     path = _sign(shipped, "es")
     state = _status(shipped, "es")
     assert state.current and state.review is not None
-    assert state.review.reviewer == "Dr Ana Ruiz <ana@example.org>" and state.review.date == date(2026, 11, 29)
+    assert state.review.reviewer == "Dr Ana Ruiz <ana@example.org>" and state.review.date == date(
+        2026, 11, 29
+    )
     assert polib.pofile(str(path)).metadata["X-Reviewed-By"] == "Dr Ana Ruiz <ana@example.org>"
     assert _review_findings(shipped) == []
 
@@ -56,14 +62,20 @@ def test_a_fresh_sign_off_is_current_and_names_who_and_when(shipped: Path) -> No
 def test_the_record_survives_msgmerge(shipped: Path) -> None:
     path = _sign(shipped, "de")
     pot = shipped / "locales" / f"{SLUG}.pot"
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-U", "--backup=none", str(path), str(pot)], check=True)
+    subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-U", "--backup=none", str(path), str(pot)],
+        check=True,
+    )
     assert _status(shipped, "de").current
 
 
 def test_a_source_change_makes_the_review_out_of_date(shipped: Path) -> None:
     _sign(shipped, "fr")
     article = shipped / "source" / f"{SLUG}.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("chronic pain", "long-term pain", 1), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("chronic pain", "long-term pain", 1),
+        encoding="utf-8",
+    )
     state = _status(shipped, "fr")
     assert not state.current and state.reason == "the source changed after the review"
     assert "fr review-outdated" in _review_findings(shipped)
@@ -80,6 +92,8 @@ def test_a_translation_change_makes_the_review_out_of_date(shipped: Path) -> Non
     assert _review_findings(shipped) == ["ar review-outdated"]
 
 
-def test_a_version_never_reviewed_is_reported_only_where_the_site_requires_reviews(shipped: Path) -> None:
+def test_a_version_never_reviewed_is_reported_only_where_the_site_requires_reviews(
+    shipped: Path,
+) -> None:
     assert _review_findings(shipped) == []
     assert not _status(shipped, "es").current and _status(shipped, "es").reason == "not reviewed"

@@ -15,20 +15,32 @@ from pipeline.model import Article, Catalog, Glossary, Message, Unit
 
 @pytest.mark.parametrize(
     ("source", "translation"),
-    [("0.1 mg per kg", "0,1 mg por kg"), ("42%", "42 %"), ("1,000 people", "1 000 personas"), ("1,000 people", "1.000 personas")],
+    [
+        ("0.1 mg per kg", "0,1 mg por kg"),
+        ("42%", "42 %"),
+        ("1,000 people", "1 000 personas"),
+        ("1,000 people", "1.000 personas"),
+    ],
 )
-def test_a_number_written_the_locale_s_way_is_the_same_number(source: str, translation: str) -> None:
+def test_a_number_written_the_locale_s_way_is_the_same_number(
+    source: str, translation: str
+) -> None:
     assert markup.number_problem(source, translation) == (None, None)
 
 
-@pytest.mark.parametrize(("source", "translation"), [("0.1 mg", "1 mg"), ("0.1 mg", "0,01 mg"), ("42%", "24 %")])
+@pytest.mark.parametrize(
+    ("source", "translation"), [("0.1 mg", "1 mg"), ("0.1 mg", "0,01 mg"), ("42%", "24 %")]
+)
 def test_a_changed_number_is_missing(source: str, translation: str) -> None:
     missing, _added = markup.number_problem(source, translation)
     assert missing is not None
 
 
 def test_a_heading_or_list_item_without_a_full_stop_is_a_sentence_of_its_own() -> None:
-    assert formulas.document_text(["What to know", "Feeling sick", "It helps."]) == "What to know. Feeling sick. It helps."
+    assert (
+        formulas.document_text(["What to know", "Feeling sick", "It helps."])
+        == "What to know. Feeling sick. It helps."
+    )
 
 
 def test_english_scores_match_the_published_formulas_computed_by_hand() -> None:
@@ -36,15 +48,21 @@ def test_english_scores_match_the_published_formulas_computed_by_hand() -> None:
     text = "The cat sat on the mat. The dog ran."
     words_per_sentence, syllables_per_word = 9 / 2, 9 / 9
     scores = formulas.scores(text, "en")
-    assert scores["flesch_kincaid_grade"] == pytest.approx(0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59, abs=0.01)
-    assert scores["flesch_reading_ease"] == pytest.approx(206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word, abs=0.01)
+    assert scores["flesch_kincaid_grade"] == pytest.approx(
+        0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59, abs=0.01
+    )
+    assert scores["flesch_reading_ease"] == pytest.approx(
+        206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word, abs=0.01
+    )
 
 
 def test_spanish_fernandez_huerta_computed_by_hand() -> None:
     # el ga-to co-me pan / la ca-sa es ro-ja: 12 syllables, 8 words, 2 sentences.
     # textstat's form of the formula: 206.84 - 60 x syllables per word - 1.02 x words per sentence.
     scores = formulas.scores("El gato come pan. La casa es roja.", "es")
-    assert scores["fernandez_huerta"] == pytest.approx(206.84 - 60 * 12 / 8 - 1.02 * 8 / 2, abs=0.01)
+    assert scores["fernandez_huerta"] == pytest.approx(
+        206.84 - 60 * 12 / 8 - 1.02 * 8 / 2, abs=0.01
+    )
 
 
 def _plain_subject(msgstr: str) -> Subject:
@@ -62,15 +80,23 @@ def _sentence(words: int) -> str:
 
 
 @pytest.mark.parametrize(("words", "flagged"), [(19, False), (20, False), (21, True)])
-def test_plain_language_allows_twenty_words_per_sentence_and_no_more(words: int, flagged: bool) -> None:
-    findings = [f for f in plain.run(_plain_subject(_sentence(words))) if f.check == "plain-long-sentence"]
+def test_plain_language_allows_twenty_words_per_sentence_and_no_more(
+    words: int, flagged: bool
+) -> None:
+    findings = [
+        f for f in plain.run(_plain_subject(_sentence(words))) if f.check == "plain-long-sentence"
+    ]
     assert bool(findings) is flagged
     if flagged:
         assert findings[0].line == 10 and findings[0].message.startswith("21 words")
 
 
 def test_the_twenty_word_limit_is_per_sentence_not_per_unit() -> None:
-    findings = [f for f in plain.run(_plain_subject(_sentence(15) + " " + _sentence(15))) if f.check == "plain-long-sentence"]
+    findings = [
+        f
+        for f in plain.run(_plain_subject(_sentence(15) + " " + _sentence(15)))
+        if f.check == "plain-long-sentence"
+    ]
     assert findings == []
 
 

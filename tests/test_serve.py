@@ -56,7 +56,9 @@ def translate(path: Path, translations: dict[str, str]) -> polib.POFile:
     return polib.pofile(str(path))
 
 
-def wait_for(url: str, condition: Callable[[str], bool], within: float = SAVE_SHOWS_WITHIN) -> tuple[str, float]:
+def wait_for(
+    url: str, condition: Callable[[str], bool], within: float = SAVE_SHOWS_WITHIN
+) -> tuple[str, float]:
     """The page once ``condition`` holds, and how long that took; fails with the last page otherwise."""
     began = time.monotonic()
     while True:
@@ -81,12 +83,18 @@ def published_html(site: Path) -> list[Path]:
     return pages
 
 
-def test_a_poedit_save_shows_on_the_page_with_its_finding_in_the_panel(serving: serve.Running, site: Path) -> None:
+def test_a_poedit_save_shows_on_the_page_with_its_finding_in_the_panel(
+    serving: serve.Running, site: Path
+) -> None:
     url = serving.url + "es/feature.html"
     before = fetch(url)
     assert "Cada función" not in before
-    assert "No findings for this page." not in panel_of(before)  # the untranslated page has its to-do list
-    po = translate(po_path(site, "es"), {"Every feature": "Cada función", "30 minutes": "media hora"})
+    assert "No findings for this page." not in panel_of(
+        before
+    )  # the untranslated page has its to-do list
+    po = translate(
+        po_path(site, "es"), {"Every feature": "Cada función", "30 minutes": "media hora"}
+    )
     page, elapsed = wait_for(url, lambda html: "Cada función" in html)
     line = next(e.linenum for e in po if e.msgid == "30 minutes")
     panel = panel_of(page)
@@ -102,7 +110,9 @@ def test_a_poedit_save_shows_on_the_page_with_its_finding_in_the_panel(serving: 
         assert "pipeline-preview" not in text and "__pipeline__" not in text, path
 
 
-def test_a_broken_po_keeps_the_last_good_site_and_names_the_error(serving: serve.Running, site: Path) -> None:
+def test_a_broken_po_keeps_the_last_good_site_and_names_the_error(
+    serving: serve.Running, site: Path
+) -> None:
     url = serving.url + "es/feature.html"
     path = po_path(site, "es")
     translate(path, {"Every feature": "Cada función"})
@@ -124,16 +134,24 @@ def test_a_broken_po_keeps_the_last_good_site_and_names_the_error(serving: serve
 
 def test_a_source_save_shows_on_the_source_page(serving: serve.Running, site: Path) -> None:
     article = site / "source" / "feature.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("# Every feature", "# Every single feature"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("# Every feature", "# Every single feature"),
+        encoding="utf-8",
+    )
     wait_for(serving.url + "en/feature.html", lambda html: "Every single feature" in html)
 
 
 def test_the_browser_is_told_to_reload_after_each_build(serving: serve.Running, site: Path) -> None:
     page = fetch(serving.url + "es/feature.html")
-    script = re.search(r'<script src="\.\./__pipeline__/reload\.js" data-generation="([^"]+)" data-events="\.\./__pipeline__/events"', page)
+    script = re.search(
+        r'<script src="\.\./__pipeline__/reload\.js" data-generation="([^"]+)" data-events="\.\./__pipeline__/events"',
+        page,
+    )
     assert script, page[:2000]
     assert "EventSource" in fetch(serving.url + "__pipeline__/reload.js")
-    assert not re.search(r'<(script|link rel="stylesheet")[^>]* (src|href)="(https?:)?//', page), "the preview fetches nothing from outside"
+    assert not re.search(r'<(script|link rel="stylesheet")[^>]* (src|href)="(https?:)?//', page), (
+        "the preview fetches nothing from outside"
+    )
     with urllib.request.urlopen(serving.url + "__pipeline__/events", timeout=10) as events:
         assert events.headers["Content-Type"] == "text/event-stream"
         assert events.readline().decode().strip() == f"data: {script.group(1)}"
@@ -143,7 +161,9 @@ def test_the_browser_is_told_to_reload_after_each_build(serving: serve.Running, 
         line = events.readline().decode().strip()
         assert line.startswith("data: ") and line != f"data: {script.group(1)}"
         assert time.monotonic() - began < SAVE_SHOWS_WITHIN
-    assert f'data-generation="{line.removeprefix("data: ")}"' in fetch(serving.url + "es/feature.html")
+    assert f'data-generation="{line.removeprefix("data: ")}"' in fetch(
+        serving.url + "es/feature.html"
+    )
 
 
 def test_only_loopback_and_the_site_files_are_served(serving: serve.Running) -> None:
@@ -158,8 +178,17 @@ def test_only_loopback_and_the_site_files_are_served(serving: serve.Running) -> 
 
 
 def test_the_panel_escapes_what_translators_wrote() -> None:
-    finding = Finding("unsafe-html", ERROR, "feature", "es", "locales/es/LC_MESSAGES/feature.po", 12, "x", "raw HTML <script>alert(1)</script> in the translation")
-    snapshot = serve.Snapshot("1", {"es/feature.html": (finding,)}, {}, 'bad <b> input')
+    finding = Finding(
+        "unsafe-html",
+        ERROR,
+        "feature",
+        "es",
+        "locales/es/LC_MESSAGES/feature.po",
+        12,
+        "x",
+        "raw HTML <script>alert(1)</script> in the translation",
+    )
+    snapshot = serve.Snapshot("1", {"es/feature.html": (finding,)}, {}, "bad <b> input")
     panel = serve.panel_html("es/feature.html", snapshot)
     assert "<script>" not in panel and "&lt;script&gt;" in panel and "bad &lt;b&gt; input" in panel
     assert "1 error, 0 warnings" in panel and "feature.po:12" in panel
@@ -171,16 +200,37 @@ def test_the_watch_filter_takes_the_renamed_po_not_the_temporary_file(tmp_path: 
     locales = tmp_path / "locales" / "es" / "LC_MESSAGES"
     assert accept(change, str(locales / "feature.po"))
     assert not accept(change, str(locales / "feature.po.tmp4f2a"))
-    assert not accept(change, str(tmp_path / "locales" / "feature.pot"))  # the build writes templates itself
+    assert not accept(
+        change, str(tmp_path / "locales" / "feature.pot")
+    )  # the build writes templates itself
     assert accept(change, str(tmp_path / "source" / "feature.md"))
     assert accept(change, str(tmp_path / "source" / "images" / "scale.png"))
     (tmp_path / "source").mkdir()
     (tmp_path / "locales").mkdir()
-    assert serve.watched_paths(tmp_path) == [tmp_path / "source", tmp_path / "locales", serve.TEMPLATES_DIR]
+    assert serve.watched_paths(tmp_path) == [
+        tmp_path / "source",
+        tmp_path / "locales",
+        serve.TEMPLATES_DIR,
+    ]
 
 
 def test_the_cli_serves_until_interrupted(site: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(site), "serve", "--port", "0", "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "--root",
+            str(site),
+            "serve",
+            "--port",
+            "0",
+            "--no-open",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         while not any("serving http://127.0.0.1:" in line for line in lines):
@@ -203,12 +253,16 @@ def test_the_panel_is_accessible(serving: serve.Running, site: Path, tmp_path: P
     translate(po_path(site, "es"), {"Every feature": "Cada función", "30 minutes": "media hora"})
     served = {}
     for page in ("es/feature.html", "ar/feature.html"):
-        served[page], _ = wait_for(serving.url + page, lambda html: "[number]" in html or page.startswith("ar"))
+        served[page], _ = wait_for(
+            serving.url + page, lambda html, page=page: "[number]" in html or page.startswith("ar")
+        )
     copy = tmp_path / "preview"
     shutil.copytree(site / "output", copy)
     for name in ("preview.css", "reload.js"):
         (copy / "__pipeline__").mkdir(exist_ok=True)
-        (copy / "__pipeline__" / name).write_text(fetch(serving.url + "__pipeline__/" + name), encoding="utf-8")
+        (copy / "__pipeline__" / name).write_text(
+            fetch(serving.url + "__pipeline__/" + name), encoding="utf-8"
+        )
     pages = []
     for page, html in served.items():
         (copy / page).write_text(html, encoding="utf-8")

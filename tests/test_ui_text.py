@@ -20,6 +20,15 @@ def test_a_translated_placeholder_is_filled() -> None:
 
 
 def test_a_broken_placeholder_shows_the_source_text_marked_instead_of_stopping_the_build() -> None:
-    assert ui("IMPRIMIR (PDF, {SIZE})").content(MSGID, size="5 kB") == '<span lang="en">Print this page as a leaflet (PDF, 5 kB)</span>'
-    assert ui("Imprimir (PDF, {0})").attribute(MSGID, size="5 kB") == "Print this page as a leaflet (PDF, 5 kB)"
-    assert ui("Imprimir {size").attribute(MSGID, size="5 kB") == "Print this page as a leaflet (PDF, 5 kB)"
+    assert (
+        ui("IMPRIMIR (PDF, {SIZE})").content(MSGID, size="5 kB")
+        == '<span lang="en">Print this page as a leaflet (PDF, 5 kB)</span>'
+    )
+    assert (
+        ui("Imprimir (PDF, {0})").attribute(MSGID, size="5 kB")
+        == "Print this page as a leaflet (PDF, 5 kB)"
+    )
+    assert (
+        ui("Imprimir {size").attribute(MSGID, size="5 kB")
+        == "Print this page as a leaflet (PDF, 5 kB)"
+    )

@@ -27,12 +27,34 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-from pipeline.checks import completeness, glossary, parity, placeholders, plain, readability, review, review_dates, safety
+from pipeline.checks import (
+    completeness,
+    glossary,
+    parity,
+    placeholders,
+    plain,
+    readability,
+    review,
+    review_dates,
+    safety,
+)
 from pipeline.checks.subject import Site, Subject
 from pipeline.model import Catalog, CheckResult, DocumentReadability, Finding
 
-FAMILIES: tuple[ModuleType, ...] = (completeness, readability, plain, glossary, parity, safety, placeholders, review, review_dates)
-SEVERITIES: dict[str, str] = {check: severity for family in FAMILIES for check, severity in family.CHECKS.items()}
+FAMILIES: tuple[ModuleType, ...] = (
+    completeness,
+    readability,
+    plain,
+    glossary,
+    parity,
+    safety,
+    placeholders,
+    review,
+    review_dates,
+)
+SEVERITIES: dict[str, str] = {
+    check: severity for family in FAMILIES for check, severity in family.CHECKS.items()
+}
 
 __all__ = ["FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_version", "run_all"]
 
@@ -47,7 +69,9 @@ class VersionResult:
 
 def check_version(subject: Subject) -> VersionResult:
     findings = [f for family in FAMILIES for f in family.run(subject)]
-    document = readability.document(subject) if subject.catalog is not None or subject.is_source else None
+    document = (
+        readability.document(subject) if subject.catalog is not None or subject.is_source else None
+    )
     return VersionResult(document, tuple(_waive(findings, subject.catalog)))
 
 
@@ -70,7 +94,8 @@ def run_all(site: Site, subjects: Iterable[Subject]) -> CheckResult:
 def _waive(findings: list[Finding], catalog: Catalog | None) -> Iterator[Finding]:
     """A finding the translator marked as deliberate keeps its place in the report, not its weight."""
     for finding in findings:
-        message = catalog.messages.get(finding.msgid) if catalog is not None and finding.msgid else None
+        message = (
+            catalog.messages.get(finding.msgid) if catalog is not None and finding.msgid else None
+        )
         reason = message.waiver(finding.check) if message is not None else None
         yield dataclasses.replace(finding, deliberate=reason) if reason is not None else finding
-

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from pipeline.checks.subject import Subject
 from pipeline.model import WARNING, Finding
 
-CHECKS = {"catalogue-missing": WARNING, "catalogue-outdated": WARNING, "incomplete": WARNING, "raw-html-kept": WARNING}
+CHECKS = {
+    "catalogue-missing": WARNING,
+    "catalogue-outdated": WARNING,
+    "incomplete": WARNING,
+    "raw-html-kept": WARNING,
+}
 
 
 def run(subject: Subject) -> Iterator[Finding]:
@@ -15,12 +20,21 @@ def run(subject: Subject) -> Iterator[Finding]:
         yield from _raw_html(subject)
         return
     if subject.catalog is None:
-        yield subject.finding("catalogue-missing", WARNING, f"no catalogue for this locale: run `pipeline init {subject.locale.name}`")
+        yield subject.finding(
+            "catalogue-missing",
+            WARNING,
+            f"no catalogue for this locale: run `pipeline init {subject.locale.name}`",
+        )
         return
     messages = subject.catalog.messages
     missing = [u for u in subject.article.units if u.msgid not in messages]
     if missing:
-        yield subject.finding("catalogue-outdated", WARNING, f"{len(missing)} text(s) of the article are not in this catalogue: run `pipeline update`", missing[0].msgid)
+        yield subject.finding(
+            "catalogue-outdated",
+            WARNING,
+            f"{len(missing)} text(s) of the article are not in this catalogue: run `pipeline update`",
+            missing[0].msgid,
+        )
     untranslated = [m for m in messages.values() if not m.msgstr]
     fuzzy = [m for m in messages.values() if m.fuzzy and m.msgstr]
     if untranslated or fuzzy:
@@ -33,5 +47,5 @@ def _raw_html(subject: Subject) -> Iterator[Finding]:
     """Text inside a raw HTML block cannot be offered for translation: every page shows it in the
     source language (marked with its ``lang``). Said once, at the author's line, not hidden under 100 %."""
     for unit in subject.article.untranslatable:
-        text = f"this raw HTML block stays in {subject.site.source.english_name} on every page (marked lang=\"{subject.site.source.tag}\"); write it in Markdown, or inside <div markdown=\"1\">, to have it translated"
+        text = f'this raw HTML block stays in {subject.site.source.english_name} on every page (marked lang="{subject.site.source.tag}"); write it in Markdown, or inside <div markdown="1">, to have it translated'
         yield subject.finding("raw-html-kept", WARNING, text, unit.msgid, unit.line)

@@ -30,10 +30,28 @@ def run_site(site: Site) -> Iterator[Finding]:
             line = message.line if message else None
             if message is None or not message.translated:
                 text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
-                yield Finding("glossary-translation-missing", WARNING, GLOSSARY_DOMAIN, locale, file, line, term.term, text)
+                yield Finding(
+                    "glossary-translation-missing",
+                    WARNING,
+                    GLOSSARY_DOMAIN,
+                    locale,
+                    file,
+                    line,
+                    term.term,
+                    text,
+                )
             elif term.keep and message.msgstr.strip() != term.term:
                 text = f"'{term.term}' is kept as it is in every language; write '{term.term}', not '{message.msgstr}'"
-                yield Finding("glossary-kept-term", ERROR, GLOSSARY_DOMAIN, locale, file, line, term.term, text)
+                yield Finding(
+                    "glossary-kept-term",
+                    ERROR,
+                    GLOSSARY_DOMAIN,
+                    locale,
+                    file,
+                    line,
+                    term.term,
+                    text,
+                )
 
 
 def run(subject: Subject) -> Iterator[Finding]:
@@ -50,7 +68,9 @@ def _source_variants(subject: Subject) -> Iterator[Finding]:
             for variant in term.variants:
                 if terms.source_mentions(unit.msgid, variant, language):
                     text = f"'{variant}' is a variant spelling of the glossary term '{term.term}' (the author's text stays as it is)"
-                    yield subject.finding("glossary-variant-spelling", WARNING, text, unit.msgid, unit.line)
+                    yield subject.finding(
+                        "glossary-variant-spelling", WARNING, text, unit.msgid, unit.line
+                    )
 
 
 def _approved_terms(subject: Subject) -> Iterator[Finding]:
@@ -60,7 +80,9 @@ def _approved_terms(subject: Subject) -> Iterator[Finding]:
     for message in subject.catalog.messages.values():
         if not message.translated or message.msgstr == message.msgid:
             continue
-        for term in mentioned_terms(message.msgid, subject.site.glossary.terms, subject.site.source.language):
+        for term in mentioned_terms(
+            message.msgid, subject.site.glossary.terms, subject.site.source.language
+        ):
             approved = term.term if term.keep else _approved(subject, term)
             if approved is None:
                 continue
@@ -76,7 +98,9 @@ def _approved_terms(subject: Subject) -> Iterator[Finding]:
 
 
 @lru_cache(maxsize=65536)
-def mentioned_terms(source_text: str, glossary_terms: tuple[Term, ...], language: str) -> tuple[Term, ...]:
+def mentioned_terms(
+    source_text: str, glossary_terms: tuple[Term, ...], language: str
+) -> tuple[Term, ...]:
     """The terms a source text uses; it depends on the text alone, so it is found once per text,
     not again for every locale."""
     return tuple(t for t in glossary_terms if terms.source_mentions(source_text, t.term, language))

@@ -30,12 +30,22 @@ def run(subject: Subject) -> Iterator[Finding]:
         if not message.msgstr:
             continue
         msgid, msgstr, line = message.msgid, message.msgstr, message.line
-        for check, text in markup.parity_problems(msgid, msgstr):
-            yield subject.finding(check, ERROR, text, msgid, line)
+        for check, problem in markup.parity_problems(msgid, msgstr):
+            yield subject.finding(check, ERROR, problem, msgid, line)
         missing, added = markup.number_problem(msgid, msgstr, subject.locale.language)
-        for check, text in [("number", missing), ("number-added", added), ("whitespace", markup.whitespace_problem(msgid, msgstr))]:
+        problems: list[tuple[str, str | None]] = [
+            ("number", missing),
+            ("number-added", added),
+            ("whitespace", markup.whitespace_problem(msgid, msgstr)),
+        ]
+        for check, text in problems:
             if text:
                 yield subject.finding(check, CHECKS[check], text, msgid, line)
-        if msgstr == msgid and len(msgid) >= markup.LONG_UNTRANSLATED and other_language and not message.note:
+        if (
+            msgstr == msgid
+            and len(msgid) >= markup.LONG_UNTRANSLATED
+            and other_language
+            and not message.note
+        ):
             text = f"the translation is the {subject.site.source.english_name} text: translate it, or add a translator note (# …) saying why it stays"
             yield subject.finding("untranslated-identical", WARNING, text, msgid, line)

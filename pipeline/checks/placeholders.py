@@ -35,7 +35,9 @@ def run_site(site: Site) -> Iterator[Finding]:
         for message in catalog.messages.values():
             problem = markup.unsafe_html(message.msgid, message.msgstr) if message.msgstr else None
             if problem:
-                yield Finding("unsafe-html", ERROR, domain, locale, file, message.line, message.msgid, problem)
+                yield Finding(
+                    "unsafe-html", ERROR, domain, locale, file, message.line, message.msgid, problem
+                )
 
 
 def _problems(catalog: Catalog, all_formats: bool) -> Iterator[tuple[str, Message, str]]:
@@ -44,8 +46,16 @@ def _problems(catalog: Catalog, all_formats: bool) -> Iterator[tuple[str, Messag
             problem = placeholder_problem(message.msgid, message.msgstr)
             if problem:
                 yield "placeholders", message, problem
-        if message.msgid_plural is not None and catalog.nplurals is not None and len(message.plural) != catalog.nplurals:
-            yield "plural-forms", message, f"{len(message.plural)} plural form(s) (msgstr[0]…); the catalogue's Plural-Forms header says nplurals={catalog.nplurals}"
+        if (
+            message.msgid_plural is not None
+            and catalog.nplurals is not None
+            and len(message.plural) != catalog.nplurals
+        ):
+            yield (
+                "plural-forms",
+                message,
+                f"{len(message.plural)} plural form(s) (msgstr[0]…); the catalogue's Plural-Forms header says nplurals={catalog.nplurals}",
+            )
 
 
 def placeholder_problem(msgid: str, msgstr: str) -> str | None:
@@ -56,5 +66,7 @@ def placeholder_problem(msgid: str, msgstr: str) -> str | None:
     if source is None or source == target:
         return None
     missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
-    said = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"not in the source: {', '.join(extra)}"] if extra else [])
+    said = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"not in the source: {', '.join(extra)}"] if extra else []
+    )
     return f"placeholders must be kept exactly as in the source ({'; '.join(said)}); the page shows the source text until they match"

@@ -13,7 +13,9 @@ from pipeline.model import ERROR, WARNING, Finding
 
 CHECKS = {"plain-long-sentence": ERROR, "plain-rare-word": WARNING}
 COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare
-RARE_ZIPF = 2.5  # about one use in three million words: inflected forms of everyday verbs stay above it
+RARE_ZIPF = (
+    2.5  # about one use in three million words: inflected forms of everyday verbs stay above it
+)
 
 
 def run(subject: Subject) -> Iterator[Finding]:
@@ -35,12 +37,16 @@ def _long_sentences(subject: Subject, shown: Shown) -> Iterator[Finding]:
         words = formulas.word_count(sentence)
         if words > limit:
             message = f"{words} words (plain language: at most {limit}): “{short(sentence)}”"
-            yield subject.finding("plain-long-sentence", ERROR, message, shown.unit.msgid, shown.line)
+            yield subject.finding(
+                "plain-long-sentence", ERROR, message, shown.unit.msgid, shown.line
+            )
 
 
 def _rare(subject: Subject, shown: Shown, explained: frozenset[str]) -> Iterator[Finding]:
     language = subject.locale.language
-    rare = rare_words(formulas.plain_words(shown.text), language, explained | set(terms.words(shown.unit.msgid)))
+    rare = rare_words(
+        formulas.plain_words(shown.text), language, explained | set(terms.words(shown.unit.msgid))
+    )
     if rare:
         message = f"rare word(s) not explained by the glossary: {', '.join(rare)}"
         yield subject.finding("plain-rare-word", WARNING, message, shown.unit.msgid, shown.line)
@@ -75,4 +81,6 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
 @cache
 def _common_stems(language: str) -> frozenset[str]:
     """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
-    return frozenset(stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language))
+    return frozenset(
+        stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language)
+    )

@@ -24,7 +24,11 @@ def run(subject: Subject) -> Iterator[Finding]:
     if doc.met is not False or doc.metric is None or doc.target is None:
         return
     first = doc.hardest[0] if doc.hardest else None
-    hint = f"; start with line {first.line} ({first.score:g}: {first.why()}): “{short(first.text)}”" if first else ""
+    hint = (
+        f"; start with line {first.line} ({first.score:g}: {first.why()}): “{short(first.text)}”"
+        if first
+        else ""
+    )
     bound = "at least" if doc.higher_is_easier else "at most"
     message = f"{label(doc.language, doc.metric)} is {doc.scores[doc.metric]:g}, target {bound} {doc.target:g}{hint}"
     yield subject.finding("readability-target", ERROR, message)
@@ -37,7 +41,11 @@ def document(subject: Subject) -> DocumentReadability:
     kept = _kept(subject)
     texts = tuple(shown.text for shown in subject.shown)
     scores = _document_scores(texts, language)
-    units = _unit_scores(subject.shown, language, target.metric) if target and formulas.formulas_for(language) else ()
+    units = (
+        _unit_scores(subject.shown, language, target.metric)
+        if target and formulas.formulas_for(language)
+        else ()
+    )
     return DocumentReadability(
         article=subject.article.slug,
         locale=locale.name,
@@ -64,11 +72,17 @@ def _document_scores(texts: tuple[str, ...], language: str) -> dict[str, float]:
 
 def _unit_scores(shown: tuple[Shown, ...], language: str, metric: str) -> tuple[UnitScore, ...]:
     """Every unit's score with the targeted formula, in article order."""
-    return tuple(score for item in shown if (score := _unit_score(item.unit.msgid, item.text, item.line, language, metric)))
+    return tuple(
+        score
+        for item in shown
+        if (score := _unit_score(item.unit.msgid, item.text, item.line, language, metric))
+    )
 
 
 @lru_cache(maxsize=65536)
-def _unit_score(msgid: str, text: str, line: int | None, language: str, metric: str) -> UnitScore | None:
+def _unit_score(
+    msgid: str, text: str, line: int | None, language: str, metric: str
+) -> UnitScore | None:
     plain = formulas.as_sentence(formulas.plain_words(text))
     if not plain:
         return None
@@ -82,8 +96,12 @@ def _kept(subject: Subject) -> frozenset[str]:
     return frozenset(shown.unit.msgid for shown in subject.shown if subject.kept_on_purpose(shown))
 
 
-def _hardest(units: tuple[UnitScore, ...], higher_is_easier: bool, kept: frozenset[str] = frozenset()) -> tuple[UnitScore, ...]:
-    ranked = [u for u in units if formulas.word_count(u.text) >= HARDEST_MIN_WORDS and u.msgid not in kept]
+def _hardest(
+    units: tuple[UnitScore, ...], higher_is_easier: bool, kept: frozenset[str] = frozenset()
+) -> tuple[UnitScore, ...]:
+    ranked = [
+        u for u in units if formulas.word_count(u.text) >= HARDEST_MIN_WORDS and u.msgid not in kept
+    ]
     ranked.sort(key=lambda u: u.score if higher_is_easier else -u.score)
     return tuple(ranked[:HARDEST])
 

@@ -35,7 +35,11 @@ def _overdue(subject: Subject) -> Iterator[Finding]:
 
 def _behind(subject: Subject) -> Iterator[Finding]:
     assert subject.catalog is not None
-    fuzzy = [m for msgid in subject.article.msgids if (m := subject.catalog.messages.get(msgid)) and m.fuzzy and m.msgstr]
+    fuzzy = [
+        m
+        for msgid in subject.article.msgids
+        if (m := subject.catalog.messages.get(msgid)) and m.fuzzy and m.msgstr
+    ]
     if not fuzzy:
         return
     first = min(fuzzy, key=lambda m: m.line)

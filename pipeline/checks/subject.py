@@ -21,7 +21,9 @@ class Site:
     targets: dict[str, Target]  # configured readability targets by locale name
     glossary_catalogs: dict[str, tuple[Catalog | None, str]]  # locale -> (glossary.po, its file)
     require_review: bool = False  # only reviewed translations are published
-    catalogs: dict[tuple[str, str], tuple[Catalog, str]] = field(default_factory=dict)  # (locale, domain) -> (ui.po/glossary.po, its file)
+    catalogs: dict[tuple[str, str], tuple[Catalog, str]] = field(
+        default_factory=dict
+    )  # (locale, domain) -> (ui.po/glossary.po, its file)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,11 @@ class Subject:
             seen.add(unit.msgid)
             if self.is_source:
                 shown.append(Shown(unit, unit.msgid, unit.line))
-            elif self.catalog is not None and (message := self.catalog.messages.get(unit.msgid)) and message.translated:
+            elif (
+                self.catalog is not None
+                and (message := self.catalog.messages.get(unit.msgid))
+                and message.translated
+            ):
                 shown.append(Shown(unit, message.msgstr, message.line))
         return tuple(shown)
 
@@ -69,15 +75,34 @@ class Subject:
     def untranslated(self) -> int:
         return len({u.msgid for u in self.article.units if is_body(u)}) - len(self.shown)
 
-    def finding(self, check: str, severity: str, message: str, msgid: str = "", line: int | None = None) -> Finding:
-        message_entry = self.catalog.messages.get(msgid) if self.catalog is not None and msgid else None
+    def finding(
+        self, check: str, severity: str, message: str, msgid: str = "", line: int | None = None
+    ) -> Finding:
+        message_entry = (
+            self.catalog.messages.get(msgid) if self.catalog is not None and msgid else None
+        )
         msgstr = message_entry.msgstr if message_entry is not None else ""
-        return Finding(check, severity, self.article.slug, self.locale.name, self.file, line, msgid, message, msgstr=msgstr)
+        return Finding(
+            check,
+            severity,
+            self.article.slug,
+            self.locale.name,
+            self.file,
+            line,
+            msgid,
+            message,
+            msgstr=msgstr,
+        )
 
     def kept_on_purpose(self, shown: Shown) -> bool:
         """A text left in the source language with a translator's note (a citation): not the version's own words."""
         message = self.catalog.messages.get(shown.unit.msgid) if self.catalog is not None else None
-        return not self.is_source and shown.text == shown.unit.msgid and message is not None and bool(message.note)
+        return (
+            not self.is_source
+            and shown.text == shown.unit.msgid
+            and message is not None
+            and bool(message.note)
+        )
 
 
 def is_body(unit: Unit) -> bool:
