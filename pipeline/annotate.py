@@ -24,9 +24,10 @@ from markdown.extensions import Extension
 from markdown.util import ETX, STX
 
 from pipeline import terms
+from pipeline.abbr import abbreviations
 from pipeline.locales import LocaleInfo
 from pipeline.model import PRONUNCIATION_CONTEXT, Catalog, Glossary, Word
-from pipeline.segment import ExtensionTreeprocessor, abbreviations
+from pipeline.segment import ExtensionTreeprocessor
 
 NO_LINKS_INSIDE = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "dfn"}
 NOT_FOREIGN_INSIDE = {"abbr", "code", "pre", "span"}

@@ -5,44 +5,53 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from ctypes.util import find_library
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import catalog, checks, report, review, versions
+from pipeline import catalog, checks, publication, report, review, versions
 from pipeline.cache import Cache, code_version, digest, file_digest
-from pipeline.config import Config, locales_on_disk
 from pipeline.dates import today
-from pipeline.errors import CatalogError, ConfigError, LocaleError, SourceError
+from pipeline.errors import CatalogError, ConfigError, SourceError
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.media import Media, collect_media
 from pipeline.model import (
     GLOSSARY_DOMAIN,
     UI_DOMAIN,
-    Article,
-    Catalog,
     CheckResult,
-    Glossary,
     Page,
     Preview,
     Stats,
-    Unit,
     stats_of,
 )
 from pipeline.page import LocaleCatalogs
-from pipeline.publication import Plan, plain_written, plan_versions
+from pipeline.project import (
+    Catalogs,
+    Domain,
+    Project,
+    _locales_on_disk,
+    catalog_store,
+    load_catalogs,
+    read_project,
+    stats,
+    version_stats,
+)
+from pipeline.publication import Plan
 from pipeline.publish import publish
 from pipeline.site import SiteContext
-from pipeline.source import article_paths, read_article, read_glossary
-from pipeline.ui import TEMPLATES_DIR, extract_ui_units
+from pipeline.ui import TEMPLATES_DIR
 
+# The verbs' module is the one entry point of the CLI, the preview server and the tests: what they
+# read about a project (project.py) is named here too.
+__all__ = [
+    "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "extract",
+    "init", "load_catalogs", "previews", "read_project", "sign_off", "stats", "update", "version_stats",
+]  # fmt: skip
 STYLESHEET = TEMPLATES_DIR / "style.css"
-Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 T = TypeVar("T")
 Progress = Callable[
     [Iterable[T], str], Iterable[T]
@@ -51,46 +60,6 @@ Progress = Callable[
 
 def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
     return items
-
-
-@dataclass(frozen=True)
-class Domain:
-    """One gettext domain: an article, the glossary, or the page's own words."""
-
-    name: str
-    units: tuple[Unit, ...]
-    source_name: str  # for #: references
-
-    @cached_property
-    def msgids(self) -> frozenset[str]:
-        return frozenset(unit.key for unit in self.units)
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything read from ``source/``: the input of every later stage."""
-
-    config: Config
-    articles: tuple[Article, ...]
-    glossary: Glossary
-
-    @cached_property
-    def domains(self) -> list[Domain]:
-        rel = self.config.rel
-        found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
-        found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
-        found.append(
-            Domain(
-                UI_DOMAIN, (*extract_ui_units(), _site_name_unit(self.config)), "pipeline/templates"
-            )
-        )
-        return found
-
-    def pot_path(self, domain: str) -> Path:
-        return self.config.locales_dir / f"{domain}.pot"
-
-    def po_path(self, locale: str, domain: str) -> Path:
-        return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
 @dataclass(frozen=True)
@@ -105,18 +74,6 @@ class BuildResult:
     @property
     def errors(self) -> int:
         return self.checks.errors
-
-
-def read_project(config: Config) -> Project:
-    articles = tuple(read_article(path) for path in article_paths(config.source_dir))
-    reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
-    if reserved:
-        name = sorted(reserved)[0]
-        raise SourceError(
-            f"article name {name!r} is reserved for a catalogue of the site: rename the file",
-            config.source_dir / f"{name}.md",
-        )
-    return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
 
 
 def extract(project: Project, cache: Cache | None = None) -> list[Path]:
@@ -213,56 +170,6 @@ def sign_off(
     return signed
 
 
-def load_catalogs(project: Project) -> Catalogs:
-    """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
-    found = {}
-    for locale in project.config.locales:
-        for domain in project.domains:
-            path = project.po_path(locale.name, domain.name)
-            if path.exists():
-                found[(locale.name, domain.name)] = catalog.load(path, domain.name, locale.name)
-    return found
-
-
-def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
-    """(locale, domain, stats) for every configured locale and domain, over the current templates."""
-    return [
-        (
-            locale.name,
-            domain.name,
-            stats_of(catalogs.get((locale.name, domain.name)), domain.msgids),
-        )
-        for locale in project.config.locales
-        for domain in project.domains
-    ]
-
-
-def version_stats(
-    project: Project, catalogs: Catalogs, cache: Cache | None = None
-) -> dict[tuple[str, str], Stats]:
-    """(article, locale) -> that version's own translated share; the source is complete."""
-    figures = {}
-    for article in project.articles:
-        figures[(article.slug, project.config.source_locale.name)] = Stats(
-            len(article.msgids), 0, 0
-        )
-        for locale in project.config.locales:
-            figures[(article.slug, locale.name)] = _stats(catalogs, cache, article, locale.name)
-    return figures
-
-
-def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: str) -> Stats:
-    """A version's figures depend on its PO and the article's texts alone: cached by their hashes."""
-    if cache is None or not isinstance(catalogs, versions.CatalogStore):
-        return stats_of(catalogs.get((locale, article.slug)), article.msgids)
-    key = digest(code_version(), catalogs.digest(locale, article.slug), *sorted(article.msgids))
-    found = cache.get("stats", key)
-    if found is None:
-        found = stats_of(catalogs.get((locale, article.slug)), article.msgids)
-        cache.put("stats", key, found)
-    return found
-
-
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
     glossaries = {
@@ -332,18 +239,12 @@ def build(
     config = project.config
     store = catalog_store(project)
     figures = version_stats(project, store, cache)
-    plan = plan_versions(
-        config,
-        project.articles,
-        figures,
-        lambda article, locale: _plain_written(project, store, cache, article, locale),
-        lambda article, locale: _review_gap(store, article, locale),
-    )
+    plan = publication.plan(config, project.articles, store, figures, cache)
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
     made = progress(versions.make_all(context, cache, jobs), "building")
     summary: list[versions.Made] = []
-    publish(config.output_dir, _files(project, context, plan, media, figures, made, summary))
+    publish(config.output_dir, _files(project, context, plan, media, figures, made, summary, cache))
     result = _check_result(check_site(project, store), summary)
     pages = tuple(m.page for m in summary if m.page is not None)
     leaflets = sum(m.leaflet is not None for m in summary)
@@ -366,39 +267,71 @@ def _files(
     figures: dict[tuple[str, str], Stats],
     made: Iterable[versions.Made],
     summary: list[versions.Made],
+    cache: Cache,
 ) -> Iterator[tuple[str, str | bytes]]:
     """Every file of the new site, each page as soon as it is made (memory stays flat)."""
-    config = project.config
     for out, path in media.files.items():
         yield out, path.read_bytes()
     for item in made:
-        if item.page is not None:
-            yield item.page.version.path, item.html
-        if item.leaflet is not None:
-            yield item.leaflet
-        if item.view is not None:
-            yield item.view
+        yield from _version_files(item)
         summary.append(
             replace(
                 item, html="", leaflet=(item.leaflet[0], b"") if item.leaflet else None, view=None
             )
         )
+    # The site-wide files depend on every version (all in their keys) and the glossary catalogues.
+    glossaries = [context.store.digest(name, GLOSSARY_DOMAIN) for name in sorted(context.locales)]
+    key = digest(
+        context.salt,
+        *(context.key(s, loc) for s in context.articles for loc in context.locales),
+        *glossaries,
+    )
+    files = cache.get("site", key)
+    if files is None:
+        files = _site_files(project, context, plan, figures, summary)
+        cache.put("site", key, files)
+    yield from files.items()
+
+
+def _version_files(item: versions.Made) -> Iterator[tuple[str, str | bytes]]:
+    if item.page is not None:
+        yield item.page.version.path, item.html
+    if item.leaflet is not None:
+        yield item.leaflet
+    if item.view is not None:
+        yield item.view
+
+
+def _site_files(
+    project: Project,
+    context: versions.Context,
+    plan: Plan,
+    figures: dict[tuple[str, str], Stats],
+    summary: list[versions.Made],
+) -> dict[str, str]:
+    """The index of each language, the sitemap, the stylesheet and the editors' report."""
+    config = project.config
     pages = [m.page for m in summary if m.page is not None]
     result = _check_result(check_site(project, context.store), summary)
-    yield "index.html", context.site.render_index(pages)
-    yield from context.site.render_locale_indexes(pages).items()
-    yield "sitemap.xml", context.site.render_sitemap()
-    yield "assets/style.css", STYLESHEET.read_text(encoding="utf-8")
-    yield from report.files(
-        result,
-        context.site.env,
-        figures,
-        config.site_name,
-        config.source_locale,
-        project.articles,
-        pages,
-        plan.previews,
-    ).items()
+    files = {
+        "index.html": context.site.render_index(pages),
+        **context.site.render_locale_indexes(pages),
+    }
+    files["sitemap.xml"] = context.site.render_sitemap()
+    files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
+    files.update(
+        report.files(
+            result,
+            context.site.env,
+            figures,
+            config.site_name,
+            config.source_locale,
+            project.articles,
+            pages,
+            plan.previews,
+        )
+    )
+    return files
 
 
 def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> CheckResult:
@@ -410,15 +343,6 @@ def _check_result(site_findings: checks.Site, summary: list[versions.Made]) -> C
             documents.append(item.result.document)
         findings += item.result.findings
     return CheckResult(tuple(documents), tuple(findings))
-
-
-def catalog_store(project: Project) -> versions.CatalogStore:
-    paths = {
-        (loc.name, d.name): project.po_path(loc.name, d.name)
-        for loc in project.config.locales
-        for d in project.domains
-    }
-    return versions.CatalogStore(paths, catalog.load)
 
 
 def _context(
@@ -466,40 +390,9 @@ def _context(
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
     """The versions a build would not advertise: for ``check``'s report."""
-    figures = version_stats(project, catalogs)
-    return plan_versions(
-        project.config,
-        project.articles,
-        figures,
-        lambda a, loc: _plain_written(project, catalogs, None, a, loc),
-        lambda a, loc: _review_gap(catalogs, a, loc),
+    return publication.plan(
+        project.config, project.articles, catalogs, version_stats(project, catalogs)
     ).previews
-
-
-def _review_gap(store: Catalogs, article: Article, locale: LocaleInfo) -> str:
-    state = review.status(article, store.get((locale.name, article.slug)))
-    return "" if state.current else state.reason
-
-
-def _plain_written(
-    project: Project, store: Catalogs, cache: Cache | None, article: Article, locale: LocaleInfo
-) -> bool:
-    standard_name = locale.base if locale.base != project.config.source_locale.name else None
-    if cache is None or not isinstance(store, versions.CatalogStore):
-        standard = store.get((standard_name, article.slug)) if standard_name else None
-        return plain_written(article, store.get((locale.name, article.slug)), standard)
-    key = digest(
-        code_version(),
-        article.text,
-        store.digest(locale.name, article.slug),
-        store.digest(standard_name, article.slug) if standard_name else "-",
-    )
-    found = cache.get("plain-written", key)
-    if found is None:
-        standard = store.get((standard_name, article.slug)) if standard_name else None
-        found = plain_written(article, store.get((locale.name, article.slug)), standard)
-        cache.put("plain-written", key, found)
-    return bool(found)
 
 
 def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:
@@ -515,19 +408,6 @@ def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteConte
     )
 
 
-def _site_name_unit(config: Config) -> Unit:
-    """The site's name is a UI text: translators give it in ``ui.po``; its reference is its line in pyproject.toml."""
-    pyproject = config.root / "pyproject.toml"
-    lines = pyproject.read_text(encoding="utf-8").splitlines() if pyproject.is_file() else []
-    line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith("site_name")), 1)
-    return Unit(
-        config.site_name,
-        "the site's name, on every page (site_name in pyproject.toml)",
-        line,
-        file="pyproject.toml",
-    )
-
-
 def _catalogs_for(catalogs: Catalogs, locale: LocaleInfo, slug: str) -> LocaleCatalogs:
     return LocaleCatalogs(
         locale=locale,
@@ -535,21 +415,3 @@ def _catalogs_for(catalogs: Catalogs, locale: LocaleInfo, slug: str) -> LocaleCa
         glossary=catalogs.get((locale.name, GLOSSARY_DOMAIN)),
         ui=catalogs.get((locale.name, UI_DOMAIN)),
     )
-
-
-def _locales_on_disk(project: Project) -> list[LocaleInfo]:
-    """Configured locales plus any folder a translator added under ``locales/``."""
-    names = {loc.name for loc in project.config.locales} | set(
-        locales_on_disk(project.config.locales_dir)
-    )
-    names.discard(project.config.source_locale.name)
-    if project.config.only:
-        names &= project.config.only
-    return [_locale_folder(project, n) for n in sorted(names)]
-
-
-def _locale_folder(project: Project, name: str) -> LocaleInfo:
-    try:
-        return parse_locale(name)
-    except LocaleError as exc:  # a folder a translator added: name it, so they know what to rename
-        raise LocaleError(exc.message, project.config.locales_dir / name) from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -59,6 +60,7 @@ class LocaleInfo:
         return f"{self.tag}/{self.modifier}" if self.modifier else self.tag
 
 
+@lru_cache(maxsize=1024)
 def parse_locale(name: str) -> LocaleInfo:
     """Validate a gettext locale name against CLDR; raise ``LocaleError`` with a hint."""
     if not _GETTEXT_NAME.match(name):

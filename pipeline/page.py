@@ -8,11 +8,13 @@ event handler or a ``javascript:`` link in a translation never reaches a page.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 from html import escape as html_escape
 
 import nh3
+from markdown import Markdown
 
 from pipeline.annotate import AnnotateExtension, foreign_words, page_words
 from pipeline.locales import LocaleInfo
@@ -119,6 +121,23 @@ def render_body(
             return None  # kept in the source language on purpose (a citation): still marked as such
         return translated
 
+    fallback_attrs, page_attrs = _language_marks(locale, source)
+    words = page_words(glossary, catalogs.glossary, locale, source)
+    foreign = foreign_words(words, glossary, locale, source)
+    annotate = AnnotateExtension(words, locale.language, foreign, ui.attribute(TABLE_LABEL))
+    backlink = ui.numbered(BACKLINK)
+    md = make_markdown(
+        translate, fallback_attrs, page_attrs, backlink_title=backlink, extra=(annotate,)
+    )
+    html = md.convert(article.text)
+    meta, html = _with_title(article, md, html, catalog, locale, source, fallback_attrs)
+    return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
+
+
+def _language_marks(
+    locale: LocaleInfo, source: LocaleInfo
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``lang`` (and ``dir``) for a text in the source language, and back to the page's language."""
     fallback_attrs = {"lang": source.tag}
     if source.direction != locale.direction:
         fallback_attrs["dir"] = source.direction
@@ -127,25 +146,24 @@ def render_body(
         if "dir" in fallback_attrs
         else {"lang": locale.tag}
     )
-    words = page_words(glossary, catalogs.glossary, locale, source)
-    annotate = AnnotateExtension(
-        words,
-        locale.language,
-        foreign_words(words, glossary, locale, source),
-        ui.attribute(TABLE_LABEL),
-    )
-    md = make_markdown(
-        translate,
-        fallback_attrs,
-        page_attrs,
-        backlink_title=ui.numbered(BACKLINK),
-        extra=(annotate,),
-    )
-    html = md.convert(article.text)
+    return fallback_attrs, page_attrs
+
+
+def _with_title(
+    article: Article,
+    md: Markdown,
+    html: str,
+    catalog: Catalog | None,
+    locale: LocaleInfo,
+    source: LocaleInfo,
+    fallback_attrs: dict[str, str],
+) -> tuple[dict[str, list[str]], str]:
+    """The translated title and description; a page titled only by metadata gets it as its h1."""
+    is_source = locale.name == source.name
     source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
     source_meta.setdefault(
         "title", article.metadata.get("title", "")
-    )  # titled by its first heading: the same msgid
+    )  # titled by its first heading
     meta = {
         key: [_translated_meta(text, catalog, is_source)]
         for key, text in source_meta.items()
@@ -156,7 +174,7 @@ def render_body(
             catalog and catalog.translation(source_meta["title"])
         )
         html = _title_heading(meta["title"][0], translated, fallback_attrs) + html
-    return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
+    return meta, html
 
 
 def _title_heading(title: str, translated: bool, fallback_attrs: dict[str, str]) -> str:
@@ -170,3 +188,50 @@ def _translated_meta(text: str, catalog: Catalog | None, is_source: bool) -> str
     """Title and description as plain text (entities decoded once: templates escape them)."""
     translated = None if is_source or catalog is None else catalog.translation(text)
     return plain_text(translated or text)
+
+
+_ABBR = re.compile(r"<abbr\b([^>]*)>(.*?)</abbr>", re.S)
+
+
+_TITLE_ATTR = re.compile(r'\btitle="([^"]*)"')
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+
+def relink_images(body: str, urls: dict[str, str]) -> str:
+    """Point each local image at its copy under output/, relative to the page, at any depth."""
+    escaped = {
+        html_lib.escape(src, quote=True): html_lib.escape(url, quote=True)
+        for src, url in urls.items()
+    }
+    return _IMG_SRC.sub(
+        lambda m: m.group(1) + escaped.get(m.group(2), m.group(2)) + m.group(3), body
+    )
+
+
+def mark_spelled_out(body: str) -> str:
+    """Class ``spelled-out`` on an ``<abbr>`` whose expansion the text beside it already gives
+    ("N-methyl-D-aspartate (NMDA)"), so print does not repeat it after the abbreviation."""
+
+    def mark(match: re.Match[str]) -> str:
+        title = _TITLE_ATTR.search(match.group(1))
+        if title is None:
+            return match.group(0)
+        nearby = (
+            _text(body[max(0, match.start() - 240) : match.start()])
+            + " "
+            + _text(body[match.end() : match.end() + 240])
+        )
+        if html_lib.unescape(title.group(1)).casefold() not in nearby.casefold():
+            return match.group(0)
+        return f'<abbr class="spelled-out"{match.group(1)}>{match.group(2)}</abbr>'
+
+    return _ABBR.sub(mark, body)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html_lib.unescape(_TAGS.sub(" ", fragment)).split())

@@ -6,13 +6,16 @@ links to; a plain version exists only once someone wrote plain text for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from pipeline import review
+from pipeline.cache import Cache, code_version, digest
 from pipeline.config import Config
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Preview, Stats, Version
 from pipeline.site import floor_percent
+from pipeline.versions import CatalogStore
 
 PlainWritten = Callable[[Article, LocaleInfo], bool]
 ReviewGap = Callable[
@@ -100,3 +103,52 @@ def plain_written(article: Article, plain: Catalog | None, standard: Catalog | N
         (text := plain.translation(m)) is not None and text != standard_text(m)
         for m in article.msgids
     )
+
+
+def plan(
+    config: Config,
+    articles: tuple[Article, ...],
+    catalogs: Mapping[tuple[str, str], Catalog],
+    figures: dict[tuple[str, str], Stats],
+    cache: Cache | None = None,
+) -> Plan:
+    """The plan of a build (or of ``check``'s report) from the project's catalogues."""
+    return plan_versions(
+        config,
+        articles,
+        figures,
+        lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
+        lambda article, locale: _review_gap(catalogs, article, locale),
+    )
+
+
+def _review_gap(
+    catalogs: Mapping[tuple[str, str], Catalog], article: Article, locale: LocaleInfo
+) -> str:
+    state = review.status(article, catalogs.get((locale.name, article.slug)))
+    return "" if state.current else state.reason
+
+
+def _plain_written(
+    config: Config,
+    catalogs: Mapping[tuple[str, str], Catalog],
+    cache: Cache | None,
+    article: Article,
+    locale: LocaleInfo,
+) -> bool:
+    """Whether a plain version was written, cached by the hashes of its PO and its standard's."""
+    standard_name = locale.base if locale.base != config.source_locale.name else None
+
+    def written() -> bool:
+        standard = catalogs.get((standard_name, article.slug)) if standard_name else None
+        return plain_written(article, catalogs.get((locale.name, article.slug)), standard)
+
+    if cache is None or not isinstance(catalogs, CatalogStore):
+        return written()
+    theirs = catalogs.digest(standard_name, article.slug) if standard_name else "-"
+    key = digest(code_version(), article.text, catalogs.digest(locale.name, article.slug), theirs)
+    found = cache.get("plain-written", key)
+    if found is None:
+        found = written()
+        cache.put("plain-written", key, found)
+    return bool(found)

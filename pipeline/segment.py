@@ -29,58 +29,31 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocExtension, slugify, unique
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE
 
+from pipeline.abbr import LinearAbbrTreeprocessor, abbreviations
+from pipeline.blocks import (
+    _TRAILING_STASH,
+    BLOCK_KINDS,
+    HEADING_TAGS,
+    _attribute_units,
+    _block_units,
+)
 from pipeline.frontmatter import FrontMatterExtension
-from pipeline.text import plain_text
+from pipeline.rawhtml import RawHtml, _with_lang
+from pipeline.text import normalize, plain_text
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
 
-BLOCK_KINDS = {
-    "p": "paragraph",
-    "li": "list item",
-    "th": "table header cell",
-    "td": "table cell",
-    "dt": "definition term",
-    "dd": "definition",
-    "summary": "summary of a disclosure (details)",
-    "figcaption": "figure caption",
-    "caption": "table caption",
-}
-HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
-SKIPPED_TAGS = {"pre", "code", "script", "style"}
-VOID_TAGS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
-_IMAGE = r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
-_IMAGE_ONLY = re.compile(rf"\[\s*{_IMAGE}\s*\](?:\([^)]*\)|\[[^\]]*\])|{_IMAGE}|\s+")
 _TAG = re.compile(r"<[^>]*>")
-_TRAILING_STASH = re.compile(f"(?:{STX}[^{ETX}]*{ETX})+$")
-_SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-_HARD_BREAK = re.compile(r"( {2,}|\\)\n")
-_URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 MARKDOWN_EXTENSIONS = [
     "tables",
     "footnotes",
@@ -91,12 +64,6 @@ MARKDOWN_EXTENSIONS = [
     "fenced_code",
     "md_in_html",
 ]
-
-
-def normalize(text: str) -> str:
-    """One line per unit for translators: soft line breaks become spaces, hard breaks stay."""
-    text = _HARD_BREAK.sub("\x00", text.strip())
-    return _SOFT_BREAK.sub(" ", text).replace("\x00", "  \n")
 
 
 @dataclass(frozen=True)
@@ -166,12 +133,6 @@ class ExtensionTreeprocessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown, ext: Any) -> None:
         super().__init__(md)
         self.ext = ext
-
-
-def abbreviations(md: markdown.Markdown) -> dict[str, str] | None:
-    """The abbr extension's live dictionary (abbreviation -> expansion), filled by its block parser."""
-    abbr = next((e for e in md.registeredExtensions if isinstance(e, AbbrExtension)), None)
-    return abbr.abbrs if abbr is not None else None  # type: ignore[attr-defined]  # set in its extendMarkdown
 
 
 def _toc_marker(md: markdown.Markdown) -> str:
@@ -287,17 +248,6 @@ class AttributeUnitProcessor(ExtensionTreeprocessor):
             el.attrib.update(self.ext.fallback_attrs)
 
 
-def _with_lang(html: str, attrs: dict[str, str]) -> str:
-    """The block's own root element gets the ``lang`` (no wrapper), unless it has one or there are several."""
-    written = "".join(f' {name}="{value}"' for name, value in attrs.items())
-    parsed = RawHtml.parse(html)
-    if parsed.roots == 1 and not parsed.root_has_lang:
-        return re.sub(
-            r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1
-        )
-    return f"<div{written}>\n{html.strip()}\n</div>"
-
-
 def _heading_text(el: etree.Element) -> str:
     return " ".join(HTML_PLACEHOLDER_RE.sub("", "".join(el.itertext())).split())
 
@@ -315,140 +265,6 @@ def _walk_elements(root: etree.Element, units: set[int]) -> Iterator[tuple[etree
             yield from walk(child, in_unit or id(child) in units)
 
     yield from walk(root, False)
-
-
-class RawHtml(HTMLParser):
-    """The visible text of a raw HTML fragment (alt texts included) and the images it shows."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.sources: list[str] = []
-        self.roots = 0  # elements and text runs at the top level
-        self.root_has_lang = False
-        self._skip = 0
-        self._depth = 0
-
-    @classmethod
-    def parse(cls, html: str) -> RawHtml:
-        parser = cls()
-        parser.feed(html)
-        parser.close()
-        return parser
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        self.roots += self._depth == 0
-        self.root_has_lang |= self._depth == 0 and "lang" in values
-        self._depth += tag not in VOID_TAGS
-        self._skip += tag in SKIPPED_TAGS
-        if tag in {"img", "source"}:
-            self.sources += [values["src"]] if values.get("src") else []
-            self.sources += [c.split()[0] for c in values.get("srcset", "").split(",") if c.strip()]
-        self.text += [values[a] for a in ("alt", "title") if values.get(a, "").strip()]
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag in SKIPPED_TAGS and self._skip > 0
-        self._depth -= tag not in VOID_TAGS and self._depth > 0
-
-    def handle_data(self, data: str) -> None:
-        self.roots += self._depth == 0 and bool(data.strip())
-        if not self._skip and data.strip():
-            self.text.append(data)
-
-    @property
-    def visible(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-
-def local_image(src: str) -> bool:
-    """A file of the site (``images/chart.png``), not a URL (``https:``, ``data:``) or a site-absolute path."""
-    return bool(src) and not _URL_SCHEME.match(src)
-
-
-def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool, str]]:
-    """Yield (element, kind, inside-a-fallback, place) for every block whose text is a unit, in document order.
-
-    ``place`` says where a table cell sits ("row 2, column 'Treatment'") or which footnote
-    a footnote paragraph belongs to ("[^study]").
-    """
-    places: dict[int, str] = {}
-
-    def walk(
-        el: etree.Element, in_fallback: bool, context: str
-    ) -> Iterator[tuple[etree.Element, str, bool, str]]:
-        for child in el:
-            if child.tag in SKIPPED_TAGS:
-                continue
-            if child.tag == "table":
-                places.update(_table_places(child))
-            kind = _kind(child, el, context)
-            if kind and _has_unit_text(child):
-                yield (
-                    child,
-                    kind,
-                    in_fallback,
-                    places.get(id(child), context if context.startswith("[^") else ""),
-                )
-            inner = context
-            if child.tag == "blockquote":
-                inner = "blockquote"
-            elif child.tag == "div" and "footnote" in (child.get("class") or ""):
-                inner = "footnote"
-            elif context == "footnote" and child.tag == "li":
-                inner = "[^" + re.sub(r"^fn[:\-]", "", child.get("id") or "") + "]"
-            # Lazily: the caller has marked ``child`` as a fallback (lang) before we descend into it.
-            yield from walk(child, in_fallback or child.get("lang") is not None, inner)
-
-    yield from walk(root, False, "")
-
-
-def _table_places(table: etree.Element) -> dict[int, str]:
-    """Each cell's row (of the table body, from 1) and column, named by its header cell."""
-    head = table.find("thead")
-    names = [
-        plain_text(normalize(th.text or "")) for th in (head.iter("th") if head is not None else [])
-    ]
-    places = {
-        id(th): f"column {i}" for i, th in enumerate(head.iter("th") if head is not None else [], 1)
-    }
-    body = table.find("tbody")
-    for r, row in enumerate(body.findall("tr") if body is not None else [], 1):
-        for c, cell in enumerate(row, 1):
-            name = names[c - 1] if c <= len(names) and names[c - 1] else str(c)
-            places[id(cell)] = (
-                f"row {r}, column '{name}'" if name != str(c) else f"row {r}, column {c}"
-            )
-    return places
-
-
-def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
-    if el.tag in HEADING_TAGS:
-        return f"heading ({el.tag})"
-    kind = BLOCK_KINDS.get(el.tag)
-    if kind is None:
-        return None
-    if context == "footnote" or context.startswith("[^"):
-        return "footnote" if el.tag == "p" else None
-    if el.tag == "p" and parent.tag in BLOCK_KINDS:  # a loose list item or definition: li > p
-        kind = BLOCK_KINDS[parent.tag]
-    return f"{context} {kind}" if context else kind
-
-
-def _has_unit_text(el: etree.Element) -> bool:
-    """Words a reader sees: not only images, stash placeholders or raw HTML tags."""
-    text = (el.text or "").strip()
-    if not text or HTML_PLACEHOLDER_RE.fullmatch(text) or _TRAILING_STASH.fullmatch(text):
-        return False
-    return bool(_IMAGE_ONLY.sub("", _TAG.sub("", text)))
-
-
-def _attribute_units(el: etree.Element) -> list[tuple[str, str]]:
-    if el.tag == "img":
-        return [("alt", "image alt text"), ("title", "image title")]
-    if el.tag == "a" and not (el.get("class") or "").startswith("footnote"):
-        return [("title", "link title")]
-    return []
 
 
 def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
@@ -529,29 +345,3 @@ def _markdown(
         LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7
     )  # replaces upstream's
     return md
-
-
-class LinearAbbrTreeprocessor(AbbrTreeprocessor):
-    """Python-Markdown's abbr processor (3.11), made linear in the size of the page.
-
-    Upstream computes ``list(parent).index(el)`` for every element that has a tail, even a bare
-    newline after a top-level paragraph: O(blocks²) over a page (a 110,000-paragraph article spent
-    minutes here). Only a tail holding an abbreviation needs that position, so any other tail is
-    set aside while upstream's code runs, and put back.
-    """
-
-    def iter_element(self, el: etree.Element, parent: etree.Element | None = None) -> None:
-        tail = el.tail
-        if (
-            parent is None
-            or not tail
-            or isinstance(tail, AtomicString)
-            or (self.RE is not None and self.RE.search(tail))
-        ):
-            super().iter_element(el, parent)
-            return
-        el.tail = None
-        try:
-            super().iter_element(el, parent)
-        finally:
-            el.tail = tail

@@ -26,7 +26,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -34,59 +34,20 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
-from markupsafe import Markup, escape
 
 from pipeline import build
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.model import ERROR, GLOSSARY_DOMAIN, Finding
+from pipeline.panel import PREFIX, PREVIEW_CSS, RELOAD_JS, Snapshot, inject
 from pipeline.ui import TEMPLATES_DIR
 
 HOST = "127.0.0.1"  # the preview shows unpublished work: never on another interface
-PREFIX = "/__pipeline__/"
 KEEPALIVE_SECONDS = 15.0
 IGNORED_SUFFIXES = {".pot", ".mo"}  # written by the build itself, or not read by it
 
 Notify = Callable[[str], None]
-
-RELOAD_JS = """\
-// pipeline serve: reload this page when the site has been rebuilt (only in the preview).
-(function () {
-  var seen = document.currentScript.dataset.generation;
-  var events = new EventSource(document.currentScript.dataset.events);
-  events.onmessage = function (event) {
-    if (event.data !== seen) { location.reload(); }
-  };
-})();
-"""
-
-PREVIEW_CSS = """\
-/* pipeline serve: the preview panel (never in published pages). */
-.pipeline-preview { position: sticky; bottom: 0; max-height: 40vh; overflow: auto;
-  margin: 0; padding: 0.5rem 1rem 1rem; background: var(--surface, #f3f5f7); color: var(--text, #1b1b1b);
-  border-top: 4px double var(--border, #5c6670); font-size: 0.95rem; }
-.pipeline-preview:focus { outline: 3px solid var(--focus, #0a4a8f); outline-offset: -3px; }
-.pipeline-preview h2, .pipeline-preview h3 { margin: 0.5rem 0 0.25rem; font-size: 1.05rem; }
-.pipeline-preview ul { margin: 0; padding-inline-start: 1.25rem; }
-.pipeline-preview li { margin: 0.25rem 0; }
-.pipeline-preview .severity { font-weight: bold; text-transform: uppercase; }
-.pipeline-preview .failed { border-inline-start: 6px solid var(--border, #5c6670); padding-inline-start: 0.5rem; font-weight: bold; }
-"""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the panels show: the last good build's findings per page, and the last error."""
-
-    generation: str
-    findings: dict[str, tuple[Finding, ...]] = field(
-        default_factory=dict
-    )  # page path -> its findings
-    language_findings: dict[str, tuple[Finding, ...]] = field(
-        default_factory=dict
-    )  # page path -> glossary.po findings
-    error: str | None = None  # the last rebuild's one-line error; None when it succeeded
 
 
 class Preview:
@@ -116,7 +77,9 @@ class Preview:
         began = time.monotonic()
         try:
             with self.site_lock:
-                result = build.build(build.read_project(load_config(self.root)), self.cache)
+                result = build.build(
+                    build.read_project(load_config(self.root), self.cache), self.cache
+                )
         except Exception as exc:  # noqa: BLE001 (the preview outlives any one bad save; the error is shown)
             error = self._one_line(exc)
             snapshot = Snapshot(
@@ -180,72 +143,6 @@ def findings_by_page(
         {k: errors_first(v) for k, v in own.items()},
         {k: errors_first(v) for k, v in language.items()},
     )
-
-
-def panel_html(page: str, snapshot: Snapshot) -> str:
-    """The preview panel: a labelled landmark with real headings; severity in words, not colour."""
-    own = snapshot.findings.get(page, ())
-    language = snapshot.language_findings.get(page, ())
-    parts = [
-        '<aside class="pipeline-preview" aria-label="Preview: findings" lang="en" dir="ltr" tabindex="0">',
-        f'<h2 id="pipeline-preview-title">Preview: {_count(own)} on this page</h2>',
-    ]
-    if snapshot.error:
-        parts.append(
-            Markup(
-                '<p class="failed" role="alert">The last rebuild failed; this is the last good site. {}</p>'
-            ).format(snapshot.error)
-        )
-    parts.append(
-        "<p>This panel is shown only by <code>pipeline serve</code>; published pages do not have it.</p>"
-    )
-    parts += _finding_list(own, "No findings for this page.")
-    if language:
-        parts.append(f"<h3>For the whole language (glossary): {_count(language)}</h3>")
-        parts += _finding_list(language, "")
-    parts.append("</aside>")
-    return "\n".join(parts)
-
-
-def _count(findings: tuple[Finding, ...]) -> str:
-    errors = sum(f.severity == ERROR for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-
-
-def _finding_list(findings: tuple[Finding, ...], empty: str) -> list[str]:
-    if not findings:
-        return [f"<p>{empty}</p>"] if empty else []
-    items = [
-        Markup('<li><span class="severity">{}</span> <code>{}</code> [{}] {}{}</li>').format(
-            f.severity,
-            f"{f.file}:{f.line}" if f.line else f.file,
-            f.check,
-            f.message,
-            Markup(" <em>(marked as deliberate: {})</em>").format(f.deliberate)
-            if f.deliberate
-            else "",
-        )
-        for f in findings
-    ]
-    return ["<ul>", *items, "</ul>"]
-
-
-def inject(html: str, page: str, snapshot: Snapshot) -> str:
-    """The served page: the panel's stylesheet and the reload script in <head>, the panel last in <body>.
-
-    URLs are relative to the page, so a saved copy of the page (the accessibility tests) still
-    finds the stylesheet beside the site.
-    """
-    up = "../" * page.count("/")
-    head = (
-        f'<link rel="stylesheet" href="{up}__pipeline__/preview.css">\n'
-        f'<script src="{up}__pipeline__/reload.js" data-generation="{escape(snapshot.generation)}" data-events="{up}__pipeline__/events" defer></script>\n'
-    )
-    before, found, after = html.partition("</head>")
-    html = before + head + found + after if found else html
-    before, found, after = html.rpartition("</body>")
-    return before + panel_html(page, snapshot) + "\n" + found + after if found else html
 
 
 class Handler(SimpleHTTPRequestHandler):

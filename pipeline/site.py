@@ -12,9 +12,7 @@ link to each other visibly instead (WCAG 3.1.5). A title shown in another langua
 
 from __future__ import annotations
 
-import html as html_lib
 import math
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -27,7 +25,7 @@ from markupsafe import Markup
 from pipeline.dates import review_dates
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
-from pipeline.page import LocaleCatalogs, render_body
+from pipeline.page import LocaleCatalogs, mark_spelled_out, relink_images, render_body
 from pipeline.ui import N_, TEMPLATES_DIR, UiText
 
 PLAIN_LABEL = N_("{language} – plain language")
@@ -40,10 +38,6 @@ NEXT_REVIEW = N_("Next review due: {date}")
 PREVIEW = N_(
     "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
 )
-_ABBR = re.compile(r"<abbr\b([^>]*)>(.*?)</abbr>", re.S)
-_TITLE_ATTR = re.compile(r'\btitle="([^"]*)"')
-_TAGS = re.compile(r"<[^>]+>")
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 
 Siblings = list[tuple[Version, LocaleInfo]]
 
@@ -104,41 +98,6 @@ def render_page(
         preview_notice=site.preview_notice(version, catalogs.locale, ui),
     )
     return page, html
-
-
-def relink_images(body: str, urls: dict[str, str]) -> str:
-    """Point each local image at its copy under output/, relative to the page, at any depth."""
-    escaped = {
-        html_lib.escape(src, quote=True): html_lib.escape(url, quote=True)
-        for src, url in urls.items()
-    }
-    return _IMG_SRC.sub(
-        lambda m: m.group(1) + escaped.get(m.group(2), m.group(2)) + m.group(3), body
-    )
-
-
-def mark_spelled_out(body: str) -> str:
-    """Class ``spelled-out`` on an ``<abbr>`` whose expansion the text beside it already gives
-    ("N-methyl-D-aspartate (NMDA)"), so print does not repeat it after the abbreviation."""
-
-    def mark(match: re.Match[str]) -> str:
-        title = _TITLE_ATTR.search(match.group(1))
-        if title is None:
-            return match.group(0)
-        nearby = (
-            _text(body[max(0, match.start() - 240) : match.start()])
-            + " "
-            + _text(body[match.end() : match.end() + 240])
-        )
-        if html_lib.unescape(title.group(1)).casefold() not in nearby.casefold():
-            return match.group(0)
-        return f'<abbr class="spelled-out"{match.group(1)}>{match.group(2)}</abbr>'
-
-    return _ABBR.sub(mark, body)
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html_lib.unescape(_TAGS.sub(" ", fragment)).split())
 
 
 def review_lines(

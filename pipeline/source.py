@@ -24,7 +24,8 @@ from pipeline.config import toml_error
 from pipeline.errors import SourceError
 from pipeline.frontmatter import FrontMatterError
 from pipeline.model import Article, Asset, Glossary, Term, Unit
-from pipeline.segment import Collected, Found, collect, local_image, normalize
+from pipeline.rawhtml import local_image
+from pipeline.segment import Collected, Found, collect, normalize
 
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
 RAW_HTML_KIND = "raw HTML block (stays in the source language)"

@@ -28,3 +28,13 @@ def to_html(markdown_text: str) -> str:
 def plain_text(markdown_text: str) -> str:
     """What a reader reads of a unit: no tags, entities decoded, white space collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAGS.sub("", to_html(markdown_text)))).strip()
+
+
+_SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_HARD_BREAK = re.compile(r"( {2,}|\\)\n")
+
+
+def normalize(text: str) -> str:
+    """One line per unit for translators: soft line breaks become spaces, hard breaks stay."""
+    text = _HARD_BREAK.sub("\x00", text.strip())
+    return _SOFT_BREAK.sub(" ", text).replace("\x00", "  \n")

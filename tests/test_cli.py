@@ -16,7 +16,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.cli import VERBS, main
+from pipeline.cli import main
+from pipeline.options import VERBS
 from tests.conftest import REPO, po_path, translate_po
 
 NUMBER_ADDED = "A repeated heading above, and a last paragraph with 42% of patients."

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import serve
+from pipeline import panel, serve
 from pipeline.model import ERROR, Finding
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, run_vnu
 from tests.conftest import po_path
@@ -188,10 +188,10 @@ def test_the_panel_escapes_what_translators_wrote() -> None:
         "x",
         "raw HTML <script>alert(1)</script> in the translation",
     )
-    snapshot = serve.Snapshot("1", {"es/feature.html": (finding,)}, {}, "bad <b> input")
-    panel = serve.panel_html("es/feature.html", snapshot)
-    assert "<script>" not in panel and "&lt;script&gt;" in panel and "bad &lt;b&gt; input" in panel
-    assert "1 error, 0 warnings" in panel and "feature.po:12" in panel
+    snapshot = panel.Snapshot("1", {"es/feature.html": (finding,)}, {}, "bad <b> input")
+    shown = panel.panel_html("es/feature.html", snapshot)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown and "bad &lt;b&gt; input" in shown
+    assert "1 error, 0 warnings" in shown and "feature.po:12" in shown
 
 
 def test_the_watch_filter_takes_the_renamed_po_not_the_temporary_file(tmp_path: Path) -> None:

@@ -1,0 +1,186 @@
+"""The project as read from disk: its articles, glossary, gettext domains and catalogues.
+
+Every verb starts here; the figures of each version (how much is translated) are counted in
+one place, with one meaning: over the texts the source has now, a fuzzy entry not translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline import catalog, versions
+from pipeline.cache import Cache, code_version, digest
+from pipeline.config import Config, locales_on_disk
+from pipeline.errors import LocaleError, SourceError
+from pipeline.locales import LocaleInfo, parse_locale
+from pipeline.model import (
+    GLOSSARY_DOMAIN,
+    UI_DOMAIN,
+    Article,
+    Catalog,
+    Glossary,
+    Stats,
+    Unit,
+    stats_of,
+)
+from pipeline.source import article_paths, read_article, read_glossary
+from pipeline.ui import extract_ui_units
+
+Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One gettext domain: an article, the glossary, or the page's own words."""
+
+    name: str
+    units: tuple[Unit, ...]
+    source_name: str  # for #: references
+
+    @cached_property
+    def msgids(self) -> frozenset[str]:
+        return frozenset(unit.key for unit in self.units)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything read from ``source/``: the input of every later stage."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    glossary: Glossary
+
+    @cached_property
+    def domains(self) -> list[Domain]:
+        rel = self.config.rel
+        found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
+        found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
+        found.append(
+            Domain(
+                UI_DOMAIN, (*extract_ui_units(), _site_name_unit(self.config)), "pipeline/templates"
+            )
+        )
+        return found
+
+    def pot_path(self, domain: str) -> Path:
+        return self.config.locales_dir / f"{domain}.pot"
+
+    def po_path(self, locale: str, domain: str) -> Path:
+        return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_project(config: Config, cache: Cache | None = None) -> Project:
+    """Every article and the glossary; with a cache, an article whose file is unchanged is not parsed again."""
+    articles = tuple(_article(path, cache) for path in article_paths(config.source_dir))
+    reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
+    if reserved:
+        name = sorted(reserved)[0]
+        raise SourceError(
+            f"article name {name!r} is reserved for a catalogue of the site: rename the file",
+            config.source_dir / f"{name}.md",
+        )
+    return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
+
+
+def _article(path: Path, cache: Cache | None) -> Article:
+    if cache is None:
+        return read_article(path)
+    key = digest(code_version(), path.name, path.read_bytes())
+    found = cache.get("article", key)
+    if found is None or found.path != path:
+        found = read_article(path)
+        cache.put("article", key, found)
+    return found
+
+
+def load_catalogs(project: Project) -> Catalogs:
+    """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
+    found = {}
+    for locale in project.config.locales:
+        for domain in project.domains:
+            path = project.po_path(locale.name, domain.name)
+            if path.exists():
+                found[(locale.name, domain.name)] = catalog.load(path, domain.name, locale.name)
+    return found
+
+
+def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
+    """(locale, domain, stats) for every configured locale and domain, over the current templates."""
+    return [
+        (
+            locale.name,
+            domain.name,
+            stats_of(catalogs.get((locale.name, domain.name)), domain.msgids),
+        )
+        for locale in project.config.locales
+        for domain in project.domains
+    ]
+
+
+def version_stats(
+    project: Project, catalogs: Catalogs, cache: Cache | None = None
+) -> dict[tuple[str, str], Stats]:
+    """(article, locale) -> that version's own translated share; the source is complete."""
+    figures = {}
+    for article in project.articles:
+        figures[(article.slug, project.config.source_locale.name)] = Stats(
+            len(article.msgids), 0, 0
+        )
+        for locale in project.config.locales:
+            figures[(article.slug, locale.name)] = _stats(catalogs, cache, article, locale.name)
+    return figures
+
+
+def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: str) -> Stats:
+    """A version's figures depend on its PO and the article's texts alone: cached by their hashes."""
+    if cache is None or not isinstance(catalogs, versions.CatalogStore):
+        return stats_of(catalogs.get((locale, article.slug)), article.msgids)
+    key = digest(code_version(), catalogs.digest(locale, article.slug), *sorted(article.msgids))
+    found = cache.get("stats", key)
+    if found is None:
+        found = stats_of(catalogs.get((locale, article.slug)), article.msgids)
+        cache.put("stats", key, found)
+    return found
+
+
+def catalog_store(project: Project) -> versions.CatalogStore:
+    paths = {
+        (loc.name, d.name): project.po_path(loc.name, d.name)
+        for loc in project.config.locales
+        for d in project.domains
+    }
+    return versions.CatalogStore(paths, catalog.load)
+
+
+def _site_name_unit(config: Config) -> Unit:
+    """The site's name is a UI text: translators give it in ``ui.po``; its reference is its line in pyproject.toml."""
+    pyproject = config.root / "pyproject.toml"
+    lines = pyproject.read_text(encoding="utf-8").splitlines() if pyproject.is_file() else []
+    line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith("site_name")), 1)
+    return Unit(
+        config.site_name,
+        "the site's name, on every page (site_name in pyproject.toml)",
+        line,
+        file="pyproject.toml",
+    )
+
+
+def _locales_on_disk(project: Project) -> list[LocaleInfo]:
+    """Configured locales plus any folder a translator added under ``locales/``."""
+    names = {loc.name for loc in project.config.locales} | set(
+        locales_on_disk(project.config.locales_dir)
+    )
+    names.discard(project.config.source_locale.name)
+    if project.config.only:
+        names &= project.config.only
+    return [_locale_folder(project, n) for n in sorted(names)]
+
+
+def _locale_folder(project: Project, name: str) -> LocaleInfo:
+    try:
+        return parse_locale(name)
+    except LocaleError as exc:  # a folder a translator added: name it, so they know what to rename
+        raise LocaleError(exc.message, project.config.locales_dir / name) from exc
