@@ -71,9 +71,14 @@ class BuildFlags:
 # ---- our cases ---------------------------------------------------------------------------------
 
 
+CACHE = (
+    ".pipeline-cache"  # the pipeline's cache folder: every command may fill it (parsed articles)
+)
+
+
 def cleaner(root: Path) -> Callable[[int], None]:
     """Delete everything a build adds to the project (output/, and any cache wherever it lives)."""
-    baseline = set(root.iterdir())
+    baseline = set(root.iterdir()) - {root / CACHE}
 
     def clean(_: int = 0) -> None:
         for path in set(root.iterdir()) - baseline:
