@@ -319,6 +319,7 @@ def _site_files(
     }
     files["sitemap.xml"] = context.site.render_sitemap()
     files["assets/style.css"] = STYLESHEET.read_text(encoding="utf-8")
+    reviews = [m.review for m in summary if m.review is not None]
     files.update(
         report.files(
             result,
@@ -329,6 +330,7 @@ def _site_files(
             project.articles,
             pages,
             plan.previews,
+            reviews,
         )
     )
     return files

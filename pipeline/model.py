@@ -321,3 +321,15 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity == WARNING and f.counts for f in self.findings)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """A version's review record as the report's review table shows it."""
+
+    article: str
+    locale: str
+    reviewer: str | None
+    date: str | None  # ISO date of the sign-off
+    current: bool
+    reason: str  # why it is not current ("" when it is)

@@ -28,6 +28,7 @@ from pipeline.model import (
     Finding,
     Page,
     Preview,
+    ReviewState,
     Stats,
 )
 from pipeline.text import plain_text
@@ -36,7 +37,9 @@ from pipeline.ui import TEMPLATES_DIR
 REPORT_CSS = TEMPLATES_DIR / "report.css"
 
 
-def to_json(result: CheckResult, previews: Sequence[Preview] = ()) -> str:
+def to_json(
+    result: CheckResult, previews: Sequence[Preview] = (), reviews: Sequence[ReviewState] = ()
+) -> str:
     data = {
         "summary": {
             "errors": result.errors,
@@ -46,6 +49,7 @@ def to_json(result: CheckResult, previews: Sequence[Preview] = ()) -> str:
         "documents": [_document(d) for d in result.documents],
         "findings": [asdict(f) for f in result.findings],
         "previews": [asdict(p) for p in previews],
+        "reviews": [asdict(r) for r in reviews],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -150,13 +154,14 @@ def files(
     articles: Sequence[Article],
     pages: Sequence[Page],
     previews: Sequence[Preview] = (),
+    reviews: Sequence[ReviewState] = (),
 ) -> dict[str, str]:
     """The site-wide files a build writes for editors, by path under ``output/``: the JSON, the
     report and its stylesheet (each version's readability view is made with its page: ``view``)."""
     return {
-        "reports/report.json": to_json(result, previews),
+        "reports/report.json": to_json(result, previews, reviews),
         "reports/index.html": to_html(
-            result, env, stats, site_name, source, articles, pages, previews
+            result, env, stats, site_name, source, articles, pages, previews, reviews
         ),
         "assets/report.css": REPORT_CSS.read_text(encoding="utf-8"),
     }
@@ -187,6 +192,7 @@ def to_html(
     articles: Sequence[Article] = (),
     pages: Sequence[Page] = (),
     previews: Sequence[Preview] = (),
+    reviews: Sequence[ReviewState] = (),
 ) -> str:
     """The editors' page: what to fix first (errors), then warnings and deliberate choices, then
     readability against target and the hardest units, each linked to its PO line and its page."""
@@ -218,6 +224,7 @@ def to_html(
         warnings=result.warnings,
         deliberate=sum(not f.counts for f in result.findings),
         previews=previews,
+        reviews=reviews,
     )
 
 

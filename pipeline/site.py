@@ -22,6 +22,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from pipeline import review
 from pipeline.dates import review_dates
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
@@ -35,6 +36,7 @@ INDEX_TITLE = N_("All articles")
 IN_PLAIN = N_("plain language")
 REVIEWED = N_("Page last reviewed: {date}")
 NEXT_REVIEW = N_("Next review due: {date}")
+TRANSLATION_REVIEWED = N_("Translation reviewed on {date}")
 PREVIEW = N_(
     "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
 )
@@ -94,18 +96,28 @@ def render_page(
         body=Markup(body_html),
         words=page.words,
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
-        review=review_lines(article, catalogs.locale, source, ui),
+        review=review_lines(article, catalogs.locale, source, ui, catalogs.article),
         preview_notice=site.preview_notice(version, catalogs.locale, ui),
     )
     return page, html
 
 
 def review_lines(
-    article: Article, locale: LocaleInfo, source: LocaleInfo, ui: UiText
+    article: Article,
+    locale: LocaleInfo,
+    source: LocaleInfo,
+    ui: UiText,
+    catalog: Catalog | None = None,
 ) -> list[Markup]:
-    """ "Page last reviewed: …", "Next review due: …", dates in the language of the sentence."""
+    """ "Page last reviewed: …", "Next review due: …", and for a translation whose review is
+    current, "Translation reviewed on …": dates in the language of the sentence."""
     dates = review_dates(article)
     found = [(REVIEWED, dates.reviewed), (NEXT_REVIEW, dates.next_review)]
+    if locale.name != source.name:
+        state = review.status(article, catalog)
+        found.append(
+            (TRANSLATION_REVIEWED, state.review.date if state.current and state.review else None)
+        )
     return [_dated(ui, msgid, day, locale, source) for msgid, day in found if day is not None]
 
 

@@ -21,11 +21,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import checks, report
+from pipeline import checks, report, review
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Page, Version
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Page, ReviewState, Version
 from pipeline.page import LocaleCatalogs
 from pipeline.site import SiteContext, render_page
 
@@ -76,6 +76,7 @@ class Made:
     leaflet: tuple[str, bytes] | None = None
     view: tuple[str, str] | None = None  # the readability view: (path under output/, html)
     notice: str | None = None  # why no leaflet could be made (no Pango)
+    review: ReviewState | None = None  # a translation's review record (None for the source)
 
 
 @dataclass
@@ -169,9 +170,25 @@ def make(slug: str, locale_name: str) -> Made:
         if result.document
         else None
     )
+    state = (
+        _review_state(article, locale_name, catalog) if locale.name != context.source.name else None
+    )
     if version is None:
-        return Made(slug, locale_name, result, None, view=view)
-    return replace(_render(context, article, version, locale, result), view=view)
+        return Made(slug, locale_name, result, None, view=view, review=state)
+    return replace(_render(context, article, version, locale, result), view=view, review=state)
+
+
+def _review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
+    status = review.status(article, catalog)
+    record = status.review
+    return ReviewState(
+        article.slug,
+        locale,
+        record.reviewer if record else None,
+        record.date.isoformat() if record else None,
+        status.current,
+        status.reason,
+    )
 
 
 def _render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -97,3 +98,68 @@ def test_a_version_never_reviewed_is_reported_only_where_the_site_requires_revie
 ) -> None:
     assert _review_findings(shipped) == []
     assert not _status(shipped, "es").current and _status(shipped, "es").reason == "not reviewed"
+
+
+def _build(root: Path) -> None:
+    from pipeline.cli import main
+
+    assert main(["--root", str(root), "-q", "build", "--jobs", "1"]) in (0, 1)
+
+
+def test_a_current_review_shows_on_the_page_in_its_language_and_in_the_report(
+    shipped: Path,
+) -> None:
+    _sign(shipped, "es")
+    _build(shipped)
+    page = (shipped / "output" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "Traducción revisada el 29 de noviembre de 2026" in page
+    assert "reviewed on" not in (shipped / "output" / "de" / f"{SLUG}.html").read_text(
+        encoding="utf-8"
+    )
+    report = json.loads(
+        (shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")
+    )
+    rows = {(r["locale"], r["reviewer"], r["current"]) for r in report["reviews"]}
+    assert ("es", "Dr Ana Ruiz <ana@example.org>", True) in rows and ("de", None, False) in rows
+    assert "Dr Ana Ruiz" in (shipped / "output" / "reports" / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_an_out_of_date_review_leaves_the_page_and_says_why_in_the_report(shipped: Path) -> None:
+    path = _sign(shipped, "fr")
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgstr and not e.obsolete).msgstr += " "
+    po.save(str(path))
+    _build(shipped)
+    assert "Traduction relue" not in (shipped / "output" / "fr" / f"{SLUG}.html").read_text(
+        encoding="utf-8"
+    )
+    report = json.loads(
+        (shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")
+    )
+    row = next(r for r in report["reviews"] if r["locale"] == "fr")
+    assert (row["current"], row["reason"]) == (False, "the translation changed after the review")
+
+
+def test_require_review_publishes_only_versions_with_a_current_review(shipped: Path) -> None:
+    pyproject = shipped / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace(
+        "[tool.pipeline]\n", "[tool.pipeline]\nrequire_review = true\n"
+    )
+    pyproject.write_text(text, encoding="utf-8")
+    _sign(shipped, "es")
+    _build(shipped)
+    sitemap = (shipped / "output" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"/es/{SLUG}.html" in sitemap and f"/de/{SLUG}.html" not in sitemap
+    german = (shipped / "output" / "de" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in german
+    report = json.loads(
+        (shipped / "output" / "reports" / "report.json").read_text(encoding="utf-8")
+    )
+    reasons = {p["locale"]: p["reason"] for p in report["previews"]}
+    assert reasons["de"].startswith(
+        "not reviewed, and this site publishes only reviewed translations"
+    )
+    assert "es" not in reasons
+    assert "de review-missing" in _review_findings(shipped)
