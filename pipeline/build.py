@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from ctypes.util import find_library
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import catalog, checks, publication, report, review, versions
+from pipeline import catalog, checks, publication, report, versions
 from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.dates import today
-from pipeline.errors import CatalogError, ConfigError, SourceError
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.media import Media, collect_media
@@ -26,7 +24,6 @@ from pipeline.model import (
     Page,
     Preview,
     Stats,
-    stats_of,
 )
 from pipeline.page import LocaleCatalogs
 from pipeline.project import (
@@ -42,6 +39,7 @@ from pipeline.project import (
 )
 from pipeline.publication import Plan
 from pipeline.publish import publish
+from pipeline.signoff import sign_off
 from pipeline.site import SiteContext
 from pipeline.ui import TEMPLATES_DIR
 
@@ -131,43 +129,6 @@ def update(project: Project) -> list[Path]:
         targets = [(project.po_path(loc.name, domain.name), loc) for loc in locales]
         changed += catalog.update_pos(project.pot_path(domain.name), targets)
     return sorted(changed)
-
-
-def sign_off(
-    project: Project, names: list[str], reviewer: str, when: date, slugs: list[str] | None = None
-) -> list[Path]:
-    """Record a review of each article version of these locales in its PO header (``review.py``).
-
-    A reviewer signs off what they read: a version with untranslated or fuzzy texts is refused.
-    """
-    if not reviewer.strip():
-        raise ConfigError(
-            "--by: say who reviewed the translation (a name, and an address if you like)"
-        )
-    locales = [parse_locale(name) for name in names]
-    articles = [a for a in project.articles if slugs is None or a.slug in slugs]
-    unknown = sorted(set(slugs or ()) - {a.slug for a in project.articles})
-    if unknown:
-        raise SourceError(f"no article named {unknown[0]!r} in source/", project.config.source_dir)
-    signed = []
-    for locale in locales:
-        for article in articles:
-            path = project.po_path(locale.name, article.slug)
-            if not path.exists():
-                raise CatalogError(
-                    f"no catalogue to review: run `pipeline init {locale.name}` and translate it first",
-                    path,
-                )
-            found = catalog.load(path, article.slug, locale.name)
-            figures = stats_of(found, article.msgids)
-            if figures.translated != figures.total:
-                raise CatalogError(
-                    f"{figures.untranslated} untranslated and {figures.fuzzy} fuzzy text(s): a review signs off a complete translation",
-                    path,
-                )
-            catalog.set_headers(path, review.sign_off(article, found, reviewer.strip(), when))
-            signed.append(path)
-    return signed
 
 
 def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
