@@ -23,6 +23,7 @@ from pipeline.model import (
     CheckResult,
     Page,
     Preview,
+    ReviewState,
     Stats,
 )
 from pipeline.page import LocaleCatalogs
@@ -47,7 +48,7 @@ from pipeline.ui import TEMPLATES_DIR
 # read about a project (project.py) is named here too.
 __all__ = [
     "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "extract",
-    "init", "load_catalogs", "previews", "read_project", "sign_off", "stats", "update", "version_stats",
+    "init", "load_catalogs", "previews", "reviews", "read_project", "sign_off", "stats", "update", "version_stats",
 ]  # fmt: skip
 STYLESHEET = TEMPLATES_DIR / "style.css"
 T = TypeVar("T")
@@ -356,6 +357,15 @@ def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
     return publication.plan(
         project.config, project.articles, catalogs, version_stats(project, catalogs)
     ).previews
+
+
+def reviews(project: Project, catalogs: Catalogs) -> list[ReviewState]:
+    """Every translated version's review record, in build order: for ``check``'s report."""
+    return [
+        versions.review_state(article, locale.name, catalogs.get((locale.name, article.slug)))
+        for article in project.articles
+        for locale in project.config.locales
+    ]
 
 
 def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:

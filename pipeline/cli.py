@@ -204,7 +204,8 @@ def _check(project: build.Project, args: argparse.Namespace) -> int:
     catalogs = build.load_catalogs(project)
     result = build.check(project, catalogs, _progress(args))
     if args.format == "json":
-        _say(report.to_json(result, build.previews(project, catalogs)).rstrip("\n"))
+        reviews = build.reviews(project, catalogs)
+        _say(report.to_json(result, build.previews(project, catalogs), reviews).rstrip("\n"))
     else:
         _print_result(
             result, build.version_stats(project, catalogs), args, warnings=args.warnings, limit=None

@@ -171,14 +171,14 @@ def make(slug: str, locale_name: str) -> Made:
         else None
     )
     state = (
-        _review_state(article, locale_name, catalog) if locale.name != context.source.name else None
+        review_state(article, locale_name, catalog) if locale.name != context.source.name else None
     )
     if version is None:
         return Made(slug, locale_name, result, None, view=view, review=state)
     return replace(_render(context, article, version, locale, result), view=view, review=state)
 
 
-def _review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
+def review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
     status = review.status(article, catalog)
     record = status.review
     return ReviewState(
