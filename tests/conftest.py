@@ -25,6 +25,17 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped project (source, catalogues, configuration) to change."""
+    root = tmp_path / "shipped"
+    root.mkdir()
+    for name in ("source", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root)
+    return root
+
+
+@pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Run the CLI like a user: returns (exit code, stdout, stderr)."""
 

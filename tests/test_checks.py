@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,16 +18,6 @@ from pipeline.model import Finding
 from tests.conftest import REPO, po_path, translate_po
 
 SLUG = "ketamine-infusions-chronic-pain"
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "shipped"
-    root.mkdir()
-    for name in ("source", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pyproject.toml", root)
-    return root
 
 
 def findings(root: Path) -> list[Finding]:

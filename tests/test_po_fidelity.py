@@ -32,16 +32,6 @@ def gnu(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), capture_output=True, text=True, check=False)
 
 
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "shipped"
-    root.mkdir()
-    for name in ("source", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pyproject.toml", root)
-    return root
-
-
 def catalogues(root: Path) -> list[Path]:
     return sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -13,7 +12,7 @@ import pytest
 from pipeline import formulas
 from pipeline.cli import main
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
-from tests.conftest import REPO, po_path, translate_po
+from tests.conftest import po_path, translate_po
 from tests.pages import Element, parse
 
 SLUG = "ketamine-infusions-chronic-pain"
@@ -45,16 +44,6 @@ def faulty(site: Path) -> Path:
 
     translate_po(po_path(site, "es"), spanish)
     return site
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "shipped"
-    root.mkdir()
-    for name in ("source", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pyproject.toml", root)
-    return root
 
 
 def test_errors_come_first_then_warnings_then_the_readability_tables(faulty: Path) -> None:

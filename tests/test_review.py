@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import polib
-import pytest
 
 from pipeline import catalog, review
 from pipeline.build import check, load_catalogs, read_project
 from pipeline.config import load_config
-from tests.conftest import REPO
 
 SLUG = "ketamine-infusions-chronic-pain"
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "shipped"
-    for name in ("source", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    return root
 
 
 def _sign(root: Path, locale: str, who: str = "Dr Ana Ruiz <ana@example.org>") -> Path:
