@@ -31,11 +31,11 @@ from babel.messages import pofile as babel_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.render import SiteContext, render_page  # noqa: E402
-
 from pipeline import build, catalog, leaflet, source  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.model import UI_DOMAIN, Version  # noqa: E402
+from pipeline.page import LocaleCatalogs  # noqa: E402
+from pipeline.site import SiteContext, render_page  # noqa: E402
 from pipeline.ui import UiText  # noqa: E402
 
 SLUG = "ketamine-infusions-chronic-pain"
@@ -186,7 +186,7 @@ def leaflet_cases() -> dict[str, Callable[[], object]]:
     for version, locale in versions[article.slug]:
         if locale.name not in ("en", "ar"):
             continue
-        locale_catalogs = build._catalogs_for(catalogs, locale, article.slug)
+        locale_catalogs = LocaleCatalogs.of(catalogs, locale, article.slug)
         page, _html = render_page(
             article, version, locale_catalogs, config.source_locale, project.glossary, site
         )

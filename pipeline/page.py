@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 
@@ -18,7 +19,7 @@ from markdown import Markdown
 
 from pipeline.annotate import AnnotateExtension, foreign_words, page_words
 from pipeline.locales import LocaleInfo
-from pipeline.model import Article, Catalog, Glossary, Word
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Word
 from pipeline.segment import make_markdown
 from pipeline.text import plain_text
 from pipeline.ui import N_, UiText
@@ -62,6 +63,18 @@ class LocaleCatalogs:
     article: Catalog | None
     glossary: Catalog | None
     ui: Catalog | None
+
+    @classmethod
+    def of(
+        cls, catalogs: Mapping[tuple[str, str], Catalog], locale: LocaleInfo, slug: str
+    ) -> LocaleCatalogs:
+        """From a project's catalogues, by (locale, domain)."""
+        return cls(
+            locale=locale,
+            article=catalogs.get((locale.name, slug)),
+            glossary=catalogs.get((locale.name, GLOSSARY_DOMAIN)),
+            ui=catalogs.get((locale.name, UI_DOMAIN)),
+        )
 
 
 def sanitize(html: str) -> str:

@@ -7,7 +7,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class Project:
     config: Config
     articles: tuple[Article, ...]
     glossary: Glossary
+    cache: Cache | None = field(default=None, compare=False)  # what read_project was given
 
     @cached_property
     def domains(self) -> list[Domain]:
@@ -60,7 +61,9 @@ class Project:
         found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
         found.append(
             Domain(
-                UI_DOMAIN, (*extract_ui_units(), _site_name_unit(self.config)), "pipeline/templates"
+                UI_DOMAIN,
+                (*_ui_units(self.cache), _site_name_unit(self.config)),
+                "pipeline/templates",
             )
         )
         return found
@@ -82,7 +85,19 @@ def read_project(config: Config, cache: Cache | None = None) -> Project:
             f"article name {name!r} is reserved for a catalogue of the site: rename the file",
             config.source_dir / f"{name}.md",
         )
-    return Project(config=config, articles=articles, glossary=read_glossary(config.source_dir))
+    glossary = read_glossary(config.source_dir)
+    return Project(config=config, articles=articles, glossary=glossary, cache=cache)
+
+
+def _ui_units(cache: Cache | None) -> tuple[Unit, ...]:
+    """The templates' texts depend on the pipeline's code alone: read once per release."""
+    if cache is None:
+        return extract_ui_units()
+    found = cache.get("ui-units", code_version())
+    if found is None:
+        found = extract_ui_units()
+        cache.put("ui-units", code_version(), found)
+    return found
 
 
 def _article(path: Path, cache: Cache | None) -> Article:
@@ -123,7 +138,38 @@ def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
 def version_stats(
     project: Project, catalogs: Catalogs, cache: Cache | None = None
 ) -> dict[tuple[str, str], Stats]:
-    """(article, locale) -> that version's own translated share; the source is complete."""
+    """(article, locale) -> that version's own translated share; the source is complete.
+
+    A version's figures depend on its PO and the article's texts alone; with a cache, the whole
+    table is one entry, keyed by all of them.
+    """
+    source = project.config.source_locale.name
+    if cache is None or not isinstance(catalogs, versions.CatalogStore):
+        return _count_stats(project, catalogs)
+    key = digest(
+        code_version(),
+        source,
+        *(
+            part
+            for article in project.articles
+            for part in (article.slug, *sorted(article.msgids), "\0")
+        ),
+        *(
+            f"{loc.name}={catalogs.digest(loc.name, a.slug)}"
+            for a in project.articles
+            for loc in project.config.locales
+        ),
+    )
+    found = cache.get("stats-all", key)
+    if found is None:
+        found = _count_stats(project, catalogs, cache)
+        cache.put("stats-all", key, found)
+    return found
+
+
+def _count_stats(
+    project: Project, catalogs: Catalogs, cache: Cache | None = None
+) -> dict[tuple[str, str], Stats]:
     figures = {}
     for article in project.articles:
         figures[(article.slug, project.config.source_locale.name)] = Stats(
@@ -135,7 +181,7 @@ def version_stats(
 
 
 def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: str) -> Stats:
-    """A version's figures depend on its PO and the article's texts alone: cached by their hashes."""
+    """One version's figures depend on its PO and the article's texts alone: cached by their hashes."""
     if cache is None or not isinstance(catalogs, versions.CatalogStore):
         return stats_of(catalogs.get((locale, article.slug)), article.msgids)
     key = digest(code_version(), catalogs.digest(locale, article.slug), *sorted(article.msgids))

@@ -112,14 +112,34 @@ def plan(
     figures: dict[tuple[str, str], Stats],
     cache: Cache | None = None,
 ) -> Plan:
-    """The plan of a build (or of ``check``'s report) from the project's catalogues."""
-    return plan_versions(
-        config,
-        articles,
-        figures,
-        lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
-        lambda article, locale: _review_gap(catalogs, article, locale),
+    """The plan of a build (or of ``check``'s report) from the project's catalogues.
+
+    With a cache, a plan is a function of the configuration, the articles and their catalogues'
+    hashes (the figures are counted from those): one entry for the whole site.
+    """
+
+    def made() -> Plan:
+        return plan_versions(
+            config,
+            articles,
+            figures,
+            lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
+            lambda article, locale: _review_gap(catalogs, article, locale),
+        )
+
+    if cache is None or not isinstance(catalogs, CatalogStore):
+        return made()
+    key = digest(
+        code_version(),
+        repr(config),
+        *(part for a in articles for part in (a.slug, a.text)),
+        *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
     )
+    found = cache.get("plan", key)
+    if not isinstance(found, Plan):
+        found = made()
+        cache.put("plan", key, found)
+    return found
 
 
 def _review_gap(

@@ -40,9 +40,10 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def publish(
-    output_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
-) -> None:
+Content = str | bytes | Path  # a Path is a finished file to link (or copy) in: see ``_write``
+
+
+def publish(output_dir: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]) -> None:
     """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made:
     a page goes to disk as soon as it exists) and swap them in as the new site."""
     target = site_folder(output_dir)
@@ -63,16 +64,30 @@ def publish(
             remove_tree(leftover)
 
 
-def _write(path: Path, content: str | bytes, shown: Path) -> None:
-    """One file of the new site; an error names it as the user will look for it (``output/…``)."""
+def _write(path: Path, content: Content, shown: Path) -> None:
+    """One file of the new site; an error names it as the user will look for it (``output/…``).
+
+    A ``Path`` is a file already made: the same file in the current site, unchanged (``outputs``),
+    or one assembled in a scratch folder beside it. It is hard-linked (no bytes copied: the old
+    site's name for it goes when the old site is deleted), or copied where links are refused.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, Path):
+            _link_or_copy(content, path)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
     except OSError as exc:  # a failed write() (a full disk) names no file: say which one
         raise OSError(exc.errno, exc.strerror or str(exc), str(shown)) from exc
+
+
+def _link_or_copy(source: Path, path: Path) -> None:
+    try:
+        os.link(source, path)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, path)
 
 
 def site_folder(output_dir: Path) -> Path:

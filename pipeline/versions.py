@@ -15,17 +15,26 @@ sitemap, report) needs only each version's small summary.
 from __future__ import annotations
 
 import multiprocessing
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
-from pipeline import checks, report, review
+from pipeline import checks, review, sitereport
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Page, ReviewState, Version
+from pipeline.model import (
+    GLOSSARY_DOMAIN,
+    UI_DOMAIN,
+    Article,
+    Catalog,
+    DocumentReadability,
+    Page,
+    ReviewState,
+    Version,
+)
 from pipeline.page import LocaleCatalogs
 from pipeline.site import SiteContext, render_page
 
@@ -68,15 +77,20 @@ class Made:
 
     article: str
     locale: str
-    result: checks.VersionResult
-    page: (
-        Page | None
-    )  # None where no page is written (a plain version nobody wrote); body_html emptied
-    html: str = ""
-    leaflet: tuple[str, bytes] | None = None
-    view: tuple[str, str] | None = None  # the readability view: (path under output/, html)
+    result: (
+        checks.VersionResult
+    )  # the readability document without its units' scores (see ``make``)
+    page: Page | None  # None where no page is written (a plain version nobody wrote); body_html ""
+    files: tuple[tuple[str, str | bytes], ...] = ()  # page, leaflet, view; none in a summary
+    paths: tuple[str, ...] = ()  # where those files go under output/
+    part: sitereport.Part | None = None  # its share of the site-wide report
+    leaflet: bool = False
     notice: str | None = None  # why no leaflet could be made (no Pango)
     review: ReviewState | None = None  # a translation's review record (None for the source)
+
+    def summary(self) -> Made:
+        """Without the files' bytes: what a build whose files are still in ``output/`` loads."""
+        return replace(self, files=())
 
 
 @dataclass
@@ -101,33 +115,68 @@ class Context:
     def key(self, slug: str, locale: str) -> str:
         """Everything the version depends on (see the module's table)."""
         plan = [(v.path, v.preview, loc.name) for v, loc in self.site.versions.get(slug, [])]
-        shares = sorted((k, v) for k, v in self.site.shares.items() if k[0] == slug)
-        ui = [self.store.digest(name, UI_DOMAIN) for name in sorted(self.locales)]
         return digest(
             self.salt, self.articles[slug].text, slug, locale,
-            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *ui,
-            repr(plan), repr(shares), *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
+            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self._ui_digests,
+            repr(plan), repr(self._shares.get(slug, [])), *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
         )  # fmt: skip
+
+    def keys(self) -> dict[tuple[str, str], str]:
+        """Every version's key, in article then locale order (the order of the build)."""
+        return {
+            (slug, name): self.key(slug, name) for slug in self.articles for name in self.locales
+        }
+
+    @cached_property
+    def _ui_digests(self) -> list[str]:
+        return [self.store.digest(name, UI_DOMAIN) for name in sorted(self.locales)]
+
+    @cached_property
+    def _shares(self) -> dict[str, list[tuple[tuple[str, str], tuple[float, float]]]]:
+        """article -> its versions' (translated share, threshold), sorted: one pass, not one per key."""
+        found: dict[str, list[tuple[tuple[str, str], tuple[float, float]]]] = {}
+        for item in sorted(self.site.shares.items()):
+            found.setdefault(item[0][0], []).append(item)
+        return found
 
 
 _CONTEXT: Context | None = None  # set in the parent before the pool forks
 
 
-def make_all(context: Context, cache: Cache, jobs: int) -> Iterator[Made]:
-    """Every version, in article then locale order; cached ones are not made again."""
-    order = [(slug, name) for slug in context.articles for name in context.locales]
-    keys = {item: context.key(*item) for item in order}
-    cached = {
-        item: made for item in order if (made := cache.get("version", keys[item])) is not None
-    }
+def make_all(
+    context: Context,
+    cache: Cache,
+    jobs: int,
+    keys: dict[tuple[str, str], str],
+    in_place: Callable[[str, tuple[str, ...]], bool] = lambda key, paths: False,
+) -> Iterator[tuple[str, Made]]:
+    """(key, version) for every version, in the order of ``keys`` (``context.keys()``).
+
+    A cached version is not made again; where ``in_place(key, paths)`` says its files are already
+    in ``output/``, only its summary is loaded (the files are linked from there).
+    """
+    order = list(keys)
+    cached = {item: made for item in order if (made := _cached(cache, keys[item], in_place))}
     todo = [item for item in order if item not in cached]
     fresh = _run(context, todo, jobs)
     for item in order:
         made = cached.get(item)
         if made is None:
             made = next(fresh)
-            cache.put("version", keys[item], made)
-        yield made
+            cache.put("summary", keys[item], made.summary())
+            cache.put("files", keys[item], made.files)
+        yield keys[item], made
+
+
+def _cached(
+    cache: Cache, key: str, in_place: Callable[[str, tuple[str, ...]], bool]
+) -> Made | None:
+    """The summary alone where the files are in place, else the summary and the files."""
+    summary = cache.get("summary", key)
+    if summary is None or in_place(key, summary.paths):
+        return summary
+    files = cache.get("files", key)
+    return None if files is None else replace(summary, files=files)
 
 
 def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
@@ -146,7 +195,8 @@ def _make_pair(item: tuple[str, str]) -> Made:
 
 
 def make(slug: str, locale_name: str) -> Made:
-    """Check one version and, where it is written, render its page (and leaflet)."""
+    """Check one version and, where it is written, render its page (and leaflet), its readability
+    view and its share of the report."""
     context = _CONTEXT
     assert context is not None, "make_all sets the context"
     article, locale = context.articles[slug], context.locales[locale_name]
@@ -158,24 +208,35 @@ def make(slug: str, locale_name: str) -> Made:
     version = next(
         (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
     )
+    site = context.site
+    page, files, notice = (
+        _render(context, article, version, locale) if version else (None, [], None)
+    )
     view = (
-        report.view(
-            result.document,
-            article,
-            context.site.env,
-            context.site.site_name,
-            context.source,
-            version.path if version else None,
-        )
-        if result.document
-        else None
+        sitereport.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
+        if result.document else None
+    )  # fmt: skip
+    files += [view] if view else []
+    body = (page.version.path, page.body_html) if page else None
+    return Made(
+        slug,
+        locale_name,
+        checks.VersionResult(_scores_only(result.document), result.findings),
+        replace(page, body_html="") if page else None,
+        tuple(files),
+        tuple(path for path, _ in files),
+        sitereport.part(result.findings, result.document, site.env, context.source, article, body),
+        leaflet=any(path.endswith(".pdf") for path, _ in files),
+        notice=notice,
+        review=review_state(article, locale_name, catalog)
+        if locale.name != context.source.name
+        else None,
     )
-    state = (
-        review_state(article, locale_name, catalog) if locale.name != context.source.name else None
-    )
-    if version is None:
-        return Made(slug, locale_name, result, None, view=view, review=state)
-    return replace(_render(context, article, version, locale, result), view=view, review=state)
+
+
+def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
+    """The units' scores are in the report's part and the view already: a site's summaries stay small."""
+    return replace(doc, units=(), hardest=()) if doc else None
 
 
 def review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
@@ -192,23 +253,15 @@ def review_state(article: Article, locale: str, catalog: Catalog | None) -> Revi
 
 
 def _render(
-    context: Context,
-    article: Article,
-    version: Version,
-    locale: LocaleInfo,
-    result: checks.VersionResult,
-) -> Made:
+    context: Context, article: Article, version: Version, locale: LocaleInfo
+) -> tuple[Page, list[tuple[str, str | bytes]], str | None]:
+    """The page, its files (the page, the leaflet), and why no leaflet could be made."""
     leaflets = (
         Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview)
         if context.leaflet_settings
         else None
     )
-    catalogs = LocaleCatalogs(
-        locale=locale,
-        article=context.store.get((locale.name, article.slug)),
-        glossary=context.store.get((locale.name, GLOSSARY_DOMAIN)),
-        ui=context.store.get((locale.name, UI_DOMAIN)),
-    )
+    catalogs = LocaleCatalogs.of(context.store, locale, article.slug)
     images = context.images.get((article.slug, locale.name), {})
     page, html = render_page(
         article,
@@ -220,23 +273,6 @@ def _render(
         images,
         leaflet=leaflets,
     )
-    leaflet = next(iter(leaflets.files.items()), None) if leaflets else None
-    notice = leaflets.skipped if leaflets else None
-    return Made(
-        article.slug,
-        locale.name,
-        result,
-        replace(page, body_html=_headings(page.body_html)),
-        html,
-        leaflet=leaflet,
-        notice=notice,
-    )
-
-
-_HEADING = re.compile(r"<h[1-6][^>]*>")
-
-
-def _headings(body_html: str) -> str:
-    """All the reduce step needs of a body (the report links to units by their heading's id):
-    the page itself is already written, and a site's summaries must stay small."""
-    return "".join(_HEADING.findall(body_html))
+    files: list[tuple[str, str | bytes]] = [(version.path, html)]
+    files += list(leaflets.files.items())[:1] if leaflets else []
+    return page, files, leaflets.skipped if leaflets else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -63,10 +64,74 @@ def test_a_damaged_cache_entry_is_made_again_not_an_error(
     site: Path, reference: tuple[Path, dict[str, str]]
 ) -> None:
     build(site)
-    for entry in (site / ".pipeline-cache" / "version").rglob("*"):
+    shutil.rmtree(site / "output")  # so the pages must come from the damaged entries
+    for entry in (site / ".pipeline-cache").rglob("*"):
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
     assert build(site) == reference[1]
+
+
+def stats(root: Path) -> dict[str, tuple[int, int]]:
+    """path under output/ -> (inode, mtime): what shows whether a build touched a file."""
+    output = root / "output"
+    return {
+        p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in output.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_build_with_nothing_changed_touches_no_file(
+    site: Path, reference: tuple[Path, dict[str, str]]
+) -> None:
+    build(site)
+    before = stats(site)
+    assert build(site) == reference[1]
+    assert stats(site) == before
+
+
+def test_after_one_po_changed_only_its_files_and_the_site_wide_ones_are_new(
+    site: Path, reference: tuple[Path, dict[str, str]]
+) -> None:
+    """A deploy that copies by size and time (rsync) sends what changed, not the whole site."""
+    build(site)
+    before = stats(site)
+    _edit(site / "locales/es/LC_MESSAGES/sleep.po", 'msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"')
+    after = build(site)
+    touched = {path for path, stat in stats(site).items() if before.get(path) != stat}
+    assert "es/sleep.html" in touched
+    assert {"en/water.html", "es/water.html", "en/sleep.html"}.isdisjoint(touched)
+    assert {"index.html", "reports/index.html", "reports/report.json"} <= touched
+    assert build(site, "--no-cache") == after
+
+
+def test_a_file_changed_added_or_deleted_in_output_is_put_right_by_the_next_build(
+    site: Path, reference: tuple[Path, dict[str, str]]
+) -> None:
+    """The record of what output/ holds is a shortcut, never trusted over the files themselves."""
+    build(site)
+    page = site / "output" / "en" / "water.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    (site / "output" / "es" / "sleep.html").unlink()
+    (site / "output" / "stray.html").write_text("left by hand", encoding="utf-8")
+    assert build(site) == reference[1]
+    page.write_text(page.read_text(encoding="utf-8").replace("<html", "<html "), encoding="utf-8")
+    assert build(site) == reference[1]  # a change inside one page alone is seen too
+
+
+def test_the_streamed_report_is_the_json_check_prints(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The build appends each version's part of report.json as it is made; the result is the
+    one document ``check --format json`` gives, in the exact form ``json.dumps`` writes."""
+    build(site, "--jobs", "2")
+    written = (site / "output" / "reports" / "report.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(site), "check", "--format", "json"]) in (0, 1)
+    printed = capsys.readouterr().out
+    assert written == printed
+    assert written == json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(written)["findings"], "the fixture site has findings to stream"
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -25,6 +25,7 @@ from pipeline.errors import ConfigError, LeafletError
 from pipeline.leaflet import Leaflet, Leaflets, LeafletSettings, leaflet_for
 from pipeline.locales import parse_locale
 from pipeline.model import UI_DOMAIN, Page, Version
+from pipeline.page import LocaleCatalogs
 from pipeline.site import SiteContext, render_page
 from pipeline.ui import UiText
 from tests.conftest import DATA, REPO
@@ -68,7 +69,7 @@ def make_leaflets(root: Path) -> dict[str, tuple[Leaflet, str]]:
             page, _html = render_page(
                 article,
                 version,
-                verbs._catalogs_for(catalogs, locale, article.slug),
+                LocaleCatalogs.of(catalogs, locale, article.slug),
                 config.source_locale,
                 project.glossary,
                 site,

@@ -110,3 +110,50 @@ def test_the_fast_cmu_index_gives_textstat_s_own_syllable_counts() -> None:
     index = syllables.cmu_index()
     assert all(index[word][0] == pronunciations[0] for word, pronunciations in full.items())
     assert "notaword" not in index
+
+
+def test_the_remembered_syllable_counts_give_textstat_s_own_scores() -> None:
+    """``syllables.install`` gives textstat deeper caches and a remembered hyphenation: every
+    metric the formulas use must score as textstat alone does, in a process that never imports
+    the pipeline."""
+    import json
+    import subprocess
+    import sys
+
+    from textstat.backend import metrics
+
+    from pipeline import formulas  # noqa: F401 (installs the remembered counts)
+
+    texts = {
+        "en": "Ketamine is an anaesthetic. Low doses may ease chronic neuropathic pain for weeks.",
+        "es": "La ketamina es un anestésico. Dosis bajas pueden aliviar el dolor durante semanas.",
+        "de": "Ketamin ist ein Narkosemittel. Niedrige Dosen lindern manchmal chronische Schmerzen.",
+        "fr": "La kétamine est un anesthésique. De faibles doses peuvent soulager la douleur.",
+    }
+    calls = [("syllables_per_word", text, language) for language, text in texts.items()]
+    calls += [("flesch_reading_ease", text, language) for language, text in texts.items()]
+    calls += [
+        (name, texts["en"], "en")
+        for name in ("flesch_kincaid_grade", "smog_index", "dale_chall_readability_score")
+    ]
+    calls += [(name, texts["es"], "es") for name in ("fernandez_huerta", "szigriszt_pazos")]
+    calls += [("wiener_sachtextformel", texts["de"], 1, "de")]
+
+    def ours() -> list[float]:
+        return [round(float(getattr(metrics, name)(text, *args)), 4) for name, text, *args in calls]
+
+    first = ours()
+    assert ours() == first  # the second time reads what the first remembered
+    script = (
+        "import json, sys\n"
+        "from textstat.backend import metrics\n"
+        "calls = json.loads(sys.argv[1])\n"
+        "print(json.dumps([round(float(getattr(metrics, n)(t, *a)), 4) for n, t, *a in calls]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(calls)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == first

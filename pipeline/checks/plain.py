@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from wordfreq import top_n_list, zipf_frequency
-
 from pipeline import formulas, terms
 from pipeline.checks.subject import Shown, Subject, short
 from pipeline.model import ERROR, WARNING, Finding
@@ -67,6 +65,8 @@ def _glossary_stems(subject: Subject) -> frozenset[str]:
 
 def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -> list[str]:
     """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
+
     rare = []
     common = _common_stems(language)
     for word in dict.fromkeys(w for w in terms.words(text) if w.isalpha() and len(w) > 3):
@@ -81,6 +81,8 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
 @cache
 def _common_stems(language: str) -> frozenset[str]:
     """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
+    from wordfreq import top_n_list  # noqa: PLC0415
+
     return frozenset(
         stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language)
     )

@@ -1,0 +1,272 @@
+"""The build: a map over article versions (``versions``), a small reduce, one swap into ``output/``.
+
+What makes a build with little changed cheap, in order:
+
+1. Every version has a key: the hash of all its inputs (``versions.Context.key``); the site's key
+   is the hash of all of them. A build whose site key and ``output/`` are exactly as the last
+   build left them (``outputs``) returns the last result and writes nothing.
+2. A version whose key is cached is not made again; where its files are still in ``output/`` as
+   written, only its small summary is loaded and the files are hard-linked into the new site.
+3. The site-wide report is appended from each version's cached part (``sitereport``), the indexes
+   and the sitemap are made from the summaries: no page is rendered or checked again.
+
+The cache only ever saves time: ``--no-cache`` and a deleted cache folder give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from ctypes.util import find_library
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from pipeline import checks, outputs, publication, report, sitereport, versions
+from pipeline.cache import Cache, code_version, digest, file_digest
+from pipeline.dates import today
+from pipeline.leaflet import LeafletSettings, paper_size
+from pipeline.media import Media, collect_media
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, CheckResult, Page, Preview, Stats
+from pipeline.project import Catalogs, Project, catalog_store, version_stats
+from pipeline.publication import Plan
+from pipeline.publish import Content, publish, site_folder
+from pipeline.site import SiteContext
+from pipeline.ui import TEMPLATES_DIR
+
+STYLESHEET = TEMPLATES_DIR / "style.css"
+T = TypeVar("T")
+Progress = Callable[
+    [Iterable[T], str], Iterable[T]
+]  # (items, label) -> the same items; the CLI shows a bar
+
+
+def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
+    return items
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: tuple[Page, ...]
+    checks: CheckResult
+    stats: dict[tuple[str, str], Stats]  # (article, locale) -> its own figures
+    leaflets: int = 0
+    notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
+    previews: tuple[Preview, ...] = ()  # versions built but not advertised, or not built at all
+
+    @property
+    def errors(self) -> int:
+        return self.checks.errors
+
+
+def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
+    config = project.config
+    glossaries = {
+        loc.name: (
+            catalogs.get((loc.name, GLOSSARY_DOMAIN)),
+            config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN)),
+        )
+        for loc in config.locales
+    }
+    site_catalogs = {
+        (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
+        for loc in config.locales
+        for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
+        if (found := catalogs.get((loc.name, domain))) is not None
+    }
+    return checks.Site(
+        config.source_locale,
+        project.glossary,
+        config.targets,
+        glossaries,
+        require_review=config.require_review,
+        catalogs=site_catalogs,
+    )
+
+
+def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> BuildResult:
+    """Check and render every version, then swap the new ``output/`` in whole (see the module)."""
+    config = project.config
+    store = catalog_store(project)
+    figures = version_stats(project, store, cache)
+    plan = publication.plan(config, project.articles, store, figures, cache)
+    media = collect_media(config, project.articles)
+    context = _context(project, store, plan, media)
+    keys = context.keys()
+    site_key = digest(
+        context.salt,
+        *keys.values(),
+        *(store.digest(name, GLOSSARY_DOMAIN) for name in sorted(context.locales)),
+        *(f"{out}={sha}" for out, sha in sorted(context.image_digests.items())),
+    )
+    record = outputs.load(cache, config.output_dir)
+    if record and record.site_key == site_key and record.intact(config.output_dir):
+        done = cache.get("build", site_key)
+        if isinstance(done, BuildResult):
+            return done
+    current = site_folder(config.output_dir)
+
+    def in_place(key: str, paths: tuple[str, ...]) -> bool:
+        return record is not None and all(record.reusable(current, p, key) for p in paths)
+
+    made = progress(versions.make_all(context, cache, jobs, keys, in_place), "building")
+    reduce = _Reduce(project, context, plan, figures, record)
+    publish(config.output_dir, reduce.files(media, made))
+    result = reduce.result()
+    outputs.save(cache, config.output_dir, site_key, reduce.made_by)
+    cache.put("build", site_key, result)
+    return result
+
+
+class _Reduce:
+    """Streams every file of the new site to ``publish`` and keeps the versions' summaries."""
+
+    def __init__(
+        self,
+        project: Project,
+        context: versions.Context,
+        plan: Plan,
+        figures: dict[tuple[str, str], Stats],
+        record: outputs.Record | None,
+    ) -> None:
+        self.project, self.context, self.plan, self.figures = project, context, plan, figures
+        self.record = record
+        self.current = site_folder(project.config.output_dir)
+        self.summaries: list[versions.Made] = []
+        self.site_findings = checks.check_site(context.check_site)
+        self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
+
+    def files(
+        self, media: Media, made: Iterable[tuple[str, versions.Made]]
+    ) -> Iterator[tuple[str, Content]]:
+        """Every file of the new site, each page as soon as it is made (memory stays flat)."""
+        for out, path in media.files.items():
+            yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
+        with sitereport.SiteReport(self.current.parent) as site_report:
+            site_report.add(
+                sitereport.part(
+                    self.site_findings, None, self.context.site.env, self.context.source
+                )
+            )
+            for key, item in made:
+                yield from self._version_files(key, item)
+                assert item.part is not None
+                site_report.add(item.part)
+                self.summaries.append(replace(item.summary(), part=None))
+            yield from self._site_files(site_report)
+
+    def _version_files(self, key: str, item: versions.Made) -> Iterator[tuple[str, Content]]:
+        if item.files:
+            yield from item.files
+        else:  # a summary: make_all found its files in output/, untouched
+            yield from ((path, self.current / path) for path in item.paths)
+        self.made_by.update(dict.fromkeys(item.paths, key))
+
+    def _reused(self, path: str, key: str) -> Content | None:
+        self.made_by[path] = key
+        return self.record.reusable(self.current, path, key) if self.record else None
+
+    def _site_files(self, site_report: sitereport.SiteReport) -> Iterator[tuple[str, Content]]:
+        """The index of each language, the sitemap, the stylesheets and the editors' report."""
+        site, config = self.context.site, self.project.config
+        pages = self.pages()
+        reviews = [m.review for m in self.summaries if m.review is not None]
+        files: dict[str, Content] = {
+            "index.html": site.render_index(pages),
+            **site.render_locale_indexes(pages),
+            "sitemap.xml": site.render_sitemap(),
+            "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
+            "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
+        }
+        files.update(
+            site_report.finish(
+                site.env, config.site_name, config.source_locale, self.figures,
+                self.plan.previews, reviews,
+            )
+        )  # fmt: skip
+        for path, content in files.items():
+            self.made_by[path] = (
+                "site"  # made from every input: trusted only by an unchanged site key
+            )
+            yield path, content
+
+    def pages(self) -> list[Page]:
+        return [m.page for m in self.summaries if m.page is not None]
+
+    def result(self) -> BuildResult:
+        """The same order as ``check``: site-wide findings, then each version's, in article order."""
+        findings = list(self.site_findings)
+        documents = []
+        for item in self.summaries:
+            if item.result.document is not None:
+                documents.append(item.result.document)
+            findings += item.result.findings
+        notices = (f"no leaflets: {m.notice}" for m in self.summaries if m.notice)
+        return BuildResult(
+            pages=tuple(self.pages()),
+            checks=CheckResult(tuple(documents), tuple(findings)),
+            stats=self.figures,
+            leaflets=sum(m.leaflet for m in self.summaries),
+            notices=tuple(dict.fromkeys(notices)),
+            previews=self.plan.previews,
+        )
+
+
+def _context(
+    project: Project, store: versions.CatalogStore, plan: Plan, media: Media
+) -> versions.Context:
+    config = project.config
+    files = {
+        (a.slug, loc.name): config.rel(a.path)
+        if loc.name == config.source_locale.name
+        else config.rel(project.po_path(loc.name, a.slug))
+        for a in project.articles
+        for loc in config.all_locales
+    }
+    settings = LeafletSettings(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        config.source_dir,
+        paper_size(config.leaflet_paper) or "A4",
+    )
+    return versions.Context(
+        articles={a.slug: a for a in project.articles},
+        locales={loc.name: loc for loc in config.all_locales},
+        source=config.source_locale,
+        store=store,
+        check_site=check_site(project, store),
+        site=_site_context(project, store, plan),
+        images=media.urls,
+        image_digests={out: file_digest(path) for out, path in media.files.items()},
+        glossary_file=config.rel(project.glossary.path),
+        files=files,
+        leaflet_settings=settings if config.leaflets else None,
+        salt=_salt(project),
+    )
+
+
+def _salt(project: Project) -> str:
+    """What every version depends on: the code, the configuration, the glossary, today's date
+    (reviews fall due), and Pango's presence (a version made without it has no leaflet, which
+    a later build with it must not reuse)."""
+    config = project.config
+    return digest(
+        code_version(),
+        file_digest(config.root / "pyproject.toml"),
+        file_digest(project.glossary.path),
+        today().isoformat(),
+        repr(config),
+        str(find_library("pango-1.0")),
+    )
+
+
+def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:
+    config = project.config
+    ui_catalogs = {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales}
+    return SiteContext(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        plan.versions,
+        ui_catalogs,
+        plan.shares,
+    )
