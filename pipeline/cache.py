@@ -76,6 +76,10 @@ class Cache:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Atomic (temporary file + rename), so a killed build never leaves a half entry."""
+        self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
+        """A raw entry (read back from ``path``), written as atomically as ``put``."""
         if self.folder is None:
             return
         path = self._path(kind, key)
@@ -84,12 +88,22 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(tmp, path)
         except OSError:  # a cache that cannot be written only makes the next build slower
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
 
+    def path(self, kind: str, key: str, size: int) -> Path | None:
+        """Where a raw entry of ``size`` bytes is; None when there is none (or not of that size)."""
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        try:
+            return path if path.stat().st_size == size else None
+        except OSError:
+            return None
+
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / kind / key[:2] / key
+        return Path(os.path.join(self.folder, kind, key[:2], key))

@@ -12,15 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
 from typing import Any
 
-from textstat.backend import metrics
-
-from pipeline import syllables
 from pipeline.text import plain_text
-
-syllables.install()
 
 _URL = re.compile(r"https?://\S+")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -36,10 +32,23 @@ class Formula:
     score: Callable[[str], float]
 
 
-def _formula(
-    name: str, label: str, higher_is_easier: bool, fn: Callable[..., float], *args: Any
-) -> Formula:
-    return Formula(name, label, higher_is_easier, lambda text: float(fn(text, *args)))
+@cache
+def metrics() -> ModuleType:
+    """textstat's metrics, on first use: a build with nothing to score never imports textstat,
+    the CMU dictionary or the hyphenation tables."""
+    from textstat.backend import metrics  # noqa: PLC0415
+
+    from pipeline import syllables  # noqa: PLC0415
+
+    syllables.install()
+    return metrics
+
+
+def _formula(name: str, label: str, higher_is_easier: bool, metric: str, *args: Any) -> Formula:
+    """``metric`` names a function of textstat's backend, called with the text and ``args``."""
+    return Formula(
+        name, label, higher_is_easier, lambda text: float(getattr(metrics(), metric)(text, *args))
+    )
 
 
 FORMULAS: dict[str, list[Formula]] = {
@@ -48,33 +57,31 @@ FORMULAS: dict[str, list[Formula]] = {
             "flesch_kincaid_grade",
             "Flesch-Kincaid grade",
             False,
-            metrics.flesch_kincaid_grade,
+            "flesch_kincaid_grade",
             "en",
         ),
-        _formula(
-            "flesch_reading_ease", "Flesch Reading Ease", True, metrics.flesch_reading_ease, "en"
-        ),
-        _formula("smog_index", "SMOG", False, metrics.smog_index, "en"),
-        _formula("dale_chall", "Dale-Chall", False, metrics.dale_chall_readability_score, "en"),
+        _formula("flesch_reading_ease", "Flesch Reading Ease", True, "flesch_reading_ease", "en"),
+        _formula("smog_index", "SMOG", False, "smog_index", "en"),
+        _formula("dale_chall", "Dale-Chall", False, "dale_chall_readability_score", "en"),
     ],
     "es": [
-        _formula("fernandez_huerta", "Fernández-Huerta", True, metrics.fernandez_huerta, "es"),
-        _formula("szigriszt_pazos", "Szigriszt-Pazos", True, metrics.szigriszt_pazos, "es"),
+        _formula("fernandez_huerta", "Fernández-Huerta", True, "fernandez_huerta", "es"),
+        _formula("szigriszt_pazos", "Szigriszt-Pazos", True, "szigriszt_pazos", "es"),
     ],
     "de": [
-        _formula("flesch_amstad", "Flesch (Amstad)", True, metrics.flesch_reading_ease, "de"),
+        _formula("flesch_amstad", "Flesch (Amstad)", True, "flesch_reading_ease", "de"),
         _formula(
             "wiener_sachtextformel",
             "Wiener Sachtextformel",
             False,
-            metrics.wiener_sachtextformel,
+            "wiener_sachtextformel",
             1,
             "de",
         ),
     ],
-    "fr": [_formula("kandel_moles", "Kandel-Moles", True, metrics.flesch_reading_ease, "fr")],
-    "it": [_formula("gulpease", "Gulpease", True, lambda text: metrics.gulpease_index(text))],
-    "ar": [_formula("osman", "Osman", True, lambda text: metrics.osman(text))],
+    "fr": [_formula("kandel_moles", "Kandel-Moles", True, "flesch_reading_ease", "fr")],
+    "it": [_formula("gulpease", "Gulpease", True, "gulpease_index")],
+    "ar": [_formula("osman", "Osman", True, "osman")],
 }
 
 # (metric, limit) per language; plain versions get the second, stricter limit.
@@ -130,9 +137,10 @@ def scores(text: str, language: str) -> dict[str, float]:
 def why(text: str, language: str) -> tuple[float, float | None]:
     """What makes a text hard, in the two quantities every Flesch-style formula weighs:
     words per sentence and syllables per word (None where textstat cannot count syllables)."""
-    words = round(metrics.words_per_sentence(text), 1)
+    backend = metrics()
+    words = round(backend.words_per_sentence(text), 1)
     try:
-        syllables: float | None = round(metrics.syllables_per_word(text, language), 2)
+        syllables: float | None = round(backend.syllables_per_word(text, language), 2)
     except KeyError:  # no hyphenation dictionary for the language (Arabic)
         syllables = None
     return words, syllables

@@ -34,12 +34,12 @@ class Record:
         entry = self.files.get(path)
         if entry is None or entry[0] != key:
             return None
-        found = output_dir / path
+        found = os.path.join(output_dir, path)
         try:
             status = os.lstat(found)
         except OSError:
             return None
-        return found if (status.st_size, status.st_mtime_ns) == entry[1:] else None
+        return Path(found) if (status.st_size, status.st_mtime_ns) == entry[1:] else None
 
     def intact(self, output_dir: Path) -> bool:
         """``output/`` holds exactly the recorded files, each untouched (the publisher's README aside)."""

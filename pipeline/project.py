@@ -77,7 +77,7 @@ class Project:
 
 def read_project(config: Config, cache: Cache | None = None) -> Project:
     """Every article and the glossary; with a cache, an article whose file is unchanged is not parsed again."""
-    articles = tuple(_article(path, cache) for path in article_paths(config.source_dir))
+    articles = _articles(article_paths(config.source_dir), cache)
     reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
     if reserved:
         name = sorted(reserved)[0]
@@ -100,10 +100,21 @@ def _ui_units(cache: Cache | None) -> tuple[Unit, ...]:
     return found
 
 
-def _article(path: Path, cache: Cache | None) -> Article:
+def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
+    """With a cache, a site whose sources are all unchanged is one entry, not one per article."""
     if cache is None:
-        return read_article(path)
-    key = digest(code_version(), path.name, path.read_bytes())
+        return tuple(read_article(path) for path in paths)
+    texts = [(path, path.read_bytes()) for path in paths]
+    key = digest(code_version(), *(part for path, data in texts for part in (str(path), data)))
+    found = cache.get("articles", key)
+    if not isinstance(found, tuple):
+        found = tuple(_article(path, data, cache) for path, data in texts)
+        cache.put("articles", key, found)
+    return found
+
+
+def _article(path: Path, data: bytes, cache: Cache) -> Article:
+    key = digest(code_version(), path.name, data)
     found = cache.get("article", key)
     if found is None or found.path != path:
         found = read_article(path)
@@ -140,56 +151,33 @@ def version_stats(
 ) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's own translated share; the source is complete.
 
-    A version's figures depend on its PO and the article's texts alone; with a cache, the whole
-    table is one entry, keyed by all of them.
+    A version's figures depend on its PO and the article's texts alone. With a cache, the table
+    of the last build is kept whole: only the versions whose key changed are counted again.
     """
     source = project.config.source_locale.name
-    if cache is None or not isinstance(catalogs, versions.CatalogStore):
-        return _count_stats(project, catalogs)
-    key = digest(
-        code_version(),
-        source,
-        *(
-            part
-            for article in project.articles
-            for part in (article.slug, *sorted(article.msgids), "\0")
-        ),
-        *(
-            f"{loc.name}={catalogs.digest(loc.name, a.slug)}"
-            for a in project.articles
-            for loc in project.config.locales
-        ),
-    )
-    found = cache.get("stats-all", key)
-    if found is None:
-        found = _count_stats(project, catalogs, cache)
-        cache.put("stats-all", key, found)
-    return found
-
-
-def _count_stats(
-    project: Project, catalogs: Catalogs, cache: Cache | None = None
-) -> dict[tuple[str, str], Stats]:
     figures = {}
-    for article in project.articles:
-        figures[(article.slug, project.config.source_locale.name)] = Stats(
-            len(article.msgids), 0, 0
-        )
-        for locale in project.config.locales:
-            figures[(article.slug, locale.name)] = _stats(catalogs, cache, article, locale.name)
-    return figures
-
-
-def _stats(catalogs: Catalogs, cache: Cache | None, article: Article, locale: str) -> Stats:
-    """One version's figures depend on its PO and the article's texts alone: cached by their hashes."""
     if cache is None or not isinstance(catalogs, versions.CatalogStore):
-        return stats_of(catalogs.get((locale, article.slug)), article.msgids)
-    key = digest(code_version(), catalogs.digest(locale, article.slug), *sorted(article.msgids))
-    found = cache.get("stats", key)
-    if found is None:
-        found = stats_of(catalogs.get((locale, article.slug)), article.msgids)
-        cache.put("stats", key, found)
-    return found
+        for a in project.articles:
+            figures[(a.slug, source)] = Stats(len(a.msgids), 0, 0)
+            for loc in project.config.locales:
+                figures[(a.slug, loc.name)] = stats_of(catalogs.get((loc.name, a.slug)), a.msgids)
+        return figures
+    last = cache.get("stats", "last build")
+    last = last if isinstance(last, dict) else {}
+    table = {}
+    for article in project.articles:
+        texts = digest(code_version(), *sorted(article.msgids))
+        figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
+        for loc in project.config.locales:
+            key = digest(texts, catalogs.digest(loc.name, article.slug))
+            known = last.get((article.slug, loc.name))
+            if known is None or known[0] != key:
+                known = (key, stats_of(catalogs.get((loc.name, article.slug)), article.msgids))
+            table[(article.slug, loc.name)] = known
+            figures[(article.slug, loc.name)] = known[1]
+    if table != last:
+        cache.put("stats", "last build", table)
+    return figures
 
 
 def catalog_store(project: Project) -> versions.CatalogStore:

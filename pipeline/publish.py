@@ -52,8 +52,9 @@ def publish(output_dir: Path, files: Mapping[str, Content] | Iterable[tuple[str,
         staging  # what to delete at the end: the new site until it is swapped in
     )
     try:
+        folders: set[str] = set()  # made already: a site has thousands of files in a few folders
         for rel_path, content in files.items() if isinstance(files, Mapping) else files:
-            _write(staging / rel_path, content, output_dir / rel_path)
+            _write(staging, rel_path, content, output_dir, folders)
         readme = target / OUTPUT_README
         if readme.is_file():
             shutil.copy2(readme, staging / OUTPUT_README)
@@ -64,26 +65,31 @@ def publish(output_dir: Path, files: Mapping[str, Content] | Iterable[tuple[str,
             remove_tree(leftover)
 
 
-def _write(path: Path, content: Content, shown: Path) -> None:
+def _write(
+    staging: Path, rel_path: str, content: Content, output_dir: Path, folders: set[str]
+) -> None:
     """One file of the new site; an error names it as the user will look for it (``output/…``).
 
     A ``Path`` is a file already made: the same file in the current site, unchanged (``outputs``),
     or one assembled in a scratch folder beside it. It is hard-linked (no bytes copied: the old
     site's name for it goes when the old site is deleted), or copied where links are refused.
     """
+    path = os.path.join(staging, rel_path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         if isinstance(content, Path):
             _link_or_copy(content, path)
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
         else:
-            path.write_text(content, encoding="utf-8")
+            with open(path, "wb") as handle:
+                handle.write(content if isinstance(content, bytes) else content.encode("utf-8"))
     except OSError as exc:  # a failed write() (a full disk) names no file: say which one
-        raise OSError(exc.errno, exc.strerror or str(exc), str(shown)) from exc
+        raise OSError(exc.errno, exc.strerror or str(exc), str(output_dir / rel_path)) from exc
 
 
-def _link_or_copy(source: Path, path: Path) -> None:
+def _link_or_copy(source: Path, path: str) -> None:
     try:
         os.link(source, path)
     except OSError:  # another file system, or one without hard links

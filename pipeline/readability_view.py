@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Environment
-from textstat.backend.counts import count_syllables
 
 from pipeline import formulas, terms
 from pipeline.checks.plain import rare_words
@@ -179,6 +178,9 @@ def _long_words(text: str, language: str) -> tuple[str, ...]:
     if language == "ar":
         return tuple(w for w in words if len(w) >= ARABIC_LONG_LETTERS)
     limit = LONG_SYLLABLES.get(language, 4)
+    formulas.metrics()  # textstat, with the pipeline's syllable counting installed
+    from textstat.backend.counts import count_syllables  # noqa: PLC0415
+
     return tuple(w for w in words if count_syllables(w, language) >= limit)
 
 

@@ -107,8 +107,11 @@ def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> Buil
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
+    from pipeline import syllables  # noqa: PLC0415 (textstat: only a build that makes versions)
+
+    syllables.remember_in(cache)
     made = progress(versions.make_all(context, cache, jobs, keys, in_place), "building")
-    reduce = _Reduce(project, context, plan, figures, record)
+    reduce = _Reduce(project, context, plan, figures, record, cache)
     publish(config.output_dir, reduce.files(media, made))
     result = reduce.result()
     outputs.save(cache, config.output_dir, site_key, reduce.made_by)
@@ -126,9 +129,10 @@ class _Reduce:
         plan: Plan,
         figures: dict[tuple[str, str], Stats],
         record: outputs.Record | None,
+        cache: Cache,
     ) -> None:
         self.project, self.context, self.plan, self.figures = project, context, plan, figures
-        self.record = record
+        self.record, self.cache = record, cache
         self.current = site_folder(project.config.output_dir)
         self.summaries: list[versions.Made] = []
         self.site_findings = checks.check_site(context.check_site)
@@ -149,7 +153,7 @@ class _Reduce:
             for key, item in made:
                 yield from self._version_files(key, item)
                 assert item.part is not None
-                site_report.add(item.part)
+                site_report.add(item.part, self.cache.path("part", key, item.part.size))
                 self.summaries.append(replace(item.summary(), part=None))
             yield from self._site_files(site_report)
 
@@ -167,12 +171,9 @@ class _Reduce:
     def _site_files(self, site_report: sitereport.SiteReport) -> Iterator[tuple[str, Content]]:
         """The index of each language, the sitemap, the stylesheets and the editors' report."""
         site, config = self.context.site, self.project.config
-        pages = self.pages()
         reviews = [m.review for m in self.summaries if m.review is not None]
         files: dict[str, Content] = {
-            "index.html": site.render_index(pages),
-            **site.render_locale_indexes(pages),
-            "sitemap.xml": site.render_sitemap(),
+            **self._indexes(),
             "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
             "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
         }
@@ -187,6 +188,26 @@ class _Reduce:
                 "site"  # made from every input: trusted only by an unchanged site key
             )
             yield path, content
+
+    def _indexes(self) -> dict[str, str]:
+        """The indexes and the sitemap show the plan and the pages' titles alone: remade only
+        when one of those (or a ``ui.po``) changed, not when a page's body did."""
+        site, pages = self.context.site, self.pages()
+        key = digest(
+            self.context.salt,
+            repr(self.plan.versions),
+            *(f"{p.version.path}={p.title}" for p in pages),
+            *self.context.ui_digests,
+        )
+        found = self.cache.get("indexes", key)
+        if not isinstance(found, dict):
+            found = {
+                "index.html": site.render_index(pages),
+                **site.render_locale_indexes(pages),
+                "sitemap.xml": site.render_sitemap(),
+            }
+            self.cache.put("indexes", key, found)
+        return found
 
     def pages(self) -> list[Page]:
         return [m.page for m in self.summaries if m.page is not None]

@@ -11,15 +11,16 @@ bytes whether it was just made or came from the cache, so the report is too.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import TextIO
+from typing import BinaryIO
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -46,18 +47,41 @@ GROUPS = (
     ("deliberate", "Marked as deliberate by translators"),
 )
 _SECTIONS = (*(name for name, _ in GROUPS), "chart", "hardest", "documents", "findings")
+_LISTS = ("documents", "findings")  # JSON lists: their elements are joined by ",\n    "
 _MARK = "\x00report-part:{}\x00"  # a NUL never comes out of a template or out of json.dumps
 _MARKS = re.compile("\x00report-part:(\\w+)\x00")
 
 
 @dataclass(frozen=True)
 class Part:
-    """One version's share of the report, as text ready to append."""
+    """One version's share of the report: the text of each section, as UTF-8, one after another.
 
-    findings: tuple[tuple[str, str, str], ...] = ()  # (group, <li> of the HTML, JSON element)
-    chart: str = ""  # its row of the readability table
-    hardest: str = ""  # its table of hardest units
-    document: str = ""  # its readability as a JSON element
+    The blob is cached apart, as a plain file (``Cache.put_bytes``), and copied into the report
+    by the kernel; the summary a build loads keeps only the counts and sizes.
+    """
+
+    counts: tuple[int, ...]  # items per section, in ``_SECTIONS`` order
+    sizes: tuple[int, ...]  # bytes per section
+    blob: bytes = b""  # empty once stored apart
+
+    def stored(self) -> Part:
+        return replace(self, blob=b"")
+
+    @property
+    def size(self) -> int:
+        return sum(self.sizes)
+
+
+def _part(sections: dict[str, list[str]]) -> Part:
+    joined = [
+        (",\n    " if name in _LISTS else "").join(sections.get(name, [])).encode("utf-8")
+        for name in _SECTIONS
+    ]
+    return Part(
+        tuple(len(sections.get(name, [])) for name in _SECTIONS),
+        tuple(map(len, joined)),
+        b"".join(joined),
+    )
 
 
 @dataclass(frozen=True)
@@ -87,19 +111,16 @@ def part(
     """
     macros = env.get_template("report_parts.html").module
     anchors = unit_anchors(article, set(_ID.findall(page[1]))) if article and page else {}
-    rows = [
-        (group_of(f), macros.finding(_row(f, page[0] if page else None, anchors), source), f)  # type: ignore[attr-defined]
-        for f in findings
-    ]
-    if document is None:
-        return Part(tuple((g, str(html), report.finding_json(f)) for g, html, f in rows))
-    chart = _chart_row(document, source)
-    return Part(
-        tuple((g, str(html), report.finding_json(f)) for g, html, f in rows),
-        chart=str(macros.chart_row(chart)),  # type: ignore[attr-defined]
-        hardest=str(macros.hardest(chart)) if document.hardest else "",  # type: ignore[attr-defined]
-        document=report.document_json(document),
-    )
+    sections: dict[str, list[str]] = {"findings": [report.finding_json(f) for f in findings]}
+    for finding in findings:
+        row = _row(finding, page[0] if page else None, anchors)
+        sections.setdefault(group_of(finding), []).append(str(macros.finding(row, source)))  # type: ignore[attr-defined]
+    if document is not None:
+        chart = _chart_row(document, source)
+        sections["chart"] = [str(macros.chart_row(chart))]  # type: ignore[attr-defined]
+        sections["hardest"] = [str(macros.hardest(chart))] if document.hardest else []  # type: ignore[attr-defined]
+        sections["documents"] = [report.document_json(document)]
+    return _part(sections)
 
 
 def group_of(finding: Finding) -> str:
@@ -109,14 +130,15 @@ def group_of(finding: Finding) -> str:
 
 
 class SiteReport:
-    """Appends parts to one file per section in a scratch folder, then frames them."""
+    """Collects where each version's part is, in build order, then writes the framed files by
+    copying each section's bytes from the parts (``os.copy_file_range``: no decoding, no memory)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
         self.counts: Counter[str] = Counter()
-        self._files: dict[str, TextIO] = {
-            name: open(self.folder / name, "w", encoding="utf-8") for name in _SECTIONS
-        }
+        self._fresh_path = self.folder / "fresh-parts"
+        self._fresh = open(self._fresh_path, "wb")  # parts made in this build, one after another
+        self._pieces: list[tuple[Path, int, tuple[int, ...]]] = []  # (file, offset, sizes)
 
     def __enter__(self) -> SiteReport:
         return self
@@ -124,32 +146,17 @@ class SiteReport:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._close()
+        self._fresh.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def add(self, part: Part) -> None:
-        grouped: dict[str, list[str]] = {name: [] for name, _ in GROUPS}
-        for group, html, _ in part.findings:
-            grouped[group].append(html)
-        for group, htmls in grouped.items():
-            self._append(group, "".join(htmls), len(htmls))
-        elements = [element for _, _, element in part.findings]
-        self._append("findings", ",\n    ".join(elements), len(elements), ",\n    ")
-        self._append("chart", part.chart, bool(part.chart))
-        self._append("hardest", part.hardest, bool(part.hardest))
-        self._append("documents", part.document, bool(part.document), ",\n    ")
-
-    def _append(self, section: str, text: str, items: int, separator: str = "") -> None:
-        if not items:
-            return
-        if self.counts[section] and separator:
-            self._files[section].write(separator)
-        self._files[section].write(text)
-        self.counts[section] += items
-
-    def _close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
+    def add(self, part: Part, stored: Path | None = None) -> None:
+        """A part made now (its blob), or one cached at ``stored``."""
+        if part.blob or stored is None:
+            self._pieces.append((self._fresh_path, self._fresh.tell(), part.sizes))
+            self._fresh.write(part.blob)
+        else:
+            self._pieces.append((stored, 0, part.sizes))
+        self.counts.update(dict(zip(_SECTIONS, part.counts, strict=True)))
 
     def finish(
         self,
@@ -161,7 +168,7 @@ class SiteReport:
         reviews: Sequence[ReviewState],
     ) -> dict[str, Path]:
         """Write the framed files; return them by their path under ``output/``."""
-        self._close()
+        self._fresh.close()
         count = self.counts
         frame = env.get_template("report.html").render(
             site_name=site_name, source=source, stats=stats, previews=previews, reviews=reviews,
@@ -170,9 +177,7 @@ class SiteReport:
             errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
         )  # fmt: skip
         summary = report.summary(count["errors"], count["warnings"], count["deliberate"])
-        lists = {
-            name: _MARK.format(name) if count[name] else None for name in ("documents", "findings")
-        }
+        lists = {name: _MARK.format(name) if count[name] else None for name in _LISTS}
         data = report.json_frame(summary, lists["documents"], lists["findings"], previews, reviews)
         return {
             "reports/index.html": self._fill("index.html", frame),
@@ -180,18 +185,45 @@ class SiteReport:
         }
 
     def _fill(self, name: str, frame: str) -> Path:
-        """The frame with each mark replaced by its section's file, streamed."""
+        """The frame with each mark replaced by its section from every part, in build order."""
         path = self.folder / name
-        pieces = _MARKS.split(frame)
-        with open(path, "w", encoding="utf-8") as out:
-            for i, piece in enumerate(pieces):
+        with open(path, "wb") as out:
+            for i, piece in enumerate(_MARKS.split(frame)):
                 if i % 2 == 0:
-                    out.write(piece)
-                    continue
-                with open(self.folder / piece, encoding="utf-8") as section:
-                    while chunk := section.read(1 << 20):
-                        out.write(chunk)
+                    out.write(piece.encode("utf-8"))
+                else:
+                    self._section(out, _SECTIONS.index(piece), piece in _LISTS)
         return path
+
+    def _section(self, out: BinaryIO, index: int, is_list: bool) -> None:
+        first = True
+        for file, offset, sizes in self._pieces:
+            if not sizes[index]:
+                continue
+            if is_list and not first:
+                out.write(b",\n    ")
+            first = False
+            out.flush()  # the copy writes at the descriptor's position, past Python's buffer
+            try:
+                with open(file, "rb") as part_file:
+                    _copy(
+                        part_file.fileno(), out.fileno(), offset + sum(sizes[:index]), sizes[index]
+                    )
+            except FileNotFoundError as exc:
+                raise OSError(exc.errno, "a cached report part vanished during the build (was .pipeline-cache deleted?): run the build again", str(file)) from exc  # fmt: skip
+
+
+def _copy(source: int, target: int, offset: int, size: int) -> None:
+    """``size`` bytes of ``source`` from ``offset`` to ``target``'s position, in the kernel."""
+    while size:
+        try:
+            done = os.copy_file_range(source, target, size, offset)
+        except OSError:  # a file system or kernel without it: read and write
+            done = os.write(target, os.pread(source, min(size, 1 << 20), offset))
+        if done == 0:
+            raise OSError(f"a cached report part is shorter than recorded: {size} bytes missing")
+        offset += done
+        size -= done
 
 
 _ID = re.compile(r'<h[1-6][^>]*\bid="([^"]+)"')

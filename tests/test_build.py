@@ -259,16 +259,19 @@ def test_crash_while_writing_leaves_the_previous_output_whole(
 ) -> None:
     run(site, "build")
     before = sorted(p.relative_to(site) for p in (site / "output").rglob("*"))
-    original = Path.write_text
+    import builtins
+
+    from pipeline import publish
+
     calls = {"n": 0}
 
-    def failing_write(self: Path, *args, **kwargs):
+    def failing_open(file, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full")
-        return original(self, *args, **kwargs)
+        return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", failing_write)
+    monkeypatch.setattr(publish, "open", failing_open, raising=False)
     with pytest.raises(OSError):
         verbs.build(_project(site))
     monkeypatch.undo()

@@ -524,3 +524,27 @@ def test_shipped_german_may_write_ketamine_infusion_as_one_compound(shipped: Pat
         )
     po.save(str(path))
     assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de", "fr", "ar"])
+def test_the_kept_vocabulary_answers_as_wordfreq_does(language: str) -> None:
+    """The plain-language check keeps only the words at or above its Zipf threshold (wordfreq's
+    full lists take tens of MB a language). For words on both sides of the threshold, in the
+    bands where rounding decides, and for the shipped article's words, the answer must be
+    wordfreq's own ``zipf_frequency(word) >= RARE_ZIPF``."""
+    import itertools
+
+    import wordfreq
+
+    from pipeline import terms
+    from pipeline.checks import plain
+
+    bands = wordfreq.get_frequency_list(language)
+    edge = next(i for i in range(len(bands)) if plain._band_zipf(i) < plain.RARE_ZIPF)
+    near = [w for band in bands[max(0, edge - 3) : edge + 3] for w in band[:40]]
+    top = list(itertools.islice(itertools.chain.from_iterable(bands), 200))
+    article = (REPO / "source" / "ketamine-infusions-chronic-pain.md").read_text(encoding="utf-8")
+    words = [w for w in dict.fromkeys(near + top + terms.words(article)) if w.isalpha()]
+    expected = {w: wordfreq.zipf_frequency(w, language) >= plain.RARE_ZIPF for w in words}
+    assert any(expected.values()) and not all(expected.values())
+    assert {w: plain._frequent(w, language) for w in words} == expected

@@ -113,13 +113,15 @@ def _full_disk(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The Spanish page is written to /dev/full: the kernel's own "No space left on device"."""
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    real = Path.write_text
+    import builtins
 
-    def write_text(self: Path, data: str, *args: object, **kwargs: object) -> int:
-        target = Path("/dev/full") if self.parts[-2:] == ("es", "feature.html") else self
-        return real(target, data, *args, **kwargs)
+    from pipeline import publish
 
-    monkeypatch.setattr(Path, "write_text", write_text)
+    def open_page(file: str, *args: object, **kwargs: object) -> object:
+        target = "/dev/full" if Path(file).parts[-2:] == ("es", "feature.html") else file
+        return builtins.open(target, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(publish, "open", open_page, raising=False)
 
 
 def _locale_folder(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:

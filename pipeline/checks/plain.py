@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterator
 from functools import cache
 
@@ -65,12 +67,10 @@ def _glossary_stems(subject: Subject) -> frozenset[str]:
 
 def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -> list[str]:
     """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
-    from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
-
     rare = []
-    common = _common_stems(language)
+    common = _vocabulary(language)[1]
     for word in dict.fromkeys(w for w in terms.words(text) if w.isalpha() and len(w) > 3):
-        if zipf_frequency(word, language) >= RARE_ZIPF or word in explained:
+        if word in explained or _frequent(word, language):
             continue
         stem = set(terms.stems(word, language))
         if not stem & explained and not stem & common:
@@ -78,11 +78,45 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
     return rare
 
 
-@cache
-def _common_stems(language: str) -> frozenset[str]:
-    """Stems of the language's most frequent words (wordfreq), so inflected forms count as common."""
-    from wordfreq import top_n_list  # noqa: PLC0415
+def _frequent(word: str, language: str) -> bool:
+    """``zipf_frequency(word) >= RARE_ZIPF``, answered from the kept set for a one-token word."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
+    from wordfreq.tokens import lossy_tokenize  # noqa: PLC0415
 
-    return frozenset(
-        stem for word in top_n_list(language, COMMON_WORDS) for stem in terms.stems(word, language)
-    )
+    tokens = lossy_tokenize(word, language)
+    if len(tokens) == 1 and not any(c.isdigit() for c in tokens[0]):
+        return tokens[0] in _vocabulary(language)[0]
+    return zipf_frequency(word, language) >= RARE_ZIPF  # several tokens: wordfreq's own rule
+
+
+@cache
+def _vocabulary(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the words at or above ``RARE_ZIPF``, the stems of the ``COMMON_WORDS`` most frequent).
+
+    Both from one read of wordfreq's list for the language, which is then let go: wordfreq keeps
+    every list it has read (tens of megabytes each) for its own lookups, in every process, while
+    the check needs only these two sets. The list is in frequency bands (centibels), most
+    frequent first; a band's Zipf value is worked out as ``zipf_frequency`` does it.
+    """
+    import wordfreq  # noqa: PLC0415
+
+    bands = wordfreq.get_frequency_list(language)
+    frequent: set[str] = set()
+    for index, band in enumerate(bands):
+        if _band_zipf(index) < RARE_ZIPF:
+            break
+        frequent.update(band)
+    top = itertools.islice(itertools.chain.from_iterable(bands), COMMON_WORDS)
+    stems = frozenset(stem for word in top for stem in terms.stems(word, language))
+    wordfreq.get_frequency_list.cache_clear()
+    wordfreq.get_frequency_dict.cache_clear()
+    return frozenset(frequent), stems
+
+
+def _band_zipf(index: int) -> float:
+    """The Zipf value ``zipf_frequency`` gives a word of band ``index`` (its rounding included)."""
+    import wordfreq  # noqa: PLC0415
+
+    freq = wordfreq.cB_to_freq(-index)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(wordfreq.freq_to_zipf(freq), 2)

@@ -64,7 +64,7 @@ def document(subject: Subject) -> DocumentReadability:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _document_scores(texts: tuple[str, ...], language: str) -> dict[str, float]:
     """Scores depend on the text alone: a build computes them once per version's text."""
     return formulas.scores(formulas.document_text(list(texts)), language)
@@ -79,7 +79,7 @@ def _unit_scores(shown: tuple[Shown, ...], language: str, metric: str) -> tuple[
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _unit_score(
     msgid: str, text: str, line: int | None, language: str, metric: str
 ) -> UnitScore | None:
