@@ -14,11 +14,13 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 CACHE_DIR = ".pipeline-cache"
+T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).parent
 
 
@@ -107,3 +109,24 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None
         return Path(os.path.join(self.folder, kind, key[:2], key))
+
+
+_tables: Cache | None = None  # set by ``keep_tables_in``
+
+
+def keep_tables_in(cache: Cache) -> None:
+    """Let this process keep its lookup tables in ``cache``: a build sets it, ``check`` does not."""
+    global _tables
+    _tables = cache
+
+
+def table(kind: str, key: str, make: Callable[[], T]) -> T:
+    """A lookup table that costs more to build than to unpickle (hyphenation patterns, word
+    lists): from the build's cache when there is one, else made. ``key`` names every input."""
+    if _tables is None:
+        return make()
+    found = _tables.get(kind, key)
+    if found is None:
+        found = make()
+        _tables.put(kind, key, found)
+    return found

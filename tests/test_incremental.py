@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from pipeline import cache as cache_module
+from pipeline import versions
 from pipeline.cli import main
 from tests.multisite import make_multisite
 
@@ -43,9 +45,18 @@ def site(tmp_path: Path, reference: tuple[Path, dict[str, str]]) -> Path:
 
 
 def test_a_parallel_cached_build_writes_the_same_bytes_as_a_serial_uncached_one(
-    site: Path, reference: tuple[Path, dict[str, str]]
+    site: Path, reference: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
+    pools: list[int] = []
+
+    def counted_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
+        pools.append(1)
+        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions, "ProcessPoolExecutor", counted_pool)
     cold = build(site, "--jobs", "2")
+    assert pools, "the versions were made by a process pool"
     assert cold == reference[1]
     assert (site / ".pipeline-cache").is_dir()
     warm = build(site, "--jobs", "2")

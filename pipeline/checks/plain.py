@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import math
 from collections.abc import Iterator
 from functools import cache
 
 from pipeline import formulas, terms
+from pipeline.cache import code_version, digest, table
 from pipeline.checks.subject import Shown, Subject, short
 from pipeline.model import ERROR, WARNING, Finding
 
@@ -91,6 +93,15 @@ def _frequent(word: str, language: str) -> bool:
 
 @cache
 def _vocabulary(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    import wordfreq  # noqa: PLC0415
+
+    key = digest(
+        code_version(), wordfreq.__name__, importlib.metadata.version("wordfreq"), language
+    )
+    return table("vocabulary", key, lambda: _read_vocabulary(language))
+
+
+def _read_vocabulary(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """(the words at or above ``RARE_ZIPF``, the stems of the ``COMMON_WORDS`` most frequent).
 
     Both from one read of wordfreq's list for the language, which is then let go: wordfreq keeps
