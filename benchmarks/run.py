@@ -179,9 +179,7 @@ def leaflet_cases() -> dict[str, Callable[[], object]]:
         versions,
         {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales},
     )
-    settings = leaflet.LeafletSettings(
-        config.site_url, config.site_name, config.source_locale, config.source_dir
-    )
+    settings = leaflet.LeafletSettings.of(config)
     cases: dict[str, Callable[[], object]] = {}
     for version, locale in versions[article.slug]:
         if locale.name not in ("en", "ar"):

@@ -36,6 +36,7 @@ from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from pipeline.config import Config
 from pipeline.errors import LeafletError, LeafletsUnavailable
 from pipeline.locales import LocaleInfo
 from pipeline.model import Page, Version
@@ -58,6 +59,16 @@ class LeafletSettings:
     source: LocaleInfo  # the source locale: fallback text is in its language
     assets_dir: Path  # an article's relative images are read from here (source/), nothing else
     paper: str = "A4"  # CSS page size: "A4" or "letter"
+
+    @classmethod
+    def of(cls, config: Config) -> LeafletSettings:
+        return cls(
+            config.site_url,
+            config.site_name,
+            config.source_locale,
+            config.source_dir,
+            paper_size(config.leaflet_paper) or "A4",
+        )
 
 
 @dataclass(frozen=True)

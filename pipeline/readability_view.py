@@ -60,17 +60,20 @@ def has_view(doc: DocumentReadability) -> bool:
     return doc.formula_available and doc.metric is not None and doc.target is not None
 
 
-def render(
+def view(
     doc: DocumentReadability,
     article: Article,
     env: Environment,
     site_name: str,
     source: LocaleInfo,
     page_path: str | None,
-) -> str:
+) -> tuple[str, str] | None:
+    """(path under ``output/``, html) of a version's view; None for a language without a formula."""
+    if not has_view(doc):
+        return None
     blocks = _mark(_blocks(doc, article, doc.locale == source.name), doc)
     formula = next(f for f in formulas.formulas_for(doc.language) if f.name == doc.metric)
-    return env.get_template("readability.html").render(
+    return path_for(doc), env.get_template("readability.html").render(
         site_name=site_name, doc=doc, locale=parse_locale(doc.locale), source=source, blocks=blocks,
         marked=[s for b in blocks for s in b.sentences if s.number is not None], formula=formula,
         bound="at least" if doc.higher_is_easier else "at most", limit=MARKED, long_rule=_long_rule(doc.language),

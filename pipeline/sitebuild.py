@@ -23,7 +23,7 @@ from typing import TypeVar
 from pipeline import checks, outputs, publication, report, sitereport, versions
 from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables_in
 from pipeline.dates import today
-from pipeline.leaflet import LeafletSettings, paper_size
+from pipeline.leaflet import LeafletSettings
 from pipeline.media import Media, collect_media
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, CheckResult, Page, Preview, Stats
 from pipeline.project import Catalogs, Project, catalog_store, version_stats
@@ -240,13 +240,6 @@ def _context(
         for a in project.articles
         for loc in config.all_locales
     }
-    settings = LeafletSettings(
-        config.site_url,
-        config.site_name,
-        config.source_locale,
-        config.source_dir,
-        paper_size(config.leaflet_paper) or "A4",
-    )
     return versions.Context(
         articles={a.slug: a for a in project.articles},
         locales={loc.name: loc for loc in config.all_locales},
@@ -256,9 +249,8 @@ def _context(
         site=_site_context(project, store, plan),
         images=media.urls,
         image_digests={out: file_digest(path) for out, path in media.files.items()},
-        glossary_file=config.rel(project.glossary.path),
         files=files,
-        leaflet_settings=settings if config.leaflets else None,
+        leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
         salt=_salt(project),
     )
 

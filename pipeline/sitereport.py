@@ -298,19 +298,3 @@ def _meets(score: float, doc: DocumentReadability) -> bool:
 def _po_link(finding: Finding) -> str:
     """A link from output/reports/ to the PO (or source) file the finding is in."""
     return str(PurePosixPath("../..") / finding.file)
-
-
-def view(
-    doc: DocumentReadability,
-    article: Article,
-    env: Environment,
-    site_name: str,
-    source: LocaleInfo,
-    page_path: str | None,
-) -> tuple[str, str] | None:
-    """(path, html) of a version's readability view, for every language that has a formula."""
-    if not readability_view.has_view(doc):
-        return None
-    return readability_view.path_for(doc), readability_view.render(
-        doc, article, env, site_name, source, page_path
-    )

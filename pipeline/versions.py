@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from pipeline import checks, review, sitereport
+from pipeline import checks, readability_view, review, sitereport
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
@@ -126,7 +126,6 @@ class Context:
         tuple[str, str], dict[str, str]
     ]  # (article, locale) -> image as written -> path under output/
     image_digests: dict[str, str]  # path under output/ -> content hash (a leaflet embeds the image)
-    glossary_file: str  # findings of the glossary domain point here
     files: dict[tuple[str, str], str]  # (article, locale) -> the file its findings point to
     leaflet_settings: LeafletSettings | None
     salt: str  # code, configuration, glossary and date: shared by every key
@@ -240,7 +239,7 @@ def make(slug: str, locale_name: str) -> Made:
         _render(context, article, version, locale) if version else (None, [], None)
     )
     view = (
-        sitereport.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
+        readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
         if result.document else None
     )  # fmt: skip
     files += [view] if view else []

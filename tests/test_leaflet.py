@@ -56,13 +56,7 @@ def make_leaflets(root: Path) -> dict[str, tuple[Leaflet, str]]:
         versions,
         {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales},
     )
-    settings = LeafletSettings(
-        config.site_url,
-        config.site_name,
-        config.source_locale,
-        config.source_dir,
-        leaflet.paper_size(config.leaflet_paper) or "A4",
-    )
+    settings = LeafletSettings.of(config)
     made = {}
     for article in project.articles:
         for version, locale in versions[article.slug]:

@@ -29,29 +29,16 @@ def run_site(site: Site) -> Iterator[Finding]:
             message = catalog.messages.get(term.term) if catalog else None
             line = message.line if message else None
             if message is None or not message.translated:
+                check = "glossary-translation-missing"
                 text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
-                yield Finding(
-                    "glossary-translation-missing",
-                    WARNING,
-                    GLOSSARY_DOMAIN,
-                    locale,
-                    file,
-                    line,
-                    term.term,
-                    text,
-                )
             elif term.keep and message.msgstr.strip() != term.term:
+                check = "glossary-kept-term"
                 text = f"'{term.term}' is kept as it is in every language; write '{term.term}', not '{message.msgstr}'"
-                yield Finding(
-                    "glossary-kept-term",
-                    ERROR,
-                    GLOSSARY_DOMAIN,
-                    locale,
-                    file,
-                    line,
-                    term.term,
-                    text,
-                )
+            else:
+                continue
+            yield Finding(
+                check, CHECKS[check], GLOSSARY_DOMAIN, locale, file, line, term.term, text
+            )
 
 
 def run(subject: Subject) -> Iterator[Finding]:
