@@ -127,7 +127,11 @@ def check(
 
 
 def build(
-    project: Project, cache: Cache | None = None, jobs: int = 1, progress: Progress = no_progress
+    project: Project,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Progress = no_progress,
+    every_finding: bool = False,
 ) -> BuildResult:
     """Extract, check and render every version, then swap the new ``output/`` in whole.
 
@@ -135,11 +139,12 @@ def build(
     a publisher's deploy step not to ship. A version below its publishing threshold is written
     as a preview that nothing public links to. ``cache`` (a ``Cache`` over ``.pipeline-cache/``)
     makes only what changed; ``jobs`` spreads the versions over processes. Neither changes a byte
-    of the output (see ``sitebuild``).
+    of the output (see ``sitebuild``). The result counts the findings and keeps the first
+    errors, or ``every_finding`` (for the preview's panel).
     """
     cache = cache or Cache(None)
     extract(project, cache)
-    return sitebuild.build(project, cache, jobs, progress)
+    return sitebuild.build(project, cache, jobs, progress, every_finding)
 
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:

@@ -22,7 +22,7 @@ from pipeline import build, recovery, report
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.model import CheckResult, Stats
+from pipeline.model import CheckResult, CheckTotals, Stats
 from pipeline.options import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, make_parser
 
 T = TypeVar("T")
@@ -190,7 +190,7 @@ def _update(project: build.Project, args: argparse.Namespace) -> int:
 def _build(project: build.Project, args: argparse.Namespace) -> int:
     cache = Cache(project.config.root / CACHE_DIR if args.cache else None)
     result = build.build(project, cache, max(1, args.jobs), _progress(args))
-    _print_result(result.checks, result.stats, args, warnings=False, limit=30)
+    _print_result(result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)
     if not args.quiet:
@@ -214,7 +214,7 @@ def _check(project: build.Project, args: argparse.Namespace) -> int:
 
 
 def _print_result(
-    result: CheckResult,
+    result: CheckResult | CheckTotals,
     stats: dict[tuple[str, str], Stats],
     args: argparse.Namespace,
     warnings: bool,

@@ -33,9 +33,10 @@ from urllib.parse import urljoin
 
 from babel import Locale
 from babel.units import format_unit
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from pipeline.cache import tables_folder
 from pipeline.config import Config
 from pipeline.errors import LeafletError, LeafletsUnavailable
 from pipeline.locales import LocaleInfo
@@ -185,11 +186,14 @@ def absolute_links(body_html: str, page_url: str) -> str:
 
 @cache
 def _environment() -> Environment:
+    # compiled once, as the pages' (``site``); its own folder: its options differ
+    folder = tables_folder("templates-leaflet")
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(str(folder)) if folder else None,
     )
 
 

@@ -5,6 +5,7 @@ Everything is frozen: a stage makes new values instead of filling in old ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,6 +309,40 @@ class DocumentReadability:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How many findings of each kind one version has: all the terminal's table needs of them."""
+
+    errors: int = 0
+    warnings: int = 0
+    deliberate: int = 0
+
+    @classmethod
+    def by_version(cls, findings: Iterable[Finding]) -> dict[tuple[str, str], Tally]:
+        """(article, locale) -> its tally, in the order the versions first appear."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for f in findings:
+            row = counts.setdefault((f.article, f.locale), [0, 0, 0])
+            row[2 if not f.counts else 0 if f.severity == ERROR else 1] += 1
+        return {key: cls(*row) for key, row in counts.items()}
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Tally:
+        return sum(cls.by_version(findings).values(), cls())
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.errors + other.errors,
+            self.warnings + other.warnings,
+            self.deliberate + other.deliberate,
+        )
+
+
+def first_errors(findings: Iterable[Finding], count: int) -> tuple[Finding, ...]:
+    """The first ``count`` errors, in order: all a build prints, so all it keeps."""
+    return tuple(f for f in findings if f.counts and f.severity == ERROR)[:count]
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """Everything the checks found: readability per version and the findings, in a stable order."""
 
@@ -321,6 +356,37 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return sum(f.severity == WARNING and f.counts for f in self.findings)
+
+    @property
+    def deliberate(self) -> int:
+        return sum(not f.counts for f in self.findings)
+
+    @property
+    def tallies(self) -> dict[tuple[str, str], Tally]:
+        return Tally.by_version(self.findings)
+
+
+@dataclass(frozen=True)
+class CheckTotals:
+    """What a build keeps of its findings: each version's tally and the first errors. A site's
+    tens of thousands of findings are in its report; held until the end of a build they made
+    its memory grow with the site, and loading them back made a build with nothing to do slow."""
+
+    documents: tuple[DocumentReadability, ...]
+    tallies: dict[tuple[str, str], Tally]  # (article, locale) -> its tally
+    findings: tuple[Finding, ...]  # the first errors, in the order ``check`` gives them
+
+    @property
+    def errors(self) -> int:
+        return sum(t.errors for t in self.tallies.values())
+
+    @property
+    def warnings(self) -> int:
+        return sum(t.warnings for t in self.tallies.values())
+
+    @property
+    def deliberate(self) -> int:
+        return sum(t.deliberate for t in self.tallies.values())
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Formats only: every decision was made by the checks.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -15,25 +14,28 @@ from pipeline.model import (
     ERROR,
     WARNING,
     CheckResult,
+    CheckTotals,
     DocumentReadability,
     Finding,
     Preview,
     ReviewState,
     Stats,
+    Tally,
     UnitScore,
 )
 from pipeline.ui import TEMPLATES_DIR
 
 REPORT_CSS = TEMPLATES_DIR / "report.css"
+SHOWN = 30  # findings a build prints; ``check`` and the site's report have them all
+NONE = Tally()
 
 
 def to_json(
     result: CheckResult, previews: Sequence[Preview] = (), reviews: Sequence[ReviewState] = ()
 ) -> str:
     """The whole report as one JSON document (``check --format json``, ``reports/report.json``)."""
-    deliberate = sum(not f.counts for f in result.findings)
     return json_frame(
-        summary(result.errors, result.warnings, deliberate),
+        summary(result.errors, result.warnings, result.deliberate),
         ",\n    ".join(document_json(d) for d in result.documents) or None,
         ",\n    ".join(finding_json(f) for f in result.findings) or None,
         previews,
@@ -107,12 +109,12 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
     }
 
 
-def terminal_table(result: CheckResult, stats: dict[tuple[str, str], Stats]) -> str:
+def terminal_table(result: CheckResult | CheckTotals, stats: dict[tuple[str, str], Stats]) -> str:
     """One row per article and locale with its own figures, then a total row that is their sum."""
     header = f"{'locale':<10} {'article':<34} {'translated':>10}  {'readability (target)':<34} {'errors':>6} {'warnings':>8}"
-    counts = Counter((f.locale, f.article, f.severity) for f in result.findings if f.counts)
+    tallies = result.tallies
     documents = {(d.article, d.locale): d for d in result.documents}
-    keys = list(stats) + sorted({(f.article, f.locale) for f in result.findings} - set(stats))
+    keys = list(stats) + sorted(set(tallies) - set(stats))
     lines = [header]
     for article, locale in sorted(keys, key=lambda k: (k[1], k[0])):
         figures = stats.get((article, locale))
@@ -120,7 +122,7 @@ def terminal_table(result: CheckResult, stats: dict[tuple[str, str], Stats]) -> 
         doc = documents.get((article, locale))
         cell = _readability_cell(doc) if doc else ""
         lines.append(
-            f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {counts[(locale, article, ERROR)]:>6} {counts[(locale, article, WARNING)]:>8}"
+            f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {tallies.get((article, locale), NONE).errors:>6} {tallies.get((article, locale), NONE).warnings:>8}"
         )
     total = sum(stats.values(), Stats(0, 0, 0))
     lines.append(
@@ -130,25 +132,26 @@ def terminal_table(result: CheckResult, stats: dict[tuple[str, str], Stats]) -> 
 
 
 def finding_lines(
-    result: CheckResult, warnings: bool = True, limit: int | None = None
+    result: CheckResult | CheckTotals, warnings: bool = True, limit: int | None = None
 ) -> list[str]:
-    """Errors, then warnings, then the translators' deliberate choices as notes: worst first."""
+    """Errors, then warnings, then the translators' deliberate choices as notes: worst first.
+    (A build's ``CheckTotals`` holds its first ``SHOWN`` errors only, enough for ``limit``.)"""
     errors = [f for f in result.findings if f.counts and f.severity == ERROR]
     rest = [f for f in result.findings if f.counts and f.severity == WARNING] if warnings else []
     notes = [f for f in result.findings if not f.counts] if warnings else []
     ordered = errors + rest + notes
+    total = result.errors + (result.warnings + result.deliberate if warnings else 0)
     lines = [format_finding(f) for f in ordered[:limit]]
-    if limit is not None and len(ordered) > limit:
+    if limit is not None and total > limit:
         lines.append(
-            f"… and {len(ordered) - limit} more: see pipeline check, or output/reports/index.html"
+            f"… and {total - limit} more: see pipeline check, or output/reports/index.html"
         )
     return lines
 
 
-def totals_line(result: CheckResult) -> str:
-    deliberate = sum(not f.counts for f in result.findings)
+def totals_line(result: CheckResult | CheckTotals) -> str:
     return f"{result.errors} error(s), {result.warnings} warning(s)" + (
-        f", {deliberate} deliberate" if deliberate else ""
+        f", {result.deliberate} deliberate" if result.deliberate else ""
     )
 
 

@@ -78,7 +78,9 @@ class Preview:
         try:
             with self.site_lock:
                 result = build.build(
-                    build.read_project(load_config(self.root), self.cache), self.cache
+                    build.read_project(load_config(self.root), self.cache),
+                    self.cache,
+                    every_finding=True,
                 )
         except Exception as exc:  # noqa: BLE001 (the preview outlives any one bad save; the error is shown)
             error = self._one_line(exc)

@@ -19,10 +19,11 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline import review
+from pipeline.cache import tables_folder
 from pipeline.dates import review_dates
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
@@ -45,11 +46,15 @@ Siblings = list[tuple[Version, LocaleInfo]]
 
 
 def template_environment() -> Environment:
+    """The templates, compiled once per change of their text where the build keeps a cache
+    (Jinja's own bytecode cache, keyed by each template's source)."""
+    folder = tables_folder("templates")
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(str(folder)) if folder else None,
     )
 
 
@@ -279,12 +284,9 @@ class SiteContext:
             language_indexes=self._language_indexes(pages, "", None),
         )
 
-    def render_locale_indexes(self, pages: list[Page]) -> dict[str, str]:
-        """``<tag>/index.html`` per language: every article, in that language where it is published."""
-        return {
-            f"{loc.tag}/index.html": self._render_locale_index(loc, pages)
-            for loc in self._index_locales()
-        }
+    def locale_indexes(self) -> dict[str, LocaleInfo]:
+        """``<tag>/index.html`` -> its language: every language with a version, plain ones aside."""
+        return {f"{loc.tag}/index.html": loc for loc in self._index_locales()}
 
     def _index_locales(self) -> list[LocaleInfo]:
         found = {
@@ -298,7 +300,9 @@ class SiteContext:
             *(loc for name, loc in sorted(found.items()) if name != self.source.name),
         ]
 
-    def _render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
+    def render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
+        """A language's index: every article, in that language where it is published (the
+        titles it shows are that language's and the source's)."""
         ui = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag)
         titles = {p.version.path: p.title for p in pages}
         entries = [self._index_entry(slug, locale, titles) for slug in self.versions]

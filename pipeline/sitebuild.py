@@ -15,9 +15,10 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from ctypes.util import find_library
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TypeVar
 
 from pipeline import checks, outputs, publication, report, sitereport, versions
@@ -25,7 +26,18 @@ from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables
 from pipeline.dates import today
 from pipeline.leaflet import LeafletSettings
 from pipeline.media import Media, collect_media
-from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, CheckResult, Page, Preview, Stats
+from pipeline.model import (
+    GLOSSARY_DOMAIN,
+    UI_DOMAIN,
+    CheckResult,
+    CheckTotals,
+    Finding,
+    Page,
+    Preview,
+    Stats,
+    Tally,
+    first_errors,
+)
 from pipeline.project import Catalogs, Project, catalog_store, version_stats
 from pipeline.publication import Plan
 from pipeline.publish import Content, publish, site_folder
@@ -33,6 +45,9 @@ from pipeline.site import SiteContext
 from pipeline.ui import TEMPLATES_DIR
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
+PACK = (
+    "summaries"  # every version's summary in one entry, for the next build: one read, not thousands
+)
 T = TypeVar("T")
 Progress = Callable[
     [Iterable[T], str], Iterable[T]
@@ -46,7 +61,7 @@ def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
 @dataclass(frozen=True)
 class BuildResult:
     pages: tuple[Page, ...]
-    checks: CheckResult
+    checks: CheckTotals | CheckResult  # every finding only where asked (the preview's panel)
     stats: dict[tuple[str, str], Stats]  # (article, locale) -> its own figures
     leaflets: int = 0
     notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
@@ -82,8 +97,11 @@ def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     )
 
 
-def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> BuildResult:
-    """Check and render every version, then swap the new ``output/`` in whole (see the module)."""
+def build(
+    project: Project, cache: Cache, jobs: int, progress: Progress, every_finding: bool = False
+) -> BuildResult:
+    """Check and render every version, then swap the new ``output/`` in whole (see the module).
+    The result holds each version's tally and the first errors, or ``every_finding``."""
     config = project.config
     store = catalog_store(project)
     figures = version_stats(project, store, cache)
@@ -98,8 +116,9 @@ def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> Buil
         *(f"{out}={sha}" for out, sha in sorted(context.image_digests.items())),
     )
     record = outputs.load(cache, config.output_dir)
+    result_kind = "build-all" if every_finding else "build"
     if record and record.site_key == site_key and record.intact(config.output_dir):
-        done = cache.get("build", site_key)
+        done = cache.get(result_kind, site_key)
         if isinstance(done, BuildResult):
             return done
     current = site_folder(config.output_dir)
@@ -108,13 +127,31 @@ def build(project: Project, cache: Cache, jobs: int, progress: Progress) -> Buil
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
     keep_tables_in(cache)
-    made = progress(versions.make_all(context, cache, jobs, keys, in_place), "building")
-    reduce = _Reduce(project, context, plan, figures, record, cache)
+    last = cache.get(PACK, record.site_key) if record else None
+    last = last if isinstance(last, dict) else {}
+    made = progress(
+        versions.make_all(context, cache, jobs, keys, in_place, every_finding, last), "building"
+    )
+    reduce = _Reduce(project, context, plan, figures, record, cache, every_finding)
     publish(config.output_dir, reduce.files(media, made))
     result = reduce.result()
     outputs.save(cache, config.output_dir, site_key, reduce.made_by)
-    cache.put("build", site_key, result)
+    cache.put(result_kind, site_key, result)
+    cache.put(PACK, site_key, reduce.pack)
+    if record and record.site_key != site_key:
+        _forget(cache, record.site_key, set(last) - set(keys.values()))
     return result
+
+
+def _forget(cache: Cache, site_key: str, versions_gone: set[str]) -> None:
+    """Delete what no later build can use: the last site's result and summaries (only the
+    last site's are ever read), and the entries of versions whose inputs have changed since.
+    The cache stays about one site's size, however many saves a translator makes."""
+    for kind in ("build", "build-all", PACK):
+        cache.delete(kind, site_key)
+    for key in versions_gone:
+        for kind in versions.KINDS:
+            cache.delete(kind, key)
 
 
 class _Reduce:
@@ -128,13 +165,19 @@ class _Reduce:
         figures: dict[tuple[str, str], Stats],
         record: outputs.Record | None,
         cache: Cache,
+        every_finding: bool,
     ) -> None:
         self.project, self.context, self.plan, self.figures = project, context, plan, figures
         self.record, self.cache = record, cache
         self.current = site_folder(project.config.output_dir)
-        self.summaries: list[versions.Made] = []
+        self.summaries: list[versions.Made] = []  # without their findings: these are counted
         self.site_findings = checks.check_site(context.check_site)
+        self.every_finding = every_finding
+        self.tallies = Tally.by_version(self.site_findings)
+        self.findings: list[Finding] = []  # all of them, or the first errors (``_kept``)
+        self.findings += self._kept(self.site_findings)
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
+        self.pack: dict[str, versions.Made] = {}  # version key -> its summary
 
     def files(
         self, media: Media, made: Iterable[tuple[str, versions.Made]]
@@ -150,10 +193,24 @@ class _Reduce:
             )
             for key, item in made:
                 yield from self._version_files(key, item)
+                self.pack[key] = item.summary()
                 assert item.part is not None
                 site_report.add(item.part, self.cache.path("part", key, item.part.size))
-                self.summaries.append(replace(item.summary(), part=None))
+                self._count(item)
             yield from self._site_files(site_report)
+
+    def _count(self, item: versions.Made) -> None:
+        """Keep the version's summary, its findings counted (and the first errors kept)."""
+        version = (item.article, item.locale)
+        self.tallies[version] = self.tallies.get(version, Tally()) + item.tally
+        self.findings += self._kept(item.result.findings)
+        thin = replace(item.result, findings=())
+        self.summaries.append(replace(item.summary(), part=None, result=thin))
+
+    def _kept(self, findings: Sequence[Finding]) -> Sequence[Finding]:
+        if self.every_finding:
+            return findings
+        return first_errors(findings, max(0, report.SHOWN - len(self.findings)))
 
     def _version_files(self, key: str, item: versions.Made) -> Iterator[tuple[str, Content]]:
         if item.files:
@@ -188,23 +245,32 @@ class _Reduce:
             yield path, content
 
     def _indexes(self) -> dict[str, str]:
-        """The indexes and the sitemap show the plan and the pages' titles alone: remade only
-        when one of those (or a ``ui.po``) changed, not when a page's body did."""
+        """The indexes and the sitemap, each remade only when what it shows changed: the plan
+        and the ``ui.po`` files for all; for a language's index, the titles in that language and
+        the source's; for the site's index, every title. A page's body never remakes them."""
         site, pages = self.context.site, self.pages()
-        key = digest(
-            self.context.salt,
-            repr(self.plan.versions),
-            *(f"{p.version.path}={p.title}" for p in pages),
-            *self.context.ui_digests,
-        )
-        found = self.cache.get("indexes", key)
-        if not isinstance(found, dict):
-            found = {
-                "index.html": site.render_index(pages),
-                **site.render_locale_indexes(pages),
-                "sitemap.xml": site.render_sitemap(),
-            }
-            self.cache.put("indexes", key, found)
+        source = self.context.source.name
+        titles = [(p.version.locale, f"{p.version.path}={p.title}") for p in pages]
+
+        def titled(*locales: str) -> list[str]:
+            return [title for locale, title in titles if not locales or locale in locales]
+
+        wanted: dict[str, tuple[list[str], Callable[[], str]]] = {
+            "index.html": (titled(), lambda: site.render_index(pages)),
+            **{
+                path: (titled(loc.name, source), partial(site.render_locale_index, loc, pages))
+                for path, loc in site.locale_indexes().items()
+            },
+            "sitemap.xml": ([], site.render_sitemap),
+        }
+        base = (self.context.salt, repr(self.plan.versions), *self.context.ui_digests)
+        found: dict[str, str] = {}
+        for path, (shown, render) in wanted.items():
+            key = digest(*base, path, *shown)
+            cached = self.cache.get("index", key)
+            found[path] = cached if isinstance(cached, str) else render()
+            if not isinstance(cached, str):
+                self.cache.put("index", key, found[path])
         return found
 
     def pages(self) -> list[Page]:
@@ -212,16 +278,16 @@ class _Reduce:
 
     def result(self) -> BuildResult:
         """The same order as ``check``: site-wide findings, then each version's, in article order."""
-        findings = list(self.site_findings)
-        documents = []
-        for item in self.summaries:
-            if item.result.document is not None:
-                documents.append(item.result.document)
-            findings += item.result.findings
+        documents = tuple(m.result.document for m in self.summaries if m.result.document)
+        found = (
+            CheckResult(documents, tuple(self.findings))
+            if self.every_finding
+            else CheckTotals(documents, self.tallies, tuple(self.findings))
+        )
         notices = (f"no leaflets: {m.notice}" for m in self.summaries if m.notice)
         return BuildResult(
             pages=tuple(self.pages()),
-            checks=CheckResult(tuple(documents), tuple(findings)),
+            checks=found,
             stats=self.figures,
             leaflets=sum(m.leaflet for m in self.summaries),
             notices=tuple(dict.fromkeys(notices)),
@@ -233,25 +299,29 @@ def _context(
     project: Project, store: versions.CatalogStore, plan: Plan, media: Media
 ) -> versions.Context:
     config = project.config
-    files = {
-        (a.slug, loc.name): config.rel(a.path)
-        if loc.name == config.source_locale.name
-        else config.rel(project.po_path(loc.name, a.slug))
-        for a in project.articles
-        for loc in config.all_locales
-    }
+
+    def files() -> dict[tuple[str, str], str]:
+        return {
+            (a.slug, loc.name): config.rel(a.path)
+            if loc.name == config.source_locale.name
+            else config.rel(project.po_path(loc.name, a.slug))
+            for a in project.articles
+            for loc in config.all_locales
+        }
+
     return versions.Context(
         articles={a.slug: a for a in project.articles},
         locales={loc.name: loc for loc in config.all_locales},
         source=config.source_locale,
         store=store,
-        check_site=check_site(project, store),
-        site=_site_context(project, store, plan),
+        plan=plan,
         images=media.urls,
         image_digests={out: file_digest(path) for out, path in media.files.items()},
-        files=files,
         leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
         salt=_salt(project),
+        make_check_site=lambda: check_site(project, store),
+        make_site=lambda: _site_context(project, store, plan),
+        make_files=files,
     )
 
 

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import BinaryIO
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -139,6 +138,7 @@ class SiteReport:
         self._fresh_path = self.folder / "fresh-parts"
         self._fresh = open(self._fresh_path, "wb")  # parts made in this build, one after another
         self._pieces: list[tuple[Path, int, tuple[int, ...]]] = []  # (file, offset, sizes)
+        self._gathered: dict[str, Path] = {}  # section -> its file, once gathered
 
     def __enter__(self) -> SiteReport:
         return self
@@ -185,32 +185,51 @@ class SiteReport:
         }
 
     def _fill(self, name: str, frame: str) -> Path:
-        """The frame with each mark replaced by its section from every part, in build order."""
+        """The frame with each mark replaced by its section of every part, in build order."""
+        sections = self._sections()
         path = self.folder / name
-        with open(path, "wb") as out:
+        with open(path, "wb", buffering=0) as out:
             for i, piece in enumerate(_MARKS.split(frame)):
                 if i % 2 == 0:
                     out.write(piece.encode("utf-8"))
-                else:
-                    self._section(out, _SECTIONS.index(piece), piece in _LISTS)
+                    continue
+                with open(sections[piece], "rb") as section:
+                    _copy(section.fileno(), out.fileno(), 0, os.fstat(section.fileno()).st_size)
         return path
 
-    def _section(self, out: BinaryIO, index: int, is_list: bool) -> None:
-        first = True
-        for file, offset, sizes in self._pieces:
-            if not sizes[index]:
-                continue
-            if is_list and not first:
-                out.write(b",\n    ")
-            first = False
-            out.flush()  # the copy writes at the descriptor's position, past Python's buffer
-            try:
-                with open(file, "rb") as part_file:
-                    _copy(
-                        part_file.fileno(), out.fileno(), offset + sum(sizes[:index]), sizes[index]
-                    )
-            except FileNotFoundError as exc:
-                raise OSError(exc.errno, "a cached report part vanished during the build (was .pipeline-cache deleted?): run the build again", str(file)) from exc  # fmt: skip
+    def _sections(self) -> dict[str, Path]:
+        """Each section of every part, in build order, gathered in a file of its own: each part
+        is read once, not once per section (thousands of parts, eight sections)."""
+        if self._gathered:
+            return self._gathered
+        paths = {name: self.folder / f"section-{name}" for name in _SECTIONS}
+        outs = [open(paths[name], "wb") for name in _SECTIONS]
+        started = [False] * len(_SECTIONS)
+        try:
+            for file, offset, sizes in self._pieces:
+                data, start = memoryview(_read_part(file, offset, sum(sizes))), 0
+                for index, size in enumerate(sizes):
+                    if size and _SECTIONS[index] in _LISTS and started[index]:
+                        outs[index].write(b",\n    ")
+                    started[index] = started[index] or bool(size)
+                    outs[index].write(data[start : start + size])
+                    start += size
+        finally:
+            for out in outs:
+                out.close()
+        self._gathered = paths
+        return paths
+
+
+def _read_part(file: Path, offset: int, size: int) -> bytes:
+    try:
+        with open(file, "rb") as handle:
+            data = os.pread(handle.fileno(), size, offset)
+    except FileNotFoundError as exc:
+        raise OSError(exc.errno, "a cached report part vanished during the build (was .pipeline-cache deleted?): run the build again", str(file)) from exc  # fmt: skip
+    if len(data) < size:
+        raise OSError(f"a cached report part is shorter than recorded: {file}")
+    return data
 
 
 def _copy(source: int, target: int, offset: int, size: int) -> None:

@@ -21,8 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline import checks, readability_view, review, sitereport
+from pipeline import checks, readability_view, report, review, sitereport
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
@@ -34,10 +35,15 @@ from pipeline.model import (
     DocumentReadability,
     Page,
     ReviewState,
+    Tally,
     Version,
+    first_errors,
 )
 from pipeline.page import LocaleCatalogs
 from pipeline.site import SiteContext, render_page
+
+if TYPE_CHECKING:
+    from pipeline.publication import Plan
 
 
 class CatalogStore(Mapping[tuple[str, str], Catalog]):
@@ -98,18 +104,27 @@ class Made:
     result: (
         checks.VersionResult
     )  # the readability document without its units' scores (see ``make``)
-    page: Page | None  # None where no page is written (a plain version nobody wrote); body_html ""
+    page: (
+        Page | None
+    )  # None where no page is written (a plain version nobody wrote); body_html "" and no words: the indexes need its title alone
     files: tuple[tuple[str, str | bytes], ...] = ()  # page, leaflet, view; none in a summary
     paths: tuple[str, ...] = ()  # where those files go under output/
     part: sitereport.Part | None = None  # its share of the site-wide report
     leaflet: bool = False
     notice: str | None = None  # why no leaflet could be made (no Pango)
     review: ReviewState | None = None  # a translation's review record (None for the source)
+    tally: Tally = Tally()  # its findings, counted
 
     def summary(self) -> Made:
-        """Without the files' bytes and the report's text: what a build whose files are still in
-        ``output/`` loads (the report part is read from its own cache entry)."""
-        return replace(self, files=(), part=self.part.stored() if self.part else None)
+        """Without the files' bytes, the report's text and all but the first errors: what a
+        build whose files are still in ``output/`` loads (the report part, and every finding
+        for the preview, are read from their own cache entries)."""
+        return replace(
+            self,
+            files=(),
+            part=self.part.stored() if self.part else None,
+            result=replace(self.result, findings=first_errors(self.result.findings, report.SHOWN)),
+        )
 
 
 @dataclass
@@ -120,19 +135,34 @@ class Context:
     locales: dict[str, LocaleInfo]
     source: LocaleInfo
     store: CatalogStore
-    check_site: checks.Site
-    site: SiteContext
+    plan: Plan
     images: dict[
         tuple[str, str], dict[str, str]
     ]  # (article, locale) -> image as written -> path under output/
     image_digests: dict[str, str]  # path under output/ -> content hash (a leaflet embeds the image)
-    files: dict[tuple[str, str], str]  # (article, locale) -> the file its findings point to
     leaflet_settings: LeafletSettings | None
     salt: str  # code, configuration, glossary and date: shared by every key
+    # Made on first use: the keys need none of them, so a build with nothing to do parses no PO.
+    make_check_site: Callable[[], checks.Site]
+    make_site: Callable[[], SiteContext]
+    make_files: Callable[[], dict[tuple[str, str], str]]
+
+    @cached_property
+    def check_site(self) -> checks.Site:
+        return self.make_check_site()
+
+    @cached_property
+    def site(self) -> SiteContext:
+        return self.make_site()
+
+    @cached_property
+    def files(self) -> dict[tuple[str, str], str]:
+        """(article, locale) -> the file its findings point to."""
+        return self.make_files()
 
     def key(self, slug: str, locale: str) -> str:
         """Everything the version depends on (see the module's table)."""
-        plan = [(v.path, v.preview, loc.name) for v, loc in self.site.versions.get(slug, [])]
+        plan = [(v.path, v.preview, loc.name) for v, loc in self.plan.versions.get(slug, [])]
         return digest(
             self.salt, self.articles[slug].text, slug, locale,
             self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self.ui_digests,
@@ -153,11 +183,12 @@ class Context:
     def _shares(self) -> dict[str, list[tuple[tuple[str, str], tuple[float, float]]]]:
         """article -> its versions' (translated share, threshold), sorted: one pass, not one per key."""
         found: dict[str, list[tuple[tuple[str, str], tuple[float, float]]]] = {}
-        for item in sorted(self.site.shares.items()):
+        for item in sorted(self.plan.shares.items()):
             found.setdefault(item[0][0], []).append(item)
         return found
 
 
+KINDS = ("summary", "findings", "files", "part")  # what the cache holds of one version
 _CONTEXT: Context | None = None  # set in the parent before the pool forks
 # Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
@@ -171,14 +202,21 @@ def make_all(
     jobs: int,
     keys: dict[tuple[str, str], str],
     in_place: Callable[[str, tuple[str, ...]], bool] = lambda key, paths: False,
+    every_finding: bool = False,
+    known: Mapping[str, Made] | None = None,
 ) -> Iterator[tuple[str, Made]]:
     """(key, version) for every version, in the order of ``keys`` (``context.keys()``).
 
     A cached version is not made again; where ``in_place(key, paths)`` says its files are already
-    in ``output/``, only its summary is loaded (the files are linked from there).
+    in ``output/``, only its summary is loaded (the files are linked from there), with its first
+    errors only unless ``every_finding``. ``known`` holds the last build's summaries by key.
     """
     order = list(keys)
-    cached = {item: made for item in order if (made := _cached(cache, keys[item], in_place))}
+    cached = {
+        item: made
+        for item in order
+        if (made := _cached(cache, keys[item], in_place, every_finding, known or {}))
+    }
     todo = [item for item in order if item not in cached]
     fresh = _run(context, todo, jobs)
     for item in order:
@@ -186,6 +224,7 @@ def make_all(
         if made is None:
             made = next(fresh)
             cache.put("summary", keys[item], made.summary())
+            cache.put("findings", keys[item], made.result.findings)
             cache.put("files", keys[item], made.files)
             if made.part is not None:
                 cache.put_bytes("part", keys[item], made.part.blob)
@@ -193,12 +232,21 @@ def make_all(
 
 
 def _cached(
-    cache: Cache, key: str, in_place: Callable[[str, tuple[str, ...]], bool]
+    cache: Cache,
+    key: str,
+    in_place: Callable[[str, tuple[str, ...]], bool],
+    every_finding: bool,
+    known: Mapping[str, Made],
 ) -> Made | None:
     """The summary alone where the files are in place, else the summary and the files."""
-    summary = cache.get("summary", key)
+    summary = known.get(key) or cache.get("summary", key)
     if summary is None or (summary.part and cache.path("part", key, summary.part.size) is None):
         return None
+    if every_finding:
+        findings = cache.get("findings", key)
+        if findings is None:
+            return None
+        summary = replace(summary, result=replace(summary.result, findings=findings))
     if in_place(key, summary.paths):
         return summary
     files = cache.get("files", key)
@@ -248,7 +296,7 @@ def make(slug: str, locale_name: str) -> Made:
         slug,
         locale_name,
         checks.VersionResult(_scores_only(result.document), result.findings),
-        replace(page, body_html="") if page else None,
+        replace(page, body_html="", words=()) if page else None,
         tuple(files),
         tuple(path for path, _ in files),
         sitereport.part(result.findings, result.document, site.env, context.source, article, body),
@@ -257,6 +305,7 @@ def make(slug: str, locale_name: str) -> Made:
         review=review_state(article, locale_name, catalog)
         if locale.name != context.source.name
         else None,
+        tally=Tally.of(result.findings),
     )
 
 

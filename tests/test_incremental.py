@@ -8,10 +8,11 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import polib
 import pytest
 
 from pipeline import cache as cache_module
-from pipeline import versions
+from pipeline import report, versions
 from pipeline.cli import main
 from tests.multisite import make_multisite
 
@@ -143,6 +144,55 @@ def test_the_streamed_report_is_the_json_check_prints(
     assert written == printed
     assert written == json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n"
     assert json.loads(written)["findings"], "the fixture site has findings to stream"
+
+
+def test_a_build_prints_the_table_first_errors_and_totals_check_gives(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build keeps each version's counts and its first errors only, so its memory does not
+    grow with a site's findings; what it prints is still what ``check`` finds."""
+    monkeypatch.setattr(report, "SHOWN", 3)
+    po = polib.pofile(str(site / "locales/es/LC_MESSAGES/sleep.po"))
+    for entry in po:  # a translation that drops the source's numbers and glossary terms
+        entry.msgstr = "Texto" if entry.msgstr else ""
+    po.save()
+    assert main(["--root", str(site), "check", "--no-warnings"]) == 1
+    checked = _sections(capsys.readouterr().out)
+    errors = checked[1]
+    assert len(errors) > 3, "the edited site has more errors than a build shows"
+    for run in ("cold", "from the cache", "nothing changed"):
+        assert main(["--root", str(site), "build"]) == 1, run
+        built = _sections(capsys.readouterr().out)
+        assert built[0] == checked[0], run  # the table: every version's counts
+        assert built[1] == [
+            *errors[:3],
+            f"… and {len(errors) - 3} more: see pipeline check, or output/reports/index.html",
+        ], run
+        assert built[2][0] == checked[2][0], run  # the totals
+        if run == "cold":
+            shutil.rmtree(site / "output")  # the next build reads every summary from the cache
+
+
+def _sections(out: str) -> list[list[str]]:
+    return [part.splitlines() for part in out.strip("\n").split("\n\n")]
+
+
+def test_the_cache_stays_the_size_of_one_site(site: Path) -> None:
+    """Each save makes new entries for what changed; the old ones, which no build can use
+    again, go: a translator's hundred saves do not leave a hundred sites' worth of cache."""
+    build(site)
+    first = _entries(site)
+    for word in ("ONE", "TWO", "THREE"):
+        po = site / "locales/es/LC_MESSAGES/sleep.po"
+        _edit(po, 'msgstr "SLEEPING WELL', f'msgstr "SLEEPING WELL {word}')
+        build(site)
+        assert _entries(site) == first, word
+
+
+def _entries(root: Path) -> dict[str, int]:
+    kinds = (*versions.KINDS, "build", "summaries", "published")
+    cache = root / ".pipeline-cache"
+    return {kind: sum(1 for p in (cache / kind).rglob("*") if p.is_file()) for kind in kinds}
 
 
 def _edit(path: Path, old: str, new: str) -> None:
