@@ -109,7 +109,7 @@ class Target:
         return f"{'at least' if self.higher_is_easier else 'at most'} {self.limit:g}"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def plain_words(markdown_text: str) -> str:
     """The words a reader reads: no markup, URLs or footnote markers."""
     text = plain_text(_FOOTNOTE.sub("", markdown_text))

@@ -121,7 +121,7 @@ def _blocks(doc: DocumentReadability, article: Article, is_source: bool) -> list
     return blocks
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _sentence(text: str, language: str, metric: str) -> Sentence:
     formula = next(f for f in formulas.formulas_for(language) if f.name == metric)
     words = formulas.word_count(text)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from ctypes.util import find_library
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
@@ -170,14 +170,13 @@ class _Reduce:
         self.project, self.context, self.plan, self.figures = project, context, plan, figures
         self.record, self.cache = record, cache
         self.current = site_folder(project.config.output_dir)
-        self.summaries: list[versions.Made] = []  # without their findings: these are counted
         self.site_findings = checks.check_site(context.check_site)
         self.every_finding = every_finding
         self.tallies = Tally.by_version(self.site_findings)
         self.findings: list[Finding] = []  # all of them, or the first errors (``_kept``)
         self.findings += self._kept(self.site_findings)
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
-        self.pack: dict[str, versions.Made] = {}  # version key -> its summary
+        self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
 
     def files(
         self, media: Media, made: Iterable[tuple[str, versions.Made]]
@@ -193,24 +192,36 @@ class _Reduce:
             )
             for key, item in made:
                 yield from self._version_files(key, item)
-                self.pack[key] = item.summary()
                 assert item.part is not None
                 site_report.add(item.part, self.cache.path("part", key, item.part.size))
-                self._count(item)
+                self._count(key, item)
+                self.pack[key] = item.summary()
             yield from self._site_files(site_report)
 
-    def _count(self, item: versions.Made) -> None:
-        """Keep the version's summary, its findings counted (and the first errors kept)."""
+    def _count(self, key: str, item: versions.Made) -> None:
+        """Count the version's findings; keep the first errors of the site (or every finding).
+        A summary has no findings: they are read back only while the first errors are wanted."""
         version = (item.article, item.locale)
         self.tallies[version] = self.tallies.get(version, Tally()) + item.tally
-        self.findings += self._kept(item.result.findings)
-        thin = replace(item.result, findings=())
-        self.summaries.append(replace(item.summary(), part=None, result=thin))
+        if self.every_finding:
+            self.findings += item.result.findings
+        elif item.tally.errors and len(self.findings) < report.SHOWN:
+            self.findings += self._kept(item.result.findings or self._stored_findings(key))
+
+    def _stored_findings(self, key: str) -> tuple[Finding, ...]:
+        found = self.cache.get("findings", key)
+        if not isinstance(found, tuple):
+            raise OSError("a cached version's findings vanished during the build (was .pipeline-cache deleted?): run the build again")  # fmt: skip
+        return found
 
     def _kept(self, findings: Sequence[Finding]) -> Sequence[Finding]:
         if self.every_finding:
             return findings
         return first_errors(findings, max(0, report.SHOWN - len(self.findings)))
+
+    @property
+    def summaries(self) -> Iterable[versions.Made]:
+        return self.pack.values()
 
     def _version_files(self, key: str, item: versions.Made) -> Iterator[tuple[str, Content]]:
         if item.files:

@@ -38,7 +38,7 @@ def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     return snowballstemmer.stemmer(name) if name else None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def stems(text: str, language: str) -> tuple[str, ...]:
     """Lower-cased word stems; Arabic harakat removed so vocalised and plain spellings match."""
     found = words(text)

@@ -18,13 +18,16 @@ _SPACES = re.compile(r"\s+")
 _SIMPLE = markdown.Markdown()
 
 
-@lru_cache(maxsize=8192)
+# The memories keyed by a text (here and in formulas, terms, checks) hold about one article's
+# units in all its versions: a build goes article by article, so a text comes again within its
+# article or never. At 8,192 they held some 100 MB of other articles' texts in every process.
+@lru_cache(maxsize=2048)
 def to_html(markdown_text: str) -> str:
     """One unit's inline Markdown as HTML; one shared instance, reset per call (it is not thread-safe)."""
     return _SIMPLE.reset().convert(markdown_text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def plain_text(markdown_text: str) -> str:
     """What a reader reads of a unit: no tags, entities decoded, white space collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAGS.sub("", to_html(markdown_text)))).strip()

@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import checks, readability_view, report, review, sitereport
+from pipeline import checks, readability_view, review, sitereport
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
@@ -37,7 +37,6 @@ from pipeline.model import (
     ReviewState,
     Tally,
     Version,
-    first_errors,
 )
 from pipeline.page import LocaleCatalogs
 from pipeline.site import SiteContext, render_page
@@ -116,14 +115,14 @@ class Made:
     tally: Tally = Tally()  # its findings, counted
 
     def summary(self) -> Made:
-        """Without the files' bytes, the report's text and all but the first errors: what a
-        build whose files are still in ``output/`` loads (the report part, and every finding
-        for the preview, are read from their own cache entries)."""
+        """Without the files' bytes, the report's text and the findings (``tally`` counts them):
+        what a build whose files are still in ``output/`` loads. The report part and the
+        findings are read from their own cache entries, and only where wanted."""
         return replace(
             self,
             files=(),
             part=self.part.stored() if self.part else None,
-            result=replace(self.result, findings=first_errors(self.result.findings, report.SHOWN)),
+            result=replace(self.result, findings=()),
         )
 
 

@@ -84,7 +84,7 @@ def _approved_terms(subject: Subject) -> Iterator[Finding]:
             yield subject.finding("glossary-inconsistent", WARNING, text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def mentioned_terms(
     source_text: str, glossary_terms: tuple[Term, ...], language: str
 ) -> tuple[Term, ...]:

@@ -79,7 +79,7 @@ def _unit_scores(shown: tuple[Shown, ...], language: str, metric: str) -> tuple[
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _unit_score(
     msgid: str, text: str, line: int | None, language: str, metric: str
 ) -> UnitScore | None:
