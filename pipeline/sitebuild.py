@@ -109,12 +109,7 @@ def build(
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
     keys = context.keys()
-    site_key = digest(
-        context.salt,
-        *keys.values(),
-        *(store.digest(name, GLOSSARY_DOMAIN) for name in sorted(context.locales)),
-        *(f"{out}={sha}" for out, sha in sorted(context.image_digests.items())),
-    )
+    site_key = _site_key(context, keys)
     record = outputs.load(cache, config.output_dir)
     result_kind = "build-all" if every_finding else "build"
     if record and record.site_key == site_key and record.intact(config.output_dir):
@@ -127,8 +122,8 @@ def build(
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
     keep_tables_in(cache)
-    last = cache.get(PACK, record.site_key) if record else None
-    last = last if isinstance(last, dict) else {}
+    found = cache.get(PACK, record.site_key) if record else None
+    last: dict[str, versions.Made] = found if isinstance(found, dict) else {}
     made = progress(
         versions.make_all(context, cache, jobs, keys, in_place, every_finding, last), "building"
     )
@@ -141,6 +136,16 @@ def build(
     if record and record.site_key != site_key:
         _forget(cache, record.site_key, set(last) - set(keys.values()))
     return result
+
+
+def _site_key(context: versions.Context, keys: dict[tuple[str, str], str]) -> str:
+    """Every input of the site: each version's key, the glossary catalogues, the images."""
+    return digest(
+        context.salt,
+        *keys.values(),
+        *(context.store.digest(name, GLOSSARY_DOMAIN) for name in sorted(context.locales)),
+        *(f"{out}={sha}" for out, sha in sorted(context.image_digests.items())),
+    )
 
 
 def _forget(cache: Cache, site_key: str, versions_gone: set[str]) -> None:
