@@ -64,6 +64,7 @@ class Cache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self.used: set[tuple[str, str]] = set()  # (kind, key) read or written by this process
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
@@ -75,6 +76,7 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        self.used.add((kind, key))
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
@@ -86,6 +88,7 @@ class Cache:
         if self.folder is None:
             return
         path = self._file(kind, key)
+        self.used.add((kind, key))
         tmp = None
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -96,6 +99,29 @@ class Cache:
         except OSError:  # a cache that cannot be written only makes the next build slower
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+    def sweep(self, kinds: tuple[str, ...]) -> None:
+        """Delete the entries of ``kinds`` this process neither read nor wrote: for the kinds of
+        which a build uses one current entry (the plan, the indexes, the last result), the rest
+        are what earlier states of the site left, which no build will read again."""
+        for kind in kinds:
+            for path in self._entries(kind):
+                if (kind, path.name) not in self.used:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
+    def _entries(self, kind: str) -> list[Path]:
+        if self.folder is None:
+            return []
+        try:
+            shards = list(os.scandir(os.path.join(self.folder, kind)))
+        except OSError:
+            return []
+        found = []
+        for shard in shards:
+            with contextlib.suppress(OSError):
+                found += [Path(e.path) for e in os.scandir(shard.path) if e.is_file()]
+        return found
 
     def delete(self, kind: str, key: str) -> None:
         if self.folder is not None:

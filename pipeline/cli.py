@@ -188,7 +188,7 @@ def _update(project: build.Project, args: argparse.Namespace) -> int:
 
 
 def _build(project: build.Project, args: argparse.Namespace) -> int:
-    cache = Cache(project.config.root / CACHE_DIR if args.cache else None)
+    cache = project.cache or Cache(None)  # the one read_project used: a build sweeps it
     result = build.build(project, cache, max(1, args.jobs), _progress(args))
     _print_result(result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:

@@ -77,6 +77,7 @@ class Preview:
         began = time.monotonic()
         try:
             with self.site_lock:
+                self.cache.used.clear()  # each rebuild keeps what it uses itself (``Cache.sweep``)
                 result = build.build(
                     build.read_project(load_config(self.root), self.cache),
                     self.cache,

@@ -134,7 +134,8 @@ def build(
     cache.put(result_kind, site_key, result)
     cache.put(PACK, site_key, reduce.pack)
     if record and record.site_key != site_key:
-        _forget(cache, record.site_key, set(last) - set(keys.values()))
+        cache.delete(PACK, record.site_key)  # read by this build: the sweep would keep it
+    _forget(cache, set(last) - set(keys.values()))
     return result
 
 
@@ -148,12 +149,15 @@ def _site_key(context: versions.Context, keys: dict[tuple[str, str], str]) -> st
     )
 
 
-def _forget(cache: Cache, site_key: str, versions_gone: set[str]) -> None:
-    """Delete what no later build can use: the last site's result and summaries (only the
-    last site's are ever read), and the entries of versions whose inputs have changed since.
-    The cache stays about one site's size, however many saves a translator makes."""
-    for kind in ("build", "build-all", PACK):
-        cache.delete(kind, site_key)
+SITE_KINDS = ("build", "build-all", PACK, "plan", "index", "articles", "pot-all")
+# of each, a build reads one entry: the current site's
+
+
+def _forget(cache: Cache, versions_gone: set[str]) -> None:
+    """Delete what no later build can use: the site-wide entries this build did not use, and
+    the entries of versions whose inputs have changed since the last build. The cache stays
+    about one site's size, however many saves a translator makes."""
+    cache.sweep(SITE_KINDS)
     for key in versions_gone:
         for kind in versions.KINDS:
             cache.delete(kind, key)

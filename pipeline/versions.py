@@ -103,9 +103,9 @@ class Made:
     result: (
         checks.VersionResult
     )  # the readability document without its units' scores (see ``make``)
-    page: (
-        Page | None
-    )  # None where no page is written (a plain version nobody wrote); body_html "" and no words: the indexes need its title alone
+    # None where no page is written (a plain version nobody wrote). Without its body and its
+    # words: the indexes need its title alone.
+    page: Page | None
     files: tuple[tuple[str, str | bytes], ...] = ()  # page, leaflet, view; none in a summary
     paths: tuple[str, ...] = ()  # where those files go under output/
     part: sitereport.Part | None = None  # its share of the site-wide report
@@ -207,8 +207,8 @@ def make_all(
     """(key, version) for every version, in the order of ``keys`` (``context.keys()``).
 
     A cached version is not made again; where ``in_place(key, paths)`` says its files are already
-    in ``output/``, only its summary is loaded (the files are linked from there), with its first
-    errors only unless ``every_finding``. ``known`` holds the last build's summaries by key.
+    in ``output/``, only its summary is loaded (the files are linked from there), without its
+    findings unless ``every_finding``. ``known`` holds the last build's summaries by key.
     """
     order = list(keys)
     cached = {

@@ -12,7 +12,7 @@ import polib
 import pytest
 
 from pipeline import cache as cache_module
-from pipeline import report, versions
+from pipeline import report, sitebuild, versions
 from pipeline.cli import main
 from tests.multisite import make_multisite
 
@@ -190,7 +190,7 @@ def test_the_cache_stays_the_size_of_one_site(site: Path) -> None:
 
 
 def _entries(root: Path) -> dict[str, int]:
-    kinds = (*versions.KINDS, "build", "summaries", "published")
+    kinds = (*versions.KINDS, *sitebuild.SITE_KINDS, "published")
     cache = root / ".pipeline-cache"
     return {kind: sum(1 for p in (cache / kind).rglob("*") if p.is_file()) for kind in kinds}
 
