@@ -130,7 +130,8 @@ def group_of(finding: Finding) -> str:
 
 class SiteReport:
     """Collects where each version's part is, in build order, then writes the framed files by
-    copying each section's bytes from the parts (``os.copy_file_range``: no decoding, no memory)."""
+    gathering each section's bytes from the parts, one part in memory at a time, and copying the
+    sections into the frame (``os.copy_file_range``): nothing is decoded or held whole."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
