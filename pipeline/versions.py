@@ -18,7 +18,7 @@ import multiprocessing
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +145,7 @@ class Context:
     make_check_site: Callable[[], checks.Site]
     make_site: Callable[[], SiteContext]
     make_files: Callable[[], dict[tuple[str, str], str]]
+    _article_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def check_site(self) -> checks.Site:
@@ -161,12 +162,21 @@ class Context:
 
     def key(self, slug: str, locale: str) -> str:
         """Everything the version depends on (see the module's table)."""
-        plan = [(v.path, v.preview, loc.name) for v, loc in self.plan.versions.get(slug, [])]
         return digest(
-            self.salt, self.articles[slug].text, slug, locale,
+            self.salt, self._article_key(slug), locale,
             self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self.ui_digests,
-            repr(plan), repr(self._shares.get(slug, [])), *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
+            *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
         )  # fmt: skip
+
+    def _article_key(self, slug: str) -> str:
+        """What every version of an article shares (its text, its plan, its versions' shares),
+        hashed once for all its versions rather than once for each."""
+        if slug not in self._article_keys:
+            plan = [(v.path, v.preview, loc.name) for v, loc in self.plan.versions.get(slug, [])]
+            self._article_keys[slug] = digest(
+                self.articles[slug].text, slug, repr(plan), repr(self._shares.get(slug, []))
+            )
+        return self._article_keys[slug]
 
     def keys(self) -> dict[tuple[str, str], str]:
         """Every version's key, in article then locale order (the order of the build)."""
