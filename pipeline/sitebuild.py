@@ -15,7 +15,7 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from ctypes.util import find_library
 from dataclasses import dataclass
 from functools import partial
@@ -182,8 +182,9 @@ class _Reduce:
         self.site_findings = checks.check_site(context.check_site)
         self.every_finding = every_finding
         self.tallies = Tally.by_version(self.site_findings)
-        self.findings: list[Finding] = []  # all of them, or the first errors (``_kept``)
-        self.findings += self._kept(self.site_findings)
+        self.findings: list[Finding] = list(  # every finding, or the site's first errors
+            self.site_findings if every_finding else first_errors(self.site_findings, report.SHOWN)
+        )
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
         self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
 
@@ -215,18 +216,14 @@ class _Reduce:
         if self.every_finding:
             self.findings += item.result.findings
         elif item.tally.errors and len(self.findings) < report.SHOWN:
-            self.findings += self._kept(item.result.findings or self._stored_findings(key))
+            found = item.result.findings or self._stored_findings(key)
+            self.findings += first_errors(found, report.SHOWN - len(self.findings))
 
     def _stored_findings(self, key: str) -> tuple[Finding, ...]:
         found = self.cache.get("findings", key)
         if not isinstance(found, tuple):
             raise OSError("a cached version's findings vanished during the build (was .pipeline-cache deleted?): run the build again")  # fmt: skip
         return found
-
-    def _kept(self, findings: Sequence[Finding]) -> Sequence[Finding]:
-        if self.every_finding:
-            return findings
-        return first_errors(findings, max(0, report.SHOWN - len(self.findings)))
 
     @property
     def summaries(self) -> Iterable[versions.Made]:

@@ -7,6 +7,7 @@ import json
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from pipeline import cache as cache_module
 from pipeline import report, sitebuild, versions
 from pipeline.cli import main
+from pipeline.site import SiteContext
 from tests.multisite import make_multisite
 
 
@@ -114,6 +116,31 @@ def test_after_one_po_changed_only_its_files_and_the_site_wide_ones_are_new(
     assert "es/sleep.html" in touched
     assert {"en/water.html", "es/water.html", "en/sleep.html"}.isdisjoint(touched)
     assert {"index.html", "reports/index.html", "reports/report.json"} <= touched
+    assert build(site, "--no-cache") == after
+
+
+def test_a_changed_title_renders_its_language_index_and_the_site_index_again_only(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each index is cached on the titles it shows, the sitemap on the plan alone: a
+    translator's new title renders two files again, not every language's index."""
+    build(site)
+    rendered: list[str] = []
+    for name in ("render_index", "render_locale_index", "render_sitemap"):
+        original = getattr(SiteContext, name)
+
+        def spy(
+            self: SiteContext, *args: object, _original: Any = original, _name: str = name
+        ) -> object:
+            rendered.append(args[0].tag if _name == "render_locale_index" else _name)  # type: ignore[attr-defined]
+            return _original(self, *args)
+
+        monkeypatch.setattr(SiteContext, name, spy)
+    build(site)
+    assert rendered == [], "nothing changed, nothing rendered"
+    _edit(site / "locales/es/LC_MESSAGES/sleep.po", 'msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"')
+    after = build(site)
+    assert sorted(rendered) == ["es", "render_index"]
     assert build(site, "--no-cache") == after
 
 
