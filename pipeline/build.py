@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import catalog, checks, publication, sitebuild, versions
-from pipeline.cache import Cache, code_version, digest, file_digest
+from pipeline.cache import Cache, code_version, digest
 from pipeline.locales import parse_locale
 from pipeline.media import collect_media
 from pipeline.model import CheckResult, Preview, ReviewState
@@ -52,15 +52,15 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
         return [path for domain in project.domains if (path := _write_pot(project, domain))]
     every = digest(*(f"{path}={key}" for path, key in keys.items()))
     written = cache.get("pot-all", every)
-    if written == {path: file_digest(path) for path in keys}:
+    if written == {path: cache.file_digest(path) for path in keys}:
         return []
     changed = []
     for domain in project.domains:
         path = project.pot_path(domain.name)
-        if cache.get("pot", keys[path]) != file_digest(path) and _write_pot(project, domain):
+        if cache.get("pot", keys[path]) != cache.file_digest(path) and _write_pot(project, domain):
             changed.append(path)
-        cache.put("pot", keys[path], file_digest(path))
-    cache.put("pot-all", every, {path: file_digest(path) for path in keys})
+        cache.put("pot", keys[path], cache.file_digest(path))
+    cache.put("pot-all", every, {path: cache.file_digest(path) for path in keys})
     return changed
 
 
@@ -144,7 +144,9 @@ def build(
     """
     cache = cache or Cache(None)
     extract(project, cache)
-    return sitebuild.build(project, cache, jobs, progress, every_finding)
+    result = sitebuild.build(project, cache, jobs, progress, every_finding)
+    cache.save_stamps()
+    return result
 
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:

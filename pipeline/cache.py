@@ -15,12 +15,17 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 CACHE_DIR = ".pipeline-cache"
+STAMPS = (
+    "stamps"  # one entry: path -> (size, mtime, ctime, inode, content hash) of each file hashed
+)
+RACY_NS = 2_000_000_000  # two seconds: coarser than any file system's time stamps (FAT's)
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).parent
 
@@ -65,6 +70,9 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.used: set[tuple[str, str]] = set()  # (kind, key) read or written by this process
+        self._stamps: dict[str, tuple[int, int, int, int, str]] | None = None
+        self._stamps_seen: set[str] = set()
+        self._stamps_changed = False
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
@@ -78,6 +86,50 @@ class Cache:
         self.hits += 1
         self.used.add((kind, key))
         return value
+
+    def file_digest(self, path: Path) -> str:
+        """``file_digest``, remembered by the file's size, time stamps and inode, as git's index
+        does: a build hashes only the files changed since the last one, not a site's thousands.
+
+        A file changed less than ``RACY_NS`` before it was hashed is not remembered (git's
+        "racy" rule: a change within the clock's resolution, of the same size, would look
+        unchanged); ``ctime``, which no tool can set back, catches a restored ``mtime``.
+        """
+        if self.folder is None:
+            return file_digest(path)
+        name = os.fspath(path)
+        try:
+            status = os.stat(name)
+        except OSError:
+            return file_digest(path)
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        stamps = self._load_stamps()
+        self._stamps_seen.add(name)
+        known = stamps.get(name)
+        if known is not None and known[:4] == stamp:
+            return known[4]
+        found = file_digest(path)
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_NS:
+            stamps[name] = (*stamp, found)
+            self._stamps_changed = True
+        elif stamps.pop(name, None) is not None:
+            self._stamps_changed = True
+        return found
+
+    def save_stamps(self) -> None:
+        """Keep the stamps of the files this build hashed (a deleted file's are let go)."""
+        if self._stamps is None:
+            return
+        kept = {name: self._stamps[name] for name in self._stamps_seen if name in self._stamps}
+        if self._stamps_changed or len(kept) != len(self._stamps):
+            self.put(STAMPS, STAMPS, kept)
+            self._stamps, self._stamps_changed = kept, False
+
+    def _load_stamps(self) -> dict[str, tuple[int, int, int, int, str]]:
+        if self._stamps is None:
+            found = self.get(STAMPS, STAMPS)
+            self._stamps = found if isinstance(found, dict) else {}
+        return self._stamps
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Atomic (temporary file + rename), so a killed build never leaves a half entry."""

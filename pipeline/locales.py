@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -24,15 +24,38 @@ _GETTEXT_NAME = re.compile(
 
 @dataclass(frozen=True)
 class LocaleInfo:
-    """Everything the pipeline needs to know about one locale, computed once."""
+    """Everything the pipeline needs to know about one locale, each worked out once.
+
+    The name, tag and modifier are known when the name is validated; the rest comes from the
+    locale's CLDR data, which Babel reads from disk (a few milliseconds a locale): only when a
+    page or a catalogue needs it, so a build with nothing to remake reads none.
+    """
 
     name: str  # gettext name: folder under locales/, PO "Language" header
     tag: str  # BCP 47: html lang, hreflang, output folder
-    direction: str  # "ltr" or "rtl"
-    native_name: str  # the language's name in itself, for the language switcher
-    english_name: str
-    plural_forms: str
     modifier: str | None
+
+    @cached_property
+    def direction(self) -> str:
+        """ "ltr" or "rtl"."""
+        return str(self._babel.text_direction)
+
+    @cached_property
+    def native_name(self) -> str:
+        """The language's name in itself, for the language switcher."""
+        return self._babel.get_display_name(self._babel) or self.name
+
+    @cached_property
+    def english_name(self) -> str:
+        return self._babel.get_display_name("en") or self.name
+
+    @cached_property
+    def plural_forms(self) -> str:
+        return str(get_plural(self._babel))
+
+    @property
+    def _babel(self) -> Locale:
+        return Locale.parse(self.name)
 
     @property
     def is_plain(self) -> bool:
@@ -76,12 +99,4 @@ def parse_locale(name: str) -> LocaleInfo:
     if str(locale) != name:
         raise LocaleError(f"locale {name!r} would be read as {str(locale)!r}; write it that way")
     tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
-    return LocaleInfo(
-        name=name,
-        tag=tag,
-        direction=locale.text_direction,
-        native_name=locale.get_display_name(locale) or name,
-        english_name=locale.get_display_name("en") or name,
-        plural_forms=str(get_plural(locale)),
-        modifier=locale.modifier,
-    )
+    return LocaleInfo(name=name, tag=tag, modifier=locale.modifier)

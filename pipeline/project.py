@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline import catalog, versions
-from pipeline.cache import Cache, code_version, digest
+from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.config import Config, locales_on_disk
 from pipeline.errors import LocaleError, SourceError
 from pipeline.locales import LocaleInfo, parse_locale
@@ -104,17 +104,17 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
     """With a cache, a site whose sources are all unchanged is one entry, not one per article."""
     if cache is None:
         return tuple(read_article(path) for path in paths)
-    texts = [(path, path.read_bytes()) for path in paths]
-    key = digest(code_version(), *(part for path, data in texts for part in (str(path), data)))
+    hashes = [(path, cache.file_digest(path)) for path in paths]
+    key = digest(code_version(), *(part for path, sha in hashes for part in (str(path), sha)))
     found = cache.get("articles", key)
     if not isinstance(found, tuple):
-        found = tuple(_article(path, data, cache) for path, data in texts)
+        found = tuple(_article(path, sha, cache) for path, sha in hashes)
         cache.put("articles", key, found)
     return found
 
 
-def _article(path: Path, data: bytes, cache: Cache) -> Article:
-    key = digest(code_version(), path.name, data)
+def _article(path: Path, sha: str, cache: Cache) -> Article:
+    key = digest(code_version(), path.name, sha)
     found = cache.get("article", key)
     if found is None or found.path != path:
         found = read_article(path)
@@ -186,7 +186,8 @@ def catalog_store(project: Project) -> versions.CatalogStore:
         for loc in project.config.locales
         for d in project.domains
     }
-    return versions.CatalogStore(paths, catalog.load)
+    hasher = project.cache.file_digest if project.cache else file_digest
+    return versions.CatalogStore(paths, catalog.load, hasher)
 
 
 def _site_name_unit(config: Config) -> Unit:

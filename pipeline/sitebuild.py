@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+import babel
+
 from pipeline import checks, outputs, publication, report, sitereport, versions
 from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables_in
 from pipeline.dates import today
@@ -344,8 +346,8 @@ def _context(
 
 def _salt(project: Project) -> str:
     """What every version depends on: the code, the configuration, the glossary, today's date
-    (reviews fall due), and Pango's presence (a version made without it has no leaflet, which
-    a later build with it must not reuse)."""
+    (reviews fall due), Pango's presence (a version made without it has no leaflet, which
+    a later build with it must not reuse) and Babel's CLDR data (scripts' directions, plurals)."""
     config = project.config
     return digest(
         code_version(),
@@ -354,6 +356,7 @@ def _salt(project: Project) -> str:
         today().isoformat(),
         repr(config),
         str(find_library("pango-1.0")),
+        babel.__version__,
     )
 
 

@@ -56,9 +56,15 @@ class CatalogStore(Mapping[tuple[str, str], Catalog]):
 
     RECENT = 64
 
-    def __init__(self, paths: dict[tuple[str, str], Path], load: object) -> None:
+    def __init__(
+        self,
+        paths: dict[tuple[str, str], Path],
+        load: object,
+        hasher: Callable[[Path], str] = file_digest,
+    ) -> None:
         self._paths = {key: path for key, path in paths.items() if path.exists()}
         self._load = load  # (path, domain, locale) -> Catalog; catalog.load
+        self._hash = hasher  # Cache.file_digest in a build: unchanged files are not read
         self._site: dict[tuple[str, str], Catalog] = {}
         self._recent: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
         self._digests: dict[tuple[str, str], str] = {}
@@ -90,7 +96,7 @@ class CatalogStore(Mapping[tuple[str, str], Catalog]):
         key = (locale, domain)
         if key not in self._digests:
             path = self._paths.get(key)
-            self._digests[key] = file_digest(path) if path is not None else "-"
+            self._digests[key] = self._hash(path) if path is not None else "-"
         return self._digests[key]
 
 

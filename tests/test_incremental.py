@@ -247,8 +247,10 @@ def _changed_files(before: dict[str, str], after: dict[str, str]) -> set[str]:
     ],
 )
 def test_a_change_to_any_one_input_shows_in_the_next_incremental_build(
-    site: Path, path: str, old: str, new: str, expected_page: str
+    site: Path, path: str, old: str, new: str, expected_page: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # every file counts as old enough to be remembered by its stamps: the edit must still show
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
     before = build(site)
     _edit(site / path, old, new)
     after = build(site)
@@ -268,3 +270,47 @@ def test_a_template_or_code_change_is_a_new_cache_key(tmp_path: Path) -> None:
     _edit(package / "templates" / "page.html", "<article", "<article data-x")
     cache_module.package_digest.cache_clear()
     assert cache_module.package_digest(package) != before
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    real = cache_module.file_digest
+
+    def counted(path: Path) -> str:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "file_digest", counted)
+    return reads
+
+
+def test_a_file_unchanged_since_the_last_build_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    po = tmp_path / "es.po"
+    po.write_text('msgid "Pain"\nmsgstr "Dolor"\n', encoding="utf-8")
+    first = cache_module.Cache(tmp_path / "cache")
+    remembered = first.file_digest(po)
+    first.save_stamps()
+    reads = _counting_reads(monkeypatch)
+    later = cache_module.Cache(tmp_path / "cache")
+    assert later.file_digest(po) == remembered
+    assert reads == []
+    po.write_text('msgid "Pain"\nmsgstr "Dolar"\n', encoding="utf-8")  # same size, one letter
+    assert later.file_digest(po) == cache_module.digest(po.read_bytes()) != remembered
+    assert reads == [po]
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Git's racy rule: a change within the clock's resolution could keep size and time stamp."""
+    po = tmp_path / "es.po"
+    po.write_text('msgid "Pain"\nmsgstr "Dolor"\n', encoding="utf-8")
+    first = cache_module.Cache(tmp_path / "cache")
+    first.file_digest(po)
+    first.save_stamps()
+    reads = _counting_reads(monkeypatch)
+    cache_module.Cache(tmp_path / "cache").file_digest(po)
+    assert reads == [po]

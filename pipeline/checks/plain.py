@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import itertools
 import math
-from array import array
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 
 from pipeline import formulas, terms
 from pipeline.cache import code_version, digest, table
 from pipeline.checks.subject import Shown, Subject, short
 from pipeline.model import ERROR, WARNING, Finding
+from pipeline.wordset import WordSet
 
 CHECKS = {"plain-long-sentence": ERROR, "plain-rare-word": WARNING}
 COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare
@@ -92,29 +90,6 @@ def _frequent(word: str, language: str) -> bool:
     if len(tokens) == 1 and not any(c.isdigit() for c in tokens[0]):
         return tokens[0] in _vocabulary(language)[0]
     return zipf_frequency(word, language) >= RARE_ZIPF  # several tokens: wordfreq's own rule
-
-
-class WordSet:
-    """A set of words kept as their sorted 64-bit hashes: 8 bytes a word, where a ``str`` in a
-    ``set`` costs some 70. The five languages' vocabularies (400,000 words) took 80 MB in every
-    process of a build; they take 3 MB. (Two words sharing a hash: about one chance in 10^13.)"""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self._hashes = array("Q", sorted({_hash(word) for word in words}))
-
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        wanted = _hash(word)
-        index = bisect_left(self._hashes, wanted)
-        return index < len(self._hashes) and self._hashes[index] == wanted
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-
-def _hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @cache
