@@ -6,7 +6,7 @@ import importlib.metadata
 import itertools
 import math
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline import formulas, terms
 from pipeline.cache import code_version, digest, table
@@ -81,8 +81,11 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
     return rare
 
 
+@lru_cache(maxsize=1 << 15)
 def _frequent(word: str, language: str) -> bool:
-    """``zipf_frequency(word) >= RARE_ZIPF``, answered from the kept set for a one-token word."""
+    """``zipf_frequency(word) >= RARE_ZIPF``, answered from the kept set for a one-token word.
+    Remembered: the plain check and the readability view ask it of the same words, and a site's
+    texts share most of theirs (wordfreq's tokenizer is the costly part)."""
     from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
     from wordfreq.tokens import lossy_tokenize  # noqa: PLC0415
 
