@@ -230,13 +230,26 @@ def update_pos(template: Path, targets: list[tuple[Path, LocaleInfo]]) -> list[P
 
 def po_text(po: polib.POFile) -> str:
     """The file as GNU gettext would write it (see ``powrite``)."""
+    return _joined(_header_text(po), _entries_text(po))
+
+
+def _header_text(po: polib.POFile) -> str:
     header = powrite.EntryText(
         msgid="",
         msgstr="".join(f"{k}: {v}\n" for k, v in po.metadata.items()),
         tcomment=po.header,
         flags=["fuzzy"] if po.metadata_is_fuzzy else [],
     )
-    return powrite.po_text([header, *(_entry_text(e) for e in po)])
+    return powrite.po_text([header])
+
+
+def _entries_text(po: polib.POFile) -> str:
+    return powrite.po_text(_entry_text(e) for e in po)
+
+
+def _joined(header: str, entries: str) -> str:
+    """``powrite.po_text`` of the header and the entries: one blank line between entries."""
+    return f"{header}\n{entries}" if entries else header
 
 
 def _entry_text(e: polib.POEntry) -> powrite.EntryText:
@@ -263,8 +276,9 @@ def _entry_text(e: polib.POEntry) -> powrite.EntryText:
 def write_if_changed(po: polib.POFile, path: Path) -> bool:
     """Write atomically, through a symbolic link, keeping the file's mode; False if only dates would differ."""
     target = path.resolve() if path.is_symlink() else path
-    text = po_text(po)
-    if target.exists() and _same_but_dates(po, text, target):
+    entries = _entries_text(po)
+    text = _joined(_header_text(po), entries)
+    if target.exists() and _same_but_dates(po, text, entries, target):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o7777 if target.exists() else _umask_mode()
@@ -283,13 +297,15 @@ def write_if_changed(po: polib.POFile, path: Path) -> bool:
     return True
 
 
-def _same_but_dates(po: polib.POFile, text: str, target: Path) -> bool:
-    """The file on disk says the same, its creation date (and the version made of it) aside."""
+def _same_but_dates(po: polib.POFile, text: str, entries: str, target: Path) -> bool:
+    """The file on disk says the same, its creation date (and the version made of it) aside.
+    Only the header is read and written again with the file's dates: a site's templates are
+    hundreds of files, and the entries' text is the same either way."""
     raw = target.read_bytes()
     if raw == text.encode("utf-8"):
         return True
     try:
-        existing = poread.read(raw, target)
+        existing = poread.read(raw.split(b"\n\n", 1)[0] + b"\n", target)
     except CatalogError:
         return False
     dated = {
@@ -302,7 +318,7 @@ def _same_but_dates(po: polib.POFile, text: str, target: Path) -> bool:
     original = {h: po.metadata[h] for h in dated}
     po.metadata.update(dated)
     try:
-        return po_text(po).encode("utf-8") == raw
+        return _joined(_header_text(po), entries).encode("utf-8") == raw
     finally:
         po.metadata.update(original)
 

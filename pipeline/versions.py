@@ -209,6 +209,10 @@ _CONTEXT: Context | None = None  # set in the parent before the pool forks
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
 # faster in the one process than by starting a pool.
 PARALLEL_FROM = 64
+# Versions sent to a worker at a time. A chunk's results come back as one message: with a tenth
+# of the site per chunk, the parent and each worker held some 70 MB of pages at N=800. A handful
+# costs no more time (a version takes some 30 ms; a message, well under one).
+CHUNK = 4
 
 
 def make_all(
@@ -276,7 +280,7 @@ def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[M
         return
     # fork: the workers inherit the context (articles, loaded catalogues, templates) without pickling it.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_make_pair, todo, chunksize=max(1, len(todo) // (jobs * 8)))
+        yield from pool.map(_make_pair, todo, chunksize=CHUNK)
 
 
 def _make_pair(item: tuple[str, str]) -> Made:
