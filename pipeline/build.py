@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import catalog, checks, publication, sitebuild, versions
+from pipeline import catalog, checks, publication, sitebuild, versions, warmup
 from pipeline.cache import Cache, code_version, digest
 from pipeline.locales import parse_locale
 from pipeline.media import collect_media
@@ -143,8 +143,12 @@ def build(
     errors, or ``every_finding`` (for the preview's panel).
     """
     cache = cache or Cache(None)
-    extract(project, cache)
-    result = sitebuild.build(project, cache, jobs, progress, every_finding)
+    warmup.start(cache, {loc.language for loc in project.config.all_locales})
+    try:
+        extract(project, cache)
+        result = sitebuild.build(project, cache, jobs, progress, every_finding)
+    finally:
+        warmup.wait()  # done already where a page was made; a build never leaves one behind
     cache.save_stamps()
     return result
 

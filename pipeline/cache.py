@@ -25,6 +25,7 @@ CACHE_DIR = ".pipeline-cache"
 STAMPS = (
     "stamps"  # one entry: path -> (size, mtime, ctime, inode, content hash) of each file hashed
 )
+TABLE_KINDS = ("vocabulary", "hyphenation", "cmu-index")  # the lookup tables ``table`` keeps
 RACY_NS = 2_000_000_000  # two seconds: coarser than any file system's time stamps (FAT's)
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).parent
@@ -174,6 +175,9 @@ class Cache:
             with contextlib.suppress(OSError):
                 found += [Path(e.path) for e in os.scandir(shard.path) if e.is_file()]
         return found
+
+    def has_any(self, kind: str) -> bool:
+        return bool(self._entries(kind))
 
     def delete(self, kind: str, key: str) -> None:
         if self.folder is not None:

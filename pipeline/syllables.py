@@ -89,6 +89,11 @@ class _Hyphenation:
         self.positions = lru_cache(maxsize=1 << 17)(pyphen.positions)
 
 
+def hyphenation(language: str) -> None:
+    """Load (or build, into the build's cache) the language's hyphenation patterns: ``warmup``."""
+    _get_pyphen(language)
+
+
 @cache
 def _get_pyphen(lang: str) -> _Hyphenation:
     _load_hyphenation(lang)

@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import checks, readability_view, review, sitereport
+from pipeline import checks, readability_view, review, sitereport, warmup
 from pipeline.cache import Cache, digest, file_digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
@@ -275,6 +275,8 @@ def _cached(
 def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
     global _CONTEXT
     _CONTEXT = context
+    if todo:
+        warmup.wait()  # the lookup tables in the cache, if a warmer is building them
     if jobs <= 1 or len(todo) < PARALLEL_FROM:
         yield from (make(slug, locale) for slug, locale in todo)
         return

@@ -314,3 +314,21 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(
     reads = _counting_reads(monkeypatch)
     cache_module.Cache(tmp_path / "cache").file_digest(po)
     assert reads == [po]
+
+
+def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: Path) -> None:
+    """The warmer fills the cache's tables while the build reads the site; a filled cache
+    starts no warmer at all."""
+    from pipeline import syllables, warmup
+    from pipeline.checks import plain
+
+    for memo in (plain._vocabulary, syllables._get_pyphen, syllables.cmu_index):
+        memo.cache_clear()  # as in a fresh process: earlier tests loaded the tables here
+    cache = cache_module.Cache(tmp_path / "cache")
+    warmup.start(cache, {"en", "es"})
+    warmup.wait()
+    assert all(cache.has_any(kind) for kind in cache_module.TABLE_KINDS)
+    counts = {kind: len(cache._entries(kind)) for kind in cache_module.TABLE_KINDS}
+    assert counts == {"vocabulary": 2, "hyphenation": 2, "cmu-index": 1}
+    warmup.start(cache, {"en", "es"})
+    assert warmup._warmer is None

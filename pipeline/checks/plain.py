@@ -95,6 +95,11 @@ def _frequent(word: str, language: str) -> bool:
     return zipf_frequency(word, language) >= RARE_ZIPF  # several tokens: wordfreq's own rule
 
 
+def vocabulary(language: str) -> None:
+    """Load (or build, into the build's cache) the language's word lists: ``warmup``."""
+    _vocabulary(language)
+
+
 @cache
 def _vocabulary(language: str) -> tuple[WordSet, WordSet]:
     import wordfreq  # noqa: PLC0415
