@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 CACHE_DIR = ".pipeline-cache"
-STAMPS = (
-    "stamps"  # one entry: path -> (size, mtime, ctime, inode, content hash) of each file hashed
-)
+# one entry: path -> (size, mtime, ctime, inode, content hash) of each file a build hashed
+STAMPS = "stamps"
 TABLE_KINDS = ("vocabulary", "hyphenation", "cmu-index")  # the lookup tables ``table`` keeps
 RACY_NS = 2_000_000_000  # two seconds: coarser than any file system's time stamps (FAT's)
 T = TypeVar("T")

@@ -37,7 +37,7 @@ class LocaleInfo:
 
     @cached_property
     def direction(self) -> str:
-        """ "ltr" or "rtl"."""
+        """Which way the script runs: "ltr" or "rtl"."""
         return str(self._babel.text_direction)
 
     @cached_property

@@ -209,9 +209,9 @@ _CONTEXT: Context | None = None  # set in the parent before the pool forks
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
 # faster in the one process than by starting a pool.
 PARALLEL_FROM = 64
-# Versions sent to a worker at a time. A chunk's results come back as one message: with a tenth
+# Versions sent to a worker at a time. A chunk's results come back as one message: with 1/16
 # of the site per chunk, the parent and each worker held some 70 MB of pages at N=800. A handful
-# costs no more time (a version takes some 30 ms; a message, well under one).
+# cost no more wall time there (95 s either way): a version takes some 30 ms, a message far less.
 CHUNK = 4
 
 
