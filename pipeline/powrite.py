@@ -287,6 +287,13 @@ def _portions(value: str) -> list[str]:
 
 def string_lines(keyword: str, value: str, prefix: str = "") -> list[str]:
     """``keyword "value"`` as GNU writes it: wrapped at 79 columns, ``keyword ""`` first if it wraps."""
+    return list(_wrapped(keyword, value, prefix))
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(keyword: str, value: str, prefix: str) -> tuple[str, ...]:
+    """Remembered: an article's msgids are written again in its template and in every locale's
+    catalogue (``update`` formats each file to compare it), and the line breaking is per character."""
     lines: list[str] = []
     first = True
     after_break = len(prefix) + 1
@@ -314,7 +321,7 @@ def string_lines(keyword: str, value: str, prefix: str = "") -> list[str]:
             current.append(ch)
         lines.append(f'{head}"{"".join(current)}"')
         first = False
-    return lines
+    return tuple(lines)
 
 
 def reference_lines(references: Iterable[str]) -> list[str]:
