@@ -16,7 +16,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,20 +163,22 @@ class Cache:
                         path.unlink()
 
     def _entries(self, kind: str) -> list[Path]:
+        return list(self._walk(kind))
+
+    def _walk(self, kind: str) -> Iterator[Path]:
         if self.folder is None:
-            return []
+            return
         try:
             shards = list(os.scandir(os.path.join(self.folder, kind)))
         except OSError:
-            return []
-        found = []
+            return
         for shard in shards:
             with contextlib.suppress(OSError):
-                found += [Path(e.path) for e in os.scandir(shard.path) if e.is_file()]
-        return found
+                yield from (Path(e.path) for e in os.scandir(shard.path) if e.is_file())
 
     def has_any(self, kind: str) -> bool:
-        return bool(self._entries(kind))
+        """Asked by every build (``warmup``): stops at the first entry."""
+        return next(self._walk(kind), None) is not None
 
     def delete(self, kind: str, key: str) -> None:
         if self.folder is not None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import checks, readability_view, review, sitereport, warmup
-from pipeline.cache import Cache, digest, file_digest
+from pipeline.cache import Cache, digest
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
 from pipeline.model import (
@@ -60,11 +60,11 @@ class CatalogStore(Mapping[tuple[str, str], Catalog]):
         self,
         paths: dict[tuple[str, str], Path],
         load: object,
-        hasher: Callable[[Path], str] = file_digest,
+        hasher: Callable[[Path], str],
     ) -> None:
         self._paths = {key: path for key, path in paths.items() if path.exists()}
         self._load = load  # (path, domain, locale) -> Catalog; catalog.load
-        self._hash = hasher  # Cache.file_digest in a build: unchanged files are not read
+        self._hash = hasher  # file_digest, or Cache.file_digest: unchanged files are not read
         self._site: dict[tuple[str, str], Catalog] = {}
         self._recent: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
         self._digests: dict[tuple[str, str], str] = {}

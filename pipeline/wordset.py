@@ -28,9 +28,7 @@ class WordSet:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        wanted = word_hash(word)
-        index = bisect_left(self._hashes, wanted)
-        return index < len(self._hashes) and self._hashes[index] == wanted
+        return _position(self._hashes, word) is not None
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -48,9 +46,8 @@ class LineIndex:
         self._offsets = array("Q", (offset for _, offset in pairs))
 
     def line(self, word: str) -> str | None:
-        wanted = word_hash(word)
-        index = bisect_left(self._hashes, wanted)
-        if index == len(self._hashes) or self._hashes[index] != wanted:
+        index = _position(self._hashes, word)
+        if index is None:
             return None
         start = self._offsets[index]
         end = self.text.find("\n", start)
@@ -59,3 +56,10 @@ class LineIndex:
 
     def __len__(self) -> int:
         return len(self._hashes)
+
+
+def _position(hashes: array[int], word: str) -> int | None:
+    """Where the word's hash is in the sorted ``hashes``, if it is there."""
+    wanted = word_hash(word)
+    index = bisect_left(hashes, wanted)
+    return index if index < len(hashes) and hashes[index] == wanted else None

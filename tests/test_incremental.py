@@ -302,6 +302,17 @@ def test_a_file_unchanged_since_the_last_build_is_not_read_again(
     assert reads == [po]
 
 
+def test_a_build_with_nothing_changed_reads_no_catalogue_or_source(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's promise: once hashed, an unchanged PO or article is known by its stamps."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # the copied files count as old enough
+    first = build(site)
+    reads = _counting_reads(monkeypatch)
+    assert build(site) == first
+    assert [p for p in reads if p.suffix in (".po", ".md")] == []
+
+
 def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
