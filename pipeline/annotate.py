@@ -176,12 +176,14 @@ class FirstUseProcessor(ExtensionTreeprocessor):
     def run(self, root: etree.Element) -> None:
         _first_abbreviations_only(root)
         text = "".join(root.itertext())
+        # Found once: a link made is an <a>, never searched, so the list stays right as terms are linked.
+        linkable = _outside(root, lambda e: e.tag in NO_LINKS_INSIDE)
         used = []
         for word in self.ext.words:
             span = terms.find_term(text, word.term, self.ext.language)
             if span is not None:
                 used.append((span[0], word))
-                _link_first_use(root, word, self.ext.language)
+                _link_first_use(linkable, word, self.ext.language)
         self.ext.found.extend(word for _, word in sorted(used, key=lambda pair: pair[0]))
         if self.ext.foreign is not None:
             _mark_foreign(root, self.ext.foreign)
@@ -210,9 +212,9 @@ def _unwrap(parent: etree.Element, child: etree.Element) -> None:
     parent.remove(child)
 
 
-def _link_first_use(root: etree.Element, word: Word, language: str) -> bool:
+def _link_first_use(linkable: list[etree.Element], word: Word, language: str) -> bool:
     """Wrap the first plain-text use of a term in a link to its explanation."""
-    for el in _outside(root, lambda e: e.tag in NO_LINKS_INSIDE):
+    for el in linkable:
         if el.text and _wrap(el, None, word, language):
             return True
         for child in list(el):

@@ -27,9 +27,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
-from pipeline.text import to_html
+from pipeline.text import inert, to_html
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
 _NUMBER = re.compile(
@@ -87,7 +88,19 @@ class _Collector(HTMLParser):
             self.text.append(data)
 
 
+_NO_MARKUP = Shape(Counter(), Counter(), Counter(), 0, Counter(), frozenset())
+
+
+@lru_cache(maxsize=2048)
 def shape(text: str) -> Shape:
+    """A source text's shape is compared with each locale's: found once per text (read only)."""
+    if inert(text):  # most sentences: no link, code, emphasis or footnote to keep
+        return _NO_MARKUP
+    return rendered_shape(text)
+
+
+def rendered_shape(text: str) -> Shape:
+    """The shape as the rendered HTML shows it: what ``shape`` gives for any text."""
     footnotes = Counter(_FOOTNOTE_REF.findall(text))
     collector = _Collector()
     collector.feed(to_html(_FOOTNOTE_REF.sub("", text)))

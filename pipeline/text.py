@@ -27,9 +27,23 @@ def to_html(markdown_text: str) -> str:
     return _SIMPLE.reset().convert(markdown_text)
 
 
+# A text with none of these characters, and no block marker (list, heading, rule) at its start,
+# is its own plain text: Python-Markdown would only wrap it in <p>. Most units of an article are
+# such sentences, and a build asks the plain text of every unit in every version.
+_INERT = re.compile(r"[^\\`*_\[\]<>&#\x00-\x08\x0a-\x1f\x7f]*")
+_BLOCK_START = re.compile(r"\s|[-+=>]|\d+\.")  # white space first: an indented code block
+
+
+def inert(markdown_text: str) -> bool:
+    """Whether Python-Markdown would do nothing to the text but wrap it in one paragraph."""
+    return bool(_INERT.fullmatch(markdown_text)) and not _BLOCK_START.match(markdown_text)
+
+
 @lru_cache(maxsize=2048)
 def plain_text(markdown_text: str) -> str:
     """What a reader reads of a unit: no tags, entities decoded, white space collapsed."""
+    if inert(markdown_text):
+        return _SPACES.sub(" ", markdown_text).strip()
     return _SPACES.sub(" ", html.unescape(_TAGS.sub("", to_html(markdown_text)))).strip()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +12,12 @@ from pathlib import Path
 import polib
 import pytest
 import textstat
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import formulas as readability_formulas
+from pipeline import markup
+from pipeline import text as text_module
 from pipeline.build import check, read_project
 from pipeline.config import load_config
 from pipeline.model import Finding
@@ -197,6 +203,24 @@ def test_a_list_item_counts_as_a_sentence_and_markup_is_not_words() -> None:
     assert textstat.sentence_count(text) == 2
 
 
+# Letters, the characters Markdown gives a meaning to, and white space of every kind.
+_UNIT_TEXT = st.text(
+    alphabet=st.sampled_from(list("aZé9 .,;:()'’%-+=>#*_`[]<>&!\\\t\n\r\x85\u2028\u00a0\x00|~")),
+    max_size=24,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_UNIT_TEXT)
+def test_plain_text_is_what_markdown_shows(markdown_text: str) -> None:
+    """A sentence with nothing for Markdown to act on skips the parser: it must read the same,
+    and have the same markup to keep."""
+    shown = text_module.to_html(markdown_text)
+    expected = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", shown))).strip()
+    assert text_module.plain_text(markdown_text) == expected
+    assert markup.shape(markdown_text) == markup.rendered_shape(markdown_text)
+
+
 def test_no_formula_is_said_not_guessed() -> None:
     assert readability_formulas.formulas_for("ja") == []
     assert readability_formulas.scores("テキスト。", "ja") == {}
@@ -369,7 +393,6 @@ def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(
 
 # --- numbers written as the reader's language writes them ----------------------------------------
 
-from pipeline import markup  # noqa: E402
 from pipeline import terms as glossary_terms  # noqa: E402
 
 DECADE_SOURCE = "Ketamine was first used in hospitals in the 1960s. It was approved in 1970."
