@@ -84,7 +84,7 @@ def cleaner(root: Path) -> Callable[[int], None]:
 
     def clean(_: int = 0) -> None:
         for path in set(root.iterdir()) - baseline:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            peers.set_aside(path)  # moved, not deleted: see ``peers.set_aside``
 
     return clean
 
@@ -344,9 +344,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     locales = list(corpus.LOCALES[: args.locales])
-    header = [*machine(), compile_pipeline()]
+    header = [
+        *machine(),
+        compile_pipeline(),
+        "- before a cold build, every tool's earlier output is moved aside, not deleted, and deleted after the last run (see `peers.set_aside`: this machine's journal-less ext4 makes files created just after a mass delete cost more)",
+    ]
     work = args.keep or Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    peers.TRASH = work / "set-aside"
     log = work / "log.txt"
     rows: list[Row] = []
     try:
@@ -369,6 +374,7 @@ def main() -> None:
             print(text)
             if args.output:
                 args.output.write_text(text, encoding="utf-8")
+        shutil.rmtree(peers.TRASH, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
