@@ -162,22 +162,35 @@ def version_stats(
             for loc in project.config.locales:
                 figures[(a.slug, loc.name)] = stats_of(catalogs.get((loc.name, a.slug)), a.msgids)
         return figures
-    last = cache.get("stats", "last build")
+    last = cache.get(*STATS_TABLE)
     last = last if isinstance(last, dict) else {}
     table = {}
     for article in project.articles:
-        texts = digest(code_version(), *sorted(article.msgids))
+        texts = texts_key(article)
         figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
         for loc in project.config.locales:
-            key = digest(texts, catalogs.digest(loc.name, article.slug))
+            key = stats_key(texts, catalogs, loc.name, article.slug)
             known = last.get((article.slug, loc.name))
             if known is None or known[0] != key:
                 known = (key, stats_of(catalogs.get((loc.name, article.slug)), article.msgids))
             table[(article.slug, loc.name)] = known
             figures[(article.slug, loc.name)] = known[1]
     if table != last:
-        cache.put("stats", "last build", table)
+        cache.put(*STATS_TABLE, table)
     return figures
+
+
+STATS_TABLE = ("stats", "last build")  # (kind, key): every version's (key, figures), one entry
+
+
+def texts_key(article: Article) -> str:
+    """What of an article its versions' figures depend on: the texts it asks for."""
+    return digest(code_version(), *sorted(article.msgids))
+
+
+def stats_key(texts: str, catalogs: versions.CatalogStore, locale: str, slug: str) -> str:
+    """A version's figures depend on its article's texts (``texts_key``) and its PO alone."""
+    return digest(texts, catalogs.digest(locale, slug))
 
 
 def catalog_store(project: Project) -> versions.CatalogStore:

@@ -157,18 +157,42 @@ def _plain_written(
     locale: LocaleInfo,
 ) -> bool:
     """Whether a plain version was written, cached by the hashes of its PO and its standard's."""
-    standard_name = locale.base if locale.base != config.source_locale.name else None
-
-    def written() -> bool:
-        standard = catalogs.get((standard_name, article.slug)) if standard_name else None
-        return plain_written(article, catalogs.get((locale.name, article.slug)), standard)
-
     if cache is None or not isinstance(catalogs, CatalogStore):
-        return written()
-    theirs = catalogs.digest(standard_name, article.slug) if standard_name else "-"
-    key = digest(code_version(), article.text, catalogs.digest(locale.name, article.slug), theirs)
-    found = cache.get("plain-written", key)
+        return written_in(config, catalogs, article, locale)
+    key = plain_written_key(config, catalogs, article, locale)
+    found = cache.get(PLAIN_WRITTEN, key)
     if found is None:
-        found = written()
-        cache.put("plain-written", key, found)
+        found = written_in(config, catalogs, article, locale)
+        cache.put(PLAIN_WRITTEN, key, found)
     return bool(found)
+
+
+PLAIN_WRITTEN = (
+    "plain-written"  # the cache's kind for ``_plain_written`` (``counting`` fills it too)
+)
+
+
+def written_in(
+    config: Config,
+    catalogs: Mapping[tuple[str, str], Catalog],
+    article: Article,
+    locale: LocaleInfo,
+) -> bool:
+    """``plain_written`` for a plain locale's catalogue and its standard's, read from ``catalogs``."""
+    standard_name = _standard_name(config, locale)
+    standard = catalogs.get((standard_name, article.slug)) if standard_name else None
+    return plain_written(article, catalogs.get((locale.name, article.slug)), standard)
+
+
+def plain_written_key(
+    config: Config, catalogs: CatalogStore, article: Article, locale: LocaleInfo
+) -> str:
+    """Everything ``written_in`` reads: the article's text, the plain PO and its standard's."""
+    standard_name = _standard_name(config, locale)
+    theirs = catalogs.digest(standard_name, article.slug) if standard_name else "-"
+    return digest(code_version(), article.text, catalogs.digest(locale.name, article.slug), theirs)
+
+
+def _standard_name(config: Config, locale: LocaleInfo) -> str | None:
+    """The locale whose text a plain version rewrites; None for the source (its text is the msgid)."""
+    return locale.base if locale.base != config.source_locale.name else None

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import babel
 
-from pipeline import checks, outputs, publication, report, sitereport, versions
+from pipeline import checks, counting, outputs, publication, report, sitereport, versions
 from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables_in
 from pipeline.dates import today
 from pipeline.leaflet import LeafletSettings
@@ -106,6 +106,7 @@ def build(
     The result holds each version's tally and the first errors, or ``every_finding``."""
     config = project.config
     store = catalog_store(project)
+    counting.count_ahead(project, store, cache, jobs)
     figures = version_stats(project, store, cache)
     plan = publication.plan(config, project.articles, store, figures, cache)
     media = collect_media(config, project.articles)

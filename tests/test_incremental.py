@@ -13,7 +13,7 @@ import polib
 import pytest
 
 from pipeline import cache as cache_module
-from pipeline import report, sitebuild, versions
+from pipeline import counting, report, sitebuild, versions
 from pipeline.cli import main
 from pipeline.site import SiteContext
 from tests.multisite import make_multisite
@@ -58,8 +58,16 @@ def test_a_parallel_cached_build_writes_the_same_bytes_as_a_serial_uncached_one(
         return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(versions, "ProcessPoolExecutor", counted_pool)
+    counting_pools: list[int] = []
+
+    def counting_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
+        counting_pools.append(1)
+        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(counting, "ProcessPoolExecutor", counting_pool)
     cold = build(site, "--jobs", "2")
     assert pools, "the versions were made by a process pool"
+    assert counting_pools, "the figures and plain-version facts were counted by a pool first"
     assert cold == reference[1]
     assert (site / ".pipeline-cache").is_dir()
     warm = build(site, "--jobs", "2")
