@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import build, recovery, report
+from pipeline import build, recovery, report, warmup
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             if cleaned:
                 _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
             cache = Cache(config.root / CACHE_DIR if getattr(args, "cache", True) else None)
+            if args.command == "build":  # the tables are built while the site is read, not after
+                warmup.start(cache, {locale.language for locale in config.all_locales})
             return COMMANDS[args.command](build.read_project(config, cache), args)
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
@@ -64,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"pipeline: {where}{exc.strerror or exc}", sys.stderr)
         return EXIT_BAD_INPUT
     finally:
+        warmup.wait()  # a build that failed before its pages leaves no warmer behind
         _flush()
 
 

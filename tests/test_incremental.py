@@ -351,3 +351,14 @@ def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: P
     assert counts == {"vocabulary": 2, "hyphenation": 2, "cmu-index": 1}
     warmup.start(cache, {"en", "es"})
     assert warmup._warmer is None
+
+
+def test_a_build_stopped_by_a_broken_article_leaves_no_warmer_behind(site: Path) -> None:
+    """The warmer starts before the site is read; an article that cannot be read ends the
+    build with its one-line error, and no process of the build is left running."""
+    import multiprocessing
+
+    (site / "source" / "broken.md").write_bytes(b"Title: Caf\xe9\n\nNot UTF-8.\n")
+    assert main(["--root", str(site), "-q", "build"]) == 2
+    assert multiprocessing.active_children() == []
+    assert not (site / "output").exists()

@@ -127,7 +127,7 @@ def _read_vocabulary(language: str) -> tuple[WordSet, WordSet]:
             break
         frequent.update(band)
     top = itertools.islice(itertools.chain.from_iterable(bands), COMMON_WORDS)
-    stems = WordSet(stem for word in top for stem in terms.stems(word, language))
+    stems = WordSet(terms.stems_of_many(top, language))
     wordfreq.get_frequency_list.cache_clear()
     wordfreq.get_frequency_dict.cache_clear()
     return WordSet(frequent), stems
