@@ -6,7 +6,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -147,12 +147,16 @@ def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
 
 
 def version_stats(
-    project: Project, catalogs: Catalogs, cache: Cache | None = None
+    project: Project,
+    catalogs: Catalogs,
+    cache: Cache | None = None,
+    ahead: Callable[[list[int]], Counted] | None = None,
 ) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's own translated share; the source is complete.
 
     A version's figures depend on its PO and the article's texts alone. With a cache, the table
-    of the last build is kept whole: only the versions whose key changed are counted again.
+    of the last build is kept whole: only the versions whose key changed are counted again,
+    by ``ahead`` where it is given (``counting``: the articles at those positions, on every core).
     """
     source = project.config.source_locale.name
     figures = {}
@@ -164,22 +168,39 @@ def version_stats(
         return figures
     last = cache.get(*STATS_TABLE)
     last = last if isinstance(last, dict) else {}
-    table = {}
+    keys = {}
     for article in project.articles:
         texts = texts_key(article)
-        figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
         for loc in project.config.locales:
-            key = stats_key(texts, catalogs, loc.name, article.slug)
-            known = last.get((article.slug, loc.name))
-            if known is None or known[0] != key:
-                known = (key, stats_of(catalogs.get((loc.name, article.slug)), article.msgids))
-            table[(article.slug, loc.name)] = known
-            figures[(article.slug, loc.name)] = known[1]
+            keys[(article.slug, loc.name)] = stats_key(texts, catalogs, loc.name, article.slug)
+    stale = [
+        i
+        for i, article in enumerate(project.articles)
+        if any(last.get(item, ("",))[0] != keys[item] for item in _items(project, article))
+    ]
+    counted = ahead(stale) if ahead and stale else {}
+    table = {}
+    for article in project.articles:
+        figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
+        for item in _items(project, article):
+            known = counted.get(item) or last.get(item)
+            if known is None or known[0] != keys[item]:
+                known = (
+                    keys[item],
+                    stats_of(catalogs.get((item[1], article.slug)), article.msgids),
+                )
+            table[item] = known
+            figures[item] = known[1]
     if table != last:
         cache.put(*STATS_TABLE, table)
     return figures
 
 
+def _items(project: Project, article: Article) -> list[tuple[str, str]]:
+    return [(article.slug, loc.name) for loc in project.config.locales]
+
+
+Counted = dict[tuple[str, str], tuple[str, Stats]]  # (article, locale) -> (stats key, figures)
 STATS_TABLE = ("stats", "last build")  # (kind, key): every version's (key, figures), one entry
 
 

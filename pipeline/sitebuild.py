@@ -106,8 +106,7 @@ def build(
     The result holds each version's tally and the first errors, or ``every_finding``."""
     config = project.config
     store = catalog_store(project)
-    counting.count_ahead(project, store, cache, jobs)
-    figures = version_stats(project, store, cache)
+    figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache)
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media)
