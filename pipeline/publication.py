@@ -167,9 +167,8 @@ def _plain_written(
     return bool(found)
 
 
-PLAIN_WRITTEN = (
-    "plain-written"  # the cache's kind for ``_plain_written`` (``counting`` fills it too)
-)
+# The cache's kind for ``_plain_written``; ``counting`` fills it too, ahead of the plan.
+PLAIN_WRITTEN = "plain-written"
 
 
 def written_in(
