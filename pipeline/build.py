@@ -5,6 +5,9 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import catalog, checks, publication, sitebuild, versions, warmup
@@ -115,7 +118,10 @@ def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[ch
 
 
 def check(
-    project: Project, catalogs: Catalogs | None = None, progress: Progress = no_progress
+    project: Project,
+    catalogs: Catalogs | None = None,
+    progress: Progress = no_progress,
+    jobs: int = 1,
 ) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
@@ -123,7 +129,32 @@ def check(
         project.config, project.articles
     )  # a missing image is an error of the source, before any check
     site = check_site(project, catalogs)
-    return checks.run_all(site, progress(subjects(project, catalogs, site), "checking"))
+    found = subjects(project, catalogs, site)
+    return checks.run_all(site, progress(_checked(found, jobs), "checking"))
+
+
+_SUBJECTS: list[checks.Subject] = []  # set in the parent before the pool forks
+
+
+def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionResult]:
+    """Each version's checks, in order: from ``versions.PARALLEL_FROM`` versions on, over a
+    process pool (fork: the workers inherit the catalogues, and the lookup tables loaded here
+    first, rather than each building its own)."""
+    global _SUBJECTS
+    if jobs <= 1 or len(found) < versions.PARALLEL_FROM:
+        yield from map(checks.check_version, found)
+        return
+    warmup.load_tables(subject.locale.language for subject in found)
+    _SUBJECTS = found
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_check_one, range(len(found)), chunksize=versions.CHUNK)
+    finally:
+        _SUBJECTS = []
+
+
+def _check_one(position: int) -> checks.VersionResult:
+    return checks.check_version(_SUBJECTS[position])
 
 
 def build(

@@ -205,7 +205,7 @@ def _build(project: build.Project, args: argparse.Namespace) -> int:
 
 def _check(project: build.Project, args: argparse.Namespace) -> int:
     catalogs = build.load_catalogs(project)
-    result = build.check(project, catalogs, _progress(args))
+    result = build.check(project, catalogs, _progress(args), max(1, args.jobs))
     if args.format == "json":
         reviews = build.reviews(project, catalogs)
         _say(report.to_json(result, build.previews(project, catalogs), reviews).rstrip("\n"))

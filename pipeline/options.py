@@ -213,13 +213,14 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
             action="store_false",
             help="make every version again, ignoring .pipeline-cache/ (the output is the same)",
         )
-    verbs["build"].add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="processes to build with (default: one per core; the output is the same)",
-    )
+    for verb, what in (("build", "build"), ("check", "check")):
+        verbs[verb].add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help=f"processes to {what} with (default: one per core; the result is the same)",
+        )
     verbs["serve"].add_argument(
         "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000"
     )

@@ -46,13 +46,20 @@ def wait() -> None:
 
 
 def _build(cache: Cache, languages: list[str]) -> None:
-    from pipeline import syllables  # noqa: PLC0415 (the checks' own loaders, in the child only)
+    keep_tables_in(cache)
+    load_tables(languages)
+
+
+def load_tables(languages: Iterable[str]) -> None:
+    """Load (or build) the tables of ``languages`` in this process: a warmer's work, and what
+    ``check`` does before its pool forks, so that its workers inherit them."""
+    from pipeline import syllables  # noqa: PLC0415 (the checks' own loaders, where used only)
     from pipeline.checks import plain  # noqa: PLC0415
 
-    keep_tables_in(cache)
-    for language in languages:
+    wanted = sorted(set(languages))
+    for language in wanted:
         for load in (plain.vocabulary, syllables.hyphenation):
             with contextlib.suppress(Exception):  # a language without a list: the check says so
                 load(language)
-    if "en" in languages:
+    if "en" in wanted:
         syllables.cmu_index()

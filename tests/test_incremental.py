@@ -362,3 +362,28 @@ def test_a_build_stopped_by_a_broken_article_leaves_no_warmer_behind(site: Path)
     assert main(["--root", str(site), "-q", "build"]) == 2
     assert multiprocessing.active_children() == []
     assert not (site / "output").exists()
+
+
+def test_check_on_every_core_finds_what_one_process_finds(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check --jobs 2`` spreads the versions over a pool: the editors' report is the same, byte
+    for byte, as ``check --jobs 1`` writes it."""
+    from pipeline import build as build_module
+
+    monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
+    pools: list[int] = []
+
+    def counted_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
+        pools.append(1)
+        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", counted_pool)
+    printed = {}
+    for jobs in ("1", "2"):
+        capsys.readouterr()
+        assert main(["--root", str(site), "check", "--format", "json", "--jobs", jobs]) in (0, 1)
+        printed[jobs] = capsys.readouterr().out
+    assert pools == [1], "only the two-process check used a pool"
+    assert printed["2"] == printed["1"]
+    assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"

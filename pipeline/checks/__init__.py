@@ -79,12 +79,11 @@ def check_site(site: Site) -> list[Finding]:
     return [f for family in FAMILIES if hasattr(family, "run_site") for f in family.run_site(site)]
 
 
-def run_all(site: Site, subjects: Iterable[Subject]) -> CheckResult:
-    """Every check of every version, then the site-wide ones, in a stable order."""
+def run_all(site: Site, results: Iterable[VersionResult]) -> CheckResult:
+    """The site-wide checks, then every version's results (``check_version``), in a stable order."""
     documents: list[DocumentReadability] = []
     findings = check_site(site)
-    for subject in subjects:
-        result = check_version(subject)
+    for result in results:
         if result.document is not None:
             documents.append(result.document)
         findings += result.findings
