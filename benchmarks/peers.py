@@ -15,6 +15,7 @@ so all three tools publish the same words.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from corpus import fill_po
 VENVS = Path(__file__).resolve().parent / ".venvs"
 # Where a clean-up moves earlier outputs; ``site.main`` points it into its work folder, deleted last.
 TRASH: Path | None = None
+_MOVED = itertools.count()
 
 
 def set_aside(path: Path) -> None:
@@ -45,7 +47,7 @@ def set_aside(path: Path) -> None:
         shutil.rmtree(path) if path.is_dir() else path.unlink()
         return
     TRASH.mkdir(parents=True, exist_ok=True)
-    path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+    path.rename(TRASH / f"{next(_MOVED)}-{path.name}")  # a count: listing the trash grows with it
 
 
 PINS = {

@@ -5,13 +5,12 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import catalog, checks, publication, sitebuild, versions, warmup
 from pipeline.cache import Cache, code_version, digest
+from pipeline.forked import forked_map
 from pipeline.locales import parse_locale
 from pipeline.media import collect_media
 from pipeline.model import CheckResult, Preview, ReviewState
@@ -133,28 +132,14 @@ def check(
     return checks.run_all(site, progress(_checked(found, jobs), "checking"))
 
 
-_SUBJECTS: list[checks.Subject] = []  # set in the parent before the pool forks
-
-
 def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionResult]:
     """Each version's checks, in order: from ``versions.PARALLEL_FROM`` versions on, over a
-    process pool (fork: the workers inherit the catalogues, and the lookup tables loaded here
+    process pool (forked: the workers inherit the catalogues, and the lookup tables loaded here
     first, rather than each building its own)."""
-    global _SUBJECTS
     if jobs <= 1 or len(found) < versions.PARALLEL_FROM:
-        yield from map(checks.check_version, found)
-        return
+        return map(checks.check_version, found)
     warmup.load_tables(subject.locale.language for subject in found)
-    _SUBJECTS = found
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_check_one, range(len(found)), chunksize=versions.CHUNK)
-    finally:
-        _SUBJECTS = []
-
-
-def _check_one(position: int) -> checks.VersionResult:
-    return checks.check_version(_SUBJECTS[position])
+    return forked_map(checks.check_version, found, jobs)
 
 
 def build(

@@ -12,18 +12,15 @@ it (one core, a small site) gives the same plan.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 from pipeline import publication, versions
 from pipeline.cache import Cache
+from pipeline.forked import forked_map
 from pipeline.model import stats_of
 from pipeline.project import Counted, Project, stats_key, texts_key
 from pipeline.versions import CatalogStore
-
-_JOB: tuple[Project, CatalogStore] | None = None  # set in the parent before the pool forks
 
 
 def ahead(
@@ -37,28 +34,23 @@ def _count_all(
     project: Project, store: CatalogStore, cache: Cache, jobs: int, positions: list[int]
 ) -> Counted:
     """Those articles' figures, their plain versions' facts put in the cache; nothing (the
-    caller counts) where a pool would not pay: one core, or fewer versions than a pool's worth."""
-    global _JOB
+    caller counts) where a pool would not pay: one core, or fewer versions than a pool's worth.
+    The PO hashes were asked by the parent: the pool inherits them with the store."""
     if jobs <= 1 or len(positions) * len(project.config.locales) < versions.PARALLEL_FROM:
         return {}
     counted: Counted = {}
-    _JOB = (project, store)
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for figures, written in pool.map(_count, positions, chunksize=4):
-                counted.update(figures)
-                for key, value in written:
-                    cache.put(publication.PLAIN_WRITTEN, key, value)
-    finally:
-        _JOB = None
+    for figures, written in forked_map(partial(_count, project, store), positions, jobs):
+        counted.update(figures)
+        for key, value in written:
+            cache.put(publication.PLAIN_WRITTEN, key, value)
     return counted
 
 
-def _count(position: int) -> tuple[Counted, list[tuple[str, bool]]]:
+def _count(
+    project: Project, store: CatalogStore, position: int
+) -> tuple[Counted, list[tuple[str, bool]]]:
     """One article's versions: each PO parsed once, for its figures and, if plain, whether it was
-    written (the PO hashes were asked by the parent: the pool inherits them)."""
-    assert _JOB is not None, "_count_all sets the job"
-    project, store = _JOB
+    written."""
     article = project.articles[position]
     slug = article.slug
     texts = texts_key(article)

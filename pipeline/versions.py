@@ -14,10 +14,8 @@ sitemap, report) needs only each version's small summary.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import checks, readability_view, review, sitereport, warmup
 from pipeline.cache import Cache, digest
+from pipeline.forked import forked_map
 from pipeline.leaflet import Leaflets, LeafletSettings
 from pipeline.locales import LocaleInfo
 from pipeline.model import (
@@ -209,10 +208,6 @@ _CONTEXT: Context | None = None  # set in the parent before the pool forks
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
 # faster in the one process than by starting a pool.
 PARALLEL_FROM = 64
-# Versions sent to a worker at a time. A chunk's results come back as one message: with 1/16
-# of the site per chunk, the parent and each worker held some 70 MB of pages at N=800. A handful
-# cost no more wall time there (95 s either way): a version takes some 30 ms, a message far less.
-CHUNK = 4
 
 
 def make_all(
@@ -280,9 +275,8 @@ def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[M
     if jobs <= 1 or len(todo) < PARALLEL_FROM:
         yield from (make(slug, locale) for slug, locale in todo)
         return
-    # fork: the workers inherit the context (articles, loaded catalogues, templates) without pickling it.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_make_pair, todo, chunksize=CHUNK)
+    # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
+    yield from forked_map(_make_pair, todo, jobs)
 
 
 def _make_pair(item: tuple[str, str]) -> Made:

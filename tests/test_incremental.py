@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import polib
 import pytest
 
 from pipeline import cache as cache_module
-from pipeline import counting, report, sitebuild, versions
+from pipeline import counting, forked, report, sitebuild, versions
 from pipeline.cli import main
 from pipeline.site import SiteContext
 from tests.multisite import make_multisite
@@ -26,6 +27,18 @@ def snapshot(root: Path) -> dict[str, str]:
         for p in sorted(output.rglob("*"))
         if p.is_file()
     }
+
+
+def recorded_pools(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[int]:
+    """One item for each process pool ``module`` starts (all go through ``forked.forked_map``)."""
+    started: list[int] = []
+
+    def recorded(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Any]:
+        started.append(1)
+        return forked.forked_map(function, items, jobs)
+
+    monkeypatch.setattr(module, "forked_map", recorded)
+    return started
 
 
 def build(root: Path, *options: str) -> dict[str, str]:
@@ -51,20 +64,8 @@ def test_a_parallel_cached_build_writes_the_same_bytes_as_a_serial_uncached_one(
     site: Path, reference: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
-    pools: list[int] = []
-
-    def counted_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
-        pools.append(1)
-        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(versions, "ProcessPoolExecutor", counted_pool)
-    counting_pools: list[int] = []
-
-    def counting_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
-        counting_pools.append(1)
-        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(counting, "ProcessPoolExecutor", counting_pool)
+    pools = recorded_pools(monkeypatch, versions)
+    counting_pools = recorded_pools(monkeypatch, counting)
     cold = build(site, "--jobs", "2")
     assert pools, "the versions were made by a process pool"
     assert counting_pools, "the figures and plain-version facts were counted by a pool first"
@@ -372,13 +373,7 @@ def test_check_on_every_core_finds_what_one_process_finds(
     from pipeline import build as build_module
 
     monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
-    pools: list[int] = []
-
-    def counted_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
-        pools.append(1)
-        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", counted_pool)
+    pools = recorded_pools(monkeypatch, build_module)
     printed = {}
     for jobs in ("1", "2"):
         capsys.readouterr()
@@ -387,3 +382,22 @@ def test_check_on_every_core_finds_what_one_process_finds(
     assert pools == [1], "only the two-process check used a pool"
     assert printed["2"] == printed["1"]
     assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"
+
+
+def test_the_warmer_starts_before_the_site_is_read(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a cold cache the lookup tables are built while the articles are read, not after."""
+    from pipeline import build as build_module
+    from pipeline import warmup
+
+    started: list[bool] = []
+    read_project = build_module.read_project
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        started.append(warmup._warmer is not None)
+        return read_project(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "read_project", reading)
+    assert main(["--root", str(site), "-q", "build"]) in (0, 1)
+    assert started == [True]
