@@ -183,7 +183,7 @@ class FirstUseProcessor(ExtensionTreeprocessor):
             span = terms.find_term(text, word.term, self.ext.language)
             if span is not None:
                 used.append((span[0], word))
-                _link_first_use(linkable, word, self.ext.language)
+        _link_first_uses(linkable, [word for _, word in used], self.ext.language)
         self.ext.found.extend(word for _, word in sorted(used, key=lambda pair: pair[0]))
         if self.ext.foreign is not None:
             _mark_foreign(root, self.ext.foreign)
@@ -212,18 +212,36 @@ def _unwrap(parent: etree.Element, child: etree.Element) -> None:
     parent.remove(child)
 
 
-def _link_first_use(linkable: list[etree.Element], word: Word, language: str) -> bool:
-    """Wrap the first plain-text use of a term in a link to its explanation."""
-    for el in linkable:
-        if el.text and _wrap(el, None, word, language):
-            return True
-        for child in list(el):
-            if child.tail and _wrap(el, child, word, language):
-                return True
-    return False
+def _link_first_uses(linkable: list[etree.Element], words: list[Word], language: str) -> None:
+    """Wrap the first plain-text use of each term in a link to its explanation.
+
+    One pass over the page's pieces of text (an element's text, then its children's tails), each
+    searched for the terms not linked yet, in glossary order. A link cuts its piece in two, and
+    the text after it is the next piece: a piece's part holds no term its whole did not, so the
+    links are those of a search per term from the top of the page, without scanning the page
+    once per term.
+    """
+    pieces: list[tuple[etree.Element, etree.Element | None]] = [
+        (el, child) for el in linkable for child in (None, *el)
+    ]
+    remaining = list(words)
+    index = 0
+    while remaining and index < len(pieces):
+        el, after = pieces[index]
+        text = el.text if after is None else after.tail
+        if text:
+            for word in [w for w in remaining if terms.may_contain(text, w.term, language)]:
+                link = _wrap(el, after, word, language)
+                if link is not None:
+                    remaining.remove(word)
+                    pieces.insert(index + 1, (el, link))
+        index += 1
 
 
-def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: str) -> bool:
+def _wrap(
+    el: etree.Element, after: etree.Element | None, word: Word, language: str
+) -> etree.Element | None:
+    """The link made around the term's first use in this piece, if it is there outside any stash."""
     text = el.text if after is None else after.tail
     span = terms.find_term(text or "", word.term, language)
     if (
@@ -231,7 +249,7 @@ def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: 
         or text is None
         or _overlaps(span, [m.span() for m in _PLACEHOLDER.finditer(text)])
     ):
-        return False
+        return None
     start, end = span
     link = etree.Element("a", {"href": f"#{word.anchor}", "class": "term"})
     link.text = text[start:end]
@@ -242,7 +260,7 @@ def _wrap(el: etree.Element, after: etree.Element | None, word: Word, language: 
     else:
         after.tail = text[:start]
         el.insert(list(el).index(after) + 1, link)
-    return True
+    return link
 
 
 def _mark_foreign(root: etree.Element, foreign: Foreign) -> None:

@@ -73,7 +73,9 @@ def _same(word: str, stem: str, inside: bool) -> bool:
 
 
 def mentions(text: str, term: str, language: str) -> bool:
-    if contains_term(stems(text, language), stems(term, language), language):
+    if may_contain(text, term, language) and contains_term(
+        stems(text, language), stems(term, language), language
+    ):
         return True
     return language in INSIDE_WORDS and _compound_mentions(text, term, language)
 
@@ -104,6 +106,8 @@ def source_mentions(text: str, term: str, language: str) -> bool:
     Snowball gives "sedated" and "sedative" one stem; in the source they are different words, and
     a translator must not be told to write "sedative" for "sedated".
     """
+    if not may_contain(text, term, language):
+        return False  # a text is asked about every term of the glossary: most are not there
     term_words, text_words = words(term), words(text)
     term_stems, text_stems = stems(term, language), stems(text, language)
     size = len(term_words)
@@ -141,11 +145,11 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     term_stems = stems(term, language)
     if not term_stems:
         return None
-    tokens, present, joined = _token_stems(text, language)
+    if not may_contain(text, term, language):
+        return None  # a page's text is searched for every term: most are not there at all
+    tokens = _token_stems(text, language)[0]
     inside = language in INSIDE_WORDS
     size, first = len(term_stems), term_stems[0]
-    if first not in present and not (inside and len(first) >= 3 and first in joined):
-        return None  # a page's text is searched for every term: most are not there at all
     for start in range(len(tokens) - size + 1):
         if not _same(
             tokens[start][2], first, inside
@@ -156,6 +160,16 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
         ):
             return tokens[start][0], tokens[start + size - 1][1]
     return None
+
+
+def may_contain(text: str, term: str, language: str) -> bool:
+    """Whether the term's first stem is in the text at all: a quick no for most pairs."""
+    term_stems = stems(term, language)
+    if not term_stems:
+        return False
+    _, present, joined = _token_stems(text, language)
+    first = term_stems[0]
+    return first in present or (language in INSIDE_WORDS and len(first) >= 3 and first in joined)
 
 
 @lru_cache(maxsize=1024)

@@ -6,11 +6,16 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline import annotate
 from pipeline.cli import main
+from pipeline.model import Word
 from tests.conftest import REPO
 from tests.pages import Element, read
 
@@ -140,3 +145,50 @@ def test_ui_words_are_translated_on_every_page(output: Path) -> None:
             r'<span lang="en">',
             (output / rel / f"{SLUG}.html").read_text(encoding="utf-8").split("<article")[0],
         )
+
+
+# --- first uses linked in one pass: the links a search per term from the top would make ---------
+
+_TERMS = ["ketamine", "ketamine infusion", "infusion", "pain", "Schmerz", "Ketamininfusion"]
+_FILLER = ["the", "a", "of", "Ketamin-Infusionen", "infusions", "painful", "\x02wzxhzdk:0\x03"]
+_PIECE = st.lists(st.sampled_from(_TERMS + _FILLER), max_size=6).map(" ".join)
+_CHILD = st.tuples(st.sampled_from(["em", "code", "strong", "abbr"]), _PIECE, _PIECE)
+_PARAGRAPH = st.tuples(st.sampled_from(["p", "li", "h2"]), _PIECE, st.lists(_CHILD, max_size=3))
+
+
+def _tree(paragraphs: list[tuple[str, str, list[tuple[str, str, str]]]]) -> etree.Element:
+    root = etree.Element("div")
+    for tag, text, children in paragraphs:
+        block = etree.SubElement(root, tag)
+        block.text = text
+        for child_tag, child_text, tail in children:
+            child = etree.SubElement(block, child_tag)
+            child.text, child.tail = child_text, tail
+    return root
+
+
+def _linked_per_term(root: etree.Element, words: list[Word], language: str) -> None:
+    """The reference: each term in turn, searched from the top of the page."""
+    linkable = annotate._outside(root, lambda e: e.tag in annotate.NO_LINKS_INSIDE)
+    for word in words:
+        found = False
+        for el in linkable:
+            pieces = [None, *el] if not found else []
+            for after in pieces:
+                text = el.text if after is None else after.tail
+                if text and annotate._wrap(el, after, word, language) is not None:
+                    found = True
+                    break
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=4), st.sampled_from(["en", "de"]))
+def test_terms_are_linked_as_a_search_per_term_would_link_them(
+    paragraphs: list[tuple[str, str, list[tuple[str, str, str]]]], language: str
+) -> None:
+    words = [Word(f"term-{i}", term, "…") for i, term in enumerate(_TERMS)]
+    one_pass, per_term = _tree(paragraphs), _tree(paragraphs)
+    linkable = annotate._outside(one_pass, lambda e: e.tag in annotate.NO_LINKS_INSIDE)
+    annotate._link_first_uses(linkable, words, language)
+    _linked_per_term(per_term, words, language)
+    assert etree.tostring(one_pass) == etree.tostring(per_term)
