@@ -147,7 +147,7 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
         return None
     if not may_contain(text, term, language):
         return None  # a page's text is searched for every term: most are not there at all
-    tokens = _token_stems(text, language)[0]
+    tokens = _token_stems(text, language)
     inside = language in INSIDE_WORDS
     size, first = len(term_stems), term_stems[0]
     for start in range(len(tokens) - size + 1):
@@ -167,20 +167,25 @@ def may_contain(text: str, term: str, language: str) -> bool:
     term_stems = stems(term, language)
     if not term_stems:
         return False
-    _, present, joined = _token_stems(text, language)
+    present, joined = _stem_lookup(text, language)
     first = term_stems[0]
     return first in present or (language in INSIDE_WORDS and len(first) >= 3 and first in joined)
 
 
 @lru_cache(maxsize=1024)
-def _token_stems(
-    text: str, language: str
-) -> tuple[tuple[tuple[int, int, str], ...], frozenset[str], str]:
-    """(start, end, stem) of each word, the set of stems and the stems joined (to find a stem
-    inside a compound): a page's text is searched for every glossary term."""
+def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
+    """The text's stems as a set and joined (to find a stem inside a compound): every text is
+    asked about every glossary term, and most are not there."""
+    found = stems(text, language)
+    return frozenset(found), "\0".join(found)
+
+
+@lru_cache(maxsize=1024)
+def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, stem) of each word, to mark a term found on a page: only asked of a text
+    that holds a term's first stem, as finding each word's place costs more than its stem."""
     tokens = list(_WORD.finditer(text))
     found = stems(text, language)
     if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
-    spans = tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
-    return spans, frozenset(found), "\0".join(found)
+    return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
