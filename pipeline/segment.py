@@ -36,7 +36,7 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocExtension, slugify, unique
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from pipeline.abbr import LinearAbbrTreeprocessor, abbreviations
 from pipeline.blocks import (
@@ -48,7 +48,7 @@ from pipeline.blocks import (
 )
 from pipeline.frontmatter import FrontMatterExtension
 from pipeline.rawhtml import RawHtml, _with_lang
-from pipeline.text import normalize, plain_text
+from pipeline.text import inert, normalize, plain_text
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
@@ -344,4 +344,41 @@ def _markdown(
     md.treeprocessors.register(
         LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7
     )  # replaces upstream's
+    skipped = InertTexts(md)
+    md.treeprocessors.register(skipped, "inert-texts", 20.5)  # just before "inline" (20)
+    md.treeprocessors.register(InertTextsDone(md, skipped), "inert-texts-done", 19.5)
     return md
+
+
+class InertTexts(Treeprocessor):
+    """Marks each element text that no inline pattern can change (``text.inert``: no character
+    Markdown acts on) as atomic, so that "inline" does not try its twenty patterns on it.
+
+    Most of a page's texts are plain sentences; their inline pass was a twentieth of a build.
+    """
+
+    marked: list[etree.Element] = []
+
+    def run(self, root: etree.Element) -> None:
+        self.marked = [
+            el
+            for el in root.iter()
+            if el.text and not isinstance(el.text, AtomicString) and inert(el.text)
+        ]  # code is atomic already, and stays so
+        for el in self.marked:
+            el.text = AtomicString(el.text)
+
+
+class InertTextsDone(Treeprocessor):
+    """Makes the marked texts ordinary again after "inline": abbreviations and attribute lists
+    (treeprocessors that leave atomic text alone) must still see them."""
+
+    def __init__(self, md: markdown.Markdown, marks: InertTexts) -> None:
+        super().__init__(md)
+        self.marks = marks
+
+    def run(self, root: etree.Element) -> None:
+        for el in self.marks.marked:
+            if isinstance(el.text, AtomicString):
+                el.text = str(el.text)
+        self.marks.marked = []

@@ -221,6 +221,35 @@ def test_plain_text_is_what_markdown_shows(markdown_text: str) -> None:
     assert markup.shape(markdown_text) == markup.rendered_shape(markdown_text)
 
 
+# Paragraphs and list items of words, an abbreviation the page defines, and the characters
+# Markdown acts on: the page converter must give the same page with the inline pass skipped.
+_PAGE_TEXT = st.lists(
+    st.lists(
+        st.sampled_from(
+            [*"aZé9 .,;:()'’-+>#*_`[]<>&!\\|{}\n", "NMDA", "- ", "1. ", "word ", "    "]
+        ),
+        max_size=30,
+    ).map("".join),
+    min_size=1,
+    max_size=4,
+).map(lambda blocks: "\n\n".join(blocks) + "\n\n*[NMDA]: N-methyl-D-aspartate\n")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_PAGE_TEXT)
+def test_a_page_is_the_same_when_its_plain_texts_skip_the_inline_pass(document: str) -> None:
+    from pipeline.segment import make_markdown
+
+    def keep(text: str, kind: str) -> None:
+        return None
+
+    skipping = make_markdown(keep)
+    inlining = make_markdown(keep)
+    inlining.treeprocessors.deregister("inert-texts")
+    inlining.treeprocessors.deregister("inert-texts-done")
+    assert skipping.convert(document) == inlining.convert(document)
+
+
 def test_no_formula_is_said_not_guessed() -> None:
     assert readability_formulas.formulas_for("ja") == []
     assert readability_formulas.scores("テキスト。", "ja") == {}
