@@ -60,8 +60,10 @@ def contains_term(text_stems: tuple[str, ...], term_stems: tuple[str, ...], lang
     if not term_stems:
         return False
     inside = language in INSIDE_WORDS
-    size = len(term_stems)
+    size, first = len(term_stems), term_stems[0]
     for start in range(len(text_stems) - size + 1):
+        if not _same(text_stems[start], first, inside):
+            continue  # the common case, without building a generator
         window = text_stems[start : start + size]
         if all(_same(word, stem, inside) for word, stem in zip(window, term_stems, strict=False)):
             return True
