@@ -177,8 +177,12 @@ def may_contain(text: str, term: str, language: str) -> bool:
 @lru_cache(maxsize=1024)
 def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
     """The text's stems as a set and joined (to find a stem inside a compound): every text is
-    asked about every glossary term, and most are not there."""
+    asked about every glossary term, and most are not there. A word vocalised inside (Arabic
+    harakat) is one word to ``stems`` and several to ``_token_stems``: both are in, so the quick
+    no is never wrong for either."""
     found = stems(text, language)
+    if _ARABIC_DIACRITICS.search(text):
+        found += tuple(stem for _, _, stem in _token_stems(text, language))
     return frozenset(found), "\0".join(found)
 
 
