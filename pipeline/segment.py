@@ -357,7 +357,9 @@ class InertTexts(Treeprocessor):
     Most of a page's texts are plain sentences; their inline pass was a twentieth of a build.
     """
 
-    marked: list[etree.Element] = []
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.marked: list[etree.Element] = []
 
     def run(self, root: etree.Element) -> None:
         self.marked = [
