@@ -366,7 +366,7 @@ class InertTexts(Treeprocessor):
             el
             for el in root.iter()
             if el.text and not isinstance(el.text, AtomicString) and inert(el.text)
-        ]  # code is atomic already, and stays so
+        ]  # code, and raw HTML md_in_html keeps as it is, are atomic already and stay so
         for el in self.marked:
             el.text = AtomicString(el.text)
 
