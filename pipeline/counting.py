@@ -19,7 +19,7 @@ from pipeline import publication, versions
 from pipeline.cache import Cache
 from pipeline.forked import forked_map
 from pipeline.model import stats_of
-from pipeline.project import Counted, Project, stats_key, texts_key
+from pipeline.project import Counted, Project
 from pipeline.versions import CatalogStore
 
 
@@ -50,16 +50,12 @@ def _count(
     project: Project, store: CatalogStore, position: int
 ) -> tuple[Counted, list[tuple[str, bool]]]:
     """One article's versions: each PO parsed once, for its figures and, if plain, whether it was
-    written."""
+    written. The figures' keys are the parent's: it computed them to find these articles."""
     article = project.articles[position]
-    slug = article.slug
-    texts = texts_key(article)
     figures, written = {}, []
     for loc in project.config.locales:
-        catalog = store.get((loc.name, slug))
-        figures[(slug, loc.name)] = (
-            stats_key(texts, store, loc.name, slug),
-            stats_of(catalog, article.msgids),
+        figures[(article.slug, loc.name)] = stats_of(
+            store.get((loc.name, article.slug)), article.msgids
         )
         if loc.is_plain:
             key = publication.plain_written_key(project.config, store, article, loc)

@@ -170,9 +170,9 @@ def version_stats(
     last = last if isinstance(last, dict) else {}
     keys = {}
     for article in project.articles:
-        texts = texts_key(article)
+        texts = _texts_key(article)
         for loc in project.config.locales:
-            keys[(article.slug, loc.name)] = stats_key(texts, catalogs, loc.name, article.slug)
+            keys[(article.slug, loc.name)] = _stats_key(texts, catalogs, loc.name, article.slug)
     stale = [
         i
         for i, article in enumerate(project.articles)
@@ -183,8 +183,10 @@ def version_stats(
     for article in project.articles:
         figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
         for item in _items(project, article):
-            known = counted.get(item) or last.get(item)
-            if known is None or known[0] != keys[item]:
+            known = last.get(item)
+            if item in counted:
+                known = (keys[item], counted[item])
+            elif known is None or known[0] != keys[item]:
                 known = (
                     keys[item],
                     stats_of(catalogs.get((item[1], article.slug)), article.msgids),
@@ -200,17 +202,17 @@ def _items(project: Project, article: Article) -> list[tuple[str, str]]:
     return [(article.slug, loc.name) for loc in project.config.locales]
 
 
-Counted = dict[tuple[str, str], tuple[str, Stats]]  # (article, locale) -> (stats key, figures)
+Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
 STATS_TABLE = ("stats", "last build")  # (kind, key): every version's (key, figures), one entry
 
 
-def texts_key(article: Article) -> str:
+def _texts_key(article: Article) -> str:
     """What of an article its versions' figures depend on: the texts it asks for."""
     return digest(code_version(), *sorted(article.msgids))
 
 
-def stats_key(texts: str, catalogs: versions.CatalogStore, locale: str, slug: str) -> str:
-    """A version's figures depend on its article's texts (``texts_key``) and its PO alone."""
+def _stats_key(texts: str, catalogs: versions.CatalogStore, locale: str, slug: str) -> str:
+    """A version's figures depend on its article's texts (``_texts_key``) and its PO alone."""
     return digest(texts, catalogs.digest(locale, slug))
 
 
