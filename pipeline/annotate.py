@@ -180,9 +180,9 @@ class FirstUseProcessor(ExtensionTreeprocessor):
         linkable = _outside(root, lambda e: e.tag in NO_LINKS_INSIDE)
         used = []
         for word in self.ext.words:
-            span = terms.find_term(text, word.term, self.ext.language)
-            if span is not None:
-                used.append((span[0], word))
+            index = terms.term_index(text, word.term, self.ext.language)
+            if index is not None:
+                used.append((index, word))
         _link_first_uses(linkable, [word for _, word in used], self.ext.language)
         self.ext.found.extend(word for _, word in sorted(used, key=lambda pair: pair[0]))
         if self.ext.foreign is not None:

@@ -57,17 +57,24 @@ def stems_of_many(texts: Iterable[str], language: str) -> list[str]:
 
 def contains_term(text_stems: tuple[str, ...], term_stems: tuple[str, ...], language: str) -> bool:
     """Whether the term's stems occur in order, as consecutive words of the text."""
+    return _first_window(text_stems, term_stems, language in INSIDE_WORDS) is not None
+
+
+def _first_window(
+    text_stems: tuple[str, ...], term_stems: tuple[str, ...], inside: bool
+) -> int | None:
+    """The index of the text's first word where the term's stems start, in order."""
     if not term_stems:
-        return False
-    inside = language in INSIDE_WORDS
+        return None
     size, first = len(term_stems), term_stems[0]
     for start in range(len(text_stems) - size + 1):
         if not _same(text_stems[start], first, inside):
             continue  # the common case, without building a generator
-        window = text_stems[start : start + size]
-        if all(_same(word, stem, inside) for word, stem in zip(window, term_stems, strict=False)):
-            return True
-    return False
+        if all(
+            _same(text_stems[start + i], stem, inside) for i, stem in enumerate(term_stems[1:], 1)
+        ):
+            return start
+    return None
 
 
 def _same(word: str, stem: str, inside: bool) -> bool:
@@ -144,24 +151,21 @@ def verbatim(text: str, term: str) -> bool:
 
 def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     """Character span of the first occurrence of a term (by stem) in a text, to mark it on a page."""
-    term_stems = stems(term, language)
-    if not term_stems:
+    index = term_index(text, term, language)
+    if index is None:
         return None
+    tokens = _token_stems(text, language)
+    return tokens[index][0], tokens[index + len(stems(term, language)) - 1][1]
+
+
+def term_index(text: str, term: str, language: str) -> int | None:
+    """Which word of the text (counted as ``find_term`` counts them) starts the term's first use:
+    enough to order the terms of a page, without finding where each of its words sits."""
     if not may_contain(text, term, language):
         return None  # a page's text is searched for every term: most are not there at all
-    tokens = _token_stems(text, language)
-    inside = language in INSIDE_WORDS
-    size, first = len(term_stems), term_stems[0]
-    for start in range(len(tokens) - size + 1):
-        if not _same(
-            tokens[start][2], first, inside
-        ):  # the common case, without building a generator
-            continue
-        if all(
-            _same(tokens[start + i][2], stem, inside) for i, stem in enumerate(term_stems[1:], 1)
-        ):
-            return tokens[start][0], tokens[start + size - 1][1]
-    return None
+    return _first_window(
+        _word_stems(text, language), stems(term, language), language in INSIDE_WORDS
+    )
 
 
 def may_contain(text: str, term: str, language: str) -> bool:
@@ -195,3 +199,14 @@ def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
     return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
+
+
+@lru_cache(maxsize=1024)
+def _word_stems(text: str, language: str) -> tuple[str, ...]:
+    """The stems of the words ``_token_stems`` finds, without their places. Where lower-casing
+    kept one letter per letter and no harakat are removed, ``stems`` reads the same words (every
+    character lower-cases to one of its own kind: a letter stays a letter, checked over all of
+    Unicode), so the text's stems, already made for the quick no, serve as they are."""
+    if len(text.lower()) == len(text) and not _ARABIC_DIACRITICS.search(text):
+        return stems(text, language)
+    return tuple(stem for _, _, stem in _token_stems(text, language))

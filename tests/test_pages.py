@@ -192,3 +192,33 @@ def test_terms_are_linked_as_a_search_per_term_would_link_them(
     annotate._link_first_uses(linkable, words, language)
     _linked_per_term(per_term, words, language)
     assert etree.tostring(one_pass) == etree.tostring(per_term)
+
+
+# Letters whose lower case is longer (İ), changes with its neighbours (Σ), or is already lower;
+# Arabic words with harakat inside; joiners and digits: what decides how a text splits into words.
+_WORDY = st.lists(
+    st.sampled_from(
+        [
+            *"aAeIıİßΣσςéÉ'’_-7 .",
+            "Ketamin",
+            "NMDA",
+            "الكيتامين",
+            "ك\u064eيت\u0627م\u0650ين",
+            "\u0651",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_WORDY, st.sampled_from(["en", "de", "tr", "el", "ar"]))
+def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on(
+    text: str, language: str
+) -> None:
+    """A page's terms are put in order of first use from the text's stems alone (no places):
+    that is right only if those stems are, word for word, the ones whose places a link uses."""
+    from pipeline import terms
+
+    placed = tuple(stem for _, _, stem in terms._token_stems(text, language))
+    assert terms._word_stems(text, language) == placed
