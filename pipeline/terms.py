@@ -15,7 +15,7 @@ by hyphens: an approved "Ketamin-Infusion" is found in "Ketamininfusionen", an a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 import snowballstemmer
@@ -50,7 +50,7 @@ def stems(text: str, language: str) -> tuple[str, ...]:
 def stems_of_many(texts: Iterable[str], language: str) -> list[str]:
     """The stems of every word of many texts (a word list), in one call into the stemmer and
     without passing through ``stems``'s memory, which a list of 25,000 words would only churn."""
-    found = [word for text in texts for word in words(text)]
+    found = words("\n".join(texts))  # one pass: a line break is in no word
     stemmer = _stemmer(language)
     return stemmer.stemWords(found) if stemmer else found
 
@@ -67,14 +67,28 @@ def _first_window(
     if not term_stems:
         return None
     size, first = len(term_stems), term_stems[0]
-    for start in range(len(text_stems) - size + 1):
-        if not _same(text_stems[start], first, inside):
-            continue  # the common case, without building a generator
+    for start in _starts(text_stems[: len(text_stems) - size + 1], first, inside):
         if all(
             _same(text_stems[start + i], stem, inside) for i, stem in enumerate(term_stems[1:], 1)
         ):
             return start
     return None
+
+
+def _starts(text_stems: tuple[str, ...], first: str, inside: bool) -> Iterator[int]:
+    """Where the text's words are (or, inside compounds, hold) ``first``: found by ``index`` in C
+    where only equal words count, as a page's text is searched for every term."""
+    if inside and len(first) >= 3:
+        yield from (i for i, word in enumerate(text_stems) if first in word)
+        return
+    start = 0
+    while True:
+        try:
+            start = text_stems.index(first, start)
+        except ValueError:
+            return
+        yield start
+        start += 1
 
 
 def _same(word: str, stem: str, inside: bool) -> bool:
@@ -180,14 +194,14 @@ def may_contain(text: str, term: str, language: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
-    """The text's stems as a set and joined (to find a stem inside a compound): every text is
-    asked about every glossary term, and most are not there. A word vocalised inside (Arabic
-    harakat) is one word to ``stems`` and several to ``_token_stems``: both are in, so the quick
-    no is never wrong for either."""
+    """The text's stems as a set and, where compounds count, joined (to find a stem inside one):
+    every text is asked about every glossary term, and most are not there. A word vocalised
+    inside (Arabic harakat) is one word to ``stems`` and several to ``_token_stems``: both are
+    in, so the quick no is never wrong for either."""
     found = stems(text, language)
     if _ARABIC_DIACRITICS.search(text):
         found += tuple(stem for _, _, stem in _token_stems(text, language))
-    return frozenset(found), "\0".join(found)
+    return frozenset(found), "\0".join(found) if language in INSIDE_WORDS else ""
 
 
 @lru_cache(maxsize=1024)

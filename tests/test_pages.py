@@ -222,3 +222,30 @@ def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on
 
     placed = tuple(stem for _, _, stem in terms._token_stems(text, language))
     assert terms._word_stems(text, language) == placed
+
+
+_STEMS = st.sampled_from(["ket", "ketamin", "infus", "ketamininfus", "a", "ab", "nmda", "schmerz"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_STEMS, max_size=12), st.lists(_STEMS, max_size=3), st.booleans())
+def test_a_term_is_found_where_a_word_by_word_search_finds_it(
+    text: list[str], term: list[str], inside: bool
+) -> None:
+    """The search jumps to the words that can start the term; a word-by-word search is the
+    definition: the first place where each of the term's stems is the word (or, in a language
+    of compounds, inside it, from three letters)."""
+    from pipeline import terms
+
+    def same(word: str, stem: str) -> bool:
+        return word == stem or (inside and len(stem) >= 3 and stem in word)
+
+    expected = next(
+        (
+            start
+            for start in range(len(text) - len(term) + 1)
+            if term and all(same(text[start + i], stem) for i, stem in enumerate(term))
+        ),
+        None,
+    )
+    assert terms._first_window(tuple(text), tuple(term), inside) == expected
