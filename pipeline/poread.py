@@ -32,6 +32,7 @@ _UNESCAPE = {
     '"': '"',
 }
 _SIMPLE_STRING = re.compile(r'([^"\\]*)"')
+_ONE_SIMPLE_STRING = re.compile(r'[ \t]*"([^"\\]*)"\s*')
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _HEX = re.compile(r"x([0-9a-fA-F]+)")
 
@@ -53,10 +54,7 @@ class _Draft:
     )  # "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr[0]"...
     last: str | None = None  # the keyword a continuation string extends
     last_previous: str | None = None
-
-    @property
-    def has_msgstr(self) -> bool:
-        return any(k.startswith("msgstr") for k in self.fields)
+    has_msgstr: bool = False  # a msgstr or msgstr[N] is among the fields
 
     @property
     def started(self) -> bool:
@@ -234,6 +232,7 @@ class _Reader:
         self._check_order(keyword, match.group(2), number)
         draft.fields[keyword] = value
         draft.last = keyword
+        draft.has_msgstr = draft.has_msgstr or keyword.startswith("msgstr")
 
     def _check_order(self, keyword: str, index: str | None, number: int) -> None:
         fields = self.draft.fields
@@ -254,6 +253,12 @@ class _Reader:
 
     def _strings(self, rest: str, number: int) -> str:
         """One or more quoted strings, unescaped; anything else on the line is an error."""
+        if one := _ONE_SIMPLE_STRING.fullmatch(rest):
+            return one.group(1)  # nearly every line: one string without an escape
+        return self._quoted(rest, number)
+
+    def _quoted(self, rest: str, number: int) -> str:
+        """``_strings`` for any line: several strings, escapes, and what is wrong with a line."""
         value, position = [], 0
         rest = rest.rstrip()
         if not rest.lstrip().startswith('"'):

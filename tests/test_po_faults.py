@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -423,3 +424,19 @@ def test_whatever_msgfmt_accepts_update_keeps(
             assert found.msgstr == e["msgstr"]
         assert found.tcomment == e["note"]
         assert set(e["flags"]) - {"fuzzy"} <= set(found.flags)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=' \t\u00a0\u3000\x0b"\\anx7é', max_size=14))
+def test_a_one_string_line_is_read_as_the_general_reader_reads_it(rest: str) -> None:
+    """Most lines are read by one regular expression; any line must give what the reader of
+    several strings and escapes gives, or the same error."""
+    reader = catalog.poread._Reader(Path("x.po"))
+
+    def outcome(read: Callable[[str, int], str]) -> str:
+        try:
+            return "ok: " + read(rest, 7)
+        except CatalogError as exc:
+            return "error: " + str(exc)
+
+    assert outcome(reader._strings) == outcome(reader._quoted)
