@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import catalog, checks, publication, sitebuild, versions, warmup
-from pipeline.cache import Cache, code_version, digest
+from pipeline.cache import Cache, code_version, digest, keep_tables_in
 from pipeline.forked import forked_map
 from pipeline.locales import parse_locale
 from pipeline.media import collect_media
@@ -159,6 +159,7 @@ def build(
     errors, or ``every_finding`` (for the preview's panel).
     """
     cache = cache or Cache(None)
+    keep_tables_in(cache)  # before anything asks a locale's names or a language's tables
     warmup.start(cache, {loc.language for loc in project.config.all_locales})
     try:
         extract(project, cache)

@@ -24,7 +24,7 @@ from typing import TypeVar
 import babel
 
 from pipeline import checks, counting, outputs, publication, report, sitereport, versions
-from pipeline.cache import Cache, code_version, digest, file_digest, keep_tables_in
+from pipeline.cache import Cache, code_version, digest, file_digest
 from pipeline.dates import today
 from pipeline.leaflet import LeafletSettings
 from pipeline.media import Media, collect_media
@@ -123,7 +123,6 @@ def build(
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
-    keep_tables_in(cache)
     found = cache.get(PACK, record.site_key) if record else None
     last: dict[str, versions.Made] = found if isinstance(found, dict) else {}
     made = progress(

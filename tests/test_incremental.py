@@ -270,6 +270,40 @@ def test_a_change_to_any_one_input_shows_in_the_next_incremental_build(
     )  # the incremental result is the one a clean build gives
 
 
+def test_a_translators_save_reads_no_other_locales_data(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page a save re-renders names every locale in its language switcher: those names and
+    each script's direction come from the build's cache, not from Babel's CLDR files, which
+    cost some 8 ms a locale to read and merge. Only the page's own locale may be read (its
+    leaflet's digits and dates are written the Spanish way)."""
+    import babel.localedata
+
+    from pipeline import locales
+
+    locales.parse_locale.cache_clear()  # each build as in a process of its own
+    build(site)
+    locales.parse_locale.cache_clear()
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    loaded: list[str] = []
+    real = babel.localedata.load
+
+    def recorded(name: str, merge_inherited: bool = True) -> dict[str, Any]:
+        if name not in babel.localedata._cache:
+            loaded.append(name)
+        return real(name, merge_inherited)
+
+    monkeypatch.setattr(babel.localedata, "load", recorded)
+    before = snapshot(site)
+    _edit(
+        site / "locales/es/LC_MESSAGES/sleep.po",
+        'msgstr "SLEEPING WELL"',
+        'msgstr "SLEEPING WELL!"',
+    )
+    assert "es/sleep.html" in _changed_files(before, build(site))
+    assert set(loaded) <= {"es", "root"}
+
+
 def test_a_template_or_code_change_is_a_new_cache_key(tmp_path: Path) -> None:
     package = tmp_path / "pipeline"
     shutil.copytree(
