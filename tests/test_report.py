@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline import formulas
+from pipeline import formulas, report
 from pipeline.cli import main
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
 from tests.conftest import po_path, translate_po
@@ -256,3 +259,34 @@ def test_report_and_readability_views_pass_the_nu_checker_and_axe(faulty: Path) 
     assert not messages, format_vnu(messages)
     results = run_axe(files)
     assert not any(r["violations"] for r in results), format_violations(results)
+
+
+# --- report.json is what json.dumps(indent=2) writes, whoever writes it -------------------------
+
+_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers()  # past 64 bits too
+    | st.floats()  # NaN, infinities, 1e-05, 1e+16 too
+    | st.sampled_from([0.0001, 9.999999999999999e-05, 1e16, 9999999999999998.0, -0.0, 12.34])
+    | st.text()  # lone surrogates too
+)
+_JSON = st.recursive(
+    _LEAF,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        | st.dictionaries(st.integers(), inner, max_size=2)
+    ),  # keys json turns into strings
+    max_leaves=24,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_JSON, st.integers(min_value=0, max_value=3))
+def test_the_report_s_json_is_json_dumps_with_indent_2(value: object, depth: int) -> None:
+    """The report's JSON is written by orjson where it writes json's text, by json elsewhere:
+    a tool reading report.json, or diffing two of them, sees json.dumps(indent=2) either way."""
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+    assert report._nested(value, depth) == expected
