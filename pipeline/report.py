@@ -86,9 +86,13 @@ def _nested(value: object, depth: int) -> str:
     return text.replace("\n", "\n" + "  " * depth)
 
 
+# What json cannot write (a dataclass, a date), orjson must not write either: json says why.
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def _fast_json(value: object) -> str | None:
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        return orjson.dumps(value, option=_OPTIONS).decode("utf-8")
     except orjson.JSONEncodeError:  # a key that is not a string, a lone surrogate, a big integer
         return None
 

@@ -67,7 +67,7 @@ def _first_window(
     if not term_stems:
         return None
     size, first = len(term_stems), term_stems[0]
-    for start in _starts(text_stems[: len(text_stems) - size + 1], first, inside):
+    for start in _starts(text_stems[: max(0, len(text_stems) - size + 1)], first, inside):
         if all(
             _same(text_stems[start + i], stem, inside) for i, stem in enumerate(term_stems[1:], 1)
         ):

@@ -228,13 +228,14 @@ _STEMS = st.sampled_from(["ket", "ketamin", "infus", "ketamininfus", "a", "ab", 
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(_STEMS, max_size=12), st.lists(_STEMS, max_size=3), st.booleans())
+@given(st.lists(_STEMS, max_size=12), st.lists(_STEMS, max_size=5), st.booleans())
 def test_a_term_is_found_where_a_word_by_word_search_finds_it(
     text: list[str], term: list[str], inside: bool
 ) -> None:
     """The search jumps to the words that can start the term; a word-by-word search is the
     definition: the first place where each of the term's stems is the word (or, in a language
-    of compounds, inside it, from three letters)."""
+    of compounds, inside it, from three letters). A term longer than the text by two words or
+    more ("complex regional pain syndrome" asked of "complex regional") is simply not there."""
     from pipeline import terms
 
     def same(word: str, stem: str) -> bool:

@@ -290,3 +290,14 @@ def test_the_report_s_json_is_json_dumps_with_indent_2(value: object, depth: int
     a tool reading report.json, or diffing two of them, sees json.dumps(indent=2) either way."""
     expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
     assert report._nested(value, depth) == expected
+
+
+def test_what_json_cannot_write_the_report_does_not_write_either() -> None:
+    """orjson writes dataclasses and dates that json refuses: the report refuses them as json does."""
+    import datetime
+
+    for value in ({"reviewed": datetime.date(2026, 12, 5)}, [report.NONE]):
+        with pytest.raises(TypeError):
+            json.dumps(value)
+        with pytest.raises(TypeError):
+            report._nested(value, 1)
