@@ -30,7 +30,9 @@ class LocaleInfo:
 
     The name, tag and modifier are known when the name is validated; the rest comes from the
     locale's CLDR data, which Babel reads from disk (a few milliseconds a locale): only when a
-    page or a catalogue needs it, so a build with nothing to remake reads none.
+    page or a catalogue needs it, so a build with nothing to remake reads none. The direction
+    and the two names are then kept in the build's cache (``_names``), so a later build reads
+    CLDR data only for what it formats (dates, a leaflet's digits).
     """
 
     name: str  # gettext name: folder under locales/, PO "Language" header
