@@ -102,6 +102,11 @@ class LocaleInfo:
         """Path of this version under ``output/``: ``pt-BR`` or ``en/plain``."""
         return f"{self.tag}/{self.modifier}" if self.modifier else self.tag
 
+    @property
+    def file_stem(self) -> str:
+        """The version's name in one path segment (``en-plain``): its report and readability views."""
+        return self.output_dir.replace("/", "-")
+
 
 @lru_cache(maxsize=1024)
 def parse_locale(name: str) -> LocaleInfo:

@@ -53,7 +53,7 @@ class Block:
 
 def path_for(doc: DocumentReadability) -> str:
     """Where the view of a version is written, relative to ``output/``."""
-    return f"reports/readability/{parse_locale(doc.locale).output_dir.replace('/', '-')}/{doc.article}.html"
+    return f"reports/readability/{parse_locale(doc.locale).file_stem}/{doc.article}.html"
 
 
 def has_view(doc: DocumentReadability) -> bool:

@@ -195,16 +195,15 @@ class _Reduce:
         """Every file of the new site, each page as soon as it is made (memory stays flat)."""
         for out, path in media.files.items():
             yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
-        with sitereport.SiteReport(self.current.parent) as site_report:
-            site_report.add(
-                sitereport.part(
-                    self.site_findings, None, self.context.site.env, self.context.source
-                )
-            )
+        config = self.project.config
+        languages = [config.source_locale, *config.locales]
+        with sitereport.SiteReport(self.current.parent, languages) as site_report:
+            site_report.add_site(self.site_findings, self.context.site.env, self.context.source)
             for key, item in made:
                 yield from self._version_files(key, item)
                 assert item.part is not None
-                site_report.add(item.part, self.cache.path("part", key, item.part.size))
+                stored = self.cache.path("part", key, item.part.size)
+                site_report.add(item.part, stored, item.locale, item.result.document)
                 self._count(key, item)
                 self.pack[key] = item.summary()
             yield from self._site_files(site_report)
@@ -250,12 +249,7 @@ class _Reduce:
             "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
             "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
         }
-        files.update(
-            site_report.finish(
-                site.env, config.site_name, config.source_locale, self.figures,
-                self.plan.previews, reviews,
-            )
-        )  # fmt: skip
+        files.update(site_report.finish(site.env, config.site_name, self.plan.previews, reviews))
         for path, content in files.items():
             self.made_by[path] = (
                 "site"  # made from every input: trusted only by an unchanged site key

@@ -17,9 +17,10 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import BinaryIO
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -36,7 +37,6 @@ from pipeline.model import (
     Finding,
     Preview,
     ReviewState,
-    Stats,
 )
 from pipeline.text import plain_text
 
@@ -101,17 +101,23 @@ def part(
     source: LocaleInfo,
     article: Article | None = None,
     page: tuple[str, str] | None = None,
+    *,
+    html: bool = True,
+    json: bool = True,
 ) -> Part:
     """The share of one version (or of the site-wide catalogues, with no article).
 
     ``page`` is the version's written page as (path, body html): findings link to the place on
     it, by the heading the unit sits under (ids come from the source text, the same in every
-    language) and a text fragment of its first words.
+    language) and a text fragment of its first words. ``html`` and ``json`` say which sections
+    it has: the site-wide findings go to each language's page apart (``SiteReport.add_site``).
     """
     macros = env.get_template("report_parts.html").module
     anchors = unit_anchors(article, set(_ID.findall(page[1]))) if article and page else {}
-    sections: dict[str, list[str]] = {"findings": [report.finding_json(f) for f in findings]}
-    for finding in findings:
+    sections: dict[str, list[str]] = {
+        "findings": [report.finding_json(f) for f in findings] if json else []
+    }
+    for finding in findings if html else ():
         row = _row(finding, page[0] if page else None, anchors)
         sections.setdefault(group_of(finding), []).append(str(macros.finding(row, source)))  # type: ignore[attr-defined]
     if document is not None:
@@ -128,18 +134,52 @@ def group_of(finding: Finding) -> str:
     return "errors" if finding.severity == ERROR else "warnings"
 
 
+@dataclass
+class Language:
+    """One language's share of the report: its own page and its line in the overview."""
+
+    info: LocaleInfo
+    counts: Counter[str] = field(default_factory=Counter)
+    scored: int = 0  # versions with a formula and a target
+    met: int = 0  # of those, within the target
+    previews: list[Preview] = field(default_factory=list)
+    reviews: list[ReviewState] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"reports/{self.info.file_stem}.html"
+
+    @property
+    def title(self) -> str:
+        """The language as an English-speaking editor names it: "Spanish, plain language"."""
+        plain = ", plain language" if self.info.is_plain else ""
+        return f"{self.info.english_name}{plain}"
+
+    @property
+    def reviews_current(self) -> int:
+        return sum(r.current for r in self.reviews)
+
+
 class SiteReport:
     """Collects where each version's part is, in build order, then writes the framed files by
     gathering each section's bytes from the parts, one part in memory at a time, and copying the
-    sections into the frame (``os.copy_file_range``): nothing is decoded or held whole."""
+    sections into the frame (``os.copy_file_range``): nothing is decoded or held whole.
 
-    def __init__(self, folder: Path) -> None:
+    The HTML is one page per language, and an overview: at 200 articles in seven versions one
+    page held 38 MB (every finding and every version's hardest units), which Chromium took
+    half a minute to open. An editor reviews a language; the overview says which one needs it.
+    ``report.json`` stays one document, for tools.
+    """
+
+    def __init__(self, folder: Path, languages: Sequence[LocaleInfo]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
         self.counts: Counter[str] = Counter()
+        self.languages = {info.name: Language(info) for info in languages}
         self._fresh_path = self.folder / "fresh-parts"
         self._fresh = open(self._fresh_path, "wb")  # parts made in this build, one after another
-        self._pieces: list[tuple[Path, int, tuple[int, ...]]] = []  # (file, offset, sizes)
-        self._gathered: dict[str, Path] = {}  # section -> its file, once gathered
+        # (file, offset, sizes, language): a part with no language has only JSON sections
+        self._pieces: list[tuple[Path, int, tuple[int, ...], str | None]] = []
+        self._gathered: dict[tuple[str | None, str], Path] = {}  # (language, section) -> file
 
     def __enter__(self) -> SiteReport:
         return self
@@ -150,43 +190,94 @@ class SiteReport:
         self._fresh.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def add(self, part: Part, stored: Path | None = None) -> None:
-        """A part made now (its blob), or one cached at ``stored``."""
+    def add_site(self, findings: Sequence[Finding], env: Environment, source: LocaleInfo) -> None:
+        """The site-wide catalogues' findings: in ``report.json`` in the order ``check`` gives
+        them, on each language's page its own."""
+        self.add(part(findings, None, env, source, html=False), language=None)
+        for name in self.languages:
+            own = [f for f in findings if self._language_of(f.locale) == name]
+            if own:
+                self.add(part(own, None, env, source, json=False), language=name)
+
+    def add(
+        self,
+        part: Part,
+        stored: Path | None = None,
+        language: str | None = None,
+        document: DocumentReadability | None = None,
+    ) -> None:
+        """A part made now (its blob), or one cached at ``stored``, of a version in ``language``."""
         if part.blob or stored is None:
-            self._pieces.append((self._fresh_path, self._fresh.tell(), part.sizes))
+            piece = (self._fresh_path, self._fresh.tell(), part.sizes)
             self._fresh.write(part.blob)
         else:
-            self._pieces.append((stored, 0, part.sizes))
-        self.counts.update(dict(zip(_SECTIONS, part.counts, strict=True)))
+            piece = (stored, 0, part.sizes)
+        language = self._language_of(language) if language is not None else None
+        self._pieces.append((*piece, language))
+        counts = dict(zip(_SECTIONS, part.counts, strict=True))
+        self.counts.update(counts)
+        if language is not None:
+            own = self.languages[language]
+            own.counts.update(counts)
+            if document is not None and document.met is not None:
+                own.scored += 1
+                own.met += document.met
+
+    def _language_of(self, locale: str) -> str:
+        """A locale the configuration no longer lists (a stale catalogue) is shown with the source."""
+        return locale if locale in self.languages else next(iter(self.languages))
 
     def finish(
         self,
         env: Environment,
         site_name: str,
-        source: LocaleInfo,
-        stats: dict[tuple[str, str], Stats],
         previews: Sequence[Preview],
         reviews: Sequence[ReviewState],
     ) -> dict[str, Path]:
         """Write the framed files; return them by their path under ``output/``."""
         self._fresh.close()
+        for preview in previews:
+            self.languages[self._language_of(preview.locale)].previews.append(preview)
+        for review in reviews:
+            self.languages[self._language_of(review.locale)].reviews.append(review)
         count = self.counts
-        frame = env.get_template("report.html").render(
-            site_name=site_name, source=source, stats=stats, previews=previews, reviews=reviews,
+        files = {
+            "reports/index.html": self._fill(
+                "index.html",
+                env.get_template("report_index.html").render(
+                    site_name=site_name,
+                    languages=list(self.languages.values()),
+                    errors=count["errors"],
+                    warnings=count["warnings"],
+                    deliberate=count["deliberate"],
+                ),  # fmt: skip
+            )
+        }
+        for name, language in self.languages.items():
+            files[language.path] = self._fill(
+                f"{language.info.file_stem}.html",
+                self._language_frame(env, site_name, language),
+                name,
+            )
+        summary = report.summary(count["errors"], count["warnings"], count["deliberate"])
+        lists = {name: _MARK.format(name) if count[name] else None for name in _LISTS}
+        data = report.json_frame(summary, lists["documents"], lists["findings"], previews, reviews)
+        files["reports/report.json"] = self._fill("report.json", data)
+        return files
+
+    def _language_frame(self, env: Environment, site_name: str, language: Language) -> str:
+        count = language.counts
+        return env.get_template("report.html").render(
+            site_name=site_name, language=language, previews=language.previews,
+            reviews=language.reviews, is_source=language.info.name == next(iter(self.languages)),
             groups=[(name, title, count[name], Markup(_MARK.format(name))) for name, title in GROUPS],
             chart_rows=Markup(_MARK.format("chart")), hardest=Markup(_MARK.format("hardest")),
             errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
         )  # fmt: skip
-        summary = report.summary(count["errors"], count["warnings"], count["deliberate"])
-        lists = {name: _MARK.format(name) if count[name] else None for name in _LISTS}
-        data = report.json_frame(summary, lists["documents"], lists["findings"], previews, reviews)
-        return {
-            "reports/index.html": self._fill("index.html", frame),
-            "reports/report.json": self._fill("report.json", data),
-        }
 
-    def _fill(self, name: str, frame: str) -> Path:
-        """The frame with each mark replaced by its section of every part, in build order."""
+    def _fill(self, name: str, frame: str, language: str | None = None) -> Path:
+        """The frame with each mark replaced by its section of every part of ``language`` (of
+        every part, for the JSON lists), in build order."""
         sections = self._sections()
         path = self.folder / name
         with open(path, "wb", buffering=0) as out:
@@ -194,32 +285,38 @@ class SiteReport:
                 if i % 2 == 0:
                     out.write(piece.encode("utf-8"))
                     continue
-                with open(sections[piece], "rb") as section:
-                    _copy(section.fileno(), out.fileno(), 0, os.fstat(section.fileno()).st_size)
+                section = sections.get((None if piece in _LISTS else language, piece))
+                if section is None:  # no part of this language has this section
+                    continue
+                with open(section, "rb") as handle:
+                    _copy(handle.fileno(), out.fileno(), 0, os.fstat(handle.fileno()).st_size)
         return path
 
-    def _sections(self) -> dict[str, Path]:
-        """Each section of every part, in build order, gathered in a file of its own: each part
-        is read once, not once per section (thousands of parts, eight sections)."""
+    def _sections(self) -> dict[tuple[str | None, str], Path]:
+        """Each section of every part, in build order, gathered in a file of its own per
+        language (the JSON lists: one for all): each part is read once, not once per section."""
         if self._gathered:
             return self._gathered
-        paths = {name: self.folder / f"section-{name}" for name in _SECTIONS}
-        outs = [open(paths[name], "wb") for name in _SECTIONS]
-        started = [False] * len(_SECTIONS)
+        outs: dict[tuple[str | None, str], BinaryIO] = {}
         try:
-            for file, offset, sizes in self._pieces:
+            for file, offset, sizes, language in self._pieces:
                 data, start = memoryview(_read_part(file, offset, sum(sizes))), 0
                 for index, size in enumerate(sizes):
-                    if size and _SECTIONS[index] in _LISTS and started[index]:
-                        outs[index].write(b",\n    ")
-                    started[index] = started[index] or bool(size)
-                    outs[index].write(data[start : start + size])
+                    name = _SECTIONS[index]
+                    key = (None if name in _LISTS else language, name)
+                    if size:
+                        out = outs.get(key)
+                        if out is None:
+                            self._gathered[key] = self.folder / f"section-{key[0] or ''}-{name}"
+                            out = outs[key] = open(self._gathered[key], "wb")
+                        elif name in _LISTS:
+                            out.write(b",\n    ")
+                        out.write(data[start : start + size])
                     start += size
         finally:
-            for out in outs:
+            for out in outs.values():
                 out.close()
-        self._gathered = paths
-        return paths
+        return self._gathered
 
 
 def _read_part(file: Path, offset: int, size: int) -> bytes:

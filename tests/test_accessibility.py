@@ -214,7 +214,9 @@ def test_html_lang_is_bcp47_and_dir_matches_the_script(site: Path, rel: str) -> 
 
 
 def test_index_and_report_declare_english(site: Path) -> None:
-    for rel in ("index.html", "reports/index.html"):
+    reports = sorted(p.relative_to(site).as_posix() for p in (site / "reports").glob("*.html"))
+    assert len(reports) == 1 + len(ARTICLES)  # the overview, and a page per language
+    for rel in ("index.html", *reports):
         html = read(site / rel).find_all("html")[0]
         assert (html.attrs.get("lang"), html.attrs.get("dir", "ltr")) == ("en", "ltr"), rel
 

@@ -233,7 +233,54 @@ def test_the_report_lists_previews_and_why(built: Path) -> None:
     ] == pytest.approx(translated_share(built, "es", "walking"))
     assert "below the publishing threshold of 100 %" in found[("walking", "es")]["reason"]
     assert found[("water", "en@plain")]["path"] is None
-    assert "es/walking.html" in html_of(built, "reports/index.html")
+    assert "es/walking.html" in html_of(built, "reports/es.html")
+    assert "es/walking.html" not in html_of(built, "reports/index.html")
+
+
+def test_the_report_has_a_page_per_language_and_an_overview_that_adds_them_up(
+    built: Path,
+) -> None:
+    """Each finding, chart row and preview is on its own language's page, once; the overview's
+    line for a language counts what its page shows and links to it."""
+    data = json.loads(html_of(built, "reports/report.json"))
+    overview = out(built, "reports/index.html")
+    rows = overview.find_all("tbody")[0].find_all("tr")
+    locales = [re.search(r"\(([^)]+)\)", r.find_all("th")[0].text).group(1) for r in rows]
+    assert locales[0] == "en" and sorted(locales[1:]) == ["ar", "en@plain", "es"]
+    for row, locale in zip(rows, locales, strict=True):
+        href = row.find_all("a")[0].attrs["href"]
+        page = out(built, f"reports/{href}")
+        assert (
+            page.find_all("h1")[0].text.endswith(f"({locale})")
+            or f"({locale}, the source)" in page.find_all("h1")[0].text
+        )
+
+        def items(kind: str, page: Element = page) -> list[Element]:
+            return [e for e in page.iter() if kind in e.attrs.get("class", "").split()]
+
+        findings = [f for f in data["findings"] if f["locale"] == locale]
+        assert len(items("finding")) == len(findings)
+        assert {i.find_all("code")[0].text for i in items("finding")} == {
+            f["check"] for f in findings
+        }
+        errors, warnings = (int(td.text.strip().split()[-1]) for td in row.find_all("td")[:2])
+        assert (
+            errors
+            == len(items("finding-error"))
+            == sum(f["severity"] == "error" and f["deliberate"] is None for f in findings)
+        )
+        assert warnings == len(items("finding-warning"))
+        chart = next(t for t in page.find_all("table") if "chart" in t.attrs.get("class", ""))
+        shown = [
+            tr.find_all("th")[0].text.split()[0] for tr in chart.find_all("tbody")[0].find_all("tr")
+        ]
+        assert shown == [d["locale"] for d in data["documents"] if d["locale"] == locale]
+        previews = [p["article"] for p in data["previews"] if p["locale"] == locale]
+        listed = page.find_all("ul")[-1].text if previews else ""
+        assert all(f"{locale}: {article}" in listed for article in previews)
+    assert sum(len([f for f in data["findings"] if f["locale"] == loc]) for loc in locales) == len(
+        data["findings"]
+    )
 
 
 def test_a_threshold_per_locale_publishes_a_partial_translation(fresh: Path, run) -> None:

@@ -49,8 +49,13 @@ def faulty(site: Path) -> Path:
     return site
 
 
+def language_report(out: Path, stem: str) -> Element:
+    """One language's page of the report (``reports/es.html``, ``reports/en-plain.html``)."""
+    return element(out / "reports" / f"{stem}.html")
+
+
 def test_errors_come_first_then_warnings_then_the_readability_tables(faulty: Path) -> None:
-    report = element(built(faulty) / "reports" / "index.html")
+    report = language_report(built(faulty), "es")
     order = [
         h.attrs.get("id") for h in report.find_all("h2") if h.attrs.get("id") != "contents-title"
     ]
@@ -70,7 +75,7 @@ def test_errors_come_first_then_warnings_then_the_readability_tables(faulty: Pat
 
 
 def test_error_and_warning_differ_by_a_word_and_an_icon_not_colour_alone(faulty: Path) -> None:
-    report = element(built(faulty) / "reports" / "index.html")
+    report = language_report(built(faulty), "es")
     for item in by_class(report, "finding"):
         badge = by_class(item, "badge")[0]
         kind = next(
@@ -91,7 +96,7 @@ def test_a_finding_shows_both_texts_copyable_file_line_and_links_to_the_unit_on_
     faulty: Path,
 ) -> None:
     out = built(faulty)
-    report = element(out / "reports" / "index.html")
+    report = language_report(out, "es")
     entry = next(
         e for e in polib.pofile(str(po_path(faulty, "es"))) if e.msgid.startswith(BROKEN_LINK)
     )
@@ -114,7 +119,7 @@ def test_a_finding_shows_both_texts_copyable_file_line_and_links_to_the_unit_on_
 
 def test_a_unit_under_a_repeated_heading_links_to_that_heading(faulty: Path) -> None:
     out = built(faulty)
-    report = element(out / "reports" / "index.html")
+    report = language_report(out, "es")
     item = next(
         i
         for i in by_class(report, "finding-warning")
@@ -131,7 +136,7 @@ def test_a_deliberate_finding_is_shown_as_such_with_the_reason(faulty: Path) -> 
     po = polib.pofile(str(po_path(faulty, "es")))
     po.find(REPEATED).tcomment = "ignore-number-added: seven in ten, as the source says in words"
     po.save(str(po_path(faulty, "es")))
-    report = element(built(faulty) / "reports" / "index.html")
+    report = language_report(built(faulty), "es")
     section = next(
         s
         for s in report.find_all("section")
@@ -154,19 +159,22 @@ def test_failing_readability_looks_failing_in_words_and_pattern(shipped: Path) -
             '\n[tool.pipeline.readability."es@plain"]\nmetric = "fernandez_huerta"\nmin = 95\n'
         )
     out = built(shipped)
-    report = element(out / "reports" / "index.html")
-    chart = next(t for t in report.find_all("table") if "chart" in t.attrs.get("class", ""))
-    row = next(
-        tr
-        for tr in chart.find_all("tr")
-        if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es@plain")
-    )
+
+    def chart_row(stem: str, label: str) -> Element:
+        report = language_report(out, stem)
+        chart = next(t for t in report.find_all("table") if "chart" in t.attrs.get("class", ""))
+        return next(
+            tr
+            for tr in chart.find_all("tr")
+            if tr.find_all("th") and tr.find_all("th")[0].text.startswith(label)
+        )
+
+    row = chart_row("es-plain", "es@plain ")
     assert "Too hard" in row.text and "✖" in row.text and by_class(row, "bar-fail")
-    ok = next(
-        tr
-        for tr in chart.find_all("tr")
-        if tr.find_all("th") and tr.find_all("th")[0].text.startswith("es ")
-    )
+    overview = element(out / "reports" / "index.html")
+    line = next(tr for tr in overview.find_all("tr") if "(es@plain)" in tr.text)
+    assert "1 of 1 too hard" in line.text and "✖" in line.text
+    ok = chart_row("es", "es ")
     assert "Met" in ok.text and not by_class(ok, "bar-fail")
     css = (out / "assets" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"\.bar-fail \{[^}]*repeating-linear-gradient[^}]*outline: 2px dashed", css)
@@ -176,7 +184,7 @@ def test_hardest_units_leave_out_kept_citations_and_show_the_po_text_against_the
     shipped: Path,
 ) -> None:
     out = built(shipped)
-    report = element(out / "reports" / "index.html")
+    report = language_report(out, "fr")
     po = polib.pofile(str(po_path(shipped, "fr", SLUG)))
     kept = {e.msgstr for e in po if e.msgstr == e.msgid and e.tcomment}
     assert kept  # the shipped French keeps its citations, with a note
@@ -199,9 +207,11 @@ def test_every_version_with_a_formula_has_a_linked_readability_view_that_marks_a
     shipped: Path,
 ) -> None:
     out = built(shipped)
-    report = element(out / "reports" / "index.html")
     views = {
-        a.attrs["href"] for a in report.find_all("a") if a.text.startswith("Readability view of")
+        a.attrs["href"]
+        for page in sorted((out / "reports").glob("*.html"))
+        for a in element(page).find_all("a")
+        if a.text.startswith("Readability view of")
     }
     assert {(out / "reports" / v).resolve() for v in views} == {
         p.resolve() for p in (out / "reports" / "readability").rglob("*.html")
@@ -233,9 +243,11 @@ def test_a_version_without_a_formula_has_no_view_and_the_report_says_why(site: P
         not (out / "reports" / "readability" / "nl").exists()
         and (out / "reports" / "readability" / "es").is_dir()
     )
-    assert "no readability formula for “nl”" in (out / "reports" / "index.html").read_text(
+    assert "no readability formula for “nl”" in (out / "reports" / "nl.html").read_text(
         encoding="utf-8"
     )
+    overview = element(out / "reports" / "index.html")
+    assert "not scored" in next(tr for tr in overview.find_all("tr") if "(nl)" in tr.text).text
 
 
 def test_report_and_readability_views_pass_the_nu_checker_and_axe(faulty: Path) -> None:
@@ -247,10 +259,10 @@ def test_report_and_readability_views_pass_the_nu_checker_and_axe(faulty: Path) 
     out = built(faulty)
     files = [
         out / "index.html",
-        out / "reports" / "index.html",
+        *sorted((out / "reports").glob("*.html")),
         *sorted((out / "reports" / "readability").rglob("*.html")),
     ]
-    assert len(files) == 6  # en, es, ar, en@plain views
+    assert len(files) == 10  # the overview, en, es, ar, en@plain: a report page and a view each
     messages = [
         m
         for m in vnu_messages([*files, out / "assets" / "report.css"])

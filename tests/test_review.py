@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -109,9 +110,12 @@ def test_a_current_review_shows_on_the_page_in_its_language_and_in_the_report(
     )
     rows = {(r["locale"], r["reviewer"], r["current"]) for r in report["reviews"]}
     assert ("es", "Dr Ana Ruiz <ana@example.org>", True) in rows and ("de", None, False) in rows
-    assert "Dr Ana Ruiz" in (shipped / "output" / "reports" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    reports = shipped / "output" / "reports"
+    assert "Dr Ana Ruiz" in (reports / "es.html").read_text(encoding="utf-8")
+    assert "Dr Ana Ruiz" not in (reports / "de.html").read_text(encoding="utf-8")
+    overview = (reports / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"\(<code>es</code>\)(?:(?!</tr>).)*1 of 1 current", overview, re.S)
+    assert re.search(r"\(<code>de</code>\)(?:(?!</tr>).)*0 of 1 current", overview, re.S)
 
 
 def test_an_out_of_date_review_leaves_the_page_and_says_why_in_the_report(shipped: Path) -> None:
