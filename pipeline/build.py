@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import babel
+
 from pipeline import catalog, checks, publication, sitebuild, versions, warmup
 from pipeline.cache import Cache, code_version, digest, keep_tables_in
 from pipeline.forked import forked_map
@@ -89,14 +91,41 @@ def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     ]
 
 
+MERGED = "merged"  # cache kind: a PO's digest as the last update left it, by template and locale
+
+
 def update(project: Project) -> list[Path]:
-    """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones)."""
-    extract(project)
+    """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones).
+
+    A PO that is still the file the last update left, to be merged with the same template, is
+    not read at all: a merge is a function of the two files (and of this code and Babel's plural
+    rules), and merging a merged catalogue again changes nothing. So an ``update`` with nothing
+    new hashes each file instead of parsing and formatting every catalogue (4 s at 200 articles
+    in six languages). Any change to either file, or a deleted cache, merges it again.
+    """
+    cache = project.cache or Cache(None)
+    extract(project, cache)
     locales = _locales_on_disk(project)
     changed = []
     for domain in project.domains:
-        targets = [(project.po_path(loc.name, domain.name), loc) for loc in locales]
-        changed += catalog.update_pos(project.pot_path(domain.name), targets)
+        pot = project.pot_path(domain.name)
+        keys = {
+            (path, loc): digest(
+                code_version(), babel.__version__, cache.file_digest(pot), loc.name, str(path)
+            )
+            for loc in locales
+            for path in [project.po_path(loc.name, domain.name)]
+        }
+        todo = {
+            target: key
+            for target, key in keys.items()
+            if not target[0].exists() or cache.get(MERGED, key) != cache.file_digest(target[0])
+        }
+        if todo:
+            changed += catalog.update_pos(pot, list(todo))
+        for (path, _), key in todo.items():
+            cache.put(MERGED, key, cache.file_digest(path))
+    cache.save_stamps()
     return sorted(changed)
 
 

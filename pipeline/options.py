@@ -213,6 +213,12 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
             action="store_false",
             help="make every version again, ignoring .pipeline-cache/ (the output is the same)",
         )
+    verbs["update"].add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="merge every catalogue again, ignoring .pipeline-cache/ (the result is the same)",
+    )
     for verb, what in (("build", "build"), ("check", "check")):
         verbs[verb].add_argument(
             "-j",

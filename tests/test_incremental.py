@@ -435,3 +435,76 @@ def test_the_warmer_starts_before_the_site_is_read(
     monkeypatch.setattr(build_module, "read_project", reading)
     assert main(["--root", str(site), "-q", "build"]) in (0, 1)
     assert started == [True]
+
+
+# --- update: a catalogue the last update left, with the same template, is not merged again ------
+
+
+def locales_snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "locales").rglob("*"))
+        if p.is_file()
+    }
+
+
+def update(root: Path, *options: str) -> dict[str, bytes]:
+    assert main(["--root", str(root), "-q", "update", *options]) == 0
+    return locales_snapshot(root)
+
+
+def test_an_update_with_nothing_new_reads_no_catalogue(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = update(site)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a catalogue was read")
+
+    from pipeline import catalog
+
+    monkeypatch.setattr(catalog, "load_po", refused)
+    assert update(site) == before
+
+
+def test_every_change_between_updates_is_merged_as_without_the_cache(site: Path) -> None:
+    """A translator's edit, a source edit and a deleted PO, each followed by ``update`` on two
+    copies, one with the cache and one without: the catalogues are the same bytes each time."""
+    other = site.parent / "uncached"
+    shutil.copytree(site, other)
+
+    def both(edit: Callable[[Path], None]) -> dict[str, bytes]:
+        edit(site)
+        edit(other)
+        cached = update(site)
+        assert cached == update(other, "--no-cache")
+        return cached
+
+    both(lambda root: None)
+    sleep_es = Path("locales/es/LC_MESSAGES/sleep.po")
+    removed = "Keep your bedroom dark, quiet and cool."
+    changed = "Avoid coffee and tea after lunch."
+
+    def translator(root: Path) -> None:  # drops an entry and edits another, as by hand
+        po = polib.pofile(str(root / sleep_es))
+        entry = next(e for e in po if e.msgstr and not e.obsolete)
+        entry.msgstr += " (revisado)"
+        po.remove(next(e for e in po if e.msgid.startswith(removed[:20])))
+        po.save(str(root / sleep_es))
+
+    after = both(translator)
+    merged = polib.pofile(after[sleep_es.as_posix()].decode("utf-8"))
+    assert any(e.msgid.startswith(removed[:20]) and not e.msgstr for e in merged)  # back, empty
+    assert any(e.msgstr.endswith(" (revisado)") for e in merged)  # the edit kept
+
+    def writer(root: Path) -> None:  # the source changes a sentence every catalogue translates
+        md = root / "source" / "sleep.md"
+        md.write_text(md.read_text(encoding="utf-8").replace(changed, "Avoid coffee and tea after noon."), encoding="utf-8")  # fmt: skip
+
+    after = both(writer)
+    fuzzy = [
+        e for e in polib.pofile(after[sleep_es.as_posix()].decode("utf-8")) if "fuzzy" in e.flags
+    ]
+    assert any(e.previous_msgid == changed and e.msgstr for e in fuzzy)  # kept, to review
+    after = both(lambda root: (root / sleep_es).unlink())
+    assert sleep_es.as_posix() in after  # made again from the template
