@@ -203,7 +203,7 @@ class _Reduce:
                 yield from self._version_files(key, item)
                 assert item.part is not None
                 stored = self.cache.path("part", key, item.part.size)
-                site_report.add(item.part, stored, item.locale, item.result.document)
+                site_report.add(item.part, stored, item.locale, item.result.document, item.article)
                 self._count(key, item)
                 self.pack[key] = item.summary()
             yield from self._site_files(site_report)

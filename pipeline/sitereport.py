@@ -160,6 +160,16 @@ class Language:
         return sum(r.current for r in self.reviews)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One version in the overview's table of articles by language: its counts, where to look."""
+
+    errors: int
+    warnings: int
+    too_hard: bool
+    href: str | None  # its row on its language's page (None: no readability row to point at)
+
+
 class SiteReport:
     """Collects where each version's part is, in build order, then writes the framed files by
     gathering each section's bytes from the parts, one part in memory at a time, and copying the
@@ -180,6 +190,7 @@ class SiteReport:
         # (file, offset, sizes, language): a part with no language has only JSON sections
         self._pieces: list[tuple[Path, int, tuple[int, ...], str | None]] = []
         self._gathered: dict[tuple[str | None, str], Path] = {}  # (language, section) -> file
+        self.cells: dict[str, dict[str, Cell]] = {}  # article -> language -> its cell
 
     def __enter__(self) -> SiteReport:
         return self
@@ -205,6 +216,7 @@ class SiteReport:
         stored: Path | None = None,
         language: str | None = None,
         document: DocumentReadability | None = None,
+        article: str | None = None,
     ) -> None:
         """A part made now (its blob), or one cached at ``stored``, of a version in ``language``."""
         if part.blob or stored is None:
@@ -222,6 +234,8 @@ class SiteReport:
             if document is not None and document.met is not None:
                 own.scored += 1
                 own.met += document.met
+            if article is not None:
+                self.cells.setdefault(article, {})[language] = _cell(own, counts, document)
 
     def _language_of(self, locale: str) -> str:
         """A locale the configuration no longer lists (a stale catalogue) is shown with the source."""
@@ -247,6 +261,7 @@ class SiteReport:
                 env.get_template("report_index.html").render(
                     site_name=site_name,
                     languages=list(self.languages.values()),
+                    cells=self.cells,
                     errors=count["errors"],
                     warnings=count["warnings"],
                     deliberate=count["deliberate"],
@@ -317,6 +332,16 @@ class SiteReport:
             for out in outs.values():
                 out.close()
         return self._gathered
+
+
+def _cell(language: Language, counts: dict[str, int], doc: DocumentReadability | None) -> Cell:
+    anchor = f"#version-{doc.locale.replace('@', '-')}-{doc.article}" if doc else None
+    return Cell(
+        counts["errors"],
+        counts["warnings"],
+        doc is not None and doc.met is False,
+        f"{language.info.file_stem}.html{anchor}" if anchor else None,
+    )
 
 
 def _read_part(file: Path, offset: int, size: int) -> bytes:

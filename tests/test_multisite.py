@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.locales import parse_locale
 from tests.conftest import po_path, translate_po
 from tests.multisite import ARTICLES, make_multisite, translated_share
 from tests.pages import Element, read
@@ -280,6 +281,22 @@ def test_the_report_has_a_page_per_language_and_an_overview_that_adds_them_up(
         assert all(f"{locale}: {article}" in listed for article in previews)
     assert sum(len([f for f in data["findings"] if f["locale"] == loc]) for loc in locales) == len(
         data["findings"]
+    )
+    matrix = overview.find_all("table")[1]
+    heads = [th.text for th in matrix.find_all("thead")[0].find_all("th")[1:]]
+    assert heads == locales
+    for row in matrix.find_all("tbody")[0].find_all("tr"):
+        article = row.find_all("th")[0].text
+        for locale, cell in zip(locales, row.find_all("td"), strict=True):
+            own = [f for f in data["findings"] if (f["article"], f["locale"]) == (article, locale)]
+            warnings = sum(f["severity"] == "warning" and f["deliberate"] is None for f in own)
+            assert f"{warnings} warning" in cell.text, (article, locale, cell.text)
+            href = cell.find_all("a")[0].attrs["href"]
+            page, _, anchor = href.partition("#")
+            assert f'id="{anchor}"' in html_of(built, f"reports/{page}")
+            assert f"{article}" in anchor and page == f"{parse_locale(locale).file_stem}.html"
+    assert [r.find_all("th")[0].text for r in matrix.find_all("tbody")[0].find_all("tr")] == list(
+        ARTICLES
     )
 
 
