@@ -61,9 +61,10 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     changed = []
     for domain in project.domains:
         path = project.pot_path(domain.name)
-        if cache.get("pot", keys[path]) != cache.file_digest(path) and _write_pot(project, domain):
+        written = cache.get_slot("pot", str(path), keys[path])
+        if written != cache.file_digest(path) and _write_pot(project, domain):
             changed.append(path)
-        cache.put("pot", keys[path], cache.file_digest(path))
+        cache.put_slot("pot", str(path), keys[path], cache.file_digest(path))
     cache.put("pot-all", every, {path: cache.file_digest(path) for path in keys})
     return changed
 
@@ -119,12 +120,13 @@ def update(project: Project) -> list[Path]:
         todo = {
             target: key
             for target, key in keys.items()
-            if not target[0].exists() or cache.get(MERGED, key) != cache.file_digest(target[0])
+            if not target[0].exists()
+            or cache.get_slot(MERGED, str(target[0]), key) != cache.file_digest(target[0])
         }
         if todo:
             changed += catalog.update_pos(pot, list(todo))
         for (path, _), key in todo.items():
-            cache.put(MERGED, key, cache.file_digest(path))
+            cache.put_slot(MERGED, str(path), key, cache.file_digest(path))
     cache.save_stamps()
     return sorted(changed)
 

@@ -131,6 +131,19 @@ class Cache:
             self._stamps = found if isinstance(found, dict) else {}
         return self._stamps
 
+    def get_slot(self, kind: str, slot: str, key: str) -> Any | None:
+        """The value ``put_slot`` kept in ``slot`` if it was made from ``key``, else None.
+
+        One entry per slot (a file, a version), not one per content: what a file held before an
+        edit is replaced, where an entry per content key would stay behind, never read again."""
+        found = self.get(kind, digest(slot))
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
+            return found[1]
+        return None
+
+    def put_slot(self, kind: str, slot: str, key: str, value: Any) -> None:
+        self.put(kind, digest(slot), (key, value))
+
     def put(self, kind: str, key: str, value: Any) -> None:
         """Atomic (temporary file + rename), so a killed build never leaves a half entry."""
         self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

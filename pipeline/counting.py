@@ -41,14 +41,14 @@ def _count_all(
     counted: Counted = {}
     for figures, written in forked_map(partial(_count, project, store), positions, jobs):
         counted.update(figures)
-        for key, value in written:
-            cache.put(publication.PLAIN_WRITTEN, key, value)
+        for slot, key, value in written:
+            cache.put_slot(publication.PLAIN_WRITTEN, slot, key, value)
     return counted
 
 
 def _count(
     project: Project, store: CatalogStore, position: int
-) -> tuple[Counted, list[tuple[str, bool]]]:
+) -> tuple[Counted, list[tuple[str, str, bool]]]:
     """One article's versions: each PO parsed once, for its figures and, if plain, whether it was
     written. The figures' keys are the parent's: it computed them to find these articles."""
     article = project.articles[position]
@@ -59,5 +59,6 @@ def _count(
         )
         if loc.is_plain:
             key = publication.plain_written_key(project.config, store, article, loc)
-            written.append((key, publication.written_in(project.config, store, article, loc)))
+            value = publication.written_in(project.config, store, article, loc)
+            written.append((publication.plain_slot(article, loc), key, value))
     return figures, written

@@ -115,10 +115,10 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
 
 def _article(path: Path, sha: str, cache: Cache) -> Article:
     key = digest(code_version(), path.name, sha)
-    found = cache.get("article", key)
+    found = cache.get_slot("article", str(path), key)
     if found is None or found.path != path:
         found = read_article(path)
-        cache.put("article", key, found)
+        cache.put_slot("article", str(path), key, found)
     return found
 
 

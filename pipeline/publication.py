@@ -160,11 +160,16 @@ def _plain_written(
     if cache is None or not isinstance(catalogs, CatalogStore):
         return written_in(config, catalogs, article, locale)
     key = plain_written_key(config, catalogs, article, locale)
-    found = cache.get(PLAIN_WRITTEN, key)
+    found = cache.get_slot(PLAIN_WRITTEN, plain_slot(article, locale), key)
     if found is None:
         found = written_in(config, catalogs, article, locale)
-        cache.put(PLAIN_WRITTEN, key, found)
+        cache.put_slot(PLAIN_WRITTEN, plain_slot(article, locale), key, found)
     return bool(found)
+
+
+def plain_slot(article: Article, locale: LocaleInfo) -> str:
+    """A plain version's one entry in the cache, whatever its inputs."""
+    return f"{article.slug}\0{locale.name}"
 
 
 # The cache's kind for ``_plain_written``; ``counting`` fills it too, ahead of the plan.

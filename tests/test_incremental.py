@@ -225,6 +225,31 @@ def test_the_cache_stays_the_size_of_one_site(site: Path) -> None:
         assert _entries(site) == first, word
 
 
+def test_source_edits_and_updates_leave_no_entry_behind(site: Path) -> None:
+    """A writer's edits, each followed by ``update`` and ``build``: every kind of entry (the
+    parsed article, its template, each PO's merge, each plain version's state…) keeps one per
+    file or version, however many edits there were."""
+
+    def every_entry() -> dict[str, int]:
+        cache = site / ".pipeline-cache"
+        return {
+            kind.name: sum(1 for p in kind.rglob("*") if p.is_file())
+            for kind in sorted(cache.iterdir())
+            if kind.is_dir() and kind.name not in cache_module.TABLE_KINDS
+        }
+
+    assert main(["--root", str(site), "-q", "update"]) == 0
+    build(site)
+    first = every_entry()
+    assert {"article", "pot", "merged", "plain-written"} <= first.keys()
+    for word in ("One", "Two", "Three"):
+        _edit(site / "source/sleep.md", "Most adults need", f"{word}: most adults need")
+        assert main(["--root", str(site), "-q", "update"]) == 0
+        build(site)
+        assert every_entry() == first, word
+        _edit(site / "source/sleep.md", f"{word}: most adults need", "Most adults need")
+
+
 def _entries(root: Path) -> dict[str, int]:
     kinds = (*versions.KINDS, *sitebuild.SITE_KINDS, "published")
     cache = root / ".pipeline-cache"
