@@ -31,6 +31,10 @@ SNOWBALL = {
 INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# A word as it stands on a page: harakat are marks, not letters, so ``\w`` stops at them; a word
+# vocalised inside is still one word, the one ``words`` reads once they are removed.
+_LETTERS = "[\\w\u064b-\u065f\u0670\u0640]"
+_TOKEN = re.compile(f"{_LETTERS}+(?:['’]{_LETTERS}+)*")
 
 
 @cache
@@ -208,7 +212,7 @@ def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
 def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, stem) of each word, to mark a term found on a page: only asked of a text
     that holds a term's first stem, as finding each word's place costs more than its stem."""
-    tokens = list(_WORD.finditer(text))
+    tokens = list(_TOKEN.finditer(text))
     found = stems(text, language)
     if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)

@@ -224,6 +224,18 @@ def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on
     assert terms._word_stems(text, language) == placed
 
 
+def test_a_term_vocalised_inside_a_word_is_linked_whole() -> None:
+    """Harakat are marks, not letters: a word written with them is the word without them, and
+    the link covers it whole (a search by word stopped at the first mark and missed it)."""
+    plain = "الكيتامين"
+    vocalised = "الك\u0650يتام\u0650ين"
+    root = _tree([("p", f"يعمل {vocalised} على مستقبلات NMDA.", [])])
+    linkable = annotate._outside(root, lambda e: e.tag in annotate.NO_LINKS_INSIDE)
+    annotate._link_first_uses(linkable, [Word("ketamine", plain, "…")], "ar")
+    links = [e for e in root.iter() if e.tag == "a"]
+    assert [link.text for link in links] == [vocalised]
+
+
 _STEMS = st.sampled_from(["ket", "ketamin", "infus", "ketamininfus", "a", "ab", "nmda", "schmerz"])
 
 
