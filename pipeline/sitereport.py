@@ -71,13 +71,15 @@ class Part:
         return sum(self.sizes)
 
 
-def _part(sections: dict[str, list[str]]) -> Part:
+def _part(sections: dict[str, list[str]], counts: dict[str, int] | None = None) -> Part:
+    """``counts`` where a section's items are not its findings (a version's group of them)."""
     joined = [
         (",\n    " if name in _LISTS else "").join(sections.get(name, [])).encode("utf-8")
         for name in _SECTIONS
     ]
+    counts = counts or {}
     return Part(
-        tuple(len(sections.get(name, [])) for name in _SECTIONS),
+        tuple(counts.get(name, len(sections.get(name, []))) for name in _SECTIONS),
         tuple(map(len, joined)),
         b"".join(joined),
     )
@@ -120,12 +122,25 @@ def part(
     for finding in findings if html else ():
         row = _row(finding, page[0] if page else None, anchors)
         sections.setdefault(group_of(finding), []).append(str(macros.finding(row, source)))  # type: ignore[attr-defined]
+    counts = {name: len(sections[name]) for name, _ in GROUPS if name in sections}
+    locale = document.locale if document else findings[0].locale if findings else ""
+    for name, items in counts.items():  # one titled list per version and group: by article
+        slug = article.slug if article else None
+        anchor = version_anchor(locale, slug)
+        sections[name] = [str(macros.version_group(f"{name}-{anchor}", slug, items, Markup("\n".join(sections[name]))))]  # type: ignore[attr-defined]  # fmt: skip
     if document is not None:
         chart = _chart_row(document, source)
         sections["chart"] = [str(macros.chart_row(chart))]  # type: ignore[attr-defined]
         sections["hardest"] = [str(macros.hardest(chart))] if document.hardest else []  # type: ignore[attr-defined]
         sections["documents"] = [report.document_json(document)]
-    return _part(sections)
+    return _part(sections, counts)
+
+
+def version_anchor(locale: str, article: str | None) -> str:
+    """A version's part of the ids on its language's page (``es-plain-sleep``; ``site-es``)."""
+    return (
+        f"{locale.replace('@', '-')}-{article}" if article else f"site-{locale.replace('@', '-')}"
+    )
 
 
 def group_of(finding: Finding) -> str:
@@ -235,7 +250,7 @@ class SiteReport:
                 own.scored += 1
                 own.met += document.met
             if article is not None:
-                self.cells.setdefault(article, {})[language] = _cell(own, counts, document)
+                self.cells.setdefault(article, {})[language] = _cell(own, article, counts, document)
 
     def _language_of(self, locale: str) -> str:
         """A locale the configuration no longer lists (a stale catalogue) is shown with the source."""
@@ -334,13 +349,17 @@ class SiteReport:
         return self._gathered
 
 
-def _cell(language: Language, counts: dict[str, int], doc: DocumentReadability | None) -> Cell:
-    anchor = f"#version-{doc.locale.replace('@', '-')}-{doc.article}" if doc else None
+def _cell(
+    language: Language, article: str, counts: dict[str, int], doc: DocumentReadability | None
+) -> Cell:
+    """Its link goes to the version's first findings, or to its readability row if it has none."""
+    first = next((name for name, _ in GROUPS if counts[name]), "version" if doc else None)
+    anchor = version_anchor(language.info.name, article)
     return Cell(
         counts["errors"],
         counts["warnings"],
         doc is not None and doc.met is False,
-        f"{language.info.file_stem}.html{anchor}" if anchor else None,
+        f"{language.info.file_stem}.html#{first}-{anchor}" if first else None,
     )
 
 
@@ -429,7 +448,7 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
     return {
         "doc": doc, "label": label, "score": score, "bar": width(score), "mark": width(doc.target),
         "dir": locale.direction, "lang": locale.tag, "file": file, "hardest": hardest, "view": view,
-        "anchor": f"{doc.locale.replace('@', '-')}-{doc.article}",
+        "anchor": version_anchor(doc.locale, doc.article),
     }  # fmt: skip
 
 

@@ -276,6 +276,13 @@ def test_the_report_has_a_page_per_language_and_an_overview_that_adds_them_up(
             tr.find_all("th")[0].text.split()[0] for tr in chart.find_all("tbody")[0].find_all("tr")
         ]
         assert shown == [d["locale"] for d in data["documents"] if d["locale"] == locale]
+        for group in items("version-findings"):  # a version's findings, under its article's name
+            heading = group.find_all("h3")[0].text
+            name, count = re.fullmatch(r"(.+) \((\d+)\)", heading).groups()
+            listed = [i.find_all("code")[1].text for i in items("finding", group)]
+            assert len(listed) == int(count)
+            file = "glossary.po|ui.po" if name.startswith("Site-wide") else f"{name}\\.(po|md)"
+            assert all(re.search(rf"/({file})(:\d+)?$", where) for where in listed), listed
         previews = [p["article"] for p in data["previews"] if p["locale"] == locale]
         listed = page.find_all("ul")[-1].text if previews else ""
         assert all(f"{locale}: {article}" in listed for article in previews)
