@@ -110,10 +110,9 @@ def update(project: Project) -> list[Path]:
     changed = []
     for domain in project.domains:
         pot = project.pot_path(domain.name)
+        template = cache.file_digest(pot)
         keys = {
-            (path, loc): digest(
-                code_version(), babel.__version__, cache.file_digest(pot), loc.name, str(path)
-            )
+            (path, loc): digest(code_version(), babel.__version__, template, loc.name, str(path))
             for loc in locales
             for path in [project.po_path(loc.name, domain.name)]
         }

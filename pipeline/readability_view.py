@@ -51,6 +51,14 @@ class Block:
     status: str = ""  # "", "untranslated" (shown in the source language) or "kept" (a citation)
 
 
+def version_anchor(locale: str, article: str | None) -> str:
+    """A version's part of the ids on its language's report page (``es-plain-sleep``; for the
+    site-wide catalogues, ``site-es``): the report's rows and groups, and this view's way back."""
+    return (
+        f"{locale.replace('@', '-')}-{article}" if article else f"site-{locale.replace('@', '-')}"
+    )
+
+
 def path_for(doc: DocumentReadability) -> str:
     """Where the view of a version is written, relative to ``output/``."""
     return f"reports/readability/{parse_locale(doc.locale).file_stem}/{doc.article}.html"
@@ -78,6 +86,7 @@ def view(
         marked=[s for b in blocks for s in b.sentences if s.number is not None], formula=formula,
         bound="at least" if doc.higher_is_easier else "at most", limit=MARKED, long_rule=_long_rule(doc.language),
         page_href=f"../../../{page_path}" if page_path else None,
+        report_href=f"../../{parse_locale(doc.locale).file_stem}.html#version-{version_anchor(doc.locale, doc.article)}",
         sentences=sum(len(b.sentences) for b in blocks if not b.status),
     )  # fmt: skip
 

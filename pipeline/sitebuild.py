@@ -195,9 +195,9 @@ class _Reduce:
         """Every file of the new site, each page as soon as it is made (memory stays flat)."""
         for out, path in media.files.items():
             yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
-        config = self.project.config
-        languages = [config.source_locale, *config.locales]
-        with sitereport.SiteReport(self.current.parent, languages) as site_report:
+        with sitereport.SiteReport(
+            self.current.parent, self.project.config.all_locales
+        ) as site_report:
             site_report.add_site(self.site_findings, self.context.site.env, self.context.source)
             for key, item in made:
                 yield from self._version_files(key, item)

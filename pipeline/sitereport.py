@@ -37,7 +37,9 @@ from pipeline.model import (
     Finding,
     Preview,
     ReviewState,
+    Tally,
 )
+from pipeline.readability_view import version_anchor
 from pipeline.text import plain_text
 
 GROUPS = (
@@ -136,13 +138,6 @@ def part(
     return _part(sections, counts)
 
 
-def version_anchor(locale: str, article: str | None) -> str:
-    """A version's part of the ids on its language's page (``es-plain-sleep``; ``site-es``)."""
-    return (
-        f"{locale.replace('@', '-')}-{article}" if article else f"site-{locale.replace('@', '-')}"
-    )
-
-
 def group_of(finding: Finding) -> str:
     if not finding.counts:
         return "deliberate"
@@ -179,10 +174,9 @@ class Language:
 class Cell:
     """One version in the overview's table of articles by language: its counts, where to look."""
 
-    errors: int
-    warnings: int
+    tally: Tally
     too_hard: bool
-    href: str | None  # its row on its language's page (None: no readability row to point at)
+    href: str | None  # its first findings on its language's page, else its readability row
 
 
 class SiteReport:
@@ -200,11 +194,13 @@ class SiteReport:
         self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
         self.counts: Counter[str] = Counter()
         self.languages = {info.name: Language(info) for info in languages}
+        self.source = languages[0].name  # the source first, then the configured locales
         self._fresh_path = self.folder / "fresh-parts"
         self._fresh = open(self._fresh_path, "wb")  # parts made in this build, one after another
         # (file, offset, sizes, language): a part with no language has only JSON sections
         self._pieces: list[tuple[Path, int, tuple[int, ...], str | None]] = []
-        self._gathered: dict[tuple[str | None, str], Path] = {}  # (language, section) -> file
+        # (language, section) -> its file; None until gathered (which may find no section at all)
+        self._gathered: dict[tuple[str | None, str], Path] | None = None
         self.cells: dict[str, dict[str, Cell]] = {}  # article -> language -> its cell
 
     def __enter__(self) -> SiteReport:
@@ -253,8 +249,9 @@ class SiteReport:
                 self.cells.setdefault(article, {})[language] = _cell(own, article, counts, document)
 
     def _language_of(self, locale: str) -> str:
-        """A locale the configuration no longer lists (a stale catalogue) is shown with the source."""
-        return locale if locale in self.languages else next(iter(self.languages))
+        """Every finding, preview and review is of a configured locale; were one not, it would be
+        shown with the source's rather than stop the build."""
+        return locale if locale in self.languages else self.source
 
     def finish(
         self,
@@ -299,7 +296,7 @@ class SiteReport:
         count = language.counts
         return env.get_template("report.html").render(
             site_name=site_name, language=language, previews=language.previews,
-            reviews=language.reviews, is_source=language.info.name == next(iter(self.languages)),
+            reviews=language.reviews, is_source=language.info.name == self.source,
             groups=[(name, title, count[name], Markup(_MARK.format(name))) for name, title in GROUPS],
             chart_rows=Markup(_MARK.format("chart")), hardest=Markup(_MARK.format("hardest")),
             errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
@@ -325,8 +322,9 @@ class SiteReport:
     def _sections(self) -> dict[tuple[str | None, str], Path]:
         """Each section of every part, in build order, gathered in a file of its own per
         language (the JSON lists: one for all): each part is read once, not once per section."""
-        if self._gathered:
+        if self._gathered is not None:
             return self._gathered
+        gathered: dict[tuple[str | None, str], Path] = {}
         outs: dict[tuple[str | None, str], BinaryIO] = {}
         try:
             for file, offset, sizes, language in self._pieces:
@@ -337,8 +335,8 @@ class SiteReport:
                     if size:
                         out = outs.get(key)
                         if out is None:
-                            self._gathered[key] = self.folder / f"section-{key[0] or ''}-{name}"
-                            out = outs[key] = open(self._gathered[key], "wb")
+                            gathered[key] = self.folder / f"section-{key[0] or ''}-{name}"
+                            out = outs[key] = open(gathered[key], "wb")
                         elif name in _LISTS:
                             out.write(b",\n    ")
                         out.write(data[start : start + size])
@@ -346,7 +344,8 @@ class SiteReport:
         finally:
             for out in outs.values():
                 out.close()
-        return self._gathered
+        self._gathered = gathered
+        return gathered
 
 
 def _cell(
@@ -356,8 +355,7 @@ def _cell(
     first = next((name for name, _ in GROUPS if counts[name]), "version" if doc else None)
     anchor = version_anchor(language.info.name, article)
     return Cell(
-        counts["errors"],
-        counts["warnings"],
+        Tally(counts["errors"], counts["warnings"], counts["deliberate"]),
         doc is not None and doc.met is False,
         f"{language.info.file_stem}.html#{first}-{anchor}" if first else None,
     )

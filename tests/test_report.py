@@ -217,6 +217,13 @@ def test_every_version_with_a_formula_has_a_linked_readability_view_that_marks_a
         p.resolve() for p in (out / "reports" / "readability").rglob("*.html")
     }
     assert len(views) == 7
+    for view_path in (out / "reports" / "readability").rglob("*.html"):  # and each leads back
+        back = next(a for a in element(view_path).find_all("a") if a.text.startswith("Back to"))
+        page, _, anchor = back.attrs["href"].partition("#")
+        target = (view_path.parent / page).resolve()
+        assert target.parent == (out / "reports").resolve()
+        assert f'id="{anchor}"' in target.read_text(encoding="utf-8")
+        assert view_path.stem in anchor
     view = element(out / "reports" / "readability" / "en" / f"{SLUG}.html")
     marks = view.find_all("mark")[1:]  # the first one is the legend's example
     assert marks
