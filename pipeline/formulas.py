@@ -16,6 +16,8 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
 
+import regex
+
 from pipeline.text import plain_text
 
 _URL = re.compile(r"https?://\S+")
@@ -150,8 +152,12 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+_COUNTED_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")  # marks inside: see ``terms``
+
+
 def word_count(sentence: str) -> int:
-    return len(re.findall(r"\w+(?:[-'’]\w+)*", sentence))
+    """Words as a reader counts them: "दवाई" is one word, not a word and a vowel sign."""
+    return len(_COUNTED_WORD.findall(sentence))
 
 
 def target_for(

@@ -18,23 +18,30 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
+import regex
 import snowballstemmer
 
 SNOWBALL = {
-    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
-    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
-    "it": "italian", "nb": "norwegian", "nl": "dutch", "pl": "polish", "pt": "portuguese",
-    "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "eo": "esperanto", "es": "spanish", "et": "estonian", "eu": "basque",
+    "fa": "persian", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "nb": "norwegian", "ne": "nepali", "nl": "dutch", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish", "yi": "yiddish",
 }  # fmt: skip
 # Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun):
 # a term's stem may sit inside a longer word.
 INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# A word is letters, digits *and combining marks* (Unicode's definition, UTS #18, which the
+# ``regex`` module follows): Python's ``re`` stops a word at every mark, so a Hindi "दवा" was the
+# word "दव" and a vowel sign ("ा"), Arabic vocalised inside was several words, and a term's link
+# could end inside a written syllable. Pages, checks and counts split text with this one rule.
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
+_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]+")
+# Harakat and tatweel are optional in Arabic writing: removed before a word is compared, so a
+# vocalised spelling is the plain one (the words' places on the page are found with them kept).
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
-# A word as it stands on a page: harakat are marks, not letters, so ``\w`` stops at them; a word
-# vocalised inside is still one word, the one ``words`` reads once they are removed.
-_LETTERS = "[\\w\u064b-\u065f\u0670\u0640]"
-_TOKEN = re.compile(f"{_LETTERS}+(?:['’]{_LETTERS}+)*")
 
 
 @cache
@@ -107,7 +114,7 @@ def mentions(text: str, term: str, language: str) -> bool:
     return language in INSIDE_WORDS and _compound_mentions(text, term, language)
 
 
-_HYPHENATED = re.compile(r"\w+(?:[-‐‑]\w+)+", re.UNICODE)
+_HYPHENATED = regex.compile(r"\w+(?:[-‐‑]\w+)+")
 
 
 def _compound_mentions(text: str, term: str, language: str) -> bool:
@@ -153,6 +160,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ARABIC_DIACRITICS.sub("", text).lower())
 
 
+def lettered(word: str) -> bool:
+    """A word of letters (and the marks written on them), no digits: ``isalpha`` says no to any
+    word with a vowel sign ("दवा") or a decomposed accent."""
+    return _LETTER_OR_MARK.fullmatch(word) is not None
+
+
 _ENGLISH_INFLECTIONS = ("", "s", "es", "'s", "’s")
 
 
@@ -164,7 +177,7 @@ def _near(word: str, term_word: str) -> bool:
 
 def verbatim(text: str, term: str) -> bool:
     """For terms kept as they are (NMDA): the same letters, as a word of their own."""
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+    return regex.search(rf"(?<!\w){regex.escape(term)}(?!\w)", text) is not None
 
 
 def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
@@ -199,12 +212,9 @@ def may_contain(text: str, term: str, language: str) -> bool:
 @lru_cache(maxsize=1024)
 def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
     """The text's stems as a set and, where compounds count, joined (to find a stem inside one):
-    every text is asked about every glossary term, and most are not there. A word vocalised
-    inside (Arabic harakat) is one word to ``stems`` and several to ``_token_stems``: both are
-    in, so the quick no is never wrong for either."""
+    every text is asked about every glossary term, and most are not there. The words are those
+    ``_token_stems`` places (marks are part of a word to both), so the quick no is never wrong."""
     found = stems(text, language)
-    if _ARABIC_DIACRITICS.search(text):
-        found += tuple(stem for _, _, stem in _token_stems(text, language))
     return frozenset(found), "\0".join(found) if language in INSIDE_WORDS else ""
 
 
@@ -212,9 +222,9 @@ def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
 def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, stem) of each word, to mark a term found on a page: only asked of a text
     that holds a term's first stem, as finding each word's place costs more than its stem."""
-    tokens = list(_TOKEN.finditer(text))
+    tokens = list(_WORD.finditer(text))
     found = stems(text, language)
-    if len(found) != len(tokens):  # harakat removed inside a word: stem word by word
+    if len(found) != len(tokens):  # a "word" of harakat or tatweel alone, removed: word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
     return tuple((t.start(), t.end(), stem) for t, stem in zip(tokens, found, strict=False))
 

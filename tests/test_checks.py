@@ -203,6 +203,13 @@ def test_a_list_item_counts_as_a_sentence_and_markup_is_not_words() -> None:
     assert textstat.sentence_count(text) == 2
 
 
+def test_a_sentence_in_hindi_is_as_many_words_long_as_a_reader_counts() -> None:
+    """The plain-language limit counts words: a vowel sign, a virama or a nasal mark is part of
+    its word (counted by ``\\w`` alone, this 11-word sentence had 23 and was "too long")."""
+    sentence = "डॉक्टर आपको बहुत कम खुराक देंगे और फिर धीरे-धीरे उसे बढ़ाएंगे।"
+    assert readability_formulas.word_count(sentence) == len(sentence.split()) == 11
+
+
 # Letters, the characters Markdown gives a meaning to, and white space of every kind.
 _UNIT_TEXT = st.text(
     alphabet=st.sampled_from(list("aZé9 .,;:()'’%-+=>#*_`[]<>&!\\\t\n\r\x85\u2028\u00a0\x00|~")),
@@ -386,6 +393,15 @@ def test_inflected_forms_of_everyday_words_are_not_rare(shipped: Path) -> None:
         shipped, "es@plain", msgid, lambda s: "Los médicos le vigilarán y le conectarán a la vía."
     )
     assert not [f for f in findings(shipped) if f.check == "plain-rare-word" and f.msgid == msgid]
+
+
+def test_a_rare_word_in_hindi_is_named_whole() -> None:
+    """The word "ketamine" written in Devanagari is rare, and named as written. Cut at its vowel signs it
+    was four pieces of one or two letters, each too short to be looked up, and nothing was said."""
+    from pipeline.checks import plain
+
+    text = "डॉक्टर आपको केटामाइन की बहुत कम खुराक देंगे।"
+    assert plain.rare_words(text, "hi", frozenset()) == ["केटामाइन"]
 
 
 def test_terminal_summary_shows_the_version_too_hard_and_the_error_where_to_act(

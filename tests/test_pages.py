@@ -236,6 +236,53 @@ def test_a_term_vocalised_inside_a_word_is_linked_whole() -> None:
     assert [link.text for link in links] == [vocalised]
 
 
+def test_a_hindi_term_ending_in_a_vowel_sign_is_linked_whole() -> None:
+    """A vowel sign is part of its syllable: a link that ended before it ("दव" then "ा") cut a
+    written syllable in two, which a browser draws as a vowel sign on a dotted circle."""
+    root = _tree([("p", "डॉक्टर आपको दवा देंगे।", [])])
+    linkable = annotate._outside(root, lambda e: e.tag in annotate.NO_LINKS_INSIDE)
+    annotate._link_first_uses(linkable, [Word("medicine", "दवा", "…")], "hi")
+    links = [e for e in root.iter() if e.tag == "a"]
+    assert [(link.text, link.tail) for link in links] == [("दवा", " देंगे।")]
+
+
+# Scripts whose words carry combining marks: Devanagari vowel signs and virama, Arabic harakat,
+# a Latin accent written apart (NFD); and what separates words.
+_MARKED = st.lists(
+    st.sampled_from(
+        [
+            "दवा", "दर्द", "क", "\u093e", "\u094d", "\u0902", "ك\u064eيت", "\u0650",
+            "e\u0301", "cafe", "-", " ", "।", ".",
+        ]
+    ),
+    min_size=1,
+    max_size=20,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_MARKED, st.sampled_from(["hi", "ar", "en", "de"]), st.integers(min_value=0))
+def test_a_term_found_on_a_page_is_whole_words_in_every_script(
+    text: str, language: str, pick: int
+) -> None:
+    """Whatever word of a text is the term, the place a link is put on starts and ends between
+    words: no mark left outside it, no letter of its word before it."""
+    import unicodedata
+
+    from pipeline import terms
+
+    candidates = [w for w in re.split(r"[- ।.]+", text) if terms.stems(w, language)]
+    if not candidates:
+        return
+    term = candidates[pick % len(candidates)]
+    span = terms.find_term(text, term, language)
+    assert span is not None, term
+    start, end = span
+    after, before = text[end : end + 1], text[start - 1 : start] if start else ""
+    assert not after or not unicodedata.category(after).startswith("M"), (text, term, span)
+    assert not before or unicodedata.category(before)[0] not in "LM", (text, term, span)
+
+
 _STEMS = st.sampled_from(["ket", "ketamin", "infus", "ketamininfus", "a", "ab", "nmda", "schmerz"])
 
 

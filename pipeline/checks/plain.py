@@ -72,7 +72,7 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
     """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
     rare = []
     common = _vocabulary(language)[1]
-    for word in dict.fromkeys(w for w in terms.words(text) if w.isalpha() and len(w) > 3):
+    for word in dict.fromkeys(w for w in terms.words(text) if terms.lettered(w) and len(w) > 3):
         if word in explained or _frequent(word, language):
             continue
         stem = set(terms.stems(word, language))
