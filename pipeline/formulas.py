@@ -16,8 +16,7 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
 
-import regex
-
+from pipeline.terms import unicode_words
 from pipeline.text import plain_text
 
 _URL = re.compile(r"https?://\S+")
@@ -152,12 +151,12 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-_COUNTED_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")  # marks inside: see ``terms``
+_COUNTED_WORD = r"\w+(?:[-'’]\w+)*"  # combining marks inside: see ``terms.unicode_words``
 
 
 def word_count(sentence: str) -> int:
     """Words as a reader counts them: "दवाई" is one word, not a word and a vowel sign."""
-    return len(_COUNTED_WORD.findall(sentence))
+    return len(unicode_words(_COUNTED_WORD).findall(sentence))
 
 
 def target_for(

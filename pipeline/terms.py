@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import regex
 import snowballstemmer
+
+if TYPE_CHECKING:
+    import regex
 
 SNOWBALL = {
     "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
@@ -37,8 +40,8 @@ INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
 # ``regex`` module follows): Python's ``re`` stops a word at every mark, so a Hindi "दवा" was the
 # word "दव" and a vowel sign ("ा"), Arabic vocalised inside was several words, and a term's link
 # could end inside a written syllable. Pages, checks and counts split text with this one rule.
-_WORD = regex.compile(r"\w+(?:['’]\w+)*")
-_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]+")
+_WORD = r"\w+(?:['’]\w+)*"
+_LETTER_OR_MARK = r"[\p{L}\p{M}]+"
 # Harakat and tatweel are optional in Arabic writing: removed before a word is compared, so a
 # vocalised spelling is the plain one (the words' places on the page are found with them kept).
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -114,7 +117,7 @@ def mentions(text: str, term: str, language: str) -> bool:
     return language in INSIDE_WORDS and _compound_mentions(text, term, language)
 
 
-_HYPHENATED = regex.compile(r"\w+(?:[-‐‑]\w+)+")
+_HYPHENATED = r"\w+(?:[-‐‑]\w+)+"
 
 
 def _compound_mentions(text: str, term: str, language: str) -> bool:
@@ -124,7 +127,9 @@ def _compound_mentions(text: str, term: str, language: str) -> bool:
     if len(joined) < 3:
         return False
     candidates = set(stems(text, language))
-    candidates.update(_joined_stem(words(group), language) for group in _HYPHENATED.findall(text))
+    candidates.update(
+        _joined_stem(words(group), language) for group in unicode_words(_HYPHENATED).findall(text)
+    )
     return any(joined in candidate for candidate in candidates)
 
 
@@ -156,14 +161,23 @@ def source_mentions(text: str, term: str, language: str) -> bool:
     )
 
 
+@cache
+def unicode_words(pattern: str) -> regex.Pattern[str]:
+    """``pattern`` compiled by ``regex``, where ``\\w`` takes in combining marks; imported at
+    first use, as a build with nothing to redo splits no text."""
+    import regex  # noqa: PLC0415
+
+    return regex.compile(pattern)
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(_ARABIC_DIACRITICS.sub("", text).lower())
+    return unicode_words(_WORD).findall(_ARABIC_DIACRITICS.sub("", text).lower())
 
 
 def lettered(word: str) -> bool:
     """A word of letters (and the marks written on them), no digits: ``isalpha`` says no to any
     word with a vowel sign ("दवा") or a decomposed accent."""
-    return _LETTER_OR_MARK.fullmatch(word) is not None
+    return unicode_words(_LETTER_OR_MARK).fullmatch(word) is not None
 
 
 _ENGLISH_INFLECTIONS = ("", "s", "es", "'s", "’s")
@@ -177,7 +191,7 @@ def _near(word: str, term_word: str) -> bool:
 
 def verbatim(text: str, term: str) -> bool:
     """For terms kept as they are (NMDA): the same letters, as a word of their own."""
-    return regex.search(rf"(?<!\w){regex.escape(term)}(?!\w)", text) is not None
+    return unicode_words(rf"(?<!\w){re.escape(term)}(?!\w)").search(text) is not None
 
 
 def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
@@ -222,7 +236,7 @@ def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
 def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, stem) of each word, to mark a term found on a page: only asked of a text
     that holds a term's first stem, as finding each word's place costs more than its stem."""
-    tokens = list(_WORD.finditer(text))
+    tokens = list(unicode_words(_WORD).finditer(text))
     found = stems(text, language)
     if len(found) != len(tokens):  # a "word" of harakat or tatweel alone, removed: word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)
