@@ -1,0 +1,114 @@
+"""What the checks cost in a cold build, against translate-toolkit's bare round trip, in one run.
+
+    .venv/bin/python benchmarks/ablation.py [--size 200] [--locales 6] [--repeat 3] [--seed 1]
+
+The issue's last speed target asks a build to spend no more CPU per page than translate-toolkit's
+``md2po`` + ``po2md``, "while doing every check and writing accessible HTML". This measures how
+far each part of that work is from it: on one generated site (``corpus.make_site``, as
+``site.py`` makes it), cold builds (cache and output moved aside) of
+
+- **the build**: ``pipeline build`` as shipped;
+- **without the check families**: no finding is looked for (completeness, plain language,
+  glossary, parity, safety, placeholders, reviews); the readability scores are still computed,
+  the readability views and the report still written;
+- **without any check**: nor the readability scores (pages, indexes, sitemap, the report's frame);
+
+and translate-toolkit's round trip on the same articles, taken in turn (build, without families,
+without checks, translate-toolkit; again), so that a change in the machine's speed falls on all
+four. The checks are removed here, in a wrapper process the benchmark starts (the pipeline has no
+switch to skip them, and should not): its pool forks from that process and inherits the change.
+Prints medians of CPU per page and their ratios to translate-toolkit measured in the same rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+import peers  # noqa: E402
+from measure import Sample, run_process, run_sequence  # noqa: E402
+
+_WITHOUT = {
+    "the build": "",
+    "without the check families": "import pipeline.checks as c; c.FAMILIES = ()",
+    "without any check": (
+        "import pipeline.checks as c; c.FAMILIES = (); c.readability.document = lambda s: None"
+    ),
+}
+
+
+def build_cmd(root: Path, removed: str) -> list[str]:
+    """``pipeline build`` in a process that first removes ``removed`` (Python statements)."""
+    script = f"import sys; {removed}\nfrom pipeline.cli import main\nsys.exit(main())"
+    return [sys.executable, "-c", script, "--root", str(root), "build"]
+
+
+def cold(root: Path) -> None:
+    for name in (".pipeline-cache", "output"):
+        peers.set_aside(root / name)
+
+
+def rounds(
+    site: Path, toolkit: peers.ToolkitSite, repeat: int, log: Path
+) -> dict[str, list[Sample]]:
+    samples: dict[str, list[Sample]] = {name: [] for name in [*_WITHOUT, "translate-toolkit"]}
+    for i in range(repeat):
+        for name, removed in _WITHOUT.items():
+            cold(site)
+            samples[name].append(run_process(build_cmd(site, removed), log, ok_codes=(0, 1)))
+        toolkit.clean(i)
+        samples["translate-toolkit"].append(run_sequence(toolkit.commands(), log))
+        print(f"  round {i + 1} of {repeat} done", file=sys.stderr)
+    return samples
+
+
+def report(samples: dict[str, list[Sample]], pages: dict[str, int]) -> str:
+    peer = (
+        statistics.median(s.cpu for s in samples["translate-toolkit"]) / pages["translate-toolkit"]
+    )
+    lines = [
+        "| build | pages | runs | CPU s (median) | CPU ms per page | against translate-toolkit |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name, runs in samples.items():
+        cpu = statistics.median(s.cpu for s in runs)
+        per_page = cpu / pages[name]
+        lines.append(
+            f"| {name} | {pages[name]} | {len(runs)} | {cpu:.2f} | {1000 * per_page:.1f} "
+            f"| {per_page / peer:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--locales", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    locales = list(corpus.LOCALES[: args.locales])
+    work = Path(tempfile.mkdtemp(prefix="pipeline-ablation-"))
+    peers.TRASH = work / "set-aside"
+    try:
+        site = work / "site"
+        print(f"generating {args.size} articles x {len(locales)} locales", file=sys.stderr)
+        corpus.make_site(site, args.size, locales, args.seed)
+        toolkit = peers.toolkit_site(site, work / "translate-toolkit", locales)
+        samples = rounds(site, toolkit, args.repeat, work / "log.txt")
+        ours = args.size * (len(locales) + 1)  # every version, the source's too
+        pages = {name: ours for name in _WITHOUT} | {"translate-toolkit": args.size * len(locales)}
+        print(report(samples, pages))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
