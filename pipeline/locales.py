@@ -1,7 +1,8 @@
 """Locale names: gettext style in ``locales/`` (``pt_BR``, ``en@plain``), BCP 47 on the web (``pt-BR``).
 
 Babel's CLDR data decides what is a real locale, its script direction, its native name
-and its plural rule; we only refuse what Babel would silently rewrite (``sr_RS@latin``).
+and its plural rule; we only refuse what Babel would silently rewrite (``sr_RS@latin``), not the
+script CLDR infers from a country (``zh_CN``, Simplified: its tag stays ``zh-CN``).
 """
 
 from __future__ import annotations
@@ -121,7 +122,30 @@ def parse_locale(name: str) -> LocaleInfo:
         raise LocaleError(
             f"unknown locale {name!r}: Babel's CLDR data has no such locale ({exc})"
         ) from exc
-    if str(locale) != name:
-        raise LocaleError(f"locale {name!r} would be read as {str(locale)!r}; write it that way")
-    tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+    script = locale.script if f"_{locale.script}" in name else None
+    if _gettext_name(locale, script) != name:
+        raise LocaleError(
+            f"locale {name!r} would be read as {str(locale)!r}; {_hint(name, locale)}"
+        )
+    tag = "-".join(part for part in (locale.language, script, locale.territory) if part)
     return LocaleInfo(name=name, tag=tag, modifier=locale.modifier)
+
+
+def _hint(name: str, locale: Locale) -> str:
+    """A script written as a gettext modifier (``sr_RS@latin``) is dropped by Babel: its CLDR
+    code says the same thing in a way every tool reads."""
+    modifier = name.partition("@")[2]
+    codes = {title.lower(): code for code, title in Locale("en").scripts.items()}
+    if modifier and locale.modifier is None and modifier in codes:
+        parts = (locale.language, codes[modifier], locale.territory)
+        return f"name the script by its code: {'_'.join(p for p in parts if p)!r}"
+    return "write it that way"
+
+
+def _gettext_name(locale: Locale, script: str | None) -> str:
+    """The name Babel read, with the script only if the name wrote it: CLDR adds the script a
+    country implies (``zh_CN`` is ``zh_Hans_CN``, ``sr_RS`` is ``sr_Cyrl_RS``), which changes
+    nothing, and ``zh_CN`` is how gettext, GNOME and Poedit name Simplified Chinese. What Babel
+    would drop or change (``sr_RS@latin`` read as Cyrillic) still differs, and is refused."""
+    parts = "_".join(part for part in (locale.language, script, locale.territory) if part)
+    return f"{parts}@{locale.modifier}" if locale.modifier else parts

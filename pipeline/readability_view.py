@@ -186,7 +186,7 @@ def _meets(score: float, doc: DocumentReadability) -> bool:
 
 
 def _long_words(text: str, language: str) -> tuple[str, ...]:
-    words = dict.fromkeys(w for w in terms.words(text) if terms.lettered(w))
+    words = dict.fromkeys(w for w in terms.words(text, language) if terms.lettered(w))
     if language == "ar":
         return tuple(w for w in words if len(w) >= ARABIC_LONG_LETTERS)
     limit = LONG_SYLLABLES.get(language, 4)

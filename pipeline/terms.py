@@ -42,6 +42,19 @@ INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
 # could end inside a written syllable. Pages, checks and counts split text with this one rule.
 _WORD = r"\w+(?:['’]\w+)*"
 _LETTER_OR_MARK = r"[\p{L}\p{M}]+"
+# Languages written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese,
+# Tibetan, Dzongkha): a word cannot be told from its neighbours without a dictionary, and the
+# whole run up to the next punctuation was one "word", so no term was ever found in them (every
+# approved term reported missing, none linked). In these languages each character of those
+# scripts (a grapheme: a Thai consonant with its vowel and tone marks) is a token of its own and
+# a term is found as the characters it is written with, in order; words of other scripts inside
+# (NMDA) stay whole. A term may then be found inside a longer word, as a reader would see it.
+UNSPACED = {"zh", "yue", "ja", "th", "lo", "km", "my", "bo", "dz"}
+_UNSPACED_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+_SPACED_LETTER = rf"[[\w--[{_UNSPACED_SCRIPTS}]]\p{{M}}]"  # a mark stays with its letter
+_WORD_OR_CHARACTER = (
+    rf"(?V1)(?=[{_UNSPACED_SCRIPTS}])\X|{_SPACED_LETTER}+(?:['’]{_SPACED_LETTER}+)*"
+)
 # Harakat and tatweel are optional in Arabic writing: removed before a word is compared, so a
 # vocalised spelling is the plain one (the words' places on the page are found with them kept).
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -56,7 +69,7 @@ def _stemmer(language: str) -> snowballstemmer.stemmer | None:
 @lru_cache(maxsize=4096)
 def stems(text: str, language: str) -> tuple[str, ...]:
     """Lower-cased word stems; Arabic harakat removed so vocalised and plain spellings match."""
-    found = words(text)
+    found = words(text, language)
     stemmer = _stemmer(language)
     return tuple(stemmer.stemWords(found)) if stemmer else tuple(found)
 
@@ -64,7 +77,7 @@ def stems(text: str, language: str) -> tuple[str, ...]:
 def stems_of_many(texts: Iterable[str], language: str) -> list[str]:
     """The stems of every word of many texts (a word list), in one call into the stemmer and
     without passing through ``stems``'s memory, which a list of 25,000 words would only churn."""
-    found = words("\n".join(texts))  # one pass: a line break is in no word
+    found = words("\n".join(texts), language)  # one pass: a line break is in no word
     stemmer = _stemmer(language)
     return stemmer.stemWords(found) if stemmer else found
 
@@ -123,12 +136,13 @@ _HYPHENATED = r"\w+(?:[-‐‑]\w+)+"
 def _compound_mentions(text: str, term: str, language: str) -> bool:
     """A term of several words written as one ("Ketamin-Infusion" in "Ketamininfusionen") or the
     other way round ("Ketamininfusion" in "Ketamin-Infusionen"): words and hyphen groups joined."""
-    joined = _joined_stem(words(term), language)
+    joined = _joined_stem(words(term, language), language)
     if len(joined) < 3:
         return False
     candidates = set(stems(text, language))
     candidates.update(
-        _joined_stem(words(group), language) for group in unicode_words(_HYPHENATED).findall(text)
+        _joined_stem(words(group, language), language)
+        for group in unicode_words(_HYPHENATED).findall(text)
     )
     return any(joined in candidate for candidate in candidates)
 
@@ -147,7 +161,7 @@ def source_mentions(text: str, term: str, language: str) -> bool:
     """
     if not may_contain(text, term, language):
         return False  # a text is asked about every term of the glossary: most are not there
-    term_words, text_words = words(term), words(text)
+    term_words, text_words = words(term, language), words(text, language)
     term_stems, text_stems = stems(term, language), stems(text, language)
     size = len(term_words)
     near = _near if language == "en" else (lambda word, term_word: True)
@@ -170,8 +184,12 @@ def unicode_words(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
-def words(text: str) -> list[str]:
-    return unicode_words(_WORD).findall(_ARABIC_DIACRITICS.sub("", text).lower())
+def words(text: str, language: str) -> list[str]:
+    return unicode_words(_word(language)).findall(_ARABIC_DIACRITICS.sub("", text).lower())
+
+
+def _word(language: str) -> str:
+    return _WORD_OR_CHARACTER if language in UNSPACED else _WORD
 
 
 def lettered(word: str) -> bool:
@@ -236,7 +254,7 @@ def _stem_lookup(text: str, language: str) -> tuple[frozenset[str], str]:
 def _token_stems(text: str, language: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, stem) of each word, to mark a term found on a page: only asked of a text
     that holds a term's first stem, as finding each word's place costs more than its stem."""
-    tokens = list(unicode_words(_WORD).finditer(text))
+    tokens = list(unicode_words(_word(language)).finditer(text))
     found = stems(text, language)
     if len(found) != len(tokens):  # a "word" of harakat or tatweel alone, removed: word by word
         found = tuple((stems(t.group(0), language) or ("",))[0] for t in tokens)

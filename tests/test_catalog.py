@@ -37,6 +37,42 @@ def test_bad_locale_names_are_refused_and_nothing_is_written(site: Path, run, ba
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
 
 
+def test_chinese_named_as_gettext_names_it_is_a_language_of_the_site(site: Path, run) -> None:
+    """``zh_CN`` and ``zh_TW`` are how gettext, GNOME and Poedit name Simplified and Traditional
+    Chinese. CLDR reads them with the script the country implies (``zh_Hans_CN``), which changes
+    nothing: they were refused, and a Chinese translator could not start."""
+    config = site / "pyproject.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "zh_CN", "zh_TW"]'),
+        encoding="utf-8",
+    )
+    code, _out, err = run(site, "init", "zh_CN", "zh_TW")
+    assert code == 0, err
+    simplified = polib.pofile(str(po_path(site, "zh_CN")))
+    assert simplified.metadata["Language"] == "zh_CN"
+    assert simplified.metadata["Plural-Forms"].startswith("nplurals=1;")
+    translate_po(po_path(site, "zh_CN"), lambda msgid: msgid)
+    assert run(site, "build")[0] in (0, 1)
+    page = (site / "output" / "zh-CN" / "feature.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN" dir="ltr">' in page
+    assert (
+        '<link rel="alternate" hreflang="zh-TW" href="https://health.example/zh-TW/feature.html">'
+        in page
+    )
+    assert (
+        '<a href="../zh-TW/feature.html" hreflang="zh-TW" lang="zh-TW">中文 (繁體, 台灣)</a>'
+        in page
+    )
+
+
+def test_a_script_written_as_a_modifier_is_refused_with_its_code(site: Path, run) -> None:
+    """Babel drops ``@latin`` after a country and reads Cyrillic: the message names the way to
+    write Latin Serbian that every tool reads the same."""
+    code, _out, err = run(site, "init", "sr_RS@latin")
+    assert code == 2
+    assert "'sr_Latn_RS'" in err and len(err.strip().splitlines()) == 1
+
+
 def test_init_keeps_an_existing_translation(site: Path, run) -> None:
     translate_po(po_path(site, "es"), lambda msgid: f"ES {msgid}")
     before = po_path(site, "es").read_bytes()

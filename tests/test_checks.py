@@ -82,6 +82,49 @@ def test_inflected_approved_term_is_accepted(shipped: Path) -> None:
     assert not [f for f in findings(shipped) if f.check.startswith("glossary") and f.locale == "de"]
 
 
+@pytest.mark.parametrize(
+    ("locale", "approved", "text", "without"),
+    [
+        ("zh_CN", "慢性疼痛", "这种治疗可以减轻慢性疼痛。", "这种治疗可以减轻长期的疼痛。"),
+        (
+            "ja",
+            "慢性疼痛",
+            "この治療は慢性疼痛を和らげます。",
+            "この治療は長く続く痛みを和らげます。",
+        ),
+        ("th", "อาการปวดเรื้อรัง", "การรักษานี้ช่วยลดอาการปวดเรื้อรัง", "การรักษานี้ช่วยลดความเจ็บปวด"),
+    ],
+)
+def test_an_approved_term_is_found_in_a_language_written_without_spaces(
+    shipped: Path, run, locale: str, approved: str, text: str, without: str
+) -> None:
+    """Chinese, Japanese and Thai put no space between words: the approved term is found as
+    the characters it is written with. Read as words, the whole run up to the punctuation was
+    one word, and every approved term was reported missing from every such translation."""
+    assert run(shipped, "init", locale)[0] == 0
+    glossary = polib.pofile(str(po_path(shipped, locale, "glossary")))
+    glossary.find("chronic pain").msgstr = approved
+    glossary.save()
+    msgid = next(
+        e.msgid
+        for e in polib.pofile(str(po_path(shipped, locale, SLUG)))
+        if "chronic pain" in e.msgid.lower() and len(e.msgid) < 80
+    )
+
+    def term_findings(translation: str) -> list[Finding]:
+        edit_entry(shipped, locale, msgid, lambda _: translation)
+        return [
+            f
+            for f in findings(shipped)
+            if f.check == "glossary-term" and f.msgid == msgid and "'chronic pain'" in f.message
+        ]
+
+    assert term_findings(text) == []
+    assert [f.message for f in term_findings(without)] == [
+        f"the source uses 'chronic pain'; use the approved translation '{approved}' (glossary.po)"
+    ]
+
+
 def test_kept_term_translated(shipped: Path) -> None:
     msgid = next(
         e.msgid
@@ -617,7 +660,7 @@ def test_the_kept_vocabulary_answers_as_wordfreq_does(language: str) -> None:
     near = [w for band in bands[max(0, edge - 3) : edge + 3] for w in band[:40]]
     top = list(itertools.islice(itertools.chain.from_iterable(bands), 200))
     article = (REPO / "source" / "ketamine-infusions-chronic-pain.md").read_text(encoding="utf-8")
-    words = [w for w in dict.fromkeys(near + top + terms.words(article)) if w.isalpha()]
+    words = [w for w in dict.fromkeys(near + top + terms.words(article, "en")) if w.isalpha()]
     expected = {w: wordfreq.zipf_frequency(w, language) >= plain.RARE_ZIPF for w in words}
     assert any(expected.values()) and not all(expected.values())
     assert {w: plain._frequent(w, language) for w in words} == expected

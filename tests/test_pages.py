@@ -205,14 +205,15 @@ _WORDY = st.lists(
             "الكيتامين",
             "ك\u064eيت\u0627م\u0650ين",
             "\u0651",
+            "慢性疼痛", "点滴", "ケタミン", "ー", "ยา", "\u0e49", "दवा", "\u094d",
         ]
     ),
     max_size=40,
-).map("".join)
+).map("".join)  # fmt: skip
 
 
 @settings(max_examples=2000, deadline=None)
-@given(_WORDY, st.sampled_from(["en", "de", "tr", "el", "ar"]))
+@given(_WORDY, st.sampled_from(["en", "de", "tr", "el", "ar", "hi", "ja", "th"]))
 def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on(
     text: str, language: str
 ) -> None:
@@ -252,7 +253,7 @@ _MARKED = st.lists(
     st.sampled_from(
         [
             "दवा", "दर्द", "क", "\u093e", "\u094d", "\u0902", "ك\u064eيت", "\u0650",
-            "e\u0301", "cafe", "-", " ", "।", ".",
+            "e\u0301", "cafe", "-", " ", "।", ".", "慢性", "点滴", "ยา", "\u0e49", "ปวด",
         ]
     ),
     min_size=1,
@@ -261,12 +262,14 @@ _MARKED = st.lists(
 
 
 @settings(max_examples=1500, deadline=None)
-@given(_MARKED, st.sampled_from(["hi", "ar", "en", "de"]), st.integers(min_value=0))
+@given(_MARKED, st.sampled_from(["hi", "ar", "en", "de", "ja", "th"]), st.integers(min_value=0))
 def test_a_term_found_on_a_page_is_whole_words_in_every_script(
     text: str, language: str, pick: int
 ) -> None:
     """Whatever word of a text is the term, the place a link is put on starts and ends between
-    words: no mark left outside it, no letter of its word before it."""
+    words: no mark left outside it, no letter of its word before it. In a language written
+    without spaces (Japanese, Thai) a term is found inside a run of text, but never cuts a
+    written character from its marks."""
     import unicodedata
 
     from pipeline import terms
@@ -280,7 +283,18 @@ def test_a_term_found_on_a_page_is_whole_words_in_every_script(
     start, end = span
     after, before = text[end : end + 1], text[start - 1 : start] if start else ""
     assert not after or not unicodedata.category(after).startswith("M"), (text, term, span)
-    assert not before or unicodedata.category(before)[0] not in "LM", (text, term, span)
+    if language not in terms.UNSPACED:
+        assert not before or unicodedata.category(before)[0] not in "LM", (text, term, span)
+
+
+def test_terms_in_japanese_are_linked_as_written() -> None:
+    """No space separates Japanese words: each term is found as its characters, and linked."""
+    root = _tree([("p", "慢性疼痛に対するケタミン点滴にも長所と短所があります。", [])])
+    linkable = annotate._outside(root, lambda e: e.tag in annotate.NO_LINKS_INSIDE)
+    words = [Word("infusion", "点滴", "…"), Word("chronic-pain", "慢性疼痛", "…")]
+    annotate._link_first_uses(linkable, words, "ja")
+    links = [(e.text, e.get("href")) for e in root.iter() if e.tag == "a"]
+    assert links == [("慢性疼痛", "#chronic-pain"), ("点滴", "#infusion")]
 
 
 _STEMS = st.sampled_from(["ket", "ketamin", "infus", "ketamininfus", "a", "ab", "nmda", "schmerz"])

@@ -48,7 +48,9 @@ def _long_sentences(subject: Subject, shown: Shown) -> Iterator[Finding]:
 def _rare(subject: Subject, shown: Shown, explained: frozenset[str]) -> Iterator[Finding]:
     language = subject.locale.language
     rare = rare_words(
-        formulas.plain_words(shown.text), language, explained | set(terms.words(shown.unit.msgid))
+        formulas.plain_words(shown.text),
+        language,
+        explained | set(terms.words(shown.unit.msgid, language)),
     )
     if rare:
         message = f"rare word(s) not explained by the glossary: {', '.join(rare)}"
@@ -72,7 +74,9 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
     """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
     rare = []
     common = _vocabulary(language)[1]
-    for word in dict.fromkeys(w for w in terms.words(text) if terms.lettered(w) and len(w) > 3):
+    for word in dict.fromkeys(
+        w for w in terms.words(text, language) if terms.lettered(w) and len(w) > 3
+    ):
         if word in explained or _frequent(word, language):
             continue
         stem = set(terms.stems(word, language))
