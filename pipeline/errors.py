@@ -62,3 +62,8 @@ class LeafletError(PipelineError):
 
 class LeafletsUnavailable(LeafletError):
     """WeasyPrint cannot run here (Debian's Pango is missing): pages are written, leaflets are not."""
+
+
+class FontsMissing(LeafletsUnavailable):
+    """No installed font has some of a version's characters: its leaflet would print empty boxes
+    where the text is (a Japanese page without a Japanese font), so it is not made."""

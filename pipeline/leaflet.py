@@ -38,7 +38,7 @@ from markupsafe import Markup
 
 from pipeline.cache import tables_folder
 from pipeline.config import Config
-from pipeline.errors import LeafletError, LeafletsUnavailable
+from pipeline.errors import FontsMissing, LeafletError, LeafletsUnavailable
 from pipeline.locales import LocaleInfo
 from pipeline.model import Page, Version
 from pipeline.ui import TEMPLATES_DIR, UiText
@@ -255,7 +255,18 @@ def leaflet_for(
             raise LeafletError(
                 f"cannot make the {page.version.locale} leaflet: {exc}", source
             ) from exc
+    if any(_NOTDEF.match(warning) for warning in warnings):
+        raise FontsMissing(
+            f"no installed font shows some characters of the {locale.tag} text "
+            f"(fc-list :lang={locale.language} lists the fonts for {locale.english_name}), so "
+            "its leaflets would print empty boxes and are not made; install a font that covers "
+            "them, then run pipeline build --no-cache"
+        )
     return Leaflet(leaflet_path(page.version), data, time.perf_counter() - started, tuple(warnings))
+
+
+# What WeasyPrint logs when it draws a character no font has (.notdef, an empty box).
+_NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")
 
 
 def _local_fetcher(weasyprint: ModuleType, allowed: Path) -> Any:

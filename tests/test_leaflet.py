@@ -466,6 +466,33 @@ def test_build_without_pango_writes_the_pages_and_says_why_in_one_line(
     )
 
 
+def test_a_version_whose_characters_no_font_has_gets_no_leaflet_and_one_reason(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
+    """A Japanese page printed on a machine without a Japanese font is empty boxes where the text
+    is. U+0378 stands for such a character: no code point is assigned there, so no font anywhere
+    has it, and WeasyPrint draws its .notdef box. That version's leaflet is not made, the build
+    says why in one line, and the other versions keep theirs."""
+    root = tmp_path / "site"
+    shutil.copytree(fixture_site, root)
+    path = root / "locales" / "es" / "LC_MESSAGES" / "leaflet-demo.po"
+    po = polib.pofile(str(path))
+    po.find("Wash your hands.").msgstr = "L\u0378vese las manos."
+    po.save(str(path))
+    code, out, err = run(root, "build")
+    assert code in (0, 1)
+    assert err.startswith(
+        "pipeline: no leaflets: no installed font shows some characters of the es text"
+    )
+    assert len(err.splitlines()) == 1 and "fc-list :lang=es" in err
+    assert "3 pages, 2 leaflets" in out
+    assert not (root / "output" / "es" / "leaflet-demo.pdf").exists()
+    assert "application/pdf" not in (root / "output" / "es" / "leaflet-demo.html").read_text(
+        encoding="utf-8"
+    )
+    assert (root / "output" / "ar" / "leaflet-demo.pdf").exists()
+
+
 def test_a_weasyprint_failure_is_one_error_naming_the_article(
     monkeypatch: pytest.MonkeyPatch, fixture_site: Path
 ) -> None:
