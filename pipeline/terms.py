@@ -33,9 +33,9 @@ SNOWBALL = {
     "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil",
     "tr": "turkish", "yi": "yiddish",
 }  # fmt: skip
-# Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun):
-# a term's stem may sit inside a longer word.
-INSIDE_WORDS = {"ar", "da", "de", "fi", "nb", "nl", "sv"}
+# Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun, Hebrew
+# "ל" + noun: "לכאב" is "for pain"): a term's stem may sit inside a longer word.
+INSIDE_WORDS = {"ar", "da", "de", "fi", "he", "nb", "nl", "sv"}
 # A word is letters, digits *and combining marks* (Unicode's definition, UTS #18, which the
 # ``regex`` module follows): Python's ``re`` stops a word at every mark, so a Hindi "दवा" was the
 # word "दव" and a vowel sign ("ा"), Arabic vocalised inside was several words, and a term's link

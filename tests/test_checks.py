@@ -125,6 +125,29 @@ def test_an_approved_term_is_found_in_a_language_written_without_spaces(
     ]
 
 
+def test_an_approved_hebrew_term_is_found_with_a_prefix_attached(shipped: Path, run) -> None:
+    """Hebrew writes "for", "and", "the" as letters joined to the word (לכאב כרוני, "for chronic
+    pain"): the approved term is inside it, and a translation without it is still reported."""
+    assert run(shipped, "init", "he")[0] == 0
+    glossary = polib.pofile(str(po_path(shipped, "he", "glossary")))
+    glossary.find("chronic pain").msgstr = "כאב כרוני"
+    glossary.save()
+    msgid = "Ketamine infusions are showing great promise as a treatment for chronic pain."
+
+    def term_findings(translation: str) -> list[str]:
+        edit_entry(shipped, "he", msgid, lambda _: translation)
+        return [
+            f.message
+            for f in findings(shipped)
+            if f.check == "glossary-term" and f.msgid == msgid and "'chronic pain'" in f.message
+        ]
+
+    assert term_findings("עירויי קטמין מראים הבטחה רבה כטיפול לכאב כרוני.") == []
+    assert term_findings("עירויי קטמין מראים הבטחה רבה כטיפול לכאב ממושך.") == [
+        "the source uses 'chronic pain'; use the approved translation 'כאב כרוני' (glossary.po)"
+    ]
+
+
 def test_kept_term_translated(shipped: Path) -> None:
     msgid = next(
         e.msgid
