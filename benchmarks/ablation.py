@@ -13,9 +13,11 @@ far each part of that work is from it: on one generated site (``corpus.make_site
   the readability views and the report still written;
 - **without any check**: nor the readability scores (pages, indexes, sitemap, the report's frame);
 
-and translate-toolkit's round trip on the same articles, taken in turn (build, without families,
-without checks, translate-toolkit; again), so that a change in the machine's speed falls on all
-four. The checks are removed here, in a wrapper process the benchmark starts (the pipeline has no
+and translate-toolkit on the same articles: its bare round trip, and the round trip followed by
+its own quality checks (``pofilter``, its default checks, on every locale's catalogues), which is
+how a translate-toolkit user checks translations. All are taken in turn (build, without
+families, without checks, translate-toolkit, with ``pofilter``; again), so that a change in the
+machine's speed falls on all five. The checks are removed here, in a wrapper process the benchmark starts (the pipeline has no
 switch to skip them, and should not): its pool forks from that process and inherits the change.
 Prints medians of CPU per page and their ratios to translate-toolkit measured in the same rounds.
 """
@@ -55,16 +57,39 @@ def cold(root: Path) -> None:
         peers.set_aside(root / name)
 
 
+WITH_POFILTER = "translate-toolkit + pofilter"
+
+
+def pofilter_cmds(toolkit: peers.ToolkitSite) -> list[list[str]]:
+    """translate-toolkit's own checks over each locale's catalogues, after its round trip."""
+    return [
+        [
+            str(toolkit.bin / "pofilter"),
+            "--progress=none",
+            "-i",
+            str(toolkit.root / "po" / locale),
+            "-o",
+            str(toolkit.root / "work" / locale / "checked"),
+        ]
+        for locale in toolkit.locales
+    ]
+
+
 def rounds(
     site: Path, toolkit: peers.ToolkitSite, repeat: int, log: Path
 ) -> dict[str, list[Sample]]:
-    samples: dict[str, list[Sample]] = {name: [] for name in [*_WITHOUT, "translate-toolkit"]}
+    names = [*_WITHOUT, "translate-toolkit", WITH_POFILTER]
+    samples: dict[str, list[Sample]] = {name: [] for name in names}
     for i in range(repeat):
         for name, removed in _WITHOUT.items():
             cold(site)
             samples[name].append(run_process(build_cmd(site, removed), log, ok_codes=(0, 1)))
         toolkit.clean(i)
         samples["translate-toolkit"].append(run_sequence(toolkit.commands(), log))
+        toolkit.clean(i)
+        samples[WITH_POFILTER].append(
+            run_sequence([*toolkit.commands(), *pofilter_cmds(toolkit)], log)
+        )
         print(f"  round {i + 1} of {repeat} done", file=sys.stderr)
     return samples
 
@@ -104,7 +129,10 @@ def main() -> None:
         toolkit = peers.toolkit_site(site, work / "translate-toolkit", locales)
         samples = rounds(site, toolkit, args.repeat, work / "log.txt")
         ours = args.size * (len(locales) + 1)  # every version, the source's too
-        pages = {name: ours for name in _WITHOUT} | {"translate-toolkit": args.size * len(locales)}
+        theirs = args.size * len(locales)  # the round trip has nothing to do for the source
+        pages = {name: ours for name in _WITHOUT} | dict.fromkeys(
+            ("translate-toolkit", WITH_POFILTER), theirs
+        )
         print(report(samples, pages))
     finally:
         shutil.rmtree(work, ignore_errors=True)
