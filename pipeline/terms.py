@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import snowballstemmer
 
+from pipeline.korean import ParticleStemmer
+
 if TYPE_CHECKING:
     import regex
 
@@ -61,7 +63,9 @@ _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 
 @cache
-def _stemmer(language: str) -> snowballstemmer.stemmer | None:
+def _stemmer(language: str) -> snowballstemmer.stemmer | ParticleStemmer | None:
+    if language == "ko":
+        return ParticleStemmer()  # particles joined to nouns: see ``korean``
     name = SNOWBALL.get(language)
     return snowballstemmer.stemmer(name) if name else None
 

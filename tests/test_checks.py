@@ -83,68 +83,47 @@ def test_inflected_approved_term_is_accepted(shipped: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "approved", "text", "without"),
+    ("locale", "approved", "found", "missing"),
     [
-        ("zh_CN", "慢性疼痛", "这种治疗可以减轻慢性疼痛。", "这种治疗可以减轻长期的疼痛。"),
+        # no space between words: the term is found as the characters it is written with
+        ("zh_CN", "慢性疼痛", ["这种治疗可以减轻慢性疼痛。"], "这种治疗可以减轻长期的疼痛。"),
+        ("ja", "慢性疼痛", ["この治療は慢性疼痛を和らげます。"], "この治療は長く続く痛みを和らげます。"),
+        ("th", "อาการปวดเรื้อรัง", ["การรักษานี้ช่วยลดอาการปวดเรื้อรัง"], "การรักษานี้ช่วยลดความเจ็บปวด"),
+        # a prefix joined to the word: לכאב כרוני, "for chronic pain"
+        ("he", "כאב כרוני", ["עירויי קטמין מראים הבטחה רבה כטיפול לכאב כרוני."], "עירויי קטמין מראים הבטחה רבה כטיפול לכאב ממושך."),
+        # a particle joined to the noun: 만성 통증을, "chronic pain" as an object
         (
-            "ja",
-            "慢性疼痛",
-            "この治療は慢性疼痛を和らげます。",
-            "この治療は長く続く痛みを和らげます。",
+            "ko",
+            "만성 통증",
+            ["케타민 수액은 만성 통증을 치료하는 방법으로 큰 가능성을 보입니다.", "케타민 수액은 만성 통증의 치료법으로 큰 가능성을 보입니다."],
+            "케타민 수액은 오래가는 통증을 치료하는 방법으로 큰 가능성을 보입니다.",
         ),
-        ("th", "อาการปวดเรื้อรัง", "การรักษานี้ช่วยลดอาการปวดเรื้อรัง", "การรักษานี้ช่วยลดความเจ็บปวด"),
     ],
-)
-def test_an_approved_term_is_found_in_a_language_written_without_spaces(
-    shipped: Path, run, locale: str, approved: str, text: str, without: str
+)  # fmt: skip
+def test_an_approved_term_is_found_as_the_language_writes_it_among_other_words(
+    shipped: Path, run, locale: str, approved: str, found: list[str], missing: str
 ) -> None:
-    """Chinese, Japanese and Thai put no space between words: the approved term is found as
-    the characters it is written with. Read as words, the whole run up to the punctuation was
-    one word, and every approved term was reported missing from every such translation."""
+    """Read as words set apart by spaces, a Chinese, Japanese or Thai sentence was one word, and
+    a Hebrew or Korean term with its prefix or particle was another word: every approved term was
+    reported missing from nearly every sentence. A translation without the term still is."""
     assert run(shipped, "init", locale)[0] == 0
     glossary = polib.pofile(str(po_path(shipped, locale, "glossary")))
     glossary.find("chronic pain").msgstr = approved
     glossary.save()
-    msgid = next(
-        e.msgid
-        for e in polib.pofile(str(po_path(shipped, locale, SLUG)))
-        if "chronic pain" in e.msgid.lower() and len(e.msgid) < 80
-    )
-
-    def term_findings(translation: str) -> list[Finding]:
-        edit_entry(shipped, locale, msgid, lambda _: translation)
-        return [
-            f
-            for f in findings(shipped)
-            if f.check == "glossary-term" and f.msgid == msgid and "'chronic pain'" in f.message
-        ]
-
-    assert term_findings(text) == []
-    assert [f.message for f in term_findings(without)] == [
-        f"the source uses 'chronic pain'; use the approved translation '{approved}' (glossary.po)"
-    ]
-
-
-def test_an_approved_hebrew_term_is_found_with_a_prefix_attached(shipped: Path, run) -> None:
-    """Hebrew writes "for", "and", "the" as letters joined to the word (לכאב כרוני, "for chronic
-    pain"): the approved term is inside it, and a translation without it is still reported."""
-    assert run(shipped, "init", "he")[0] == 0
-    glossary = polib.pofile(str(po_path(shipped, "he", "glossary")))
-    glossary.find("chronic pain").msgstr = "כאב כרוני"
-    glossary.save()
     msgid = "Ketamine infusions are showing great promise as a treatment for chronic pain."
 
     def term_findings(translation: str) -> list[str]:
-        edit_entry(shipped, "he", msgid, lambda _: translation)
+        edit_entry(shipped, locale, msgid, lambda _: translation)
         return [
             f.message
             for f in findings(shipped)
             if f.check == "glossary-term" and f.msgid == msgid and "'chronic pain'" in f.message
         ]
 
-    assert term_findings("עירויי קטמין מראים הבטחה רבה כטיפול לכאב כרוני.") == []
-    assert term_findings("עירויי קטמין מראים הבטחה רבה כטיפול לכאב ממושך.") == [
-        "the source uses 'chronic pain'; use the approved translation 'כאב כרוני' (glossary.po)"
+    for text in found:
+        assert term_findings(text) == [], text
+    assert term_findings(missing) == [
+        f"the source uses 'chronic pain'; use the approved translation '{approved}' (glossary.po)"
     ]
 
 

@@ -205,7 +205,7 @@ _WORDY = st.lists(
             "الكيتامين",
             "ك\u064eيت\u0627م\u0650ين",
             "\u0651",
-            "慢性疼痛", "点滴", "ケタミン", "ー", "ยา", "\u0e49", "दवा", "\u094d",
+            "慢性疼痛", "点滴", "ケタミン", "ー", "ยา", "\u0e49", "दवा", "\u094d", "통증을", "수액",
         ]
     ),
     max_size=40,
@@ -213,7 +213,7 @@ _WORDY = st.lists(
 
 
 @settings(max_examples=2000, deadline=None)
-@given(_WORDY, st.sampled_from(["en", "de", "tr", "el", "ar", "hi", "ja", "th"]))
+@given(_WORDY, st.sampled_from(["en", "de", "tr", "el", "ar", "hi", "ja", "th", "ko"]))
 def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on(
     text: str, language: str
 ) -> None:
