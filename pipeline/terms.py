@@ -10,6 +10,10 @@ inside a longer word ("Infusion" in "Ketamininfusionen", "Ketamin-Infusion",
 by hyphens: an approved "Ketamin-Infusion" is found in "Ketamininfusionen", an approved
 "Ketamininfusion" in "Ketamin-Infusionen". A translator never has to break a compound up
 ("Infusionen mit Ketamin") to be understood by the check.
+
+Words in any script: a word keeps its combining marks (``unicode_words``); in a language written
+without spaces (``UNSPACED``) each character of its script is a token, so a term is found as its
+characters; Korean particles joined to a noun are taken off like an inflection (``korean``).
 """
 
 from __future__ import annotations
