@@ -39,6 +39,7 @@ class LocaleInfo:
     name: str  # gettext name: folder under locales/, PO "Language" header
     tag: str  # BCP 47: html lang, hreflang, output folder
     modifier: str | None
+    cldr: str | None = None  # the CLDR locale, where the name spells its script as a modifier
 
     @property
     def direction(self) -> str:
@@ -76,7 +77,7 @@ class LocaleInfo:
 
     @property
     def _babel(self) -> Locale:
-        return Locale.parse(self.name)
+        return Locale.parse(self.cldr or self.name)
 
     @property
     def is_plain(self) -> bool:
@@ -84,8 +85,9 @@ class LocaleInfo:
 
     @property
     def base(self) -> str:
-        """The locale without its modifier: ``en@plain`` -> ``en``."""
-        return self.name.split("@", 1)[0]
+        """The locale without its modifier: ``en@plain`` -> ``en``, ``sr@latin`` -> ``sr_Latn``
+        (whose dates and names CLDR writes in Latin letters)."""
+        return self.cldr or self.name.split("@", 1)[0]
 
     @property
     def language(self) -> str:
@@ -116,6 +118,9 @@ def parse_locale(name: str) -> LocaleInfo:
         raise LocaleError(
             f"{name!r} is not a gettext locale name (expected e.g. 'es', 'pt_BR', 'en@plain')"
         )
+    written = _script_modifier(name)
+    if written is not None:
+        return written
     try:
         locale = Locale.parse(name)
     except (UnknownLocaleError, ValueError) as exc:
@@ -124,22 +129,38 @@ def parse_locale(name: str) -> LocaleInfo:
         ) from exc
     script = locale.script if f"_{locale.script}" in name else None
     if _gettext_name(locale, script) != name:
-        raise LocaleError(
-            f"locale {name!r} would be read as {str(locale)!r}; {_hint(name, locale)}"
-        )
+        raise LocaleError(f"locale {name!r} would be read as {str(locale)!r}; write it that way")
     tag = "-".join(part for part in (locale.language, script, locale.territory) if part)
     return LocaleInfo(name=name, tag=tag, modifier=locale.modifier)
 
 
-def _hint(name: str, locale: Locale) -> str:
-    """A script written as a gettext modifier (``sr_RS@latin``) is dropped by Babel: its CLDR
-    code says the same thing in a way every tool reads."""
-    modifier = name.partition("@")[2]
-    codes = {title.lower(): code for code, title in Locale("en").scripts.items()}
-    if modifier and locale.modifier is None and modifier in codes:
-        parts = (locale.language, codes[modifier], locale.territory)
-        return f"name the script by its code: {'_'.join(p for p in parts if p)!r}"
-    return "write it that way"
+def _script_modifier(name: str) -> LocaleInfo | None:
+    """A script spelled as a gettext modifier, as GNOME names Serbian in Latin letters
+    (``sr@latin``, ``sr_RS@latin``): the locale CLDR knows as ``sr_Latn_RS``, on the web
+    ``sr-Latn-RS``. Babel reads the modifier as a variant, or drops it and reads Cyrillic."""
+    base, _, modifier = name.partition("@")
+    if not modifier or modifier == PLAIN_MODIFIER:
+        return None  # most names: no CLDR data read to validate them
+    code = _script_codes().get(modifier)
+    if code is None or re.search(r"_[A-Z][a-z]{3}", base):  # no script, or one written already
+        return None
+    language, _, territory = base.partition("_")
+    cldr = "_".join(part for part in (language, code, territory) if part)
+    try:
+        locale = Locale.parse(cldr)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise LocaleError(f"unknown locale {name!r}: CLDR has no {cldr!r} ({exc})") from exc
+    if str(locale) != cldr:
+        raise LocaleError(
+            f"locale {name!r}: CLDR has no {locale.english_name} in {modifier} letters ({cldr!r})"
+        )
+    return LocaleInfo(name=name, tag=cldr.replace("_", "-"), modifier=None, cldr=cldr)
+
+
+@lru_cache(maxsize=1)
+def _script_codes() -> dict[str, str]:
+    """Script names as gettext modifiers spell them ("latin", "cyrillic") -> CLDR codes."""
+    return {title.lower(): code for code, title in Locale("en").scripts.items()}
 
 
 def _gettext_name(locale: Locale, script: str | None) -> str:

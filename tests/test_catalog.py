@@ -28,7 +28,7 @@ def test_init_fills_headers_from_cldr(site: Path) -> None:
     assert plain.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
 
 
-@pytest.mark.parametrize("bad", ["../x", "zz", "en_XA", "EN", "sr_RS@latin"])
+@pytest.mark.parametrize("bad", ["../x", "zz", "en_XA", "EN", "sr_RS@foo", "be@latin"])
 def test_bad_locale_names_are_refused_and_nothing_is_written(site: Path, run, bad: str) -> None:
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
     code, _out, err = run(site, "init", "de", bad)
@@ -65,12 +65,28 @@ def test_chinese_named_as_gettext_names_it_is_a_language_of_the_site(site: Path,
     )
 
 
-def test_a_script_written_as_a_modifier_is_refused_with_its_code(site: Path, run) -> None:
-    """Babel drops ``@latin`` after a country and reads Cyrillic: the message names the way to
-    write Latin Serbian that every tool reads the same."""
-    code, _out, err = run(site, "init", "sr_RS@latin")
-    assert code == 2
-    assert "'sr_Latn_RS'" in err and len(err.strip().splitlines()) == 1
+def test_serbian_in_latin_letters_named_as_gnome_names_it(site: Path, run) -> None:
+    """GNOME's translators name Serbian in Latin letters ``sr@latin``: the page is ``sr-Latn``,
+    and its name in the switcher is written in Latin letters too. Babel alone read the modifier
+    as a variant of Cyrillic Serbian (``sr_RS@latin`` as Cyrillic outright)."""
+    config = site / "pyproject.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "sr@latin"]'),
+        encoding="utf-8",
+    )
+    assert run(site, "init", "sr@latin")[0] == 0
+    po = polib.pofile(str(po_path(site, "sr@latin")))
+    assert po.metadata["Language"] == "sr@latin"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+    translate_po(po_path(site, "sr@latin"), lambda msgid: msgid)
+    assert run(site, "build")[0] in (0, 1)
+    page = (site / "output" / "sr-Latn" / "feature.html").read_text(encoding="utf-8")
+    assert '<html lang="sr-Latn" dir="ltr">' in page
+    spanish = (site / "output" / "es" / "feature.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="../sr-Latn/feature.html" hreflang="sr-Latn" lang="sr-Latn">Srpski (latinica)</a>'
+        in spanish
+    )
 
 
 def test_init_keeps_an_existing_translation(site: Path, run) -> None:
