@@ -59,7 +59,7 @@ UNSPACED = {"zh", "yue", "ja", "th", "lo", "km", "my", "bo", "dz"}
 _UNSPACED_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
 _SPACED_LETTER = rf"[[\w--[{_UNSPACED_SCRIPTS}]]\p{{M}}]"  # a mark stays with its letter
 _WORD_OR_CHARACTER = (
-    rf"(?V1)(?=[{_UNSPACED_SCRIPTS}])\X|{_SPACED_LETTER}+(?:['’]{_SPACED_LETTER}+)*"
+    rf"(?V1)(?=[[{_UNSPACED_SCRIPTS}]--\p{{M}}])\X|{_SPACED_LETTER}+(?:['’]{_SPACED_LETTER}+)*"
 )
 # Harakat and tatweel are optional in Arabic writing: removed before a word is compared, so a
 # vocalised spelling is the plain one (the words' places on the page are found with them kept).
