@@ -37,28 +37,34 @@ def test_bad_locale_names_are_refused_and_nothing_is_written(site: Path, run, ba
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
 
 
+def _added_and_built(site: Path, run, *names: str) -> dict[str, str]:
+    """Add languages as a site does (listed, ``init``, translated, built): the first one's headers."""
+    config = site / "pyproject.toml"
+    listed = ", ".join(f'"{name}"' for name in names)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"en@plain"]', f'"en@plain", {listed}]'),
+        encoding="utf-8",
+    )
+    code, _out, err = run(site, "init", *names)
+    assert code == 0, err
+    for name in names:
+        translate_po(po_path(site, name), lambda msgid: msgid)
+    assert run(site, "build")[0] in (0, 1)
+    return polib.pofile(str(po_path(site, names[0]))).metadata
+
+
 def test_chinese_named_as_gettext_names_it_is_a_language_of_the_site(site: Path, run) -> None:
     """``zh_CN`` and ``zh_TW`` are how gettext, GNOME and Poedit name Simplified and Traditional
     Chinese. CLDR reads them with the script the country implies (``zh_Hans_CN``), which changes
     nothing: they were refused, and a Chinese translator could not start."""
-    config = site / "pyproject.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "zh_CN", "zh_TW"]'),
-        encoding="utf-8",
-    )
-    code, _out, err = run(site, "init", "zh_CN", "zh_TW")
-    assert code == 0, err
-    simplified = polib.pofile(str(po_path(site, "zh_CN")))
-    assert simplified.metadata["Language"] == "zh_CN"
-    assert simplified.metadata["Plural-Forms"].startswith("nplurals=1;")
-    translate_po(po_path(site, "zh_CN"), lambda msgid: msgid)
-    assert run(site, "build")[0] in (0, 1)
+    headers = _added_and_built(site, run, "zh_CN", "zh_TW")
+    assert headers["Language"] == "zh_CN" and headers["Plural-Forms"].startswith("nplurals=1;")
     page = (site / "output" / "zh-CN" / "feature.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN" dir="ltr">' in page
-    assert (
+    link = (
         '<link rel="alternate" hreflang="zh-TW" href="https://health.example/zh-TW/feature.html">'
-        in page
     )
+    assert link in page
     assert (
         '<a href="../zh-TW/feature.html" hreflang="zh-TW" lang="zh-TW">中文 (繁體, 台灣)</a>'
         in page
@@ -69,24 +75,15 @@ def test_serbian_in_latin_letters_named_as_gnome_names_it(site: Path, run) -> No
     """GNOME's translators name Serbian in Latin letters ``sr@latin``: the page is ``sr-Latn``,
     and its name in the switcher is written in Latin letters too. Babel alone read the modifier
     as a variant of Cyrillic Serbian (``sr_RS@latin`` as Cyrillic outright)."""
-    config = site / "pyproject.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('"en@plain"]', '"en@plain", "sr@latin"]'),
-        encoding="utf-8",
-    )
-    assert run(site, "init", "sr@latin")[0] == 0
-    po = polib.pofile(str(po_path(site, "sr@latin")))
-    assert po.metadata["Language"] == "sr@latin"
-    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
-    translate_po(po_path(site, "sr@latin"), lambda msgid: msgid)
-    assert run(site, "build")[0] in (0, 1)
+    headers = _added_and_built(site, run, "sr@latin")
+    assert headers["Language"] == "sr@latin" and headers["Plural-Forms"].startswith("nplurals=3;")
     page = (site / "output" / "sr-Latn" / "feature.html").read_text(encoding="utf-8")
     assert '<html lang="sr-Latn" dir="ltr">' in page
     spanish = (site / "output" / "es" / "feature.html").read_text(encoding="utf-8")
-    assert (
+    switcher = (
         '<a href="../sr-Latn/feature.html" hreflang="sr-Latn" lang="sr-Latn">Srpski (latinica)</a>'
-        in spanish
     )
+    assert switcher in spanish
 
 
 def test_init_keeps_an_existing_translation(site: Path, run) -> None:
