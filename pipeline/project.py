@@ -116,7 +116,7 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
 def _article(path: Path, sha: str, cache: Cache) -> Article:
     key = digest(code_version(), path.name, sha)
     found = cache.get_slot("article", str(path), key)
-    if found is None or found.path != path:
+    if found is None:
         found = read_article(path)
         cache.put_slot("article", str(path), key, found)
     return found

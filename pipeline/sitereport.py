@@ -126,9 +126,9 @@ def part(
         sections.setdefault(group_of(finding), []).append(str(macros.finding(row, source)))  # type: ignore[attr-defined]
     counts = {name: len(sections[name]) for name, _ in GROUPS if name in sections}
     locale = document.locale if document else findings[0].locale if findings else ""
+    slug = article.slug if article else None
+    anchor = version_anchor(locale, slug)
     for name, items in counts.items():  # one titled list per version and group: by article
-        slug = article.slug if article else None
-        anchor = version_anchor(locale, slug)
         sections[name] = [str(macros.version_group(f"{name}-{anchor}", slug, items, Markup("\n".join(sections[name]))))]  # type: ignore[attr-defined]  # fmt: skip
     if document is not None:
         chart = _chart_row(document, source)

@@ -307,6 +307,16 @@ def test_the_report_has_a_page_per_language_and_an_overview_that_adds_them_up(
     )
 
 
+def test_a_build_with_l_reports_the_languages_it_made(fresh: Path, run) -> None:
+    """A translator's preview build (``-l es``) makes the source and Spanish only: its report's
+    overview has their columns alone, each version's cell leading to its findings."""
+    assert run(fresh, "build", "-l", "es")[0] in (0, 1)
+    matrix = out(fresh, "reports/index.html").find_all("table")[1]
+    assert [th.text for th in matrix.find_all("thead")[0].find_all("th")[1:]] == ["en", "es"]
+    for row in matrix.find_all("tbody")[0].find_all("tr"):
+        assert all(cell.find_all("a") for cell in row.find_all("td")), row.text
+
+
 def test_a_threshold_per_locale_publishes_a_partial_translation(fresh: Path, run) -> None:
     pyproject = fresh / "pyproject.toml"
     pyproject.write_text(
