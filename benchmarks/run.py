@@ -31,12 +31,15 @@ from babel.messages import pofile as babel_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import build, catalog, leaflet, source  # noqa: E402
+from pipeline.build import verbs as build  # noqa: E402
+from pipeline.catalog import catalogs as catalog  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.model import UI_DOMAIN, Version  # noqa: E402
-from pipeline.page import LocaleCatalogs  # noqa: E402
-from pipeline.site import SiteContext, render_page  # noqa: E402
-from pipeline.ui import UiText  # noqa: E402
+from pipeline.render import leaflet  # noqa: E402
+from pipeline.render.page import LocaleCatalogs  # noqa: E402
+from pipeline.render.site import SiteContext, render_page  # noqa: E402
+from pipeline.render.ui import UiText  # noqa: E402
+from pipeline.source import reader as source  # noqa: E402
 
 SLUG = "ketamine-infusions-chronic-pain"
 

@@ -18,12 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import build, recovery, report, warmup
-from pipeline.cache import CACHE_DIR, Cache
+from pipeline.build import recovery, warmup
+from pipeline.build import verbs as build
 from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.model import CheckResult, CheckTotals, Stats
 from pipeline.options import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, make_parser
+from pipeline.report import formats as report
+from pipeline.store.cache import CACHE_DIR, Cache
 
 T = TypeVar("T")
 
@@ -253,7 +255,9 @@ def _review(project: build.Project, args: argparse.Namespace) -> int:
 
 
 def _serve(project: build.Project, args: argparse.Namespace) -> int:
-    from pipeline import serve  # only this verb needs the watcher and the HTTP server
+    from pipeline.serve import (
+        server as serve,  # only this verb needs the watcher and the HTTP server
+    )
 
     serve.run(
         project.config.root,

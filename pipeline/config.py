@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, LocaleError
-from pipeline.formulas import Target, parse_target
+from pipeline.language.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
 
 DEFAULT_SITE_URL = "https://example.org/"

@@ -16,8 +16,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.messages.plurals import get_plural
 
-from pipeline.cache import code_version, digest, table
 from pipeline.errors import LocaleError
+from pipeline.store.cache import code_version, digest, table
 
 PLAIN_MODIFIER = "plain"
 _GETTEXT_NAME = re.compile(

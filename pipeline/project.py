@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from pipeline import catalog, versions
-from pipeline.cache import Cache, code_version, digest, file_digest
+from pipeline.catalog import catalogs as catalog
+from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config, locales_on_disk
 from pipeline.errors import LocaleError, SourceError
 from pipeline.locales import LocaleInfo, parse_locale
@@ -26,8 +26,9 @@ from pipeline.model import (
     Unit,
     stats_of,
 )
-from pipeline.source import article_paths, read_article, read_glossary
-from pipeline.ui import extract_ui_units
+from pipeline.render.ui import extract_ui_units
+from pipeline.source.reader import article_paths, read_article, read_glossary
+from pipeline.store.cache import Cache, code_version, digest, file_digest
 
 Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 
@@ -160,7 +161,7 @@ def version_stats(
     """
     source = project.config.source_locale.name
     figures = {}
-    if cache is None or not isinstance(catalogs, versions.CatalogStore):
+    if cache is None or not isinstance(catalogs, CatalogStore):
         for a in project.articles:
             figures[(a.slug, source)] = Stats(len(a.msgids), 0, 0)
             for loc in project.config.locales:
@@ -211,19 +212,19 @@ def _texts_key(article: Article) -> str:
     return digest(code_version(), *sorted(article.msgids))
 
 
-def _stats_key(texts: str, catalogs: versions.CatalogStore, locale: str, slug: str) -> str:
+def _stats_key(texts: str, catalogs: CatalogStore, locale: str, slug: str) -> str:
     """A version's figures depend on its article's texts (``_texts_key``) and its PO alone."""
     return digest(texts, catalogs.digest(locale, slug))
 
 
-def catalog_store(project: Project) -> versions.CatalogStore:
+def catalog_store(project: Project) -> CatalogStore:
     paths = {
         (loc.name, d.name): project.po_path(loc.name, d.name)
         for loc in project.config.locales
         for d in project.domains
     }
     hasher = project.cache.file_digest if project.cache else file_digest
-    return versions.CatalogStore(paths, catalog.load, hasher)
+    return CatalogStore(paths, catalog.load, hasher)
 
 
 def _site_name_unit(config: Config) -> Unit:

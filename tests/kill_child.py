@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline import publish  # only this: a child that publishes alone starts in milliseconds
+from pipeline.store import publish  # only this: a child that publishes alone starts in milliseconds
 
 CHANGES = [
     (os, "rename"),
@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
         files = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
         publish.publish(Path(argv[1]) / "output", files)
         return 0
-    from pipeline import build
+    from pipeline.build import verbs as build
     from pipeline.cli import main as cli
 
     build.publish = publish.publish

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build as verbs
+from pipeline.build import verbs
 from tests.conftest import po_path, translate_po
 from tests.pages import article_html, parse, read, structure
 
@@ -261,7 +261,7 @@ def test_crash_while_writing_leaves_the_previous_output_whole(
     before = sorted(p.relative_to(site) for p in (site / "output").rglob("*"))
     import builtins
 
-    from pipeline import publish
+    from pipeline.store import publish
 
     calls = {"n": 0}
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog
+from pipeline.catalog import catalogs as catalog
 from pipeline.locales import parse_locale
 from tests.conftest import po_path, translate_po
 

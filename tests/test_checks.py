@@ -15,11 +15,11 @@ import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import formulas as readability_formulas
-from pipeline import markup
-from pipeline import text as text_module
-from pipeline.build import check, read_project
+from pipeline.build.verbs import check, read_project
+from pipeline.checks import markup
 from pipeline.config import load_config
+from pipeline.language import formulas as readability_formulas
+from pipeline.language import text as text_module
 from pipeline.model import Finding
 from tests.conftest import REPO, po_path, translate_po
 
@@ -295,7 +295,7 @@ _PAGE_TEXT = st.lists(
 @settings(max_examples=1000, deadline=None)
 @given(_PAGE_TEXT)
 def test_a_page_is_the_same_when_its_plain_texts_skip_the_inline_pass(document: str) -> None:
-    from pipeline.segment import make_markdown
+    from pipeline.source.segment import make_markdown
 
     def keep(text: str, kind: str) -> None:
         return None
@@ -488,7 +488,7 @@ def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(
 
 # --- numbers written as the reader's language writes them ----------------------------------------
 
-from pipeline import terms as glossary_terms  # noqa: E402
+from pipeline.language import terms as glossary_terms  # noqa: E402
 
 DECADE_SOURCE = "Ketamine was first used in hospitals in the 1960s. It was approved in 1970."
 
@@ -654,8 +654,8 @@ def test_the_kept_vocabulary_answers_as_wordfreq_does(language: str) -> None:
 
     import wordfreq
 
-    from pipeline import terms
     from pipeline.checks import plain
+    from pipeline.language import terms
 
     bands = wordfreq.get_frequency_list(language)
     edge = next(i for i in range(len(bands)) if plain._band_zipf(i) < plain.RARE_ZIPF)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build as verbs
+from pipeline.build import verbs
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import SourceError
-from pipeline.page import sanitize
-from pipeline.source import RAW_HTML_KIND, read_article
+from pipeline.render.page import sanitize
+from pipeline.source.reader import RAW_HTML_KIND, read_article
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
 from tests.conftest import DATA, po_path, translate_po
 from tests.pages import article_html, read

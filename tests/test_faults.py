@@ -25,10 +25,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import publish
+from pipeline.build.recovery import project_run
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.recovery import project_run
+from pipeline.store import publish
 from tests.conftest import DATA, REPO, po_path
 
 Tree = dict[str, str]
@@ -115,7 +115,7 @@ def _full_disk(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip("no /dev/full on this system")
     import builtins
 
-    from pipeline import publish
+    from pipeline.store import publish
 
     def open_page(file: str, *args: object, **kwargs: object) -> object:
         target = "/dev/full" if Path(file).parts[-2:] == ("es", "feature.html") else file
@@ -379,7 +379,7 @@ _SWEEP_IN_CHILD = """
 import sys
 from pathlib import Path
 from pipeline.config import load_config
-from pipeline.recovery import project_run
+from pipeline.build.recovery import project_run
 with project_run(load_config(Path(sys.argv[1]))) as cleaned:
     print(cleaned)
 """

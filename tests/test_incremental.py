@@ -13,10 +13,12 @@ from typing import Any
 import polib
 import pytest
 
-from pipeline import cache as cache_module
-from pipeline import counting, forked, report, sitebuild, versions
+from pipeline.build import counting, forked, versions
+from pipeline.build import site as sitebuild
 from pipeline.cli import main
-from pipeline.site import SiteContext
+from pipeline.render.site import SiteContext
+from pipeline.report import formats as report
+from pipeline.store import cache as cache_module
 from tests.multisite import make_multisite
 
 
@@ -332,7 +334,9 @@ def test_a_translators_save_reads_no_other_locales_data(
 def test_a_template_or_code_change_is_a_new_cache_key(tmp_path: Path) -> None:
     package = tmp_path / "pipeline"
     shutil.copytree(
-        Path(cache_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+        Path(cache_module.__file__).parent.parent,
+        package,
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     before = cache_module.package_digest(package)
     _edit(package / "templates" / "page.html", "<article", "<article data-x")
@@ -398,8 +402,9 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(
 def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: Path) -> None:
     """The warmer fills the cache's tables while the build reads the site; a filled cache
     starts no warmer at all."""
-    from pipeline import syllables, warmup
+    from pipeline.build import warmup
     from pipeline.checks import plain
+    from pipeline.language import syllables
 
     for memo in (plain._vocabulary, syllables._get_pyphen, syllables.cmu_index):
         memo.cache_clear()  # as in a fresh process: earlier tests loaded the tables here
@@ -429,7 +434,7 @@ def test_check_on_every_core_finds_what_one_process_finds(
 ) -> None:
     """``check --jobs 2`` spreads the versions over a pool: the editors' report is the same, byte
     for byte, as ``check --jobs 1`` writes it."""
-    from pipeline import build as build_module
+    from pipeline.build import verbs as build_module
 
     monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
     pools = recorded_pools(monkeypatch, build_module)
@@ -447,8 +452,8 @@ def test_the_warmer_starts_before_the_site_is_read(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a cold cache the lookup tables are built while the articles are read, not after."""
-    from pipeline import build as build_module
-    from pipeline import warmup
+    from pipeline.build import verbs as build_module
+    from pipeline.build import warmup
 
     started: list[bool] = []
     read_project = build_module.read_project
@@ -486,7 +491,7 @@ def test_an_update_with_nothing_new_reads_no_catalogue(
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("a catalogue was read")
 
-    from pipeline import catalog
+    from pipeline.catalog import catalogs as catalog
 
     monkeypatch.setattr(catalog, "load_po", refused)
     assert update(site) == before

@@ -1,4 +1,4 @@
-"""Printable leaflets (pipeline/leaflet.py): each opened with pikepdf and read like assistive technology would.
+"""Printable leaflets (pipeline/render/leaflet.py): each opened with pikepdf and read like assistive technology would.
 
 The shipped content's leaflets and a small fixture article of our own (tests/data/leaflet: a table,
 an image, a partial Arabic translation, Letter paper) are made once per module.
@@ -17,17 +17,17 @@ import pikepdf
 import polib
 import pytest
 
-from pipeline import build as verbs
-from pipeline import leaflet
+from pipeline.build import verbs
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import ConfigError, LeafletError
-from pipeline.leaflet import Leaflet, Leaflets, LeafletSettings, leaflet_for
 from pipeline.locales import parse_locale
 from pipeline.model import UI_DOMAIN, Page, Version
-from pipeline.page import LocaleCatalogs
-from pipeline.site import SiteContext, render_page
-from pipeline.ui import UiText
+from pipeline.render import leaflet
+from pipeline.render.leaflet import Leaflet, Leaflets, LeafletSettings, leaflet_for
+from pipeline.render.page import LocaleCatalogs
+from pipeline.render.site import SiteContext, render_page
+from pipeline.render.ui import UiText
 from tests.conftest import DATA, REPO
 
 pytestmark = pytest.mark.skipif(

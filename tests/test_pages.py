@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import annotate
 from pipeline.cli import main
 from pipeline.model import Word
+from pipeline.render import annotate
 from tests.conftest import REPO
 from tests.pages import Element, read
 
@@ -219,7 +219,7 @@ def test_the_order_of_first_uses_is_read_from_the_same_words_a_link_is_placed_on
 ) -> None:
     """A page's terms are put in order of first use from the text's stems alone (no places):
     that is right only if those stems are, word for word, the ones whose places a link uses."""
-    from pipeline import terms
+    from pipeline.language import terms
 
     placed = tuple(stem for _, _, stem in terms._token_stems(text, language))
     assert terms._word_stems(text, language) == placed
@@ -272,7 +272,7 @@ def test_a_term_found_on_a_page_is_whole_words_in_every_script(
     written character from its marks."""
     import unicodedata
 
-    from pipeline import terms
+    from pipeline.language import terms
 
     candidates = [w for w in re.split(r"[- ।.]+", text) if terms.stems(w, language)]
     if not candidates:
@@ -309,7 +309,7 @@ def test_a_term_is_found_where_a_word_by_word_search_finds_it(
     definition: the first place where each of the term's stems is the word (or, in a language
     of compounds, inside it, from three letters). A term longer than the text by two words or
     more ("complex regional pain syndrome" asked of "complex regional") is simply not there."""
-    from pipeline import terms
+    from pipeline.language import terms
 
     def same(word: str, stem: str) -> bool:
         return word == stem or (inside and len(stem) >= 3 and stem in word)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog
+from pipeline.catalog import catalogs as catalog
 from pipeline.cli import main
 from pipeline.locales import parse_locale
 from pipeline.model import Unit

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import formulas, report
 from pipeline.cli import main
+from pipeline.language import formulas
+from pipeline.report import formats as report
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
 from tests.conftest import po_path, translate_po
 from tests.pages import Element, parse

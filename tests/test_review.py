@@ -10,8 +10,9 @@ from pathlib import Path
 
 import polib
 
-from pipeline import catalog, review
-from pipeline.build import check, load_catalogs, read_project
+from pipeline.build.verbs import check, load_catalogs, read_project
+from pipeline.catalog import catalogs as catalog
+from pipeline.catalog import review
 from pipeline.config import load_config
 
 SLUG = "ketamine-infusions-chronic-pain"

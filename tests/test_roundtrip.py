@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from pipeline.locales import parse_locale
 from pipeline.model import Article, Catalog, Glossary, Message
-from pipeline.page import LocaleCatalogs, render_body
-from pipeline.segment import make_markdown
-from pipeline.ui import UiText
+from pipeline.render.page import LocaleCatalogs, render_body
+from pipeline.render.ui import UiText
+from pipeline.source.segment import make_markdown
 from tests.pages import parse, structure
 from tests.test_build import pseudo
 

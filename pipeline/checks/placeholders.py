@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline import markup
+from pipeline.checks import markup
 from pipeline.checks.subject import Site, Subject
 from pipeline.model import ERROR, UI_DOMAIN, Catalog, Finding, Message
-from pipeline.ui import BRACE_FORMAT, placeholders
+from pipeline.render.ui import BRACE_FORMAT, placeholders
 
 CHECKS = {"placeholders": ERROR, "plural-forms": ERROR}
 

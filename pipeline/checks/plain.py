@@ -8,11 +8,11 @@ import math
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-from pipeline import formulas, terms
-from pipeline.cache import code_version, digest, table
 from pipeline.checks.subject import Shown, Subject, short
+from pipeline.language import formulas, terms
+from pipeline.language.wordset import WordSet
 from pipeline.model import ERROR, WARNING, Finding
-from pipeline.wordset import WordSet
+from pipeline.store.cache import code_version, digest, table
 
 CHECKS = {"plain-long-sentence": ERROR, "plain-rare-word": WARNING}
 COMMON_WORDS = 25000  # a word whose stem is among the stems of these is not rare

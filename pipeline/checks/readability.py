@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from pipeline import formulas
 from pipeline.checks.subject import Shown, Subject, short
+from pipeline.language import formulas
 from pipeline.model import ERROR, DocumentReadability, Finding, UnitScore
 
 CHECKS = {"readability-target": ERROR}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline import review
+from pipeline.catalog import review
 from pipeline.checks.subject import Subject
 from pipeline.model import WARNING, Finding
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.checks.subject import Subject
-from pipeline.dates import review_dates, today
 from pipeline.model import WARNING, Finding
+from pipeline.source.dates import review_dates, today
 
 CHECKS = {"review-overdue": WARNING, "translation-behind-source": WARNING}
 

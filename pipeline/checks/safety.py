@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline import markup
+from pipeline.checks import markup
 from pipeline.checks.subject import Subject
 from pipeline.model import ERROR, Finding
 

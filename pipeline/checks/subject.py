@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pipeline.formulas import Target
+from pipeline.language.formulas import Target
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Finding, Glossary, Unit
 

@@ -1,0 +1,202 @@
+"""Which versions a site advertises: the publishing threshold, previews, plain versions only when written.
+
+A version below its threshold is still built, as a preview for translators that nothing public
+links to; a plain version exists only once someone wrote plain text for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from pipeline.catalog import review
+from pipeline.catalog.store import CatalogStore
+from pipeline.config import Config
+from pipeline.locales import LocaleInfo
+from pipeline.model import Article, Catalog, Preview, Stats, Version
+from pipeline.render.site import floor_percent
+from pipeline.store.cache import Cache, code_version, digest
+
+PlainWritten = Callable[[Article, LocaleInfo], bool]
+ReviewGap = Callable[
+    [Article, LocaleInfo], str
+]  # why a version lacks a current review ("" when it has one)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which versions are written, and which of those are only previews (and why)."""
+
+    versions: dict[str, list[tuple[Version, LocaleInfo]]]  # article slug -> written versions
+    previews: tuple[Preview, ...]
+    shares: dict[
+        tuple[str, str], tuple[float, float]
+    ]  # (article, locale) -> (translated %, threshold %)
+
+
+def plan_versions(
+    config: Config,
+    articles: tuple[Article, ...],
+    figures: dict[tuple[str, str], Stats],
+    written: PlainWritten,
+    review_gap: ReviewGap = lambda article, locale: "",
+) -> Plan:
+    """The publishing threshold applied to every article version (the source is always published)."""
+    versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
+    previews, shares = [], {}
+    for article in articles:
+        versions[article.slug] = []
+        for locale in config.all_locales:
+            shares[(article.slug, locale.name)] = (
+                figures[(article.slug, locale.name)].percent,
+                config.threshold_for(locale.name),
+            )
+            version, preview = _plan_version(
+                config, article, locale, shares[(article.slug, locale.name)], written, review_gap
+            )
+            if version is not None:
+                versions[article.slug].append((version, locale))
+            if preview is not None:
+                previews.append(preview)
+    return Plan(versions, tuple(previews), shares)
+
+
+def _plan_version(
+    config: Config,
+    article: Article,
+    locale: LocaleInfo,
+    share: tuple[float, float],
+    written: PlainWritten,
+    review_gap: ReviewGap,
+) -> tuple[Version | None, Preview | None]:
+    version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
+    if locale.name == config.source_locale.name:
+        return version, None
+    percent, threshold = share
+    if locale.is_plain and not written(article, locale):
+        reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
+        return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
+    gap = review_gap(article, locale) if config.require_review else ""
+    if percent >= threshold and not gap:
+        return version, None
+    reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
+    if percent >= threshold:
+        reason = f"{gap}, and this site publishes only reviewed translations: a preview, not listed and not indexed"
+    return replace(version, preview=reason), Preview(
+        article.slug, locale.name, version.path, percent, threshold, reason
+    )
+
+
+def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
+    """A plain version exists once one of its texts differs from the standard text of its language.
+
+    ``msginit`` fills an English catalogue with the source texts: 100 % "translated", and still
+    the standard page, which the standard page must not offer as its plain version.
+    """
+    if plain is None:
+        return False
+
+    def standard_text(msgid: str) -> str:
+        return (standard.translation(msgid) if standard else None) or msgid
+
+    return any(
+        (text := plain.translation(m)) is not None and text != standard_text(m)
+        for m in article.msgids
+    )
+
+
+def plan(
+    config: Config,
+    articles: tuple[Article, ...],
+    catalogs: Mapping[tuple[str, str], Catalog],
+    figures: dict[tuple[str, str], Stats],
+    cache: Cache | None = None,
+) -> Plan:
+    """The plan of a build (or of ``check``'s report) from the project's catalogues.
+
+    With a cache, a plan is a function of the configuration, the articles and their catalogues'
+    hashes (the figures are counted from those): one entry for the whole site.
+    """
+
+    def made() -> Plan:
+        return plan_versions(
+            config,
+            articles,
+            figures,
+            lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
+            lambda article, locale: _review_gap(catalogs, article, locale),
+        )
+
+    if cache is None or not isinstance(catalogs, CatalogStore):
+        return made()
+    key = digest(
+        code_version(),
+        repr(config),
+        *(part for a in articles for part in (a.slug, a.text)),
+        *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
+    )
+    found = cache.get("plan", key)
+    if not isinstance(found, Plan):
+        found = made()
+        cache.put("plan", key, found)
+    return found
+
+
+def _review_gap(
+    catalogs: Mapping[tuple[str, str], Catalog], article: Article, locale: LocaleInfo
+) -> str:
+    state = review.status(article, catalogs.get((locale.name, article.slug)))
+    return "" if state.current else state.reason
+
+
+def _plain_written(
+    config: Config,
+    catalogs: Mapping[tuple[str, str], Catalog],
+    cache: Cache | None,
+    article: Article,
+    locale: LocaleInfo,
+) -> bool:
+    """Whether a plain version was written, cached by the hashes of its PO and its standard's."""
+    if cache is None or not isinstance(catalogs, CatalogStore):
+        return written_in(config, catalogs, article, locale)
+    key = plain_written_key(config, catalogs, article, locale)
+    found = cache.get_slot(PLAIN_WRITTEN, plain_slot(article, locale), key)
+    if found is None:
+        found = written_in(config, catalogs, article, locale)
+        cache.put_slot(PLAIN_WRITTEN, plain_slot(article, locale), key, found)
+    return bool(found)
+
+
+def plain_slot(article: Article, locale: LocaleInfo) -> str:
+    """A plain version's one entry in the cache, whatever its inputs."""
+    return f"{article.slug}\0{locale.name}"
+
+
+# The cache's kind for ``_plain_written``; ``counting`` fills it too, ahead of the plan.
+PLAIN_WRITTEN = "plain-written"
+
+
+def written_in(
+    config: Config,
+    catalogs: Mapping[tuple[str, str], Catalog],
+    article: Article,
+    locale: LocaleInfo,
+) -> bool:
+    """``plain_written`` for a plain locale's catalogue and its standard's, read from ``catalogs``."""
+    standard_name = _standard_name(config, locale)
+    standard = catalogs.get((standard_name, article.slug)) if standard_name else None
+    return plain_written(article, catalogs.get((locale.name, article.slug)), standard)
+
+
+def plain_written_key(
+    config: Config, catalogs: CatalogStore, article: Article, locale: LocaleInfo
+) -> str:
+    """Everything ``written_in`` reads: the article's text, the plain PO and its standard's."""
+    standard_name = _standard_name(config, locale)
+    theirs = catalogs.digest(standard_name, article.slug) if standard_name else "-"
+    return digest(code_version(), article.text, catalogs.digest(locale.name, article.slug), theirs)
+
+
+def _standard_name(config: Config, locale: LocaleInfo) -> str | None:
+    """The locale whose text a plain version rewrites; None for the source (its text is the msgid)."""
+    return locale.base if locale.base != config.source_locale.name else None

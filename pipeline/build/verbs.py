@@ -1,0 +1,219 @@
+"""The pipeline's verbs, each readable top to bottom: first gather all data, then write.
+
+Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import babel
+
+from pipeline import checks
+from pipeline.build import publication, versions, warmup
+from pipeline.build import site as sitebuild
+from pipeline.build.forked import forked_map
+from pipeline.build.signoff import sign_off
+from pipeline.build.site import BuildResult, Progress, check_site, no_progress
+from pipeline.catalog import catalogs as catalog
+from pipeline.locales import parse_locale
+from pipeline.model import CheckResult, Preview, ReviewState
+from pipeline.project import (
+    Catalogs,
+    Domain,
+    Project,
+    _locales_on_disk,
+    catalog_store,
+    load_catalogs,
+    read_project,
+    stats,
+    version_stats,
+)
+from pipeline.render.media import collect_media
+from pipeline.store.cache import Cache, code_version, digest, keep_tables_in
+
+# The verbs' module is the one entry point of the CLI, the preview server and the tests: what they
+# read about a project (project.py) is named here too.
+__all__ = [
+    "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "extract",
+    "init", "load_catalogs", "previews", "reviews", "read_project", "sign_off", "stats", "update", "version_stats",
+]  # fmt: skip
+
+
+def extract(project: Project, cache: Cache | None = None) -> list[Path]:
+    """Write every domain's POT; return the ones whose content changed.
+
+    With a cache, a template whose units are unchanged and whose file is still the one written
+    last time is not even formatted again (and when that holds for all, one entry says so).
+    """
+    config = project.config
+    keys = {
+        project.pot_path(domain.name): digest(
+            code_version(), domain.name, domain.source_name, config.site_name,
+            config.report_bugs_to, repr(domain.units),
+        )
+        for domain in project.domains
+    }  # fmt: skip
+    if cache is None:
+        return [path for domain in project.domains if (path := _write_pot(project, domain))]
+    every = digest(*(f"{path}={key}" for path, key in keys.items()))
+    written = cache.get("pot-all", every)
+    if written == {path: cache.file_digest(path) for path in keys}:
+        return []
+    changed = []
+    for domain in project.domains:
+        path = project.pot_path(domain.name)
+        written = cache.get_slot("pot", str(path), keys[path])
+        if written != cache.file_digest(path) and _write_pot(project, domain):
+            changed.append(path)
+        cache.put_slot("pot", str(path), keys[path], cache.file_digest(path))
+    cache.put("pot-all", every, {path: cache.file_digest(path) for path in keys})
+    return changed
+
+
+def _write_pot(project: Project, domain: Domain) -> Path | None:
+    """The domain's POT written if its content changed (its path), else None."""
+    path = project.pot_path(domain.name)
+    config = project.config
+    written = catalog.write_template(
+        domain.name, domain.units, domain.source_name, config.site_name, path,
+        config.report_bugs_to,
+    )  # fmt: skip
+    return path if written else None
+
+
+def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
+    """Create PO files for new locales; an existing PO is kept untouched (nothing is ever lost)."""
+    locales = [parse_locale(name) for name in names]  # all validated before anything is written
+    extract(project)
+    return [
+        (path, catalog.create_po(project.pot_path(domain.name), locale, path))
+        for locale in locales
+        for domain in project.domains
+        for path in [project.po_path(locale.name, domain.name)]
+    ]
+
+
+MERGED = "merged"  # cache kind: a PO's digest as the last update left it, by template and locale
+
+
+def update(project: Project) -> list[Path]:
+    """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones).
+
+    A PO that is still the file the last update left, to be merged with the same template, is
+    not read at all: a merge is a function of the two files (and of this code and Babel's plural
+    rules), and merging a merged catalogue again changes nothing. So an ``update`` with nothing
+    new hashes each file instead of parsing and formatting every catalogue (4 s at 200 articles
+    in six languages). Any change to either file, or a deleted cache, merges it again.
+    """
+    cache = project.cache or Cache(None)
+    extract(project, cache)
+    locales = _locales_on_disk(project)
+    changed = []
+    for domain in project.domains:
+        pot = project.pot_path(domain.name)
+        template = cache.file_digest(pot)
+        keys = {
+            (path, loc): digest(code_version(), babel.__version__, template, loc.name, str(path))
+            for loc in locales
+            for path in [project.po_path(loc.name, domain.name)]
+        }
+        todo = {
+            target: key
+            for target, key in keys.items()
+            if not target[0].exists()
+            or cache.get_slot(MERGED, str(target[0]), key) != cache.file_digest(target[0])
+        }
+        if todo:
+            changed += catalog.update_pos(pot, list(todo))
+        for (path, _), key in todo.items():
+            cache.put_slot(MERGED, str(path), key, cache.file_digest(path))
+    cache.save_stamps()
+    return sorted(changed)
+
+
+def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
+    """Every article version: the source first, then each target locale."""
+    config = project.config
+    found = []
+    for article in project.articles:
+        found.append(
+            checks.Subject(site, article, config.source_locale, None, config.rel(article.path))
+        )
+        for loc in config.locales:
+            file = config.rel(project.po_path(loc.name, article.slug))
+            found.append(
+                checks.Subject(site, article, loc, catalogs.get((loc.name, article.slug)), file)
+            )
+    return found
+
+
+def check(
+    project: Project,
+    catalogs: Catalogs | None = None,
+    progress: Progress = no_progress,
+    jobs: int = 1,
+) -> CheckResult:
+    """Every quality check; findings are values, the caller decides the exit code."""
+    catalogs = load_catalogs(project) if catalogs is None else catalogs
+    collect_media(
+        project.config, project.articles
+    )  # a missing image is an error of the source, before any check
+    site = check_site(project, catalogs)
+    found = subjects(project, catalogs, site)
+    return checks.run_all(site, progress(_checked(found, jobs), "checking"))
+
+
+def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionResult]:
+    """Each version's checks, in order: from ``versions.PARALLEL_FROM`` versions on, over a
+    process pool (forked: the workers inherit the catalogues, and the lookup tables loaded here
+    first, rather than each building its own)."""
+    if jobs <= 1 or len(found) < versions.PARALLEL_FROM:
+        return map(checks.check_version, found)
+    warmup.load_tables(subject.locale.language for subject in found)
+    return forked_map(checks.check_version, found, jobs)
+
+
+def build(
+    project: Project,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Progress = no_progress,
+    every_finding: bool = False,
+) -> BuildResult:
+    """Extract, check and render every version, then swap the new ``output/`` in whole.
+
+    Check errors do not stop the pages: they are the translators' preview; the exit code tells
+    a publisher's deploy step not to ship. A version below its publishing threshold is written
+    as a preview that nothing public links to. ``cache`` (a ``Cache`` over ``.pipeline-cache/``)
+    makes only what changed; ``jobs`` spreads the versions over processes. Neither changes a byte
+    of the output (see ``sitebuild``). The result counts the findings and keeps the first
+    errors, or ``every_finding`` (for the preview's panel).
+    """
+    cache = cache or Cache(None)
+    keep_tables_in(cache)  # before anything asks a locale's names or a language's tables
+    warmup.start(cache, {loc.language for loc in project.config.all_locales})
+    try:
+        extract(project, cache)
+        result = sitebuild.build(project, cache, jobs, progress, every_finding)
+    finally:
+        warmup.wait()  # done already where a page was made; a build never leaves one behind
+    cache.save_stamps()
+    return result
+
+
+def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
+    """The versions a build would not advertise: for ``check``'s report."""
+    return publication.plan(
+        project.config, project.articles, catalogs, version_stats(project, catalogs)
+    ).previews
+
+
+def reviews(project: Project, catalogs: Catalogs) -> list[ReviewState]:
+    """Every translated version's review record, in build order: for ``check``'s report."""
+    return [
+        versions.review_state(article, locale.name, catalogs.get((locale.name, article.slug)))
+        for article in project.articles
+        for locale in project.config.locales
+    ]

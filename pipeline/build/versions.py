@@ -1,0 +1,313 @@
+"""A build is a map over article versions plus a small reduce.
+
+Each (article, locale) version — its checks, its page and its leaflet — is a pure function of its
+inputs, so it is made once per distinct set of inputs (``cache``), on every core (a process pool
+over versions; results come back in a fixed order, so a parallel build writes the same bytes as a
+serial one), and its page goes to the staging folder as soon as it is made. The reduce step (index,
+sitemap, report) needs only each version's small summary.
+
+| stage          | inputs (all in the version's cache key)                                        |
+|----------------|---------------------------------------------------------------------------------|
+| checks         | article text, its PO, the locale's glossary.po, glossary.toml, configuration, date |
+| page, leaflet  | the same, every locale's ui.po (switcher labels), the article's publication plan, images |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from pipeline import checks
+from pipeline.build import warmup
+from pipeline.build.forked import forked_map
+from pipeline.build.publication import Plan
+from pipeline.catalog import review
+from pipeline.catalog.store import CatalogStore
+from pipeline.locales import LocaleInfo
+from pipeline.model import (
+    GLOSSARY_DOMAIN,
+    UI_DOMAIN,
+    Article,
+    Catalog,
+    DocumentReadability,
+    Page,
+    ReviewState,
+    Tally,
+    Version,
+)
+from pipeline.render.leaflet import Leaflets, LeafletSettings
+from pipeline.render.page import LocaleCatalogs
+from pipeline.render.site import SiteContext, render_page
+from pipeline.report import readability as readability_view
+from pipeline.report import site as sitereport
+from pipeline.store.cache import Cache, digest
+
+
+@dataclass(frozen=True)
+class Made:
+    """One version, made: the files to write and the summary the reduce step needs."""
+
+    article: str
+    locale: str
+    result: (
+        checks.VersionResult
+    )  # the readability document without its units' scores (see ``make``)
+    # None where no page is written (a plain version nobody wrote). Without its body and its
+    # words: the indexes need its title alone.
+    page: Page | None
+    files: tuple[tuple[str, str | bytes], ...] = ()  # page, leaflet, view; none in a summary
+    paths: tuple[str, ...] = ()  # where those files go under output/
+    part: sitereport.Part | None = None  # its share of the site-wide report
+    leaflet: bool = False
+    notice: str | None = None  # why no leaflet could be made (no Pango)
+    review: ReviewState | None = None  # a translation's review record (None for the source)
+    tally: Tally = Tally()  # its findings, counted
+
+    def summary(self) -> Made:
+        """Without the files' bytes, the report's text and the findings (``tally`` counts them):
+        what a build whose files are still in ``output/`` loads. The report part and the
+        findings are read from their own cache entries, and only where wanted."""
+        return replace(
+            self,
+            files=(),
+            part=self.part.stored() if self.part else None,
+            result=replace(self.result, findings=()),
+        )
+
+
+@dataclass
+class Context:
+    """What every version of one build shares; workers inherit it when the pool forks."""
+
+    articles: dict[str, Article]
+    locales: dict[str, LocaleInfo]
+    source: LocaleInfo
+    store: CatalogStore
+    plan: Plan
+    images: dict[
+        tuple[str, str], dict[str, str]
+    ]  # (article, locale) -> image as written -> path under output/
+    image_digests: dict[str, str]  # path under output/ -> content hash (a leaflet embeds the image)
+    leaflet_settings: LeafletSettings | None
+    salt: str  # code, configuration, glossary and date: shared by every key
+    # Made on first use: the keys need none of them, so a build with nothing to do parses no PO.
+    make_check_site: Callable[[], checks.Site]
+    make_site: Callable[[], SiteContext]
+    make_files: Callable[[], dict[tuple[str, str], str]]
+    _article_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def check_site(self) -> checks.Site:
+        return self.make_check_site()
+
+    @cached_property
+    def site(self) -> SiteContext:
+        return self.make_site()
+
+    @cached_property
+    def files(self) -> dict[tuple[str, str], str]:
+        """(article, locale) -> the file its findings point to."""
+        return self.make_files()
+
+    def key(self, slug: str, locale: str) -> str:
+        """Everything the version depends on (see the module's table)."""
+        return digest(
+            self.salt, self._article_key(slug), locale,
+            self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self.ui_digests,
+            *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
+        )  # fmt: skip
+
+    def _article_key(self, slug: str) -> str:
+        """What every version of an article shares (its text, its plan, its versions' shares),
+        hashed once for all its versions rather than once for each."""
+        if slug not in self._article_keys:
+            plan = [(v.path, v.preview, loc.name) for v, loc in self.plan.versions.get(slug, [])]
+            self._article_keys[slug] = digest(
+                self.articles[slug].text, slug, repr(plan), repr(self._shares.get(slug, []))
+            )
+        return self._article_keys[slug]
+
+    def keys(self) -> dict[tuple[str, str], str]:
+        """Every version's key, in article then locale order (the order of the build)."""
+        return {
+            (slug, name): self.key(slug, name) for slug in self.articles for name in self.locales
+        }
+
+    @cached_property
+    def ui_digests(self) -> list[str]:
+        return [self.store.digest(name, UI_DOMAIN) for name in sorted(self.locales)]
+
+    @cached_property
+    def _shares(self) -> dict[str, list[tuple[tuple[str, str], tuple[float, float]]]]:
+        """article -> its versions' (translated share, threshold), sorted: one pass, not one per key."""
+        found: dict[str, list[tuple[tuple[str, str], tuple[float, float]]]] = {}
+        for item in sorted(self.plan.shares.items()):
+            found.setdefault(item[0][0], []).append(item)
+        return found
+
+
+KINDS = ("summary", "findings", "files", "part")  # what the cache holds of one version
+_CONTEXT: Context | None = None  # set in the parent before the pool forks
+# Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
+# CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
+# faster in the one process than by starting a pool.
+PARALLEL_FROM = 64
+
+
+def make_all(
+    context: Context,
+    cache: Cache,
+    jobs: int,
+    keys: dict[tuple[str, str], str],
+    in_place: Callable[[str, tuple[str, ...]], bool] = lambda key, paths: False,
+    every_finding: bool = False,
+    known: Mapping[str, Made] | None = None,
+) -> Iterator[tuple[str, Made]]:
+    """(key, version) for every version, in the order of ``keys`` (``context.keys()``).
+
+    A cached version is not made again; where ``in_place(key, paths)`` says its files are already
+    in ``output/``, only its summary is loaded (the files are linked from there), without its
+    findings unless ``every_finding``. ``known`` holds the last build's summaries by key.
+    """
+    order = list(keys)
+    cached = {
+        item: made
+        for item in order
+        if (made := _cached(cache, keys[item], in_place, every_finding, known or {}))
+    }
+    todo = [item for item in order if item not in cached]
+    fresh = _run(context, todo, jobs)
+    for item in order:
+        made = cached.get(item)
+        if made is None:
+            made = next(fresh)
+            cache.put("summary", keys[item], made.summary())
+            cache.put("findings", keys[item], made.result.findings)
+            cache.put("files", keys[item], made.files)
+            if made.part is not None:
+                cache.put_bytes("part", keys[item], made.part.blob)
+        yield keys[item], made
+
+
+def _cached(
+    cache: Cache,
+    key: str,
+    in_place: Callable[[str, tuple[str, ...]], bool],
+    every_finding: bool,
+    known: Mapping[str, Made],
+) -> Made | None:
+    """The summary alone where the files are in place, else the summary and the files."""
+    summary = known.get(key) or cache.get("summary", key)
+    if summary is None or (summary.part and cache.path("part", key, summary.part.size) is None):
+        return None
+    if every_finding:
+        findings = cache.get("findings", key)
+        if findings is None:
+            return None
+        summary = replace(summary, result=replace(summary.result, findings=findings))
+    if in_place(key, summary.paths):
+        return summary
+    files = cache.get("files", key)
+    return None if files is None else replace(summary, files=files)
+
+
+def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
+    global _CONTEXT
+    _CONTEXT = context
+    if todo:
+        warmup.wait()  # the lookup tables in the cache, if a warmer is building them
+    if jobs <= 1 or len(todo) < PARALLEL_FROM:
+        yield from (make(slug, locale) for slug, locale in todo)
+        return
+    # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
+    yield from forked_map(_make_pair, todo, jobs)
+
+
+def _make_pair(item: tuple[str, str]) -> Made:
+    return make(*item)
+
+
+def make(slug: str, locale_name: str) -> Made:
+    """Check one version and, where it is written, render its page (and leaflet), its readability
+    view and its share of the report."""
+    context = _CONTEXT
+    assert context is not None, "make_all sets the context"
+    article, locale = context.articles[slug], context.locales[locale_name]
+    catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
+    subject = checks.Subject(
+        context.check_site, article, locale, catalog, context.files[(slug, locale_name)]
+    )
+    result = checks.check_version(subject)
+    version = next(
+        (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
+    )
+    site = context.site
+    page, files, notice = (
+        _render(context, article, version, locale) if version else (None, [], None)
+    )
+    view = (
+        readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
+        if result.document else None
+    )  # fmt: skip
+    files += [view] if view else []
+    body = (page.version.path, page.body_html) if page else None
+    return Made(
+        slug,
+        locale_name,
+        checks.VersionResult(_scores_only(result.document), result.findings),
+        replace(page, body_html="", words=()) if page else None,
+        tuple(files),
+        tuple(path for path, _ in files),
+        sitereport.part(result.findings, result.document, site.env, context.source, article, body),
+        leaflet=any(path.endswith(".pdf") for path, _ in files),
+        notice=notice,
+        review=review_state(article, locale_name, catalog)
+        if locale.name != context.source.name
+        else None,
+        tally=Tally.of(result.findings),
+    )
+
+
+def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
+    """The units' scores are in the report's part and the view already: a site's summaries stay small."""
+    return replace(doc, units=(), hardest=()) if doc else None
+
+
+def review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
+    status = review.status(article, catalog)
+    record = status.review
+    return ReviewState(
+        article.slug,
+        locale,
+        record.reviewer if record else None,
+        record.date.isoformat() if record else None,
+        status.current,
+        status.reason,
+    )
+
+
+def _render(
+    context: Context, article: Article, version: Version, locale: LocaleInfo
+) -> tuple[Page, list[tuple[str, str | bytes]], str | None]:
+    """The page, its files (the page, the leaflet), and why no leaflet could be made."""
+    leaflets = (
+        Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview)
+        if context.leaflet_settings
+        else None
+    )
+    catalogs = LocaleCatalogs.of(context.store, locale, article.slug)
+    images = context.images.get((article.slug, locale.name), {})
+    page, html = render_page(
+        article,
+        version,
+        catalogs,
+        context.source,
+        context.check_site.glossary,
+        context.site,
+        images,
+        leaflet=leaflets,
+    )
+    files: list[tuple[str, str | bytes]] = [(version.path, html)]
+    files += list(leaflets.files.items())[:1] if leaflets else []
+    return page, files, leaflets.skipped if leaflets else None

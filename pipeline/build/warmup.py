@@ -1,0 +1,65 @@
+"""Lookup tables built in a process of their own while a cold build reads the site.
+
+A build's checks load a word list per language (wordfreq), hyphenation patterns (Pyphen) and the
+CMU pronouncing dictionary; each is built once and kept in the build's cache (``cache.table``).
+With no cache yet (a new machine, a deleted ``.pipeline-cache``), every worker of the pool built
+them itself, at the same moment: some 2.4 s of CPU each, during which no page was made. Started
+before the build reads its catalogues, one process builds them into the cache while the parent
+works; the pool starts once they are there, and its workers only load them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from collections.abc import Iterable
+from multiprocessing.process import BaseProcess
+
+from pipeline.store.cache import TABLE_KINDS, Cache, keep_tables_in
+
+_warmer: BaseProcess | None = None
+WAIT_SECONDS = 120  # past this the pool starts anyway: its workers build what is missing
+
+
+def start(cache: Cache, languages: Iterable[str]) -> None:
+    """Build the tables of ``languages`` in the background, if the cache has none yet."""
+    global _warmer
+    if cache.folder is None or _warmer is not None or all(cache.has_any(k) for k in TABLE_KINDS):
+        return
+    process = multiprocessing.get_context("fork").Process(
+        target=_build, args=(cache, sorted(set(languages))), daemon=True
+    )
+    process.start()
+    _warmer = process
+
+
+def wait() -> None:
+    """Until the tables are in the cache (at most ``WAIT_SECONDS``): before any page is made."""
+    global _warmer
+    if _warmer is None:
+        return
+    _warmer.join(WAIT_SECONDS)
+    if _warmer.is_alive():
+        _warmer.terminate()
+        _warmer.join()
+    _warmer = None
+
+
+def _build(cache: Cache, languages: list[str]) -> None:
+    keep_tables_in(cache)
+    load_tables(languages)
+
+
+def load_tables(languages: Iterable[str]) -> None:
+    """Load (or build) the tables of ``languages`` in this process: a warmer's work, and what
+    ``check`` does before its pool forks, so that its workers inherit them."""
+    from pipeline.checks import plain  # noqa: PLC0415
+    from pipeline.language import syllables  # noqa: PLC0415 (the checks' own loaders, where used only)
+
+    wanted = sorted(set(languages))
+    for language in wanted:
+        for load in (plain.vocabulary, syllables.hyphenation):
+            with contextlib.suppress(Exception):  # a language without a list: the check says so
+                load(language)
+    if "en" in wanted:
+        syllables.cmu_index()

@@ -1,0 +1,1 @@
+"""The catalogue boundary: every polib import; strict reading, GNU-exact writing, merge, plural forms."""

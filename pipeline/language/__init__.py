@@ -1,0 +1,1 @@
+"""Words in every script: glossary terms by stem, syllables, readability formulas, word tables."""

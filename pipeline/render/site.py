@@ -1,0 +1,385 @@
+"""Pages in their site: the full HTML of each version (switcher, alternates), the indexes, the sitemap.
+
+Only *published* versions are advertised: the language switcher, ``hreflang`` alternates, the
+sitemap and the indexes list them. A version below its publishing threshold is still written as
+the translators' preview: ``noindex``, a visible notice, linked from no published page.
+
+Every published page lists itself and all its published alternates of the same reading level,
+reciprocally, plus ``x-default``; a plain page and its standard page share a BCP 47 tag, so they
+link to each other visibly instead (WCAG 3.1.5). A title shown in another language than the page
+(an untranslated title, an Arabic title on the English index) carries its own ``lang``/``dir``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from pipeline.catalog import review
+from pipeline.locales import LocaleInfo
+from pipeline.model import Article, Catalog, Glossary, Page, Version
+from pipeline.render.page import LocaleCatalogs, mark_spelled_out, relink_images, render_body
+from pipeline.render.ui import N_, TEMPLATES_DIR, UiText
+from pipeline.source.dates import review_dates
+from pipeline.store.cache import tables_folder
+
+PLAIN_LABEL = N_("{language} – plain language")
+TO_PLAIN = N_("Read this page in plain language")
+TO_STANDARD = N_("Read the standard version of this page")
+INDEX_TITLE = N_("All articles")
+IN_PLAIN = N_("plain language")
+REVIEWED = N_("Page last reviewed: {date}")
+NEXT_REVIEW = N_("Next review due: {date}")
+TRANSLATION_REVIEWED = N_("Translation reviewed on {date}")
+PREVIEW = N_(
+    "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
+)
+
+Siblings = list[tuple[Version, LocaleInfo]]
+
+
+def template_environment() -> Environment:
+    """The templates, compiled once per change of their text where the build keeps a cache
+    (Jinja's own bytecode cache, keyed by each template's source)."""
+    folder = tables_folder("templates")
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(str(folder)) if folder else None,
+    )
+
+
+LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]
+
+
+def render_page(
+    article: Article,
+    version: Version,
+    catalogs: LocaleCatalogs,
+    source: LocaleInfo,
+    glossary: Glossary,
+    site: SiteContext,
+    images: dict[str, str] | None = None,
+    leaflet: LeafletHook | None = None,
+) -> tuple[Page, str]:
+    """The page's data and its full HTML.
+
+    ``images`` maps each image's source path to its place under output/. ``leaflet``
+    (``pipeline.render.leaflet.Leaflets``) makes the version's printable leaflet from the rendered body
+    and returns the page's link to it ({href, size}), or None for no link.
+    """
+    ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
+    body = render_body(article, catalogs, source, glossary, ui)
+    root = "../" * version.path.count("/")
+    body_html = mark_spelled_out(
+        relink_images(body.html, {src: root + path for src, path in (images or {}).items()})
+    )
+    title = body.meta.get("title", [article.metadata.get("title", article.slug)])[0]
+    description = body.meta.get("description", [""])[0]
+    page = Page(
+        version=version,
+        title=title,
+        description=description,
+        body_html=body_html,
+        fallbacks=body.fallbacks,
+        words=body.words,
+    )
+    html = site.env.get_template("page.html").render(
+        **site.page_context(version, catalogs.locale, ui),
+        page=page,
+        title=title,
+        description=description,
+        body=Markup(body_html),
+        words=page.words,
+        leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
+        review=review_lines(article, catalogs.locale, source, ui, catalogs.article),
+        preview_notice=site.preview_notice(version, catalogs.locale, ui),
+    )
+    return page, html
+
+
+def review_lines(
+    article: Article,
+    locale: LocaleInfo,
+    source: LocaleInfo,
+    ui: UiText,
+    catalog: Catalog | None = None,
+) -> list[Markup]:
+    """ "Page last reviewed: …", "Next review due: …", and for a translation whose review is
+    current, "Translation reviewed on …": dates in the language of the sentence."""
+    dates = review_dates(article)
+    found = [(REVIEWED, dates.reviewed), (NEXT_REVIEW, dates.next_review)]
+    if locale.name != source.name:
+        state = review.status(article, catalog)
+        found.append(
+            (TRANSLATION_REVIEWED, state.review.date if state.current and state.review else None)
+        )
+    return [_dated(ui, msgid, day, locale, source) for msgid, day in found if day is not None]
+
+
+def _dated(ui: UiText, msgid: str, day: date, locale: LocaleInfo, source: LocaleInfo) -> Markup:
+    """A sentence left in the source language shows its date in that language too."""
+    translated = ui.catalog is not None and ui.catalog.translation(msgid) is not None
+    language = locale if translated or locale.language == source.language else source
+    return ui.content(
+        msgid, date=format_date(day, format="long", locale=Locale.parse(language.base))
+    )
+
+
+def floor_percent(value: float) -> float:
+    """99.6 % is not 100 %: a share shown next to a threshold is rounded down."""
+    return math.floor(value * 10) / 10
+
+
+class SiteContext:
+    """What every page of a build shares: the built versions, URLs, the template environment."""
+
+    def __init__(
+        self,
+        site_url: str,
+        site_name: str,
+        source: LocaleInfo,
+        versions: dict[str, Siblings],
+        ui_catalogs: dict[str, Catalog | None],
+        shares: dict[tuple[str, str], tuple[float, float]] | None = None,
+    ) -> None:
+        self.site_url = site_url
+        self.site_name = site_name
+        self.source = source
+        self.versions = versions  # article slug -> [(version, locale)] of every page written
+        self.ui_catalogs = ui_catalogs
+        self.shares = shares or {}  # (article, locale) -> (translated percent, threshold)
+        self.env = template_environment()
+
+    def published(self, slug: str) -> Siblings:
+        return [(v, loc) for v, loc in self.versions[slug] if not v.preview]
+
+    def page_context(self, version: Version, locale: LocaleInfo, ui: UiText) -> dict[str, object]:
+        """Published pages see the published versions; a preview also sees itself (and links to nothing new)."""
+        siblings = [
+            (v, loc) for v, loc in self.versions[version.article] if not v.preview or v == version
+        ]
+        root = "../" * version.path.count("/")
+        return {
+            **self._frame(locale, ui, root),
+            "canonical": self.site_url + version.path,
+            "noindex": bool(version.preview),
+            "alternates": [] if version.preview else self.alternates(siblings, locale.is_plain),
+            "switcher": [self._switch_item(v, loc, root, v == version) for v, loc in siblings],
+            "other_reading_level": self._other_reading_level(siblings, locale, root, ui),
+        }
+
+    def _frame(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
+        """What base.html needs on every page: the locale, the way home, the site's name in the page's language."""
+        return {
+            "locale": locale,
+            "root": root,
+            "site_name": ui.content(self.site_name),
+            "site_name_text": ui.attribute(self.site_name),
+            "source_tag": self.source.tag,
+            "_": ui.content,
+            "_a": ui.attribute,
+        }
+
+    def preview_notice(self, version: Version, locale: LocaleInfo, ui: UiText) -> Markup | None:
+        if not version.preview:
+            return None
+        percent, threshold = self.shares.get((version.article, locale.name), (0.0, 100.0))
+        number = Locale.parse(locale.base)
+        return ui.content(
+            PREVIEW,
+            percent=format_decimal(floor_percent(percent), locale=number),
+            threshold=format_decimal(threshold, locale=number),
+        )
+
+    def alternates(self, siblings: Siblings, plain: bool) -> list[dict[str, str]]:
+        """hreflang links among versions of the same reading level (plain and standard share a tag)."""
+        same_level = [(v, loc) for v, loc in siblings if loc.is_plain == plain and not v.preview]
+        if not same_level:
+            return []
+        links = [{"hreflang": loc.tag, "href": self.site_url + v.path} for v, loc in same_level]
+        default = next(
+            (v for v, loc in same_level if loc.base == self.source.name), same_level[0][0]
+        )
+        return [*links, {"hreflang": "x-default", "href": self.site_url + default.path}]
+
+    def _language_name(self, locale: LocaleInfo) -> str:
+        name = locale.native_name[:1].upper() + locale.native_name[1:]
+        if locale.is_plain:
+            name = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag).attribute(
+                PLAIN_LABEL, language=name
+            )
+        return name
+
+    def _switch_item(
+        self, version: Version, locale: LocaleInfo, root: str, current: bool
+    ) -> dict[str, object]:
+        return {
+            "href": root + version.path,
+            "hreflang": locale.tag,
+            "label": self._language_name(locale),
+            "current": current,
+        }
+
+    def _other_reading_level(
+        self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText
+    ) -> dict[str, str] | None:
+        """WCAG 3.1.5: the standard page links to its plain version, and the plain one back."""
+        target = f"{locale.base}@plain" if not locale.is_plain else locale.base
+        match = next((v for v, loc in siblings if loc.name == target), None)
+        if match is None:
+            return None
+        label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
+        return {"href": root + match.path, "hreflang": locale.tag, "label": label}
+
+    def title_attrs(
+        self, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo
+    ) -> dict[str, str]:
+        """``lang`` (and ``dir`` when it differs from the page's) of a title as written: a title
+        that fell back to the source language is marked as the source language, never as its version's."""
+        written = (
+            self.source
+            if locale.language != self.source.language and title == source_title
+            else locale
+        )
+        attrs = {"lang": written.tag}
+        if written.direction != page.direction:
+            attrs["dir"] = written.direction
+        return attrs
+
+    def render_index(self, pages: list[Page]) -> str:
+        """``index.html``: every article with each of its published versions, in the source language."""
+        ui = UiText(self.ui_catalogs.get(self.source.name), self.source.tag, self.source.tag)
+        titles = {p.version.path: p.title for p in pages}
+        articles = []
+        for slug in self.versions:
+            published = self.published(slug)
+            source_title = titles.get(published[0][0].path, slug)
+            items = []
+            for version, locale in published:
+                item = self._switch_item(version, locale, "", False)
+                item.update(
+                    title=titles.get(version.path, ""),
+                    title_attrs=self.title_attrs(
+                        titles.get(version.path, ""), locale, source_title, self.source
+                    ),
+                )
+                items.append(item)
+            articles.append({"title": source_title, "versions": items})
+        return self._render_index_page(
+            self.source,
+            ui,
+            "",
+            "index.html",
+            articles=articles,
+            language_indexes=self._language_indexes(pages, "", None),
+        )
+
+    def locale_indexes(self) -> dict[str, LocaleInfo]:
+        """``<tag>/index.html`` -> its language: every language with a version, plain ones aside."""
+        return {f"{loc.tag}/index.html": loc for loc in self._index_locales()}
+
+    def _index_locales(self) -> list[LocaleInfo]:
+        found = {
+            loc.name: loc
+            for siblings in self.versions.values()
+            for _, loc in siblings
+            if not loc.is_plain
+        }
+        return [
+            self.source,
+            *(loc for name, loc in sorted(found.items()) if name != self.source.name),
+        ]
+
+    def render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
+        """A language's index: every article, in that language where it is published (the
+        titles it shows are that language's and the source's)."""
+        ui = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag)
+        titles = {p.version.path: p.title for p in pages}
+        entries = [self._index_entry(slug, locale, titles) for slug in self.versions]
+        return self._render_index_page(
+            locale,
+            ui,
+            "../",
+            f"{locale.tag}/index.html",
+            entries=entries,
+            language_indexes=self._language_indexes(pages, "../", locale),
+        )
+
+    def _index_entry(
+        self, slug: str, locale: LocaleInfo, titles: dict[str, str]
+    ) -> dict[str, object]:
+        """One article on a language's index: its version in that language, else the source's."""
+        published = self.published(slug)
+        source_version = published[0][0]
+        own = next(
+            ((v, loc) for v, loc in published if loc.name == locale.name),
+            (source_version, self.source),
+        )
+        plain = next((v for v, loc in published if loc.name == f"{locale.name}@plain"), None)
+        title = titles.get(own[0].path, slug)
+        return {
+            "href": "../" + own[0].path,
+            "hreflang": own[1].tag,
+            "title": title,
+            "title_attrs": self.title_attrs(
+                title, own[1], titles.get(source_version.path, slug), locale
+            ),
+            "plain_href": "../" + plain.path if plain else None,
+        }
+
+    def _language_indexes(
+        self, pages: list[Page], root: str, current: LocaleInfo | None
+    ) -> list[dict[str, object]]:
+        """The switcher of an index: each language with at least one published version."""
+        published = {loc.name for slug in self.versions for _, loc in self.published(slug)}
+        return [
+            {
+                "href": f"{root}{loc.tag}/index.html",
+                "hreflang": loc.tag,
+                "label": self._language_name(loc),
+                "current": current is not None and loc.name == current.name,
+            }
+            for loc in self._index_locales()
+            if loc.name in published
+        ]
+
+    def _render_index_page(
+        self, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object
+    ) -> str:
+        published = any(
+            loc.name == locale.name for slug in self.versions for _, loc in self.published(slug)
+        )
+        return self.env.get_template("index.html").render(
+            **self._frame(locale, ui, root),
+            canonical=self.site_url + path,
+            noindex=not published,
+            alternates=[],
+            switcher=content.pop("language_indexes"),
+            title=ui.attribute(INDEX_TITLE),
+            heading=ui.content(INDEX_TITLE),
+            plain_label=ui.content(IN_PLAIN),
+            description="",
+            **content,
+        )
+
+    def render_sitemap(self) -> str:
+        """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang: published versions only."""
+        urls = [
+            {
+                "loc": self.site_url + version.path,
+                "alternates": self.alternates(self.published(slug), locale.is_plain),
+            }
+            for slug in self.versions
+            for version, locale in self.published(slug)
+        ]
+        return self.env.get_template("sitemap.xml").render(urls=urls)

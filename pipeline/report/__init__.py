@@ -1,0 +1,1 @@
+"""What editors read: the terminal and JSON report, the site-wide report pages, readability views."""

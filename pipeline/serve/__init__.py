@@ -1,0 +1,1 @@
+"""The live preview for translators and its findings panel."""

@@ -1,0 +1,311 @@
+"""Reads ``source/``: each ``<slug>.md`` into an ``Article``, ``glossary.toml`` into a ``Glossary``.
+
+Python-Markdown keeps no line numbers, so each unit's ``#:`` line is found in the source text:
+the unit's first words (up to eight, any line breaks, ``>`` markers and escapes between them)
+are searched forward from where the previous unit's words ended, so short texts, table cells
+on one line and texts repeated from a heading get their own line. Fenced code and front
+matter are blanked out of the search first (their words are never units). Footnotes and
+abbreviation expansions, which the tree moves to the end, are searched after their
+``[^label]:`` / ``*[ABBR]:`` definition. Images, alt texts and raw HTML blocks, found after
+inline processing, have a forward search of their own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+from pipeline.config import toml_error
+from pipeline.errors import SourceError
+from pipeline.model import Article, Asset, Glossary, Term, Unit
+from pipeline.source.frontmatter import FrontMatterError
+from pipeline.source.rawhtml import local_image
+from pipeline.source.segment import Collected, Found, collect, normalize
+
+META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
+RAW_HTML_KIND = "raw HTML block (stays in the source language)"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SEPARATOR = (
+    r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
+)
+NEEDLE_WORDS = 8
+GLOSSARY_FILE = "glossary.toml"
+
+
+def article_paths(source_dir: Path) -> list[Path]:
+    if not source_dir.is_dir():
+        raise SourceError("no source/ folder: articles live in source/<slug>.md", source_dir)
+    return sorted(source_dir.glob("*.md"))
+
+
+def read_article(path: Path) -> Article:
+    """Collect the units of one article, with the line each starts on."""
+    slug = path.stem
+    if not _SLUG.match(slug):
+        raise SourceError(
+            f"article file name {path.name!r} must be lower-case letters, digits and '-' (it is the gettext domain and the page URL)",
+            path,
+        )
+    text = _read_text(path)
+    try:
+        found = collect(text)
+    except FrontMatterError as exc:
+        raise SourceError(str(exc), path, exc.line) from exc
+    except (
+        RecursionError
+    ) as exc:  # Python-Markdown parses nested blocks recursively: a few hundred levels is its limit
+        raise SourceError(
+            "lists or quotes nested too deeply for the Markdown parser: flatten them",
+            path,
+            _deepest_line(text),
+        ) from exc
+    source = SourceText(text, found.body_start)
+    units = _meta_units(found) + _locate(found.units, source)
+    metadata = {key: " ".join(lines).strip() for key, lines in found.meta.items()}
+    if not metadata.get("title"):
+        metadata["title"] = _first_heading(units, path)
+    return Article(
+        slug=slug,
+        path=path,
+        text=text,
+        units=tuple(sorted(units, key=lambda u: u.line)),
+        metadata=metadata,
+        assets=_assets(found, source),
+        untranslatable=_raw_blocks(found, source),
+    )
+
+
+def _first_heading(units: list[Unit], path: Path) -> str:
+    """An article without ``Title:`` metadata is titled by its first level-1 heading (as MkDocs does)."""
+    heading = next((u for u in units if u.kind == "heading (h1)"), None)
+    if heading is None:
+        raise SourceError(
+            "the article has no title: add a 'Title:' line at the top, 'title:' in its '---' front matter, or a level-1 heading ('# Title')",
+            path,
+            1,
+        )
+    return heading.msgid
+
+
+def _deepest_line(text: str) -> int:
+    """The most indented or most quoted line: where a reader of the error should look."""
+    lines = text.split("\n")
+    depth = [len(line) - len(line.lstrip(" \t>")) for line in lines]
+    return depth.index(max(depth)) + 1 if lines else 1
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text ({exc.reason})", path, line) from exc
+
+
+class SourceText:
+    """The article's lines as Python-Markdown counts them, with what can hold no unit blanked out."""
+
+    def __init__(self, text: str, body_start: int) -> None:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines = lines
+        lines = [""] * body_start + [line.expandtabs(4) for line in lines[body_start:]]
+        self.text = _blank_fences("\n".join(lines))
+        self.starts = [0]
+        for line in lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.body = self.starts[min(body_start, len(self.starts) - 1)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def search(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
+        return pattern.search(self.text, max(start, self.body))
+
+
+def _blank_fences(text: str) -> str:
+    """Fenced code as spaces (line breaks kept): its words are code, not the next unit's text."""
+    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(
+        lambda m: re.sub(r"[^\n]", " ", m.group(0)), text
+    )
+
+
+def needle(text: str, words: int = NEEDLE_WORDS) -> re.Pattern[str]:
+    """The unit's first words as the source writes them: any white space, ``>`` or escape between."""
+    parts = [
+        "".join(re.escape(c) if c.isalnum() else "\\\\?" + re.escape(c) for c in word)
+        for word in text.split()[:words]
+    ]
+    boundary = r"(?<!\w)" if text[:1].isalnum() else ""
+    return re.compile(boundary + _SEPARATOR.join(parts))
+
+
+def _meta_units(found: Collected) -> list[Unit]:
+    return [
+        Unit(normalize(" ".join(found.meta[key])), kind, found.meta_lines.get(key, 1))
+        for key, kind in META_KINDS.items()
+        if found.meta.get(key) and " ".join(found.meta[key]).strip()
+    ]
+
+
+def _locate(found: list[Found], source: SourceText) -> list[Unit]:
+    units = []
+    cursor = attribute_cursor = source.body
+    for unit in found:
+        if unit.hint:
+            line, _ = _find(
+                unit.text,
+                source,
+                _after_hint(unit.hint, source),
+                hint=unit.kind.startswith("expansion"),
+            )
+        elif unit.kind in ATTRIBUTE_KINDS:
+            line, attribute_cursor = _find(unit.text, source, attribute_cursor)
+        else:
+            line, cursor = _find(unit.text, source, cursor)
+        units.append(Unit(unit.text, unit.kind, line, context=unit.context))
+    return units
+
+
+ATTRIBUTE_KINDS = {"image alt text", "image title", "link title"}
+
+
+def _after_hint(hint: str, source: SourceText) -> int:
+    match = source.search(re.compile(r"^[ ]{0,3}" + re.escape(hint), re.MULTILINE), 0)
+    return match.start() if match else source.body
+
+
+def _find(text: str, source: SourceText, start: int, hint: bool = False) -> tuple[int, int]:
+    """(line, next cursor): the first place at or after ``start`` where the text's first words are."""
+    if hint:
+        return source.line_of(start), start
+    match = source.search(needle(text), start) or source.search(needle(text, 1), start)
+    if match is None:
+        return source.line_of(start), start
+    return source.line_of(match.start()), match.end()
+
+
+def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
+    """Every local image, with the line it is written on (a file a page must be able to show)."""
+    assets, cursor = [], source.body
+    for src in found.images:
+        if not local_image(src):
+            continue
+        match = source.search(re.compile(re.escape(src)), cursor) or source.search(
+            re.compile(re.escape(src)), 0
+        )
+        line = source.line_of(match.start()) if match else source.line_of(cursor)
+        cursor = match.end() if match else cursor
+        assets.append(Asset(src, line))
+    return tuple(assets)
+
+
+def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
+    """Raw HTML with words in it: they stay in the source language, and the report says where."""
+    units, cursor = [], source.body
+    for html, visible in found.raw_blocks:
+        first = next((line.strip() for line in html.splitlines() if line.strip()), html.strip())
+        match = source.search(re.compile(re.escape(first[:60])), cursor)
+        line = source.line_of(match.start()) if match else source.line_of(cursor)
+        cursor = match.end() if match else cursor
+        units.append(Unit(visible, RAW_HTML_KIND, line))
+    return tuple(units)
+
+
+def read_glossary(source_dir: Path) -> Glossary:
+    """``source/glossary.toml``: ``[[terms]]`` tables; an absent file is an empty glossary.
+
+    Every value is checked here, with the term's line: a wrong one would otherwise surface as a
+    traceback while rendering, or as a ``glossary.pot`` the next ``update`` cannot read.
+    """
+    path = source_dir / GLOSSARY_FILE
+    if not path.exists():
+        return Glossary(path=path, terms=())
+    raw = _read_text(path)
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        error = toml_error(exc, path)
+        raise SourceError(error.message, path, error.line) from exc
+    entries = data.get("terms", [])
+    if not isinstance(entries, list):
+        raise SourceError(
+            "'terms' must be [[terms]] tables, one per term", path, _key_line(raw, "terms")
+        )
+    lines = _term_lines(raw)
+    terms = tuple(_term(entry, i, path, lines) for i, entry in enumerate(entries))
+    _no_duplicates(terms, path)
+    return Glossary(path=path, terms=terms)
+
+
+def _key_line(raw: str, key: str) -> int | None:
+    return next(
+        (i for i, line in enumerate(raw.splitlines(), 1) if line.strip().startswith(key)), None
+    )
+
+
+def _no_duplicates(terms: tuple[Term, ...], path: Path) -> None:
+    """A term defined twice: name both places, so the editor can pick one."""
+    first: dict[str, Term] = {}
+    for term in terms:
+        earlier = first.setdefault(term.term.lower(), term)
+        if earlier is not term:
+            raise SourceError(
+                f"term {term.term!r} is defined twice: line {earlier.line} and line {term.line}",
+                path,
+                term.line,
+            )
+
+
+def _term_lines(raw: str) -> list[int]:
+    """Line of each ``[[terms]]`` header, so a glossary finding points at its term."""
+    return [i for i, line in enumerate(raw.splitlines(), 1) if line.strip() == "[[terms]]"]
+
+
+_OPTIONAL = {"expansion": str, "pronunciation": str, "keep": bool}
+
+
+def _term(entry: Any, index: int, path: Path, lines: list[int]) -> Term:
+    line = lines[index] if index < len(lines) else None
+    where = f"terms[{index}]"
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("term"), str)
+        or not isinstance(entry.get("definition"), str)
+    ):
+        raise SourceError(f"{where}: every term needs 'term' and 'definition' strings", path, line)
+    if not entry["term"].strip():
+        raise SourceError(f"{where}: 'term' is empty", path, line)
+    where = f"{where} ({entry['term'].strip()})"
+    unknown = set(entry) - {"term", "definition", "variants", *_OPTIONAL}
+    if unknown:
+        raise SourceError(f"{where}: unknown keys {sorted(unknown)}", path, line)
+    for key, kind in _OPTIONAL.items():
+        if key in entry and (
+            not isinstance(entry[key], kind) or (kind is str and not entry[key].strip())
+        ):
+            raise SourceError(
+                f"{where}: '{key}' must be {'true or false' if kind is bool else 'a non-empty string'}, got {entry[key]!r}",
+                path,
+                line,
+            )
+    if not normalize(entry["definition"]):
+        raise SourceError(f"{where}: 'definition' is empty", path, line)
+    variants = entry.get("variants", [])
+    if not isinstance(variants, list) or not all(
+        isinstance(v, str) and v.strip() for v in variants
+    ):
+        raise SourceError(f"{where}: 'variants' must be a list of non-empty strings", path, line)
+    return Term(
+        term=entry["term"].strip(),
+        definition=normalize(entry["definition"]),
+        line=line or 1,
+        expansion=entry.get("expansion"),
+        keep=entry.get("keep", False),
+        variants=tuple(variants),
+        pronunciation=entry.get("pronunciation"),
+    )

@@ -1,0 +1,386 @@
+"""What a translatable unit is, defined once for extraction *and* translation.
+
+A Python-Markdown extension hands every unit's text to a ``Visitor``. While collecting, the
+visitor records the text; while translating, it answers with the msgstr, or ``None`` to keep
+the source text, which is then marked with the source language (WCAG 3.1.2).
+
+A unit is a block's text with its inline Markdown kept: a link title or an image's alt text
+inside a paragraph is translated as part of the paragraph, never on its own. Only an image
+(or a linked image) standing alone in a block, with no text unit around it, gives its alt and
+title as units of their own. Code (indented or fenced), the ``[TOC]`` marker and raw HTML
+blocks are not units; a raw HTML block with visible text is reported (``raw_blocks``) and
+marked with the source language on every other page, since its words stay as written. Inside
+``<div markdown="1">`` (md_in_html) the Markdown is parsed and translated like any other.
+
+| class                    | registry        | priority | why there                                       |
+|--------------------------|-----------------|----------|-------------------------------------------------|
+| ``FrontMatterPreprocessor`` | preprocessors | 27       | ``meta``'s place (see ``frontmatter.py``)       |
+| ``BlockUnitProcessor``   | treeprocessors  | 30       | after footnotes (50) exist, before inline (20): |
+|                          |                 |          | ``el.text`` still holds the author's Markdown   |
+| ``AttributeUnitProcessor`` | treeprocessors | 9       | after inline (20) made ``alt``/``title``         |
+|                          |                 |          | attributes and stashed inline HTML, before      |
+|                          |                 |          | attr_list (8) and abbr (7)                      |
+| ``LinearAbbrTreeprocessor`` | treeprocessors | 7       | replaces upstream ``abbr``: same work, linear   |
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.toc import TocExtension, slugify, unique
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
+
+from pipeline.language.text import inert, normalize, plain_text
+from pipeline.source.abbr import LinearAbbrTreeprocessor, abbreviations
+from pipeline.source.blocks import (
+    _TRAILING_STASH,
+    BLOCK_KINDS,
+    HEADING_TAGS,
+    _attribute_units,
+    _block_units,
+)
+from pipeline.source.frontmatter import FrontMatterExtension
+from pipeline.source.rawhtml import RawHtml, _with_lang
+
+# (text, kind) -> replacement, or None to keep the source text as a marked fallback.
+Visitor = Callable[[str, str], "str | None"]
+
+_TAG = re.compile(r"<[^>]*>")
+MARKDOWN_EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "abbr",
+    "def_list",
+    "attr_list",
+    "toc",
+    "fenced_code",
+    "md_in_html",
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A unit as the tree gives it, before ``source.py`` finds its line.
+
+    ``hint``: a literal written just before the text in the source (``[^1]:``, ``*[NMDA]:``)
+    for units the tree moves away from where the author wrote them.
+    """
+
+    text: str
+    kind: str
+    context: str = ""
+    hint: str = ""
+
+
+class UnitExtension(Extension):
+    """Registers both unit processors; ``visitor`` decides what happens to each unit.
+
+    While a document is converted it also records, in document order, what ``source.py``
+    needs besides the units: ``images`` (every image source, srcset candidates included)
+    and ``raw_blocks`` (the raw HTML blocks with visible text, as written).
+    """
+
+    def __init__(
+        self,
+        visitor: Visitor,
+        fallback_attrs: dict[str, str],
+        page_attrs: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.visitor = visitor
+        self.fallback_attrs = fallback_attrs  # lang (and dir) of the source, for untranslated units
+        self.page_attrs = (
+            page_attrs  # lang (and dir) of the page, to undo a fallback inside a fallback
+        )
+        self.context = ""  # where the unit being visited sits, for collectors
+        self.hint = ""
+        self.unit_elements: set[int] = set()  # ids of elements whose text is a unit
+        self.images: list[str] = []
+        self.raw_blocks: list[str] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.registerExtension(self)
+        md.treeprocessors.register(BlockUnitProcessor(md, self), "units", 30)
+        md.treeprocessors.register(AttributeUnitProcessor(md, self), "attribute-units", 9)
+
+    def reset(self) -> None:
+        self.unit_elements, self.images, self.raw_blocks = set(), [], []
+
+    def visit(self, text: str, kind: str, context: str = "", hint: str = "") -> str | None:
+        self.context, self.hint = context, hint
+        return self.visitor(text, kind)
+
+    @property
+    def marks_fallbacks(self) -> bool:
+        """The page is in another language than the source: kept source text needs its ``lang``."""
+        return self.fallback_attrs.get("lang") != self.page_attrs.get(
+            "lang", self.fallback_attrs.get("lang")
+        )
+
+
+class ExtensionTreeprocessor(Treeprocessor):
+    """A treeprocessor that reads its settings from the extension that registered it."""
+
+    def __init__(self, md: markdown.Markdown, ext: Any) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+
+def _toc_marker(md: markdown.Markdown) -> str:
+    toc = next((e for e in md.registeredExtensions if isinstance(e, TocExtension)), None)
+    return toc.getConfig("marker") if toc is not None else ""
+
+
+class BlockUnitProcessor(ExtensionTreeprocessor):
+    """Visits block texts in document order, then the abbreviation expansions."""
+
+    def run(self, root: etree.Element) -> None:
+        used_ids: set[str] = set()
+        headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
+        marker = _toc_marker(self.md)
+        for el, kind, in_fallback, place in _block_units(root):
+            if marker and (el.text or "").strip() == marker:
+                continue
+            level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
+            headings = [h for h in headings if h[0] < level]
+            under = f"under '{headings[-1][1]}'" if headings and not place.startswith("[^") else ""
+            source = self._visit_block(
+                el, kind, in_fallback, used_ids, ", ".join(p for p in (place, under) if p)
+            )
+            if level < 7:
+                headings.append((level, plain_text(source)))
+        self._visit_abbreviations()
+
+    def _visit_block(
+        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str
+    ) -> str:
+        text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
+        source = normalize(text)
+        if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
+            el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
+        hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
+        replacement = self.ext.visit(source, kind, context, hint)
+        self.ext.unit_elements.add(id(el))
+        el.text = (replacement if replacement is not None else source) + attrs
+        marks = self.ext.fallback_attrs if replacement is None and not in_fallback else {}
+        if replacement is not None and in_fallback:
+            marks = self.ext.page_attrs
+        for name, value in marks.items():
+            el.set(name, value)
+        return source
+
+    def _visit_abbreviations(self) -> None:
+        abbrs = abbreviations(self.md)
+        if abbrs is None:
+            return
+        for short, expansion in list(abbrs.items()):
+            if expansion:
+                replacement = self.ext.visit(
+                    normalize(expansion),
+                    f"expansion of the abbreviation {short}",
+                    "",
+                    f"*[{short}]:",
+                )
+                abbrs[short] = replacement if replacement is not None else expansion
+
+
+class AttributeUnitProcessor(ExtensionTreeprocessor):
+    """Alt and title texts of images (and linked images) outside any text unit; image sources;
+    raw HTML blocks. All exist only after inline processing stashed inline HTML."""
+
+    def run(self, root: etree.Element) -> None:
+        headings: list[tuple[int, str]] = []
+        for el, in_unit in _walk_elements(root, self.ext.unit_elements):
+            if el.tag in HEADING_TAGS:
+                headings = [h for h in headings if h[0] < int(el.tag[1])] + [
+                    (int(el.tag[1]), _heading_text(el))
+                ]
+            self.ext.context = f"under '{headings[-1][1]}'" if headings else ""
+            if el.tag == "img":
+                self.ext.images.append(el.get("src", ""))
+            for index in _placeholders(el.text) + _placeholders(el.tail):
+                self.ext.images.extend(RawHtml.parse(self._stashed(index)).sources)
+            if not in_unit:
+                self._visit_attributes(el)
+                if id(el) not in self.ext.unit_elements and el.tag in BLOCK_KINDS and not len(el):
+                    self._raw_block(el)
+
+    def _visit_attributes(self, el: etree.Element) -> None:
+        for attribute, kind in _attribute_units(el):
+            value = normalize(el.get(attribute, ""))
+            if not value:
+                continue
+            replacement = self.ext.visit(value, kind, self.ext.context)
+            if replacement is not None:
+                el.set(attribute, replacement)
+            elif self.ext.marks_fallbacks and "lang" not in el.attrib:
+                el.attrib.update(self.ext.fallback_attrs)
+
+    def _stashed(self, index: int) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = stash[index] if index < len(stash) else ""
+        return html if isinstance(html, str) else ""
+
+    def _raw_block(self, el: etree.Element) -> None:
+        """A block made only of raw HTML: its words stay as written, so say so and mark their ``lang``."""
+        indices = _placeholders(el.text)
+        if not indices or HTML_PLACEHOLDER_RE.sub("", el.text or "").strip():
+            return
+        html = "".join(self._stashed(i) for i in indices)
+        if html.lstrip().startswith("<pre") or not RawHtml.parse(html).visible:
+            return  # fenced code is code; md_in_html elements live in the tree
+        self.ext.raw_blocks.append(html)
+        if not self.ext.marks_fallbacks:
+            return
+        tag = re.match(r"^\s*<([a-zA-Z][a-zA-Z0-9-]*)", html)
+        if len(indices) == 1 and tag and self.md.is_block_level(tag.group(1).lower()):
+            self.md.htmlStash.rawHtmlBlocks[indices[0]] = _with_lang(html, self.ext.fallback_attrs)
+        else:
+            el.attrib.update(self.ext.fallback_attrs)
+
+
+def _heading_text(el: etree.Element) -> str:
+    return " ".join(HTML_PLACEHOLDER_RE.sub("", "".join(el.itertext())).split())
+
+
+def _placeholders(text: str | None) -> list[int]:
+    return [int(m.group(1)) for m in HTML_PLACEHOLDER_RE.finditer(text or "")]
+
+
+def _walk_elements(root: etree.Element, units: set[int]) -> Iterator[tuple[etree.Element, bool]]:
+    """(element, inside-a-text-unit) in document order."""
+
+    def walk(el: etree.Element, in_unit: bool) -> Iterator[tuple[etree.Element, bool]]:
+        for child in el:
+            yield child, in_unit
+            yield from walk(child, in_unit or id(child) in units)
+
+    yield from walk(root, False)
+
+
+def _split_suffix(text: str, heading: bool) -> tuple[str, str]:
+    """Keep a trailing ``{#id .class}`` and stash placeholders (footnote backlinks) out of the msgid."""
+    match = _TRAILING_STASH.search(text)
+    stash = text[match.start() :] if match else ""
+    text = text[: match.start()] if match else text
+    pattern = AttrListTreeprocessor.HEADER_RE if heading else AttrListTreeprocessor.BLOCK_RE
+    match = pattern.search(text)
+    return (text[: match.start()], text[match.start() :] + stash) if match else (text, stash)
+
+
+@dataclass(frozen=True)
+class Collected:
+    """One article as the tree gives it: units, metadata, images and raw blocks in document order."""
+
+    units: list[Found]
+    meta: dict[str, list[str]]
+    meta_lines: dict[str, int]  # lower-case key -> 1-based line
+    body_start: int  # 0-based line where the body begins (after metadata)
+    images: list[str]
+    raw_blocks: list[tuple[str, str]]  # (HTML as written, its visible text)
+
+
+def collect(text: str) -> Collected:
+    """Convert once, recording every unit with where it sits (heading, table cell, footnote)."""
+    found: list[Found] = []
+    front = FrontMatterExtension()
+
+    def record(unit_text: str, kind: str) -> str:
+        found.append(Found(unit_text, kind, units.context, units.hint))
+        return unit_text
+
+    units = UnitExtension(record, {}, {})
+    _markdown(units, front).convert(text)
+    md_meta = front.md.Meta  # type: ignore[attr-defined]  # the meta extension's attribute
+    return Collected(
+        found,
+        md_meta,
+        front.key_lines,
+        front.body_start,
+        units.images,
+        [(h, RawHtml.parse(h).visible) for h in units.raw_blocks],
+    )
+
+
+def make_markdown(
+    visitor: Visitor,
+    fallback_attrs: dict[str, str] | None = None,
+    page_attrs: dict[str, str] | None = None,
+    backlink_title: str | None = None,
+    extra: tuple[Extension, ...] = (),
+) -> markdown.Markdown:
+    """A Markdown converter with the article extensions and our unit extension."""
+    return _markdown(
+        UnitExtension(visitor, fallback_attrs or {}, page_attrs or {}),
+        FrontMatterExtension(),
+        backlink_title,
+        extra,
+    )
+
+
+def _markdown(
+    units: UnitExtension,
+    front: FrontMatterExtension,
+    backlink_title: str | None = None,
+    extra: tuple[Extension, ...] = (),
+) -> markdown.Markdown:
+    configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+    if backlink_title:
+        configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
+    md = markdown.Markdown(
+        extensions=[front, *MARKDOWN_EXTENSIONS, units, *extra],
+        extension_configs=configs,
+        output_format="html",
+    )
+    md.treeprocessors.register(
+        LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7
+    )  # replaces upstream's
+    skipped = InertTexts(md)
+    md.treeprocessors.register(skipped, "inert-texts", 20.5)  # just before "inline" (20)
+    md.treeprocessors.register(InertTextsDone(md, skipped), "inert-texts-done", 19.5)
+    return md
+
+
+class InertTexts(Treeprocessor):
+    """Marks each element text that no inline pattern can change (``text.inert``: no character
+    Markdown acts on) as atomic, so that "inline" does not try its twenty patterns on it.
+
+    Most of a page's texts are plain sentences; their inline pass was a twentieth of a build.
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.marked: list[etree.Element] = []
+
+    def run(self, root: etree.Element) -> None:
+        self.marked = [
+            el
+            for el in root.iter()
+            if el.text and not isinstance(el.text, AtomicString) and inert(el.text)
+        ]  # code, and raw HTML md_in_html keeps as it is, are atomic already and stay so
+        for el in self.marked:
+            el.text = AtomicString(el.text)
+
+
+class InertTextsDone(Treeprocessor):
+    """Makes the marked texts ordinary again after "inline": abbreviations and attribute lists
+    (treeprocessors that leave atomic text alone) must still see them."""
+
+    def __init__(self, md: markdown.Markdown, marks: InertTexts) -> None:
+        super().__init__(md)
+        self.marks = marks
+
+    def run(self, root: etree.Element) -> None:
+        for el in self.marks.marked:
+            if isinstance(el.text, AtomicString):
+                el.text = str(el.text)
+        self.marks.marked = []

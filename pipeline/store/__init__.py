@@ -1,0 +1,1 @@
+"""What persists between runs: the cache, the record of output/, the atomic swap, recovery."""
