@@ -355,7 +355,7 @@ def test_textstat_works_without_a_network() -> None:
         "import socket\n"
         "def refuse(*a, **k): raise OSError('network disabled in this test')\n"
         "socket.socket = refuse; socket.create_connection = refuse\n"
-        "from pipeline import formulas as readability\n"
+        "from pipeline.language import formulas as readability\n"
         "print(readability.scores('Ketamine is an anaesthetic. It can relieve pain.', 'en')['flesch_kincaid_grade'])\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
