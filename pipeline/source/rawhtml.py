@@ -1,7 +1,6 @@
-"""Raw HTML an author wrote in an article: its visible words, and its language on other pages.
+"""Raw HTML an author wrote in an article: the images it shows, and the tags that are no text.
 
-Python-Markdown stashes raw HTML blocks whole, so their text is no unit; they are read here to
-report what stays in the source language and to mark it with its ``lang`` on every other page.
+Its units are ``htmlunits.py``'s; what is read here is what every block needs besides them.
 """
 
 from __future__ import annotations
@@ -33,17 +32,6 @@ VOID_TAGS = {
 
 
 _URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
-
-
-def _with_lang(html: str, attrs: dict[str, str]) -> str:
-    """The block's own root element gets the ``lang`` (no wrapper), unless it has one or there are several."""
-    written = "".join(f' {name}="{value}"' for name, value in attrs.items())
-    parsed = RawHtml.parse(html)
-    if parsed.roots == 1 and not parsed.root_has_lang:
-        return re.sub(
-            r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1
-        )
-    return f"<div{written}>\n{html.strip()}\n</div>"
 
 
 class RawHtml(HTMLParser):
