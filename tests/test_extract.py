@@ -207,7 +207,11 @@ def test_raw_html_texts_are_units_at_the_line_where_they_start() -> None:
     units = {(u.line, u.kind, u.msgid) for u in article.units}
     assert {
         (22, "summary of a disclosure (details)", "Why do I need a vaccine every year?"),
-        (23, "paragraph", "Flu viruses change every year, so the vaccine is updated to match them."),
+        (
+            23,
+            "paragraph",
+            "Flu viruses change every year, so the vaccine is updated to match them.",
+        ),
         (47, "image alt text", "Flu cases rise from October and peak in January"),
         (49, "figure caption", "Flu cases by month, a typical year."),
         (27, "summary of a disclosure (details)", "Can the vaccine give me flu?"),  # markdown="1"

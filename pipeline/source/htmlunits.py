@@ -62,7 +62,9 @@ class _Walk:
     kept: list[str] = field(default_factory=list)
 
 
-def translate_block(html: str, visit: HtmlVisitor, marks: Marks, in_fallback: bool = False) -> Translated:
+def translate_block(
+    html: str, visit: HtmlVisitor, marks: Marks, in_fallback: bool = False
+) -> Translated:
     """Visit every unit of the block in document order; write it back with the replacements."""
     root = parse(html)
     walk = _Walk(visit, marks)
@@ -96,7 +98,10 @@ def _keep(node: Node, walk: _Walk, in_fallback: bool) -> None:
     if not walk.marks.fallback or in_fallback:
         return
     if node.tag in KEPT_TAGS:
-        node.raw, node.end = f"<span{_written(walk.marks.fallback)}>{node.raw}", node.end + "</span>"
+        node.raw, node.end = (
+            f"<span{_written(walk.marks.fallback)}>{node.raw}",
+            node.end + "</span>",
+        )
     else:
         node.add_attrs(walk.marks.fallback)
     walk.changed = True
@@ -132,7 +137,7 @@ def _text(parent: Node, run: list[Node], walk: _Walk, in_fallback: bool) -> None
         else (replacement, walk.marks.page if in_fallback else {})
     )
     alone = all(n in run or not n.text().strip() for n in parent.children)
-    if attrs and alone and parent.tag != "#root":
+    if attrs and alone and parent.tag != "#root" and parent.attr("lang") is None:
         parent.add_attrs(attrs)
     elif attrs:
         text = f"<span{_written(attrs)}>{text}</span>"

@@ -5,6 +5,7 @@ Its units are ``htmlunits.py``'s; what is read here is what every block needs be
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from html.parser import HTMLParser
 
@@ -29,6 +30,35 @@ VOID_TAGS = {
     "track",
     "wbr",
 }
+
+
+_SCRIPT_URL = re.compile(r"(?:java|vb|live)script:|data:text/html", re.I)
+_REMOVED_TAG = re.compile(r"<\s*(?:script|iframe|object|embed)\b[^>]*>?", re.I)
+_URL_ATTRIBUTE = re.compile(
+    r"\b(?:href|src|action|formaction|data|poster|xlink:href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+    re.I,
+)
+
+
+def script_url(text: str) -> str | None:
+    """A script URL however it is disguised: entities (``&#106;avascript&colon;``), case, tabs or newlines inside."""
+    decoded = text
+    for _ in range(3):  # double-encoded entities too
+        decoded = html_lib.unescape(decoded)
+    match = _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]+", "", decoded))
+    return match.group(0) if match else None
+
+
+def removed_parts(html: str) -> list[str]:
+    """What the page's sanitizer removes from raw HTML as an author wrote it, as written: a
+    ``<script>``, ``<iframe>``, ``<object>`` or ``<embed>`` tag, or a script URL."""
+    found = [(m.start(), m.group(0)) for m in _REMOVED_TAG.finditer(html)]
+    found += [
+        (m.start(1), m.group(1).strip("\"'"))
+        for m in _URL_ATTRIBUTE.finditer(html)
+        if script_url(m.group(1).strip("\"'"))
+    ]
+    return [part for _, part in sorted(found)]
 
 
 _URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")

@@ -28,6 +28,7 @@ from pipeline.source.frontmatter import FrontMatterError
 from pipeline.source.rawhtml import local_image
 from pipeline.source.segment import Collected, Found, collect, normalize
 
+REMOVED_KIND = "removed from the page (script, frame or script URL)"
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
 RAW_HTML_KIND = "raw HTML (SVG or MathML) that stays in the source language"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -78,6 +79,7 @@ def read_article(path: Path) -> Article:
         metadata=metadata,
         assets=_assets(found, source),
         untranslatable=_raw_blocks(found, source),
+        removed=_removed(found, source),
     )
 
 
@@ -233,6 +235,17 @@ def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
         line = source.line_of(match.start()) if match else source.line_of(cursor)
         cursor = match.end() if match else cursor
         units.append(Unit(visible, RAW_HTML_KIND, line))
+    return tuple(units)
+
+
+def _removed(found: Collected, source: SourceText) -> tuple[Unit, ...]:
+    """Each script, frame or script URL the sanitizer removes, at the line where it is written."""
+    units, cursor = [], source.body
+    for part in found.removed:
+        match = source.search(re.compile(re.escape(part)), cursor)
+        line = source.line_of(match.start() if match else cursor)
+        cursor = match.end() if match else cursor
+        units.append(Unit(part, REMOVED_KIND, line))
     return tuple(units)
 
 

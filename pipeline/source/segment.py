@@ -38,9 +38,9 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocExtension, slugify, unique
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE
 
-from pipeline.language.text import inert, normalize, plain_text
+from pipeline.language.text import normalize, plain_text
 from pipeline.source.abbr import LinearAbbrTreeprocessor, abbreviations
 from pipeline.source.blocks import (
     _TRAILING_STASH,
@@ -51,7 +51,8 @@ from pipeline.source.blocks import (
 )
 from pipeline.source.frontmatter import FrontMatterExtension
 from pipeline.source.htmlunits import Marks, translate_block
-from pipeline.source.rawhtml import RawHtml
+from pipeline.source.inert import InertTexts, InertTextsDone
+from pipeline.source.rawhtml import RawHtml, removed_parts, script_url
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
@@ -89,8 +90,10 @@ class UnitExtension(Extension):
     """Registers both unit processors; ``visitor`` decides what happens to each unit.
 
     While a document is converted it also records, in document order, what ``source.py``
-    needs besides the units: ``images`` (every image source, srcset candidates included)
-    and ``raw_blocks`` (the raw HTML blocks with words no unit offers, as written).
+    needs besides the units: ``images`` (every image source, srcset candidates included),
+    ``raw_blocks`` (the raw HTML blocks with words no unit offers, as written) and ``removed``
+    (what the sanitizer takes out: a ``<script>``, ``<iframe>``, ``<object>``, ``<embed>`` or a
+    script URL, as written).
     """
 
     def __init__(
@@ -112,6 +115,7 @@ class UnitExtension(Extension):
         self.images: list[str] = []
         self.raw_blocks: list[tuple[str, str]] = []  # (HTML as written, its words no unit offers)
         self.raw_at: tuple[str, int, int] | None = None
+        self.removed: list[str] = []  # what the sanitizer will remove (scripts, frames), as written
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         md.registerExtension(self)
@@ -119,7 +123,7 @@ class UnitExtension(Extension):
         md.treeprocessors.register(AttributeUnitProcessor(md, self), "attribute-units", 9)
 
     def reset(self) -> None:
-        self.unit_elements, self.images, self.raw_blocks = set(), [], []
+        self.unit_elements, self.images, self.raw_blocks, self.removed = set(), [], [], []
 
     def visit(self, text: str, kind: str, context: str = "", hint: str = "") -> str | None:
         self.context, self.hint = context, hint
@@ -190,7 +194,9 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
                 continue
             anchor = next(line.strip() for line in html.splitlines() if line.strip())
 
-            def visit(text: str, kind: str, line: int, at: int = index, first: str = anchor) -> str | None:
+            def visit(
+                text: str, kind: str, line: int, at: int = index, first: str = anchor
+            ) -> str | None:
                 heading = re.match(r"heading \(h(\d)\)", kind)
                 context = self._context(int(heading.group(1)) if heading else 7, "")
                 self.ext.raw_at = (first, at, line)
@@ -260,8 +266,12 @@ class AttributeUnitProcessor(ExtensionTreeprocessor):
             self.ext.context = f"under '{headings[-1][1]}'" if headings else ""
             if el.tag == "img":
                 self.ext.images.append(el.get("src", ""))
+            for name in ("href", "src"):
+                if script_url(el.get(name, "")):
+                    self.ext.removed.append(el.get(name, ""))
             for index in _placeholders(el.text) + _placeholders(el.tail):
                 self.ext.images.extend(RawHtml.parse(self._stashed(index)).sources)
+                self.ext.removed.extend(removed_parts(self._stashed(index)))
             if not in_unit:
                 self._visit_attributes(el)
 
@@ -321,6 +331,7 @@ class Collected:
     body_start: int  # 0-based line where the body begins (after metadata)
     images: list[str]
     raw_blocks: list[tuple[str, str]]  # (HTML as written, its words no unit offers)
+    removed: list[str]  # scripts, frames, objects and script URLs the page will not have
 
 
 def collect(text: str) -> Collected:
@@ -342,6 +353,7 @@ def collect(text: str) -> Collected:
         front.body_start,
         units.images,
         units.raw_blocks,
+        units.removed,
     )
 
 
@@ -382,39 +394,3 @@ def _markdown(
     md.treeprocessors.register(skipped, "inert-texts", 20.5)  # just before "inline" (20)
     md.treeprocessors.register(InertTextsDone(md, skipped), "inert-texts-done", 19.5)
     return md
-
-
-class InertTexts(Treeprocessor):
-    """Marks each element text that no inline pattern can change (``text.inert``: no character
-    Markdown acts on) as atomic, so that "inline" does not try its twenty patterns on it.
-
-    Most of a page's texts are plain sentences; their inline pass was a twentieth of a build.
-    """
-
-    def __init__(self, md: markdown.Markdown) -> None:
-        super().__init__(md)
-        self.marked: list[etree.Element] = []
-
-    def run(self, root: etree.Element) -> None:
-        self.marked = [
-            el
-            for el in root.iter()
-            if el.text and not isinstance(el.text, AtomicString) and inert(el.text)
-        ]  # code, and raw HTML md_in_html keeps as it is, are atomic already and stay so
-        for el in self.marked:
-            el.text = AtomicString(el.text)
-
-
-class InertTextsDone(Treeprocessor):
-    """Makes the marked texts ordinary again after "inline": abbreviations and attribute lists
-    (treeprocessors that leave atomic text alone) must still see them."""
-
-    def __init__(self, md: markdown.Markdown, marks: InertTexts) -> None:
-        super().__init__(md)
-        self.marks = marks
-
-    def run(self, root: etree.Element) -> None:
-        for el in self.marks.marked:
-            if isinstance(el.text, AtomicString):
-                el.text = str(el.text)
-        self.marks.marked = []
