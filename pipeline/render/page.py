@@ -49,11 +49,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _SOURCE_WITHOUT_SRCSET = re.compile(r"<source(?![^>]*\ssrcset=)[^>]*>")
-_LINK_WITHOUT_TARGET = re.compile(r"<a(?![^>]*\s(?:href|id)=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 _H1 = re.compile(r"<h1[\s>]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
+_LINK_WITHOUT_TARGET = re.compile(r"<a(?![^>]*\s(?:href|id)=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 
 
 @dataclass(frozen=True)
