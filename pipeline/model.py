@@ -62,7 +62,10 @@ class Article:
     assets: tuple[Asset, ...] = ()  # local images the pages must show
     untranslatable: tuple[
         Unit, ...
-    ] = ()  # raw HTML blocks whose words stay in the source language on every page
+    ] = ()  # raw HTML (SVG, MathML) whose words stay in the source language on every page
+    removed: tuple[
+        Unit, ...
+    ] = ()  # scripts, frames, script URLs the pages leave out (msgid: as written)
 
     @property
     def msgids(self) -> frozenset[str]:

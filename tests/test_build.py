@@ -82,11 +82,12 @@ def test_translations_replace_the_source_and_fallbacks_carry_lang(site: Path, ru
         for e in page.find_all("article")[0].iter()
         if e.attrs.get("lang")
     }
-    # The raw HTML block is no unit: its words stay in English on every page, marked as such.
+    # The raw HTML block's text is a unit like any other: translated, it is not marked. The code
+    # block stays as written, so it says it is English.
     assert fallbacks == {
         "A quoted sentence about pain.": "en",
         "A nested item": "en",
-        "Raw HTML is not translated.": "en",
+        'code_block = "not translated"': "en",
     }
     body = article_html(site / "output" / "es" / PAGE)
     assert "AN INTRODUCTION WITH" in body and "A second item" not in body
@@ -209,7 +210,8 @@ def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, 
     marked = [
         e.text.strip() for e in page.find_all("article")[0].iter() if e.attrs.get("lang") == "en"
     ]
-    assert marked == [kept, "Raw HTML is not translated."]  # a raw HTML block is never translated
+    # the raw HTML block's text is translated like the rest; the code block is English
+    assert marked == [kept, 'code_block = "not translated"']
     assert "notice" not in (site / "output" / "es" / PAGE).read_text(encoding="utf-8")
 
 

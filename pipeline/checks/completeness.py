@@ -44,8 +44,9 @@ def run(subject: Subject) -> Iterator[Finding]:
 
 
 def _raw_html(subject: Subject) -> Iterator[Finding]:
-    """Text inside a raw HTML block cannot be offered for translation: every page shows it in the
-    source language (marked with its ``lang``). Said once, at the author's line, not hidden under 100 %."""
+    """The text of raw HTML blocks is offered for translation, but not the words of an SVG image
+    or a MathML formula: every page shows them in the source language (marked with its ``lang``).
+    Said once, at the author's line, not hidden under 100 %."""
     for unit in subject.article.untranslatable:
-        text = f'this raw HTML block stays in {subject.site.source.english_name} on every page (marked lang="{subject.site.source.tag}"); write it in Markdown, or inside <div markdown="1">, to have it translated'
+        text = f'the text of this SVG or MathML stays in {subject.site.source.english_name} on every page (marked lang="{subject.site.source.tag}"); give the words as HTML text (a caption, a paragraph) to have them translated'
         yield subject.finding("raw-html-kept", WARNING, text, unit.msgid, unit.line)

@@ -22,7 +22,6 @@ A number that is neither there in digits nor named in words is still an error.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections import Counter
@@ -31,6 +30,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from pipeline.language.text import inert, to_html
+from pipeline.source.rawhtml import script_url as _script_url
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
 _NUMBER = re.compile(
@@ -256,18 +256,6 @@ def number_problem(
         else None
     )
     return lost, extra
-
-
-_SCRIPT_URL = re.compile(r"(?:java|vb|live)script:|data:text/html", re.I)
-
-
-def _script_url(text: str) -> str | None:
-    """A script URL however it is disguised: entities (``&#106;avascript&colon;``), case, tabs or newlines inside."""
-    decoded = text
-    for _ in range(3):  # double-encoded entities too
-        decoded = html.unescape(decoded)
-    match = _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]+", "", decoded))
-    return match.group(0) if match else None
 
 
 def unsafe_html(msgid: str, msgstr: str) -> str | None:

@@ -53,6 +53,7 @@ _H1 = re.compile(r"<h1[\s>]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
+_LINK_WITHOUT_TARGET = re.compile(r"<a(?![^>]*\s(?:href|id)=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ def sanitize(html: str) -> str:
 
     Ammonia checks the schemes of ``href``/``src`` but not of ``srcset``: ``_srcset`` drops a
     ``srcset`` with any candidate that is not a relative or http(s) URL, and a ``<source>``
-    left without one goes too (it would be invalid HTML).
+    left without one goes too (it would be invalid HTML). A link whose script URL was removed
+    is left as its text: an ``<a>`` with neither ``href`` nor ``id`` is no link and no target.
     """
-    return _SOURCE_WITHOUT_SRCSET.sub(
+    cleaned = _SOURCE_WITHOUT_SRCSET.sub(
         "",
         nh3.clean(
             html,
@@ -98,6 +100,7 @@ def sanitize(html: str) -> str:
             filter_style_properties={"text-align"},
         ),
     )
+    return _LINK_WITHOUT_TARGET.sub(r"\1", cleaned)
 
 
 def _srcset(tag: str, attribute: str, value: str) -> str | None:

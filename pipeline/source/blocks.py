@@ -31,6 +31,7 @@ BLOCK_KINDS = {
 
 
 HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
+RAW_BLOCK = "raw HTML"  # the "kind" of a paragraph that only holds stashed raw HTML blocks
 
 
 _IMAGE = r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
@@ -59,7 +60,9 @@ def _block_units(root: etree.Element) -> Iterator[tuple[etree.Element, str, bool
             if child.tag == "table":
                 places.update(_table_places(child))
             kind = _kind(child, el, context)
-            if kind and _has_unit_text(child):
+            if child.tag == "p" and _only_placeholders(child.text):
+                yield child, RAW_BLOCK, in_fallback, ""
+            elif kind and _has_unit_text(child):
                 yield (
                     child,
                     kind,
@@ -109,6 +112,11 @@ def _kind(el: etree.Element, parent: etree.Element, context: str) -> str | None:
     if el.tag == "p" and parent.tag in BLOCK_KINDS:  # a loose list item or definition: li > p
         kind = BLOCK_KINDS[parent.tag]
     return f"{context} {kind}" if context else kind
+
+
+def _only_placeholders(text: str | None) -> bool:
+    """A paragraph Python-Markdown made for raw HTML blocks (fenced code included) it stashed."""
+    return bool(text and text.strip()) and not HTML_PLACEHOLDER_RE.sub("", text or "").strip()
 
 
 def _has_unit_text(el: etree.Element) -> bool:

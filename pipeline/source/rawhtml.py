@@ -1,11 +1,11 @@
-"""Raw HTML an author wrote in an article: its visible words, and its language on other pages.
+"""Raw HTML an author wrote in an article: the images it shows, and the tags that are no text.
 
-Python-Markdown stashes raw HTML blocks whole, so their text is no unit; they are read here to
-report what stays in the source language and to mark it with its ``lang`` on every other page.
+Its units are ``htmlunits.py``'s; what is read here is what every block needs besides them.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from html.parser import HTMLParser
 
@@ -32,18 +32,36 @@ VOID_TAGS = {
 }
 
 
+_SCRIPT_URL = re.compile(r"(?:java|vb|live)script:|data:text/html", re.I)
+_REMOVED_TAG = re.compile(r"<\s*(?:script|iframe|object|embed)\b[^>]*>?", re.I)
+_URL_ATTRIBUTE = re.compile(
+    r"\b(?:href|src|action|formaction|data|poster|xlink:href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+    re.I,
+)
+
+
+def script_url(text: str) -> str | None:
+    """A script URL however it is disguised: entities (``&#106;avascript&colon;``), case, tabs or newlines inside."""
+    decoded = text
+    for _ in range(3):  # double-encoded entities too
+        decoded = html_lib.unescape(decoded)
+    match = _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]+", "", decoded))
+    return match.group(0) if match else None
+
+
+def removed_parts(html: str) -> list[str]:
+    """What the page's sanitizer removes from raw HTML as an author wrote it, as written: a
+    ``<script>``, ``<iframe>``, ``<object>`` or ``<embed>`` tag, or a script URL."""
+    found = [(m.start(), m.group(0)) for m in _REMOVED_TAG.finditer(html)]
+    found += [
+        (m.start(1), m.group(1).strip("\"'"))
+        for m in _URL_ATTRIBUTE.finditer(html)
+        if script_url(m.group(1).strip("\"'"))
+    ]
+    return [part for _, part in sorted(found)]
+
+
 _URL_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
-
-
-def _with_lang(html: str, attrs: dict[str, str]) -> str:
-    """The block's own root element gets the ``lang`` (no wrapper), unless it has one or there are several."""
-    written = "".join(f' {name}="{value}"' for name, value in attrs.items())
-    parsed = RawHtml.parse(html)
-    if parsed.roots == 1 and not parsed.root_has_lang:
-        return re.sub(
-            r"^(\s*<[a-zA-Z][a-zA-Z0-9-]*)", lambda m: m.group(1) + written, html, count=1
-        )
-    return f"<div{written}>\n{html.strip()}\n</div>"
 
 
 class RawHtml(HTMLParser):

@@ -7,7 +7,8 @@ on one line and texts repeated from a heading get their own line. Fenced code an
 matter are blanked out of the search first (their words are never units). Footnotes and
 abbreviation expansions, which the tree moves to the end, are searched after their
 ``[^label]:`` / ``*[ABBR]:`` definition. Images, alt texts and raw HTML blocks, found after
-inline processing, have a forward search of their own.
+inline processing, have a forward search of their own. A unit of a raw HTML block is at its
+block's line (the block's first line, searched forward) plus its line within the block.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from pipeline.source.frontmatter import FrontMatterError
 from pipeline.source.rawhtml import local_image
 from pipeline.source.segment import Collected, Found, collect, normalize
 
+REMOVED_KIND = "removed from the page (script, frame or script URL)"
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
-RAW_HTML_KIND = "raw HTML block (stays in the source language)"
+RAW_HTML_KIND = "raw HTML (SVG or MathML) that stays in the source language"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SEPARATOR = (
     r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
@@ -77,6 +79,7 @@ def read_article(path: Path) -> Article:
         metadata=metadata,
         assets=_assets(found, source),
         untranslatable=_raw_blocks(found, source),
+        removed=_removed(found, source),
     )
 
 
@@ -155,8 +158,11 @@ def _meta_units(found: Collected) -> list[Unit]:
 def _locate(found: list[Found], source: SourceText) -> list[Unit]:
     units = []
     cursor = attribute_cursor = source.body
+    blocks = _RawBlocks(source)
     for unit in found:
-        if unit.hint:
+        if unit.raw_at is not None:
+            line = blocks.line(*unit.raw_at)
+        elif unit.hint:
             line, _ = _find(
                 unit.text,
                 source,
@@ -172,6 +178,22 @@ def _locate(found: list[Found], source: SourceText) -> list[Unit]:
 
 
 ATTRIBUTE_KINDS = {"image alt text", "image title", "link title"}
+
+
+class _RawBlocks:
+    """Where each raw HTML block starts: its first line, searched forward once per block."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.cursor = source.body
+        self.starts: dict[int, int] = {}  # stash index -> 1-based line
+
+    def line(self, first: str, index: int, offset: int) -> int:
+        if index not in self.starts:
+            match = self.source.search(re.compile(re.escape(first[:60])), self.cursor)
+            self.starts[index] = self.source.line_of(match.start() if match else self.cursor)
+            self.cursor = match.end() if match else self.cursor
+        return self.starts[index] + offset - 1
 
 
 def _after_hint(hint: str, source: SourceText) -> int:
@@ -205,7 +227,7 @@ def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
 
 
 def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
-    """Raw HTML with words in it: they stay in the source language, and the report says where."""
+    """Raw HTML words no unit offers (SVG, MathML): they stay in the source language, and the report says where."""
     units, cursor = [], source.body
     for html, visible in found.raw_blocks:
         first = next((line.strip() for line in html.splitlines() if line.strip()), html.strip())
@@ -213,6 +235,17 @@ def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
         line = source.line_of(match.start()) if match else source.line_of(cursor)
         cursor = match.end() if match else cursor
         units.append(Unit(visible, RAW_HTML_KIND, line))
+    return tuple(units)
+
+
+def _removed(found: Collected, source: SourceText) -> tuple[Unit, ...]:
+    """Each script, frame or script URL the sanitizer removes, at the line where it is written."""
+    units, cursor = [], source.body
+    for part in found.removed:
+        match = source.search(re.compile(re.escape(part)), cursor)
+        line = source.line_of(match.start() if match else cursor)
+        cursor = match.end() if match else cursor
+        units.append(Unit(part, REMOVED_KIND, line))
     return tuple(units)
 
 

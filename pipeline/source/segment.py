@@ -7,10 +7,12 @@ the source text, which is then marked with the source language (WCAG 3.1.2).
 A unit is a block's text with its inline Markdown kept: a link title or an image's alt text
 inside a paragraph is translated as part of the paragraph, never on its own. Only an image
 (or a linked image) standing alone in a block, with no text unit around it, gives its alt and
-title as units of their own. Code (indented or fenced), the ``[TOC]`` marker and raw HTML
-blocks are not units; a raw HTML block with visible text is reported (``raw_blocks``) and
-marked with the source language on every other page, since its words stay as written. Inside
-``<div markdown="1">`` (md_in_html) the Markdown is parsed and translated like any other.
+title as units of their own. Code (indented or fenced) and the ``[TOC]`` marker are not units;
+on a page in another language a code block carries the source's ``lang``. A raw HTML block's
+texts are units as ``htmlunits.py`` defines them (inline tags kept; ``alt``, ``title`` and
+``aria-label`` outside text on their own), visited in document order with the other blocks;
+what it cannot offer (SVG, MathML) is reported (``raw_blocks``). Inside ``<div markdown="1">``
+(md_in_html) the Markdown is parsed and translated like any other.
 
 | class                    | registry        | priority | why there                                       |
 |--------------------------|-----------------|----------|-------------------------------------------------|
@@ -36,19 +38,21 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocExtension, slugify, unique
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE
 
-from pipeline.language.text import inert, normalize, plain_text
+from pipeline.language.text import normalize, plain_text
 from pipeline.source.abbr import LinearAbbrTreeprocessor, abbreviations
 from pipeline.source.blocks import (
     _TRAILING_STASH,
-    BLOCK_KINDS,
     HEADING_TAGS,
+    RAW_BLOCK,
     _attribute_units,
     _block_units,
 )
 from pipeline.source.frontmatter import FrontMatterExtension
-from pipeline.source.rawhtml import RawHtml, _with_lang
+from pipeline.source.htmlunits import Marks, translate_block
+from pipeline.source.inert import InertTexts, InertTextsDone
+from pipeline.source.rawhtml import RawHtml, removed_parts, script_url
 
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
@@ -78,14 +82,18 @@ class Found:
     kind: str
     context: str = ""
     hint: str = ""
+    raw_at: tuple[str, int, int] | None = None  # in a raw HTML block: (its first line, its
+    # stash index, the line within it), for the units whose place only the block knows
 
 
 class UnitExtension(Extension):
     """Registers both unit processors; ``visitor`` decides what happens to each unit.
 
     While a document is converted it also records, in document order, what ``source.py``
-    needs besides the units: ``images`` (every image source, srcset candidates included)
-    and ``raw_blocks`` (the raw HTML blocks with visible text, as written).
+    needs besides the units: ``images`` (every image source, srcset candidates included),
+    ``raw_blocks`` (the raw HTML blocks with words no unit offers, as written) and ``removed``
+    (what the sanitizer takes out: a ``<script>``, ``<iframe>``, ``<object>``, ``<embed>`` or a
+    script URL, as written).
     """
 
     def __init__(
@@ -105,7 +113,9 @@ class UnitExtension(Extension):
         self.hint = ""
         self.unit_elements: set[int] = set()  # ids of elements whose text is a unit
         self.images: list[str] = []
-        self.raw_blocks: list[str] = []
+        self.raw_blocks: list[tuple[str, str]] = []  # (HTML as written, its words no unit offers)
+        self.raw_at: tuple[str, int, int] | None = None
+        self.removed: list[str] = []  # what the sanitizer will remove (scripts, frames), as written
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
         md.registerExtension(self)
@@ -113,7 +123,7 @@ class UnitExtension(Extension):
         md.treeprocessors.register(AttributeUnitProcessor(md, self), "attribute-units", 9)
 
     def reset(self) -> None:
-        self.unit_elements, self.images, self.raw_blocks = set(), [], []
+        self.unit_elements, self.images, self.raw_blocks, self.removed = set(), [], [], []
 
     def visit(self, text: str, kind: str, context: str = "", hint: str = "") -> str | None:
         self.context, self.hint = context, hint
@@ -141,24 +151,73 @@ def _toc_marker(md: markdown.Markdown) -> str:
 
 
 class BlockUnitProcessor(ExtensionTreeprocessor):
-    """Visits block texts in document order, then the abbreviation expansions."""
+    """Visits block texts and the units of raw HTML blocks in document order, then the
+    abbreviation expansions; marks code blocks with the source's ``lang`` on other pages."""
 
     def run(self, root: etree.Element) -> None:
         used_ids: set[str] = set()
-        headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
+        self.headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
         marker = _toc_marker(self.md)
         for el, kind, in_fallback, place in _block_units(root):
+            if kind == RAW_BLOCK:
+                self._visit_raw(el, in_fallback)
+                continue
             if marker and (el.text or "").strip() == marker:
                 continue
             level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
-            headings = [h for h in headings if h[0] < level]
-            under = f"under '{headings[-1][1]}'" if headings and not place.startswith("[^") else ""
-            source = self._visit_block(
-                el, kind, in_fallback, used_ids, ", ".join(p for p in (place, under) if p)
-            )
+            context = self._context(level, place)
+            source = self._visit_block(el, kind, in_fallback, used_ids, context)
             if level < 7:
-                headings.append((level, plain_text(source)))
+                self.headings.append((level, plain_text(source)))
+        self._mark_code(root)
         self._visit_abbreviations()
+
+    def _context(self, level: int, place: str) -> str:
+        """Where a unit sits: its place (table cell, footnote) and the heading it is under."""
+        self.headings = [h for h in self.headings if h[0] < level]
+        under = (
+            f"under '{self.headings[-1][1]}'"
+            if self.headings and not place.startswith("[^")
+            else ""
+        )
+        return ", ".join(p for p in (place, under) if p)
+
+    def _visit_raw(self, el: etree.Element, in_fallback: bool) -> None:
+        """Each raw HTML block of the paragraph: its units visited, the block written back."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        marks = Marks(
+            self.ext.fallback_attrs if self.ext.marks_fallbacks else {}, self.ext.page_attrs
+        )
+        for index in _placeholders(el.text):
+            html = stash[index] if index < len(stash) else ""
+            if not isinstance(html, str) or not html.strip():
+                continue
+            anchor = next(line.strip() for line in html.splitlines() if line.strip())
+
+            def visit(
+                text: str, kind: str, line: int, at: int = index, first: str = anchor
+            ) -> str | None:
+                heading = re.match(r"heading \(h(\d)\)", kind)
+                context = self._context(int(heading.group(1)) if heading else 7, "")
+                self.ext.raw_at = (first, at, line)
+                replacement = self.ext.visit(text, kind, context)
+                self.ext.raw_at = None
+                if heading:
+                    self.headings.append((int(heading.group(1)), plain_text(text)))
+                return replacement
+
+            result = translate_block(html, visit, marks, in_fallback)
+            stash[index] = result.html
+            if result.kept:
+                self.ext.raw_blocks.append((html, result.kept))
+
+    def _mark_code(self, root: etree.Element) -> None:
+        """An indented code block stays as written: on another language's page it says so."""
+        if not self.ext.marks_fallbacks:
+            return
+        for pre in root.iter("pre"):
+            if "lang" not in pre.attrib:
+                pre.attrib.update(self.ext.fallback_attrs)
 
     def _visit_block(
         self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str
@@ -194,8 +253,8 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
 
 
 class AttributeUnitProcessor(ExtensionTreeprocessor):
-    """Alt and title texts of images (and linked images) outside any text unit; image sources;
-    raw HTML blocks. All exist only after inline processing stashed inline HTML."""
+    """Alt and title texts of images (and linked images) outside any text unit; image sources.
+    Both exist only after inline processing stashed inline HTML."""
 
     def run(self, root: etree.Element) -> None:
         headings: list[tuple[int, str]] = []
@@ -207,12 +266,14 @@ class AttributeUnitProcessor(ExtensionTreeprocessor):
             self.ext.context = f"under '{headings[-1][1]}'" if headings else ""
             if el.tag == "img":
                 self.ext.images.append(el.get("src", ""))
+            for name in ("href", "src"):
+                if script_url(el.get(name, "")):
+                    self.ext.removed.append(el.get(name, ""))
             for index in _placeholders(el.text) + _placeholders(el.tail):
                 self.ext.images.extend(RawHtml.parse(self._stashed(index)).sources)
+                self.ext.removed.extend(removed_parts(self._stashed(index)))
             if not in_unit:
                 self._visit_attributes(el)
-                if id(el) not in self.ext.unit_elements and el.tag in BLOCK_KINDS and not len(el):
-                    self._raw_block(el)
 
     def _visit_attributes(self, el: etree.Element) -> None:
         for attribute, kind in _attribute_units(el):
@@ -229,23 +290,6 @@ class AttributeUnitProcessor(ExtensionTreeprocessor):
         stash = self.md.htmlStash.rawHtmlBlocks
         html = stash[index] if index < len(stash) else ""
         return html if isinstance(html, str) else ""
-
-    def _raw_block(self, el: etree.Element) -> None:
-        """A block made only of raw HTML: its words stay as written, so say so and mark their ``lang``."""
-        indices = _placeholders(el.text)
-        if not indices or HTML_PLACEHOLDER_RE.sub("", el.text or "").strip():
-            return
-        html = "".join(self._stashed(i) for i in indices)
-        if html.lstrip().startswith("<pre") or not RawHtml.parse(html).visible:
-            return  # fenced code is code; md_in_html elements live in the tree
-        self.ext.raw_blocks.append(html)
-        if not self.ext.marks_fallbacks:
-            return
-        tag = re.match(r"^\s*<([a-zA-Z][a-zA-Z0-9-]*)", html)
-        if len(indices) == 1 and tag and self.md.is_block_level(tag.group(1).lower()):
-            self.md.htmlStash.rawHtmlBlocks[indices[0]] = _with_lang(html, self.ext.fallback_attrs)
-        else:
-            el.attrib.update(self.ext.fallback_attrs)
 
 
 def _heading_text(el: etree.Element) -> str:
@@ -286,7 +330,8 @@ class Collected:
     meta_lines: dict[str, int]  # lower-case key -> 1-based line
     body_start: int  # 0-based line where the body begins (after metadata)
     images: list[str]
-    raw_blocks: list[tuple[str, str]]  # (HTML as written, its visible text)
+    raw_blocks: list[tuple[str, str]]  # (HTML as written, its words no unit offers)
+    removed: list[str]  # scripts, frames, objects and script URLs the page will not have
 
 
 def collect(text: str) -> Collected:
@@ -295,7 +340,7 @@ def collect(text: str) -> Collected:
     front = FrontMatterExtension()
 
     def record(unit_text: str, kind: str) -> str:
-        found.append(Found(unit_text, kind, units.context, units.hint))
+        found.append(Found(unit_text, kind, units.context, units.hint, units.raw_at))
         return unit_text
 
     units = UnitExtension(record, {}, {})
@@ -307,7 +352,8 @@ def collect(text: str) -> Collected:
         front.key_lines,
         front.body_start,
         units.images,
-        [(h, RawHtml.parse(h).visible) for h in units.raw_blocks],
+        units.raw_blocks,
+        units.removed,
     )
 
 
@@ -348,39 +394,3 @@ def _markdown(
     md.treeprocessors.register(skipped, "inert-texts", 20.5)  # just before "inline" (20)
     md.treeprocessors.register(InertTextsDone(md, skipped), "inert-texts-done", 19.5)
     return md
-
-
-class InertTexts(Treeprocessor):
-    """Marks each element text that no inline pattern can change (``text.inert``: no character
-    Markdown acts on) as atomic, so that "inline" does not try its twenty patterns on it.
-
-    Most of a page's texts are plain sentences; their inline pass was a twentieth of a build.
-    """
-
-    def __init__(self, md: markdown.Markdown) -> None:
-        super().__init__(md)
-        self.marked: list[etree.Element] = []
-
-    def run(self, root: etree.Element) -> None:
-        self.marked = [
-            el
-            for el in root.iter()
-            if el.text and not isinstance(el.text, AtomicString) and inert(el.text)
-        ]  # code, and raw HTML md_in_html keeps as it is, are atomic already and stay so
-        for el in self.marked:
-            el.text = AtomicString(el.text)
-
-
-class InertTextsDone(Treeprocessor):
-    """Makes the marked texts ordinary again after "inline": abbreviations and attribute lists
-    (treeprocessors that leave atomic text alone) must still see them."""
-
-    def __init__(self, md: markdown.Markdown, marks: InertTexts) -> None:
-        super().__init__(md)
-        self.marks = marks
-
-    def run(self, root: etree.Element) -> None:
-        for el in self.marks.marked:
-            if isinstance(el.text, AtomicString):
-                el.text = str(el.text)
-        self.marks.marked = []
