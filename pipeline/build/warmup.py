@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 from collections.abc import Iterable
 from multiprocessing.process import BaseProcess
 
+from pipeline.build.tether import die_with_parent
 from pipeline.store.cache import TABLE_KINDS, Cache, keep_tables_in
 
 _warmer: BaseProcess | None = None
 WAIT_SECONDS = 120  # past this the pool starts anyway: its workers build what is missing
+STOP_SECONDS = 10  # then a warmer asked to stop is made to
 
 
 def start(cache: Cache, languages: Iterable[str]) -> None:
@@ -27,7 +30,7 @@ def start(cache: Cache, languages: Iterable[str]) -> None:
     if cache.folder is None or _warmer is not None or all(cache.has_any(k) for k in TABLE_KINDS):
         return
     process = multiprocessing.get_context("fork").Process(
-        target=_build, args=(cache, sorted(set(languages))), daemon=True
+        target=_build, args=(os.getpid(), cache, sorted(set(languages))), daemon=True
     )
     process.start()
     _warmer = process
@@ -41,11 +44,15 @@ def wait() -> None:
     _warmer.join(WAIT_SECONDS)
     if _warmer.is_alive():
         _warmer.terminate()
+        _warmer.join(STOP_SECONDS)
+    if _warmer.is_alive():  # stuck where SIGTERM cannot reach it: SIGKILL cannot be refused
+        _warmer.kill()
         _warmer.join()
     _warmer = None
 
 
-def _build(cache: Cache, languages: list[str]) -> None:
+def _build(parent: int, cache: Cache, languages: list[str]) -> None:
+    die_with_parent(parent)  # a build killed from outside leaves no warmer behind
     keep_tables_in(cache)
     load_tables(languages)
 
