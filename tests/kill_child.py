@@ -5,7 +5,9 @@ Environment:
   KILL_LOG     a file to which each change is appended as ``N name`` before it happens
   KILL_NO_EXCHANGE  set: run as on a system without renameat2 (the two-renames fallback)
 Arguments: ``publish ROOT FILES.json`` (``publish()`` alone, fast) or ``cli ARGS…`` (a whole run;
-changes are counted from the start of ``publish()``).
+changes are counted from the start of ``publish()``), or ``hang worker|warmer ARGS…``: a whole
+run in which a process it forks (a pool worker, even for a small site; or the table warmer)
+appends ``pid ppid`` to KILL_LOG and then never ends, for the caller to SIGKILL this process.
 
 The kill is a real SIGKILL from the kernel: no ``finally``, no ``atexit``, nothing of Python runs.
 """
@@ -18,6 +20,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -74,7 +77,44 @@ def _install() -> None:
     publish.publish = counted_publish
 
 
+def _logged(where: str) -> None:
+    with open(os.environ["KILL_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"{where} {os.getpid()} {os.getppid()}\n")
+
+
+def hanging_call(position: int) -> Any:
+    """A pool worker: the first item never ends (a leaflet stuck in the PDF engine); the other
+    workers make theirs and go idle, waiting for work that never comes."""
+    _logged("worker")
+    if position == 0:
+        threading.Event().wait()
+    return _real["call"](position)
+
+
+def hanging_warmer(*args: Any) -> None:
+    _logged("warmer")
+    _real["warmer"](*args)  # the tether is installed there, as in a real run
+    threading.Event().wait()
+
+
+_real: dict[str, Callable[..., Any]] = {}
+
+
+def _hang(where: str) -> None:
+    from pipeline.build import forked, versions, warmup
+
+    _real.update(call=forked._call, warmer=warmup._build)
+    if where == "worker":
+        versions.PARALLEL_FROM = 1  # the test site is small: fork anyway
+        forked._call = hanging_call
+    else:
+        warmup._build = hanging_warmer
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "hang":
+        _hang(argv[1])
+        argv = ["cli", *argv[2:]]
     _install()
     if argv[0] == "publish":
         files = json.loads(Path(argv[2]).read_text(encoding="utf-8"))

@@ -634,6 +634,64 @@ def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(
     assert leftovers(site_copy) == []
 
 
+# --- a build killed from outside leaves no process behind ---------------------------------------------------
+
+
+def _marked(marker: str) -> list[int]:
+    """Live processes (not zombies) whose environment holds ``marker``: the killed run's own."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            environ = (proc / "environ").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        if marker.encode() in environ.split(b"\0") and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds processes in /proc")
+@pytest.mark.parametrize(
+    "hung, args",
+    [
+        ("worker", ("build", "--no-cache", "--jobs", "2")),  # one worker busy, one idle
+        ("warmer", ("build", "--jobs", "2")),  # the lookup tables' builder
+    ],
+)
+def test_a_build_killed_from_outside_leaves_no_process_behind(
+    hung: str, args: tuple[str, ...], site_copy: Path, tmp_path: Path
+) -> None:
+    """A CI timeout SIGKILLs the command while a process it forked is working or waiting."""
+    shutil.rmtree(site_copy / ".pipeline-cache", ignore_errors=True)  # a warmer has work to do
+    log, mark = tmp_path / "log", f"{tmp_path.name}-{os.getpid()}"  # inherited by every fork
+    env = {**os.environ, "KILL_AFTER": "never", "KILL_LOG": str(log), "PIPELINE_KILL_TEST": mark}
+    marker = f"PIPELINE_KILL_TEST={mark}"
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "tests.kill_child", "hang", hung, "--root", str(site_copy), *args],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _until(lambda: log.exists() and log.read_text(encoding="utf-8").count(hung) > 0)
+        forked = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+        assert all(ppid == str(parent.pid) for _, _, ppid in forked), forked
+        parent.kill()
+        assert parent.wait(timeout=60) == -signal.SIGKILL
+        _until(lambda: not _marked(marker), f"processes of the killed build remain: {forked}")
+    finally:
+        parent.kill()
+        for pid in _marked(marker):  # the old code's orphans: not left to the next test
+            os.kill(pid, signal.SIGKILL)
+
+
+def _until(condition: Callable[[], bool], failure: str = "timed out", within: float = 60) -> None:
+    """Poll ``condition`` until it holds; a generous bound, for a loaded machine."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.1)
+
+
 # --- large input ---------------------------------------------------------------------------------------------
 
 

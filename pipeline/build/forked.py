@@ -3,15 +3,19 @@
 The pool forks, so its workers inherit what the parent has loaded (articles, catalogues, lookup
 tables, templates) and the function itself: only an item's position goes to a worker, and only
 its result comes back. Results come in the items' order, so a map over the pool gives what the
-same map in one process gives.
+same map in one process gives. Each worker ends when the process that made the pool does,
+however that one ends (``tether``): a build killed by a CI timeout leaves no worker behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from pipeline.build.tether import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,7 +32,12 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
     global _WORK
     _WORK = (function, items)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
     finally:
         _WORK = None

@@ -12,40 +12,56 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import threading
 from collections.abc import Iterable
 from multiprocessing.process import BaseProcess
 
+from pipeline.build.tether import die_with_parent
 from pipeline.store.cache import TABLE_KINDS, Cache, keep_tables_in
 
 _warmer: BaseProcess | None = None
+_turn = threading.Lock()  # ``pipeline serve`` builds on its watcher thread, the CLI on the main one
 WAIT_SECONDS = 120  # past this the pool starts anyway: its workers build what is missing
+STOP_SECONDS = 10  # then a warmer asked to stop is made to
 
 
 def start(cache: Cache, languages: Iterable[str]) -> None:
     """Build the tables of ``languages`` in the background, if the cache has none yet."""
     global _warmer
-    if cache.folder is None or _warmer is not None or all(cache.has_any(k) for k in TABLE_KINDS):
-        return
-    process = multiprocessing.get_context("fork").Process(
-        target=_build, args=(cache, sorted(set(languages))), daemon=True
-    )
-    process.start()
-    _warmer = process
+    with _turn:
+        if cache.folder is None or _warmer is not None:
+            return
+        if all(cache.has_any(kind) for kind in TABLE_KINDS):
+            return
+        _warmer = multiprocessing.get_context("fork").Process(
+            target=_build, args=(os.getpid(), cache, sorted(set(languages))), daemon=True
+        )
+        _warmer.start()
 
 
 def wait() -> None:
-    """Until the tables are in the cache (at most ``WAIT_SECONDS``): before any page is made."""
+    """Until the tables are in the cache (at most ``WAIT_SECONDS``): before any page is made.
+
+    One thread at a time joins the warmer (two joining one process race to reap it); a second
+    caller waits its turn and finds the warmer gone.
+    """
     global _warmer
-    if _warmer is None:
-        return
-    _warmer.join(WAIT_SECONDS)
-    if _warmer.is_alive():
-        _warmer.terminate()
-        _warmer.join()
-    _warmer = None
+    with _turn:
+        if _warmer is None:
+            return
+        _warmer.join(WAIT_SECONDS)
+        if _warmer.is_alive():
+            _warmer.terminate()
+            _warmer.join(STOP_SECONDS)
+        if _warmer.is_alive():  # stuck where SIGTERM cannot reach it: SIGKILL cannot be refused
+            _warmer.kill()
+            _warmer.join()
+        _warmer = None
 
 
-def _build(cache: Cache, languages: list[str]) -> None:
+def _build(parent: int, cache: Cache, languages: list[str]) -> None:
+    die_with_parent(parent)  # a build killed from outside leaves no warmer behind
     keep_tables_in(cache)
     load_tables(languages)
 

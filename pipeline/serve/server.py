@@ -10,7 +10,8 @@ The preview panel and the reload script are added to each HTML page *as it is se
 files in ``output/`` stay exactly what ``pipeline build`` writes, so a published page never
 carries the panel. A rebuild that fails on bad input raises before ``publish`` swaps anything,
 so the last good site stays in ``output/``; the one-line error goes into the panel and to the
-console through ``on_event``.
+console through ``notify``. A request waits for nothing of a rebuild but the swap of ``output/``,
+and for no other client (``files``); a malformed path is answered with 400.
 
 | path under the server      | what                                                   |
 |----------------------------|--------------------------------------------------------|
@@ -22,6 +23,8 @@ console through ``on_event``.
 
 from __future__ import annotations
 
+import shutil
+import sys
 import threading
 import time
 import webbrowser
@@ -31,7 +34,8 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 import watchfiles
 
@@ -40,11 +44,13 @@ from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.model import ERROR, GLOSSARY_DOMAIN, Finding
 from pipeline.render.ui import TEMPLATES_DIR
+from pipeline.serve import files
 from pipeline.serve.panel import PREFIX, PREVIEW_CSS, RELOAD_JS, Snapshot, inject
 from pipeline.store.cache import CACHE_DIR, Cache
 
 HOST = "127.0.0.1"  # the preview shows unpublished work: never on another interface
 KEEPALIVE_SECONDS = 15.0
+REQUEST_SECONDS = 60.0  # a client silent for this long (mid-request, or not reading) is let go
 IGNORED_SUFFIXES = {".pot", ".mo"}  # written by the build itself, or not read by it
 
 Notify = Callable[[str], None]
@@ -59,9 +65,9 @@ class Preview:
         self.cache = Cache(self.root / CACHE_DIR if cache else None)
         self.notify = notify
         self.output_dir = self.root / "output"
-        self.site_lock = (
-            threading.Lock()
-        )  # held while a build swaps output/, so no request sees it half-swapped
+        # One build at a time (the watcher's, the first one). Requests never wait for it: they
+        # wait only for the swap of output/ itself (``files``, ``publish.SWAPPING``).
+        self.build_lock = threading.Lock()
         self.changed = threading.Condition()
         self.stopping = False
         self._started = f"{time.time():.0f}"
@@ -76,7 +82,7 @@ class Preview:
         """One build; bad input keeps the previous pages and findings and records the error."""
         began = time.monotonic()
         try:
-            with self.site_lock:
+            with self.build_lock:
                 self.cache.used.clear()  # each rebuild keeps what it uses itself (``Cache.sweep``)
                 result = build.build(
                     build.read_project(load_config(self.root), self.cache),
@@ -149,52 +155,85 @@ def findings_by_page(
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """Serves ``output/`` with the panel added to HTML pages, plus the reload script and its events."""
+    """Serves ``output/`` with the panel added to HTML pages, plus the reload script and its events.
+
+    Each request has its own thread, and a file is only *opened* under the swap lock (``files``):
+    a client that stalls mid-request, or stops reading a large file, holds up nothing but itself,
+    and is let go after ``REQUEST_SECONDS`` of silence.
+    """
 
     preview: Preview  # set on the subclass made by ``make_server``
+    timeout = REQUEST_SECONDS
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        path = unquote(urlsplit(self.path).path)
-        name = path.rsplit(PREFIX, 1)[1] if PREFIX in path else None
-        if name == "events":
-            self._events()
-        elif name in ("reload.js", "preview.css"):
-            body, kind = (
-                (RELOAD_JS, "text/javascript") if name == "reload.js" else (PREVIEW_CSS, "text/css")
+        self._respond(body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's name)
+        self._respond(body=False)
+
+    def _respond(self, body: bool) -> None:
+        try:
+            name = files.site_path(self.path)
+        except files.BadPath as exc:
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path", str(exc))
+            return
+        own = ("/" + name).rsplit(PREFIX, 1)[1] if PREFIX in "/" + name else None
+        if own == "events":
+            self._events(body)
+        elif own in ("reload.js", "preview.css"):
+            text, kind = (
+                (RELOAD_JS, "text/javascript") if own == "reload.js" else (PREVIEW_CSS, "text/css")
             )
-            self._send(body.encode("utf-8"), f"{kind}; charset=utf-8")
+            self._send(text.encode("utf-8"), f"{kind}; charset=utf-8", body)
         else:
-            with self.preview.site_lock:
-                self._page_or_file(path)
+            self._page_or_file(name, body)
 
-    def _page_or_file(self, path: str) -> None:
-        page = path.lstrip("/") or "index.html"
-        if page.endswith("/"):
-            page += "index.html"
-        file = Path(self.translate_path("/" + page))
-        if not page.endswith(".html") or not file.is_file():
-            return super().do_GET()
-        html = file.read_text(encoding="utf-8")
-        self._send(
-            inject(html, page, self.preview.snapshot).encode("utf-8"), "text/html; charset=utf-8"
-        )
+    def _page_or_file(self, name: str, body: bool) -> None:
+        opened = files.open_in_site(self.preview.output_dir, name)
+        if opened is None:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        elif isinstance(opened, str):  # a folder: its index is at the name with a slash
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", quote(f"/{opened}/"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            with opened.file:
+                self._send_file(opened, body)
 
-    def _send(self, body: bytes, content_type: str) -> None:
+    def _send_file(self, opened: files.Opened, body: bool) -> None:
+        if opened.name.endswith(".html"):
+            html = opened.file.read().decode("utf-8", errors="replace")
+            page = inject(html, opened.name, self.preview.snapshot)
+            self._send(page.encode("utf-8"), "text/html; charset=utf-8", body)
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(opened.name))
+        self.send_header("Content-Length", str(opened.size))
+        self.send_header("Last-Modified", self.date_time_string(int(opened.modified)))
+        self.end_headers()
+        if body:
+            shutil.copyfileobj(opened.file, self.wfile)
+
+    def _send(self, data: bytes, content_type: str, body: bool = True) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(body)
+        if body:
+            self.wfile.write(data)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         super().end_headers()
 
-    def _events(self) -> None:
+    def _events(self, body: bool) -> None:
         """Server-Sent Events: the current generation now, then each new one (or a keep-alive)."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        if not body:
+            return
         snapshot = self.preview.snapshot
         try:
             self.wfile.write(f"data: {snapshot.generation}\n\n".encode())
@@ -209,26 +248,40 @@ class Handler(SimpleHTTPRequestHandler):
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 snapshot = latest
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page was closed or reloaded
+        except (ConnectionError, TimeoutError):
+            pass  # the page was closed or reloaded, or its tab stopped reading
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
         pass  # each request would drown the build messages
 
 
-def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
-    """A threaded HTTP server on 127.0.0.1 (port 0: any free port); one thread per open page."""
+class PreviewServer(ThreadingHTTPServer):
+    """One thread per request; a request that fails says so in one line, never a traceback."""
+
+    daemon_threads = True  # an open events stream does not keep the process alive
+
+    def __init__(self, address: tuple[str, int], handler: Any, notify: Notify) -> None:
+        super().__init__(address, handler)
+        self.notify = notify
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the client went away, or stalled past REQUEST_SECONDS: nothing to report
+        self.notify(f"a request failed: {type(error).__name__}: {error}")
+
+
+def make_server(preview: Preview, port: int) -> PreviewServer:
+    """A threaded HTTP server on 127.0.0.1 (port 0: any free port); one thread per request."""
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
     try:
-        server = ThreadingHTTPServer(
-            (HOST, port), partial(handler, directory=str(preview.output_dir))
+        return PreviewServer(
+            (HOST, port), partial(handler, directory=str(preview.output_dir)), preview.notify
         )
     except OSError as exc:
         raise PipelineError(
             f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; choose another --port (0: any free port)"
         ) from exc
-    server.daemon_threads = True
-    return server
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -280,7 +333,7 @@ class Running:
 
     url: str
     preview: Preview
-    server: ThreadingHTTPServer
+    server: PreviewServer
     stop_event: threading.Event
     threads: list[threading.Thread]
 

@@ -20,6 +20,12 @@ resolves to. ``output/`` that is a symbolic link (to a web root) is updated wher
 link is kept and the folder it names is swapped. The new folder gets the old one's permissions,
 or what the umask gives for a first build (``mkdtemp`` alone would give 0700, which a web server
 running as another user cannot read).
+
+Within one process, ``SWAPPING`` is held for the swap alone (one system call, or the fallback's two
+renames). A reader in another thread (``pipeline serve``) that opens a file under it gets a file of
+the whole old site or of the whole new one, never a missing ``output/``, and waits for nothing else
+of a build. An open file stays readable after the old site is deleted, and no file of a site is
+ever rewritten in place, so the reader can send it after letting the lock go.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -40,6 +47,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
+SWAPPING = threading.Lock()  # held while this process swaps a site in; see the module's docstring
 Content = str | bytes | Path  # a Path is a finished file to link (or copy) in: see ``_write``
 
 
@@ -59,7 +67,8 @@ def publish(output_dir: Path, files: Mapping[str, Content] | Iterable[tuple[str,
         if readme.is_file():
             shutil.copy2(readme, staging / OUTPUT_README)
         os.chmod(staging, _folder_mode(target))  # last: the old mode may be read-only
-        leftover = _swap(staging, target)
+        with SWAPPING:
+            leftover = _swap(staging, target)
     finally:
         if leftover is not None:
             remove_tree(leftover)
