@@ -1,6 +1,6 @@
 """Times the pipeline's CLI on a generated site of N articles x M locales, against its peers.
 
-    .venv/bin/python benchmarks/site.py [--sizes 50,200] [--locales 6] [--repeat 5] [--peers] [--output FILE]
+    .venv/bin/python benchmarks/site.py [--corpus generated|real] [--sizes 50,200] [--locales 6] [--repeat 5] [--peers] [--output FILE]
 
 For each size N: generate a varied corpus (``corpus.py``), pseudo-translate it, then time whole
 processes (``measure.py``) — ``extract``, ``update``, ``check``, ``build`` cold, with nothing
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 import peers  # noqa: E402
+import realsize  # noqa: E402
 from measure import Figure, measure  # noqa: E402
 
 CHECKS_MAY_FAIL = (
@@ -337,14 +338,22 @@ def main() -> None:
         type=int,
         help="runs per peer case (default: --repeat); Sphinx is slow at large N",
     )
+    parser.add_argument(
+        "--corpus",
+        choices=("generated", "real"),
+        default="generated",
+        help="generated: varied short articles, pseudo-translated (corpus.py); real: copies of the "
+        "shipped article with its six real translations, each enciphered (realsize.py)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     parser.add_argument(
         "--keep", type=Path, help="build the sites in this folder and keep them (with log.txt)"
     )
     args = parser.parse_args()
-    locales = list(corpus.LOCALES[: args.locales])
+    locales = list(realsize.LOCALES if args.corpus == "real" else corpus.LOCALES[: args.locales])
     header = [
+        f"- corpus: {args.corpus}",
         *machine(),
         compile_pipeline(),
         "- before a cold build, every tool's earlier output is moved aside, not deleted, and deleted after the last run (see `peers.set_aside`: this machine's journal-less ext4 makes files created just after a mass delete cost more)",
@@ -361,7 +370,11 @@ def main() -> None:
                 file=sys.stderr,
             )
             site = work / str(n) / "site"
-            slugs = corpus.make_site(site, n, locales, args.seed)
+            slugs = (
+                realsize.make_site(site, n, args.seed)
+                if args.corpus == "real"
+                else corpus.make_site(site, n, locales, args.seed)
+            )
             peer_sites = prepare_peers(site, work / str(n), locales) if args.peers else None
             run_ours(site, slugs, locales, args.repeat, log, rows)
             if peer_sites:
