@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import markup, plain
+from pipeline.checks import readability as readability_check
 from pipeline.checks.subject import Site, Subject
 from pipeline.language import formulas
 from pipeline.locales import parse_locale
-from pipeline.model import Article, Catalog, Glossary, Message, Unit
+from pipeline.model import Article, Catalog, Glossary, Message, Unit, UnitScore
 
 
 @pytest.mark.parametrize(
@@ -187,3 +188,83 @@ def test_the_remembered_syllable_counts_give_textstat_s_own_scores() -> None:
         check=True,
     )
     assert json.loads(done.stdout) == first
+
+
+def test_german_scores_with_amstad_s_constants_computed_by_hand() -> None:
+    # Eight one-syllable words in two sentences: 4 words per sentence, 1 syllable per word.
+    # Amstad: 180 - ASL - 58.5 x ASW (English constants would give 118.175).
+    scores = formulas.scores("Das Haus ist rot. Der Mann ist alt.", "de")
+    assert scores["flesch_amstad"] == pytest.approx(180 - 4 - 58.5 * 1, abs=0.01)
+    # Wiener Sachtextformel 1: 0.1935 MS + 0.1672 SL + 0.1297 IW - 0.0327 ES - 0.875, with no word
+    # of three syllables (MS 0 %) or over six letters (IW 0 %) and every word of one (ES 100 %).
+    assert scores["wiener_sachtextformel"] == pytest.approx(
+        0.1672 * 4 - 0.0327 * 100 - 0.875, abs=0.01
+    )
+
+
+def test_french_scores_with_kandel_moles_constants_computed_by_hand() -> None:
+    # Six one-syllable words in two sentences: 207 - 1.015 x 3 - 73.6 x 1 (English: 119.19).
+    scores = formulas.scores("Le chat dort. Le chien boit.", "fr")
+    assert scores["kandel_moles"] == pytest.approx(207 - 1.015 * 3 - 73.6 * 1, abs=0.01)
+
+
+def test_italian_gulpease_computed_by_hand() -> None:
+    # 7 words, 2 sentences, 25 characters in the words (23 letters and the two full stops, which
+    # textstat counts with their word): 89 + 300 x 2/7 - 10 x 25/7.
+    scores = formulas.scores("Il cane dorme. La casa è rossa.", "it")
+    assert scores["gulpease"] == pytest.approx(89 + 300 * 2 / 7 - 10 * 25 / 7, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("higher_is_easier", "limit", "score", "met"),
+    [
+        (False, 6.0, 6.0, True),  # a grade target: at most 6, and 6 is within it
+        (False, 6.0, 6.01, False),
+        (False, 6.0, 5.99, True),
+        (True, 70.0, 70.0, True),  # an ease target: at least 70, and 70 is within it
+        (True, 70.0, 69.99, False),
+        (True, 70.0, 70.01, True),
+    ],
+)
+def test_a_readability_target_is_met_at_its_limit_and_missed_just_past_it(
+    higher_is_easier: bool, limit: float, score: float, met: bool
+) -> None:
+    target = formulas.Target("metric", limit, higher_is_easier)
+    assert target.met(score) is met
+    assert target.describe() == f"{'at least' if higher_is_easier else 'at most'} {limit:g}"
+
+
+def test_the_default_target_is_stricter_for_a_plain_version() -> None:
+    standard = formulas.target_for("en", "en", False, {})
+    plain_target = formulas.target_for("en@plain", "en", True, {})
+    assert standard is not None and plain_target is not None
+    assert (standard.metric, standard.limit, plain_target.limit) == ("flesch_kincaid_grade", 10, 6)
+    spanish = formulas.target_for("es@plain", "es", True, {})
+    assert spanish is not None and (spanish.limit, spanish.higher_is_easier) == (70, True)
+
+
+def _unit(msgid: str, words: int, score: float) -> UnitScore:
+    return UnitScore(msgid, " ".join(["word"] * words) + ".", 1, score, float(words), 1.0)
+
+
+def test_the_hardest_units_are_the_worst_scored_of_six_words_or_more_without_kept_citations() -> (
+    None
+):
+    units = (
+        _unit("easy", 8, 3.0),
+        _unit("short but hard", 5, 20.0),  # under six words: not listed however hard
+        _unit("hard", 6, 12.0),
+        _unit("harder", 9, 15.0),
+        _unit("a kept citation", 12, 30.0),
+    )
+    grade = readability_check._hardest(units, False, frozenset({"a kept citation"}))
+    assert [u.msgid for u in grade] == ["harder", "hard", "easy"]
+    # Where higher is easier (an ease score), the lowest scores are the hardest.
+    ease = readability_check._hardest(units, True, frozenset())
+    assert [u.msgid for u in ease] == ["easy", "hard", "harder", "a kept citation"]
+
+
+def test_at_most_ten_hardest_units_are_listed() -> None:
+    units = tuple(_unit(f"u{i}", 7, float(i)) for i in range(15))
+    listed = readability_check._hardest(units, False)
+    assert [u.msgid for u in listed] == [f"u{i}" for i in range(14, 4, -1)]
