@@ -89,13 +89,17 @@ def changes(
     scope: Iterable[tuple[str, str]],
 ) -> tuple[Change, ...]:
     """Every version of ``scope`` whose state differs between two builds (``after``: version ->
-    (state, why)), in the build's order. Nothing is listed without a previous record."""
+    (state, why)), in the build's order. Nothing is listed without a previous record, nor an
+    article withheld before it had a page (the build names it in its own line)."""
     if not before:
         return ()
     found = []
     for item in scope:
         old = before.get(item)
         state, why = after.get(item, (None, ""))
-        if (old.state if old else None) != state:
-            found.append(Change(*item, old.state if old else None, state, why))
+        before_state = old.state if old else None
+        if state == WITHHELD and before_state not in LIVE:
+            continue
+        if before_state != state:
+            found.append(Change(*item, before_state, state, why))
     return tuple(found)

@@ -89,9 +89,8 @@ def build(
     with ``-l`` over a site already built makes only those locales' versions (``_build_locales``)."""
     config = project.config
     if config.only and site_folder(config.output_dir).is_dir():
-        return _build_locales(
-            gather(project.whole(), cache, jobs), cache, jobs, progress, every_finding
-        )
+        whole = gather(project.whole(), cache, jobs)
+        return _build_locales(whole, config.only, cache, jobs, progress, every_finding)
     gathered = gather(project, cache, jobs)
     context, keys = gathered.context, gathered.keys
     site_key = digest(_site_key(context, keys), *gathered.lines)
@@ -126,14 +125,19 @@ def build(
 
 
 def _build_locales(
-    gathered: Gathered, cache: Cache, jobs: int, progress: Progress, every_finding: bool
+    gathered: Gathered,
+    names: frozenset[str],
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+    every_finding: bool,
 ) -> BuildResult:
     """A translator's ``-l`` build over a published site: only those locales' versions are made
     (in the site of every language, so their switchers and ``hreflang`` list every published
     version); every other file of ``output/`` — other languages' pages, the indexes, the sitemap,
     the report — is carried over byte for byte. The next full build remakes the rest."""
     config, context = gathered.project.config, gathered.context
-    only = {name: context.locales[name] for name in sorted(config.only) if name in context.locales}
+    only = {name: context.locales[name] for name in sorted(names) if name in context.locales}
     keys = {item: key for item, key in gathered.keys.items() if item[1] in only}
     record = outputs.load(cache, config.output_dir)
     current = site_folder(config.output_dir)
