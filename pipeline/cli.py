@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             cache = Cache(config.root / CACHE_DIR if getattr(args, "cache", True) else None)
             if args.command == "build":  # the tables are built while the site is read, not after
                 warmup.start(cache, {locale.language for locale in config.all_locales})
-            return COMMANDS[args.command](build.read_project(config, cache), args)
+            project = build.read_project(config, cache, withhold=args.command == "build")
+            return COMMANDS[args.command](project, args)
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
         return EXIT_BAD_INPUT
@@ -198,11 +199,15 @@ def _build(project: build.Project, args: argparse.Namespace) -> int:
     _print_result(result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)
+    for line in (*result.withheld, *(change.line() for change in result.changes)):
+        _say(f"pipeline: {line}", sys.stderr)
     if not args.quiet:
         _say(
             f"wrote {len(result.pages)} pages, {result.leaflets} leaflets, the report and the readability views to {project.config.rel(project.config.output_dir)}/"
         )
-    return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
+    strict = args.strict or project.config.fail_on_withdrawal
+    failed = result.errors or result.withheld or (strict and result.withdrawals)
+    return EXIT_CHECKS_FAILED if failed else EXIT_OK
 
 
 def _check(project: build.Project, args: argparse.Namespace) -> int:

@@ -36,7 +36,13 @@ KNOWN_KEYS = {
     "require_review": "publish a translation only while its review is current (pipeline review); default false",
     "leaflets": "make a printable PDF leaflet of every published version (default true)",
     "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
+    "when_source_changes": "a published translation whose source changed: 'keep' its last published version with a dated notice (default) or 'withdraw' it",
+    "when_source_changes_by_locale": "the same, per locale: { ar = 'withdraw' }",
+    "keep_days": "days a kept translation stays online while it is brought up to date (default 60)",
+    "fail_on_withdrawal": "make build exit 1 when a published version is withdrawn (default false; build --strict does the same)",
 }
+KEEP, WITHDRAW = "keep", "withdraw"  # what to do with a published translation whose source changed
+DEFAULT_KEEP_DAYS = 60
 LEAFLET_PAPERS = ("A4", "Letter")
 
 
@@ -54,8 +60,13 @@ class Config:
     leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
     require_review: bool = False  # publish only translations whose review is current
     leaflets: bool = True  # a printable PDF beside each published page
+    when_source_changes: str = KEEP  # KEEP or WITHDRAW (see ``build.keeping``)
+    when_source_changes_by_locale: dict[str, str] = field(default_factory=dict)
+    keep_days: int = DEFAULT_KEEP_DAYS
+    fail_on_withdrawal: bool = False
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
+    every_locale: tuple[LocaleInfo, ...] = ()  # with ``only``: the target locales of the site
 
     @property
     def source_dir(self) -> Path:
@@ -81,7 +92,18 @@ class Config:
             self,
             locales=tuple(loc for loc in self.locales if loc.name in names),
             only=frozenset(names),
+            every_locale=self.locales,
         )
+
+    def unrestricted(self) -> Config:
+        """The whole site again (a ``-l`` build renders its locales among every published version)."""
+        if not self.only:
+            return self
+        return replace(self, locales=self.every_locale, only=frozenset(), every_locale=())
+
+    def policy_for(self, locale: str) -> str:
+        """KEEP or WITHDRAW: what a build does with this locale's published translation of a changed source."""
+        return self.when_source_changes_by_locale.get(locale, self.when_source_changes)
 
     def threshold_for(self, locale: str) -> float:
         return self.publish_thresholds.get(locale, self.publish_threshold)
@@ -129,6 +151,15 @@ def load_config(root: Path) -> Config:
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
         require_review=_boolean(table, "require_review", problems),
         leaflets=_boolean(table, "leaflets", problems, default=True),
+        when_source_changes=_choice(table, "when_source_changes", (KEEP, WITHDRAW), problems),
+        when_source_changes_by_locale=_per_locale(
+            table.get("when_source_changes_by_locale", {}),
+            "when_source_changes_by_locale",
+            problems,
+            lambda v, key: _choice({key: v}, key, (KEEP, WITHDRAW), problems),
+        ),
+        keep_days=_days(table.get("keep_days", DEFAULT_KEEP_DAYS), problems),
+        fail_on_withdrawal=_boolean(table, "fail_on_withdrawal", problems),
         warnings=tuple(warnings),
     )
     if problems:
@@ -244,6 +275,13 @@ def _percent(value: Any, key: str, problems: _Problems) -> float:
         problems.add(key, f"expected a percentage from 0 to 100, got {value!r}")
         return DEFAULT_PUBLISH_THRESHOLD
     return float(value)
+
+
+def _days(value: Any, problems: _Problems) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.add("keep_days", f"expected a whole number of days (0 or more), got {value!r}")
+        return DEFAULT_KEEP_DAYS
+    return value
 
 
 def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:

@@ -242,6 +242,8 @@ class Version:
     locale: str
     path: str  # relative to output/: "es/ketamine.html", "en/plain/ketamine.html"
     preview: str = ""  # why it is only the translators' preview (below the publishing threshold); "" when published
+    # ISO date its source changed: the last published translation, kept online with a notice
+    kept: str = ""
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,9 @@ VERBS: dict[str, tuple[str, str, str, str | None]] = {
     ),
     "build": (
         "extract, check and write output/",
-        "Extracts, checks and renders every version into a staging folder, then swaps it in for output/ (pages, index, sitemap, the report and the readability views). With -l, output/ holds the source and those locales only: a translator's preview.",
+        "Extracts, checks and renders every version into a staging folder, then swaps it in for output/ (pages, index, sitemap, the report and the readability views). Every change of a version's publication state since the last build (published, kept with notice, preview, withheld) is one line on stderr and at the top of the report. With -l over a built site, only those locales' versions are made: every other file of output/ is kept as it was.",
         "source/, locales/, pipeline/templates/",
-        "the checks found an error (the pages are written all the same: a deploy step should go by the exit code)",
+        "the checks found an error, an article was withheld (it cannot be read or an image is missing: the other articles are published), or with --strict or fail_on_withdrawal a published version was withdrawn (the pages are written all the same: a deploy step should go by the exit code)",
     ),
     "stats": (
         "translated / fuzzy / untranslated per locale and catalogue",
@@ -227,6 +227,11 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
             default=os.cpu_count() or 1,
             help=f"processes to {what} with (default: one per core; the result is the same)",
         )
+    verbs["build"].add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a published version is withdrawn (as fail_on_withdrawal = true)",
+    )
     verbs["serve"].add_argument(
         "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000"
     )

@@ -7,7 +7,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -54,6 +54,13 @@ class Project:
     articles: tuple[Article, ...]
     glossary: Glossary
     cache: Cache | None = field(default=None, compare=False)  # what read_project was given
+    # articles that could not be read, each its error (``read_project(withhold=True)``: a build
+    # publishes the others and names these)
+    withheld: tuple[SourceError, ...] = ()
+
+    def whole(self) -> Project:
+        """The project with every locale of the site, whatever ``-l`` restricted."""
+        return replace(self, config=self.config.unrestricted())
 
     @cached_property
     def domains(self) -> list[Domain]:
@@ -76,9 +83,17 @@ class Project:
         return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read_project(config: Config, cache: Cache | None = None) -> Project:
-    """Every article and the glossary; with a cache, an article whose file is unchanged is not parsed again."""
-    articles = _articles(article_paths(config.source_dir), cache)
+def read_project(config: Config, cache: Cache | None = None, withhold: bool = False) -> Project:
+    """Every article and the glossary; with a cache, an article whose file is unchanged is not
+    parsed again. An article that cannot be read is an error (exit 2), or with ``withhold`` (a
+    build) left out of the project and named in ``Project.withheld``: the others still publish."""
+    paths = article_paths(config.source_dir)
+    try:
+        articles, failed = _articles(paths, cache), tuple[SourceError, ...]()
+    except SourceError:
+        if not withhold:
+            raise
+        articles, failed = _each_article(paths, cache)
     reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
     if reserved:
         name = sorted(reserved)[0]
@@ -87,7 +102,22 @@ def read_project(config: Config, cache: Cache | None = None) -> Project:
             config.source_dir / f"{name}.md",
         )
     glossary = read_glossary(config.source_dir)
-    return Project(config=config, articles=articles, glossary=glossary, cache=cache)
+    return Project(config, articles, glossary, cache, failed)
+
+
+def _each_article(
+    paths: list[Path], cache: Cache | None
+) -> tuple[tuple[Article, ...], tuple[SourceError, ...]]:
+    """Every article that can be read, and the error of each that cannot."""
+    articles, failed = [], []
+    for path in paths:
+        try:
+            articles.append(
+                _article(path, cache.file_digest(path), cache) if cache else read_article(path)
+            )
+        except SourceError as error:
+            failed.append(error)
+    return tuple(articles), tuple(failed)
 
 
 def _ui_units(cache: Cache | None) -> tuple[Unit, ...]:

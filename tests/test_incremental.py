@@ -418,12 +418,13 @@ def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: P
     assert warmup._warmer is None
 
 
-def test_a_build_stopped_by_a_broken_article_leaves_no_warmer_behind(site: Path) -> None:
-    """The warmer starts before the site is read; an article that cannot be read ends the
-    build with its one-line error, and no process of the build is left running."""
+def test_a_build_stopped_by_a_broken_glossary_leaves_no_warmer_behind(site: Path) -> None:
+    """The warmer starts before the site is read; a glossary that cannot be read ends the
+    build with its one-line error, and no process of the build is left running. (An article
+    that cannot be read no longer stops a build: it is withheld, see test_publication.)"""
     import multiprocessing
 
-    (site / "source" / "broken.md").write_bytes(b"Title: Caf\xe9\n\nNot UTF-8.\n")
+    (site / "source" / "glossary.toml").write_bytes(b"[broken\n")
     assert main(["--root", str(site), "-q", "build"]) == 2
     assert multiprocessing.active_children() == []
     assert not (site / "output").exists()

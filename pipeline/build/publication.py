@@ -9,18 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from pipeline.build import keeping
 from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Preview, Stats, Version
 from pipeline.render.site import floor_percent
+from pipeline.source.dates import today
 from pipeline.store.cache import Cache, code_version, digest
 
 PlainWritten = Callable[[Article, LocaleInfo], bool]
 ReviewGap = Callable[
     [Article, LocaleInfo], str
 ]  # why a version lacks a current review ("" when it has one)
+KeptSince = Callable[[Article, LocaleInfo], str]  # ``keeping.kept_since``: "" where not kept
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,10 @@ def plan_versions(
     figures: dict[tuple[str, str], Stats],
     written: PlainWritten,
     review_gap: ReviewGap = lambda article, locale: "",
+    kept: KeptSince = lambda article, locale: "",
 ) -> Plan:
-    """The publishing threshold applied to every article version (the source is always published)."""
+    """The publishing threshold applied to every article version (the source is always published);
+    a published translation whose source changed may be kept instead (``keeping``)."""
     versions: dict[str, list[tuple[Version, LocaleInfo]]] = {}
     previews, shares = [], {}
     for article in articles:
@@ -54,6 +59,9 @@ def plan_versions(
             version, preview = _plan_version(
                 config, article, locale, shares[(article.slug, locale.name)], written, review_gap
             )
+            since = kept(article, locale) if preview is not None else ""
+            if since:
+                version, preview = _kept(article, locale, since), None
             if version is not None:
                 versions[article.slug].append((version, locale))
             if preview is not None:
@@ -87,6 +95,13 @@ def _plan_version(
     )
 
 
+def _kept(article: Article, locale: LocaleInfo, since: str) -> Version:
+    """The last published translation, kept online with a notice that the original changed."""
+    return Version(
+        article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html", kept=since
+    )
+
+
 def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
     """A plain version exists once one of its texts differs from the standard text of its language.
 
@@ -111,12 +126,17 @@ def plan(
     catalogs: Mapping[tuple[str, str], Catalog],
     figures: dict[tuple[str, str], Stats],
     cache: Cache | None = None,
+    previous: keeping.Previous | None = None,
 ) -> Plan:
     """The plan of a build (or of ``check``'s report) from the project's catalogues.
 
-    With a cache, a plan is a function of the configuration, the articles and their catalogues'
-    hashes (the figures are counted from those): one entry for the whole site.
+    With a cache, a plan is a function of the configuration, the articles, their catalogues'
+    hashes (the figures are counted from those), the last build's states and the date: one
+    entry for the whole site. ``previous`` (the last build's states) lets a changed source's
+    published translation be kept.
     """
+    previous = previous or {}
+    day = today()
 
     def made() -> Plan:
         return plan_versions(
@@ -125,6 +145,7 @@ def plan(
             figures,
             lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
             lambda article, locale: _review_gap(catalogs, article, locale),
+            lambda article, locale: keeping.kept_since(config, article, locale, previous, day),
         )
 
     if cache is None or not isinstance(catalogs, CatalogStore):
@@ -134,6 +155,8 @@ def plan(
         repr(config),
         *(part for a in articles for part in (a.slug, a.text)),
         *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
+        repr(sorted(previous.items())),
+        day.isoformat(),
     )
     found = cache.get("plan", key)
     if not isinstance(found, Plan):

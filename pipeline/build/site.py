@@ -16,20 +16,17 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from ctypes.util import find_library
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
-import babel
-
 from pipeline import checks
-from pipeline.build import counting, publication, versions
-from pipeline.build.publication import Plan
-from pipeline.catalog.store import CatalogStore
+from pipeline.build import versions
+from pipeline.build.gather import Gathered, gather
+from pipeline.build.keeping import Change
+from pipeline.locales import LocaleInfo
 from pipeline.model import (
     GLOSSARY_DOMAIN,
-    UI_DOMAIN,
     CheckResult,
     CheckTotals,
     Finding,
@@ -39,17 +36,13 @@ from pipeline.model import (
     Tally,
     first_errors,
 )
-from pipeline.project import Catalogs, Project, catalog_store, version_stats
-from pipeline.render.leaflet import LeafletSettings
-from pipeline.render.media import Media, collect_media
-from pipeline.render.site import SiteContext
+from pipeline.project import Project
 from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.report import formats as report
 from pipeline.report import site as sitereport
-from pipeline.source.dates import today
 from pipeline.store import outputs
-from pipeline.store.cache import Cache, code_version, digest, file_digest
-from pipeline.store.publish import Content, publish, site_folder
+from pipeline.store.cache import Cache, digest
+from pipeline.store.publish import OUTPUT_README, Content, publish, site_folder
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 PACK = (
@@ -73,55 +66,40 @@ class BuildResult:
     leaflets: int = 0
     notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
     previews: tuple[Preview, ...] = ()  # versions built but not advertised, or not built at all
+    changes: tuple[
+        Change, ...
+    ] = ()  # versions whose publication state changed since the last build
+    withheld: tuple[str, ...] = ()  # one line per article not published because of its error
+
+    @property
+    def withdrawals(self) -> tuple[Change, ...]:
+        """Versions a reader had and no longer has: a deploy step may refuse them (``--strict``)."""
+        return tuple(change for change in self.changes if change.withdrawal)
 
     @property
     def errors(self) -> int:
         return self.checks.errors
 
 
-def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
-    config = project.config
-    glossaries = {
-        loc.name: (
-            catalogs.get((loc.name, GLOSSARY_DOMAIN)),
-            config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN)),
-        )
-        for loc in config.locales
-    }
-    site_catalogs = {
-        (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
-        for loc in config.locales
-        for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
-        if (found := catalogs.get((loc.name, domain))) is not None
-    }
-    return checks.Site(
-        config.source_locale,
-        project.glossary,
-        config.targets,
-        glossaries,
-        require_review=config.require_review,
-        catalogs=site_catalogs,
-    )
-
-
 def build(
     project: Project, cache: Cache, jobs: int, progress: Progress, every_finding: bool = False
 ) -> BuildResult:
     """Check and render every version, then swap the new ``output/`` in whole (see the module).
-    The result holds each version's tally and the first errors, or ``every_finding``."""
+    The result holds each version's tally and the first errors, or ``every_finding``. A build
+    with ``-l`` over a site already built makes only those locales' versions (``_build_locales``)."""
     config = project.config
-    store = catalog_store(project)
-    figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
-    plan = publication.plan(config, project.articles, store, figures, cache)
-    media = collect_media(config, project.articles)
-    context = _context(project, store, plan, media)
-    keys = context.keys()
-    site_key = _site_key(context, keys)
+    if config.only and site_folder(config.output_dir).is_dir():
+        whole = gather(project.whole(), cache, jobs)
+        return _build_locales(whole, config.only, cache, jobs, progress, every_finding)
+    gathered = gather(project, cache, jobs)
+    context, keys = gathered.context, gathered.keys
+    site_key = digest(_site_key(context, keys), *gathered.lines)
     record = outputs.load(cache, config.output_dir)
     result_kind = "build-all" if every_finding else "build"
     if record and record.site_key == site_key and record.intact(config.output_dir):
         done = cache.get(result_kind, site_key)
         if isinstance(done, BuildResult):
+            gathered.remember(context.locales)
             return done
     current = site_folder(config.output_dir)
 
@@ -133,16 +111,72 @@ def build(
     made = progress(
         versions.make_all(context, cache, jobs, keys, in_place, every_finding, last), "building"
     )
-    reduce = _Reduce(project, context, plan, figures, record, cache, every_finding)
-    publish(config.output_dir, reduce.files(media, made))
+    reduce = _Reduce(gathered, record, cache, every_finding)
+    publish(config.output_dir, reduce.files(made))
     result = reduce.result()
     outputs.save(cache, config.output_dir, site_key, reduce.made_by)
+    gathered.remember(context.locales)
     cache.put(result_kind, site_key, result)
     cache.put(PACK, site_key, reduce.pack)
     if record and record.site_key != site_key:
         cache.delete(PACK, record.site_key)  # read by this build: the sweep would keep it
     _forget(cache, set(last) - set(keys.values()))
     return result
+
+
+def _build_locales(
+    gathered: Gathered,
+    names: frozenset[str],
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+    every_finding: bool,
+) -> BuildResult:
+    """A translator's ``-l`` build over a published site: only those locales' versions are made
+    (in the site of every language, so their switchers and ``hreflang`` list every published
+    version); every other file of ``output/`` — other languages' pages, the indexes, the sitemap,
+    the report — is carried over byte for byte. The next full build remakes the rest."""
+    config, context = gathered.project.config, gathered.context
+    only = {name: context.locales[name] for name in sorted(names) if name in context.locales}
+    keys = {item: key for item, key in gathered.keys.items() if item[1] in only}
+    record = outputs.load(cache, config.output_dir)
+    current = site_folder(config.output_dir)
+    theirs = _version_paths(context, only)
+    made_by: dict[str, str] = {}
+
+    def files(made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
+        for key, item in made:
+            yield from item.files or ((path, current / path) for path in item.paths)
+            made_by.update(dict.fromkeys(item.paths, key))
+        for path in outputs.scan(current):
+            if path not in theirs and path not in made_by and path != OUTPUT_README:
+                made_by[path] = record.files[path][0] if record and path in record.files else ""
+                yield path, current / path
+
+    made = list(
+        progress(
+            versions.make_all(context, cache, jobs, keys, every_finding=every_finding), "building"
+        )
+    )
+    publish(config.output_dir, files(made))
+    outputs.save(cache, config.output_dir, digest("only", *only, *keys.values()), made_by)
+    gathered.remember(only)
+    summaries = [item for _, item in made]
+    return _Reduce.partial(gathered, summaries, every_finding)
+
+
+def _version_paths(context: versions.Context, locales: dict[str, LocaleInfo]) -> set[str]:
+    """Every file a version of these locales may have written: its page, its leaflet, its view."""
+    return {
+        path
+        for slug in context.articles
+        for loc in locales.values()
+        for path in (
+            f"{loc.output_dir}/{slug}.html",
+            f"{loc.output_dir}/{slug}.pdf",
+            f"reports/readability/{loc.file_stem}/{slug}.html",
+        )
+    }
 
 
 def _site_key(context: versions.Context, keys: dict[tuple[str, str], str]) -> str:
@@ -173,19 +207,13 @@ class _Reduce:
     """Streams every file of the new site to ``publish`` and keeps the versions' summaries."""
 
     def __init__(
-        self,
-        project: Project,
-        context: versions.Context,
-        plan: Plan,
-        figures: dict[tuple[str, str], Stats],
-        record: outputs.Record | None,
-        cache: Cache,
-        every_finding: bool,
+        self, gathered: Gathered, record: outputs.Record | None, cache: Cache, every_finding: bool
     ) -> None:
-        self.project, self.context, self.plan, self.figures = project, context, plan, figures
+        self.gathered, self.project, self.context = gathered, gathered.project, gathered.context
+        self.plan, self.figures = gathered.plan, gathered.figures
         self.record, self.cache = record, cache
-        self.current = site_folder(project.config.output_dir)
-        self.site_findings = checks.check_site(context.check_site)
+        self.current = site_folder(self.project.config.output_dir)
+        self.site_findings = checks.check_site(self.context.check_site)
         self.every_finding = every_finding
         self.tallies = Tally.by_version(self.site_findings)
         self.findings: list[Finding] = list(  # every finding, or the site's first errors
@@ -194,11 +222,27 @@ class _Reduce:
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
         self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
 
-    def files(
-        self, media: Media, made: Iterable[tuple[str, versions.Made]]
-    ) -> Iterator[tuple[str, Content]]:
+    @classmethod
+    def partial(
+        cls, gathered: Gathered, made: list[versions.Made], every_finding: bool
+    ) -> BuildResult:
+        """The result of a build that made only some versions (``-l``): theirs alone."""
+        reduce = cls(gathered, None, Cache(None), every_finding)
+        reduce.site_findings, reduce.findings, reduce.tallies = [], [], {}
+        for item in made:
+            reduce._count("", item)
+            reduce.pack[f"{item.article}/{item.locale}"] = item.summary()
+        only = {item.locale for item in made}
+        return replace(
+            reduce.result(),
+            stats={k: v for k, v in gathered.figures.items() if k[1] in only},
+            previews=tuple(p for p in gathered.plan.previews if p.locale in only),
+            changes=tuple(c for c in gathered.changes if c.locale in only),
+        )
+
+    def files(self, made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
         """Every file of the new site, each page as soon as it is made (memory stays flat)."""
-        for out, path in media.files.items():
+        for out, path in self.gathered.media.files.items():
             yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
         with sitereport.SiteReport(
             self.current.parent, self.project.config.all_locales
@@ -254,7 +298,11 @@ class _Reduce:
             "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
             "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
         }
-        files.update(site_report.finish(site.env, config.site_name, self.plan.previews, reviews))
+        files.update(
+            site_report.finish(
+                site.env, config.site_name, self.plan.previews, reviews, self.gathered.lines
+            )
+        )
         for path, content in files.items():
             self.made_by[path] = (
                 "site"  # made from every input: trusted only by an unchanged site key
@@ -309,61 +357,6 @@ class _Reduce:
             leaflets=sum(m.leaflet for m in self.summaries),
             notices=tuple(dict.fromkeys(notices)),
             previews=self.plan.previews,
+            changes=self.gathered.changes,
+            withheld=self.gathered.withheld,
         )
-
-
-def _context(project: Project, store: CatalogStore, plan: Plan, media: Media) -> versions.Context:
-    config = project.config
-
-    def files() -> dict[tuple[str, str], str]:
-        return {
-            (a.slug, loc.name): config.rel(a.path)
-            if loc.name == config.source_locale.name
-            else config.rel(project.po_path(loc.name, a.slug))
-            for a in project.articles
-            for loc in config.all_locales
-        }
-
-    return versions.Context(
-        articles={a.slug: a for a in project.articles},
-        locales={loc.name: loc for loc in config.all_locales},
-        source=config.source_locale,
-        store=store,
-        plan=plan,
-        images=media.urls,
-        image_digests={out: file_digest(path) for out, path in media.files.items()},
-        leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
-        salt=_salt(project),
-        make_check_site=lambda: check_site(project, store),
-        make_site=lambda: _site_context(project, store, plan),
-        make_files=files,
-    )
-
-
-def _salt(project: Project) -> str:
-    """What every version depends on: the code, the configuration, the glossary, today's date
-    (reviews fall due), Pango's presence (a version made without it has no leaflet, which
-    a later build with it must not reuse) and Babel's CLDR data (scripts' directions, plurals)."""
-    config = project.config
-    return digest(
-        code_version(),
-        file_digest(config.root / "pyproject.toml"),
-        file_digest(project.glossary.path),
-        today().isoformat(),
-        repr(config),
-        str(find_library("pango-1.0")),
-        babel.__version__,
-    )
-
-
-def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:
-    config = project.config
-    ui_catalogs = {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales}
-    return SiteContext(
-        config.site_url,
-        config.site_name,
-        config.source_locale,
-        plan.versions,
-        ui_catalogs,
-        plan.shares,
-    )

@@ -14,8 +14,9 @@ from pipeline import checks
 from pipeline.build import publication, versions, warmup
 from pipeline.build import site as sitebuild
 from pipeline.build.forked import forked_map
+from pipeline.build.gather import check_site
 from pipeline.build.signoff import sign_off
-from pipeline.build.site import BuildResult, Progress, check_site, no_progress
+from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
 from pipeline.locales import parse_locale
 from pipeline.model import CheckResult, Preview, ReviewState

@@ -95,6 +95,10 @@ class Context:
     make_check_site: Callable[[], checks.Site]
     make_site: Callable[[], SiteContext]
     make_files: Callable[[], dict[tuple[str, str], str]]
+    # A kept translation (``keeping``): the hash of the inputs it was published from, and those
+    # inputs (the article and its catalogue, as published), parsed on first use.
+    kept_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    make_kept: Callable[[], dict[tuple[str, str], tuple[Article, Catalog | None]]] = dict
     _article_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -106,6 +110,10 @@ class Context:
         return self.make_site()
 
     @cached_property
+    def kept(self) -> dict[tuple[str, str], tuple[Article, Catalog | None]]:
+        return self.make_kept()
+
+    @cached_property
     def files(self) -> dict[tuple[str, str], str]:
         """(article, locale) -> the file its findings point to."""
         return self.make_files()
@@ -115,6 +123,7 @@ class Context:
         return digest(
             self.salt, self._article_key(slug), locale,
             self.store.digest(locale, slug), self.store.digest(locale, GLOSSARY_DOMAIN), *self.ui_digests,
+            self.kept_keys.get((slug, locale), ""),
             *(f"{src}={out}={self.image_digests.get(out, '')}" for src, out in sorted(self.images.get((slug, locale), {}).items())),
         )  # fmt: skip
 
@@ -297,6 +306,9 @@ def _render(
         else None
     )
     catalogs = LocaleCatalogs.of(context.store, locale, article.slug)
+    if version.kept:  # the last published translation: its article and catalogue as published
+        article, kept = context.kept[(article.slug, locale.name)]
+        catalogs = replace(catalogs, article=kept)
     images = context.images.get((article.slug, locale.name), {})
     page, html = render_page(
         article,

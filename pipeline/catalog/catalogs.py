@@ -186,6 +186,11 @@ def load(path: Path, domain: str, locale: str) -> Catalog:
     return to_catalog(load_po(path), domain, locale, path)
 
 
+def load_bytes(raw: bytes, path: Path, domain: str, locale: str) -> Catalog:
+    """``load`` of a PO's content as it was at ``path`` (a kept version's translation as published)."""
+    return to_catalog(poread.read(raw, path), domain, locale, path)
+
+
 def set_headers(path: Path, headers: dict[str, str]) -> bool:
     """Add or change header fields of a PO (a review record); every entry stays as it is."""
     po = load_po(path)

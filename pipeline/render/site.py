@@ -41,6 +41,8 @@ TRANSLATION_REVIEWED = N_("Translation reviewed on {date}")
 PREVIEW = N_(
     "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
 )
+KEPT = N_("The original of this page was updated on {date}. This translation is being updated.")
+READ_ORIGINAL = N_("Read the updated original")
 
 Siblings = list[tuple[Version, LocaleInfo]]
 
@@ -103,6 +105,7 @@ def render_page(
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
         review=review_lines(article, catalogs.locale, source, ui, catalogs.article),
         preview_notice=site.preview_notice(version, catalogs.locale, ui),
+        kept_notice=site.kept_notice(version, catalogs.locale, ui),
     )
     return page, html
 
@@ -200,6 +203,22 @@ class SiteContext:
             percent=format_decimal(floor_percent(percent), locale=number),
             threshold=format_decimal(threshold, locale=number),
         )
+
+    def kept_notice(
+        self, version: Version, locale: LocaleInfo, ui: UiText
+    ) -> dict[str, object] | None:
+        """A kept translation's notice: when its original changed, and a link to the original
+        (the source language's page: what every version is translated or rewritten from)."""
+        if not version.kept:
+            return None
+        siblings = self.versions[version.article]
+        original = next(v for v, loc in siblings if loc.name == self.source.name)
+        return {
+            "text": _dated(ui, KEPT, date.fromisoformat(version.kept), locale, self.source),
+            "href": "../" * version.path.count("/") + original.path,
+            "hreflang": self.source.tag,
+            "label": ui.content(READ_ORIGINAL),
+        }
 
     def alternates(self, siblings: Siblings, plain: bool) -> list[dict[str, str]]:
         """hreflang links among versions of the same reading level (plain and standard share a tag)."""

@@ -261,8 +261,11 @@ class SiteReport:
         site_name: str,
         previews: Sequence[Preview],
         reviews: Sequence[ReviewState],
+        publication: Sequence[str] = (),
     ) -> dict[str, Path]:
-        """Write the framed files; return them by their path under ``output/``."""
+        """Write the framed files; return them by their path under ``output/``. ``publication``:
+        what this build changed in the published set (versions withdrawn, kept, withheld), one
+        line each, shown first."""
         self._fresh.close()
         for preview in previews:
             self.languages[self._language_of(preview.locale)].previews.append(preview)
@@ -274,6 +277,7 @@ class SiteReport:
                 "index.html",
                 env.get_template("report_index.html").render(
                     site_name=site_name,
+                    publication=publication,
                     languages=list(self.languages.values()),
                     cells=self.cells,
                     errors=count["errors"],

@@ -53,7 +53,12 @@ def read_article(path: Path) -> Article:
             f"article file name {path.name!r} must be lower-case letters, digits and '-' (it is the gettext domain and the page URL)",
             path,
         )
-    text = _read_text(path)
+    return parse_article(path, _read_text(path))
+
+
+def parse_article(path: Path, text: str) -> Article:
+    """An article from its text, as if read from ``path`` (a kept version's text as published)."""
+    slug = path.stem
     try:
         found = collect(text)
     except FrontMatterError as exc:

@@ -43,7 +43,7 @@ class Record:
 
     def intact(self, output_dir: Path) -> bool:
         """``output/`` holds exactly the recorded files, each untouched (the publisher's README aside)."""
-        found = _scan(site_folder(output_dir))
+        found = scan(site_folder(output_dir))
         found.pop(OUTPUT_README, None)
         return found == {path: entry[1:] for path, entry in self.files.items()}
 
@@ -55,7 +55,7 @@ def load(cache: Cache, output_dir: Path) -> Record | None:
 
 def save(cache: Cache, output_dir: Path, site_key: str, made_by: dict[str, str]) -> None:
     """Record what ``output/`` now holds: ``made_by`` maps each written path to its key."""
-    found = _scan(site_folder(output_dir))
+    found = scan(site_folder(output_dir))
     files = {path: (key, *found[path]) for path, key in made_by.items() if path in found}
     cache.put(KIND, _key(output_dir), Record(site_key, files))
 
@@ -64,7 +64,7 @@ def _key(output_dir: Path) -> str:
     return digest(str(site_folder(output_dir).absolute()))
 
 
-def _scan(folder: Path) -> dict[str, tuple[int, int]]:
+def scan(folder: Path) -> dict[str, tuple[int, int]]:
     """Every entry under ``folder`` that is not a folder: path -> (size, mtime_ns); a symbolic
     link counts as itself, so one that replaced a page is a change."""
     found: dict[str, tuple[int, int]] = {}

@@ -1,0 +1,305 @@
+"""What a build gathers before it writes anything: the plan, the versions' keys, the states.
+
+MkDocs' ``build()`` first gathers all data, then writes; this is the first half of ours. Beside
+the plan (``publication``) and each version's key (``versions``), it reads the last build's
+record of what was published (``store.published``), keeps a changed source's published
+translations where the policy says so (``keeping``), withholds an article that cannot be read
+or whose images are missing (its versions are named, the other articles are published), and
+lists every change of a version's state. After the swap, ``Gathered.remember`` writes the record
+the next build compares against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from ctypes.util import find_library
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import babel
+
+from pipeline import checks
+from pipeline.build import counting, keeping, publication, versions
+from pipeline.build.publication import Plan
+from pipeline.catalog import catalogs as catalog
+from pipeline.catalog.store import CatalogStore
+from pipeline.errors import PipelineError
+from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Stats
+from pipeline.project import Catalogs, Project, catalog_store, version_stats
+from pipeline.render.leaflet import LeafletSettings
+from pipeline.render.media import Media, collect_media
+from pipeline.render.site import SiteContext
+from pipeline.source.dates import today
+from pipeline.source.reader import parse_article
+from pipeline.store import published
+from pipeline.store.cache import Cache, code_version, digest, file_digest
+from pipeline.store.published import KEPT, PUBLISHED, WITHHELD, Entry
+
+Kept = dict[tuple[str, str], tuple[Article, Catalog | None, str]]  # version -> inputs, their hash
+States = dict[tuple[str, str], tuple[str, str]]  # version -> (state, why)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything a build knows before it writes a file."""
+
+    project: Project
+    store: CatalogStore
+    figures: dict[tuple[str, str], Stats]
+    plan: Plan
+    media: Media
+    context: versions.Context
+    keys: dict[tuple[str, str], str]
+    states: States
+    changes: tuple[keeping.Change, ...]
+    withheld: tuple[str, ...]  # one line per article not published because of its error
+    record: published.Record | None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """What the build says about publication, one line each (and the report, at its top)."""
+        return (*self.withheld, *(change.line() for change in self.changes))
+
+    def remember(self, locales: Iterable[str]) -> None:
+        """Record every version's state of these locales (the others as the last build left them)
+        and the inputs of each published one."""
+        names = set(locales)
+        before = self.record.versions if self.record else {}
+        entries = {item: e for item, e in before.items() if item[1] not in names}
+        inputs: dict[str, Callable[[], bytes]] = {}
+        for item, (state, _) in self.states.items():
+            if item[1] in names:
+                entries[item] = self._entry(item, state, before.get(item), inputs)
+        published.save(self.project.config.root, entries, inputs)
+
+    def _entry(
+        self,
+        item: tuple[str, str],
+        state: str,
+        old: Entry | None,
+        inputs: dict[str, Callable[[], bytes]],
+    ) -> Entry:
+        if state == KEPT:
+            assert old is not None, "only a version published before is kept"
+            return replace(old, state=KEPT, since=self.plan_version(item).kept)
+        if state == WITHHELD:  # its inputs stay: once repaired, a changed source may keep it
+            return replace(old, state=WITHHELD) if old else Entry(WITHHELD)
+        if state != PUBLISHED:
+            return Entry(state)
+        slug, locale = item
+        text = self.context.articles[slug].text.encode("utf-8")
+        inputs[digest(text)] = lambda: text
+        po = ""
+        path = self.project.po_path(locale, slug)
+        if locale != self.project.config.source_locale.name and path.is_file():
+            po = self.store.digest(locale, slug)
+            inputs[po] = path.read_bytes
+        return Entry(PUBLISHED, digest(text), po)
+
+    def plan_version(self, item: tuple[str, str]) -> publication.Version:
+        return next(v for v, loc in self.plan.versions[item[0]] if loc.name == item[1])
+
+
+def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
+    """The plan and the keys of every version, the states and their changes since the last build."""
+    config = project.config
+    project, withheld = _withhold_images(project)
+    record = published.load(config.root)
+    previous, kept = _kept_inputs(project, record)
+    store = catalog_store(project)
+    figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
+    plan = publication.plan(config, project.articles, store, figures, cache, previous)
+    media = collect_media(config, project.articles)
+    context = _context(project, store, plan, media, kept)
+    states = _states(project, plan, withheld)
+    scope = [*states, *(item for item in previous if item not in states)]
+    changes = keeping.changes(previous, states, scope)
+    lines = tuple(withheld_line(project, error) for error in withheld)
+    return Gathered(
+        project,
+        store,
+        figures,
+        plan,
+        media,
+        context,
+        context.keys(),
+        states,
+        changes,
+        lines,
+        record,
+    )
+
+
+def _withhold_images(project: Project) -> tuple[Project, tuple[PipelineError, ...]]:
+    """The project without the articles whose images are missing; every withheld article's error
+    (those ``read_project`` could not read come with the project)."""
+    failed: list[PipelineError] = list(project.withheld)
+    good = []
+    for article in project.articles:
+        try:
+            collect_media(project.config, (article,))
+        except PipelineError as error:
+            failed.append(error)
+            continue
+        good.append(article)
+    return replace(project, articles=tuple(good)), tuple(failed)
+
+
+def withheld_line(project: Project, error: PipelineError) -> str:
+    """One line naming an article's versions that are not published, and why."""
+    config = project.config
+    where = config.rel(error.path) if error.path else "?"
+    names = ", ".join(loc.name for loc in config.all_locales)
+    slug = error.path.stem if error.path else "?"
+    return f"withheld {slug} ({names}): {where}{f':{error.line}' if error.line else ''}: {error.message}"
+
+
+def _kept_inputs(
+    project: Project, record: published.Record | None
+) -> tuple[keeping.Previous, Kept]:
+    """The last build's states, and the inputs of each live translation whose source changed
+    since: its article's text and its PO as published. One whose inputs are lost or no longer
+    readable cannot be rebuilt as it was, so it is not kept (its ``source`` is forgotten)."""
+    if record is None:
+        return {}, {}
+    articles = {a.slug: a for a in project.articles}
+    previous, found = dict(record.versions), {}
+    for item, entry in record.versions.items():
+        article = articles.get(item[0])
+        if (
+            article is None
+            or entry.state not in published.LIVE
+            or item[1] == project.config.source_locale.name
+            or entry.source in ("", digest(article.text.encode("utf-8")))
+        ):
+            continue
+        inputs = _parsed(project, record, article, item[1], entry)
+        if inputs is None:
+            previous[item] = replace(entry, source="")
+        else:
+            found[item] = inputs
+    return previous, found
+
+
+def _parsed(
+    project: Project, record: published.Record, article: Article, locale: str, entry: Entry
+) -> tuple[Article, Catalog | None, str] | None:
+    text = record.text(entry.source)
+    po = record.text(entry.po) if entry.po else b""
+    if text is None or po is None:
+        return None
+    path = project.po_path(locale, article.slug)
+    try:
+        return (
+            parse_article(article.path, text.decode("utf-8")),
+            catalog.load_bytes(po, path, article.slug, locale) if po else None,
+            digest(entry.source, entry.po),
+        )
+    except (PipelineError, UnicodeDecodeError):
+        return None
+
+
+def _states(project: Project, plan: Plan, withheld: tuple[PipelineError, ...]) -> States:
+    """Every version's state in this build, and why (a version with no page has none)."""
+    config = project.config
+    reasons = {(p.article, p.locale): p.reason for p in plan.previews}
+    states: States = {}
+    for slug, written in plan.versions.items():
+        for version, locale in written:
+            state = keeping.state_of(version)
+            why = reasons.get((slug, locale.name), "")
+            if state == KEPT:
+                until = date.fromisoformat(version.kept) + timedelta(days=config.keep_days)
+                why = f"its original changed on {version.kept}: the translation as last published stays online with a notice until it is complete again, or until {until.isoformat()}"
+            states[(slug, locale.name)] = (state, why)
+    for error in withheld:
+        slug = error.path.stem if error.path else ""
+        for loc in config.all_locales:
+            states[(slug, loc.name)] = (WITHHELD, error.message)
+    return states
+
+
+def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
+    config = project.config
+    glossaries = {
+        loc.name: (
+            catalogs.get((loc.name, GLOSSARY_DOMAIN)),
+            config.rel(project.po_path(loc.name, GLOSSARY_DOMAIN)),
+        )
+        for loc in config.locales
+    }
+    site_catalogs = {
+        (loc.name, domain): (found, config.rel(project.po_path(loc.name, domain)))
+        for loc in config.locales
+        for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
+        if (found := catalogs.get((loc.name, domain))) is not None
+    }
+    return checks.Site(
+        config.source_locale,
+        project.glossary,
+        config.targets,
+        glossaries,
+        require_review=config.require_review,
+        catalogs=site_catalogs,
+    )
+
+
+def _context(
+    project: Project, store: CatalogStore, plan: Plan, media: Media, kept: Kept
+) -> versions.Context:
+    config = project.config
+
+    def files() -> dict[tuple[str, str], str]:
+        return {
+            (a.slug, loc.name): config.rel(a.path)
+            if loc.name == config.source_locale.name
+            else config.rel(project.po_path(loc.name, a.slug))
+            for a in project.articles
+            for loc in config.all_locales
+        }
+
+    return versions.Context(
+        articles={a.slug: a for a in project.articles},
+        locales={loc.name: loc for loc in config.all_locales},
+        source=config.source_locale,
+        store=store,
+        plan=plan,
+        images=media.urls,
+        image_digests={out: file_digest(path) for out, path in media.files.items()},
+        leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
+        salt=_salt(project),
+        make_check_site=lambda: check_site(project, store),
+        make_site=lambda: _site_context(project, store, plan),
+        make_files=files,
+        kept_keys={item: inputs[2] for item, inputs in kept.items()},
+        make_kept=lambda: {item: inputs[:2] for item, inputs in kept.items()},
+    )
+
+
+def _salt(project: Project) -> str:
+    """What every version depends on: the code, the configuration, the glossary, today's date
+    (reviews fall due), Pango's presence (a version made without it has no leaflet, which
+    a later build with it must not reuse) and Babel's CLDR data (scripts' directions, plurals)."""
+    config = project.config
+    return digest(
+        code_version(),
+        file_digest(config.root / "pyproject.toml"),
+        file_digest(project.glossary.path),
+        today().isoformat(),
+        repr(config),
+        str(find_library("pango-1.0")),
+        babel.__version__,
+    )
+
+
+def _site_context(project: Project, catalogs: Catalogs, plan: Plan) -> SiteContext:
+    config = project.config
+    ui_catalogs = {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales}
+    return SiteContext(
+        config.site_url,
+        config.site_name,
+        config.source_locale,
+        plan.versions,
+        ui_catalogs,
+        plan.shares,
+    )
