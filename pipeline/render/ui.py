@@ -27,6 +27,12 @@ BRACE_FORMAT = "python-brace-format"  # the gettext flag: msgfmt --check, Poedit
 PLACEHOLDER_MEANINGS = {
     "language": 'the name of a language, written in that language ("Español")',
     "": "a number (the footnote's number)",
+    "date": "a date, written as your language writes dates",
+    "page": "the number of this page of the leaflet",
+    "pages": "the leaflet's number of pages",
+    "percent": "a number (a percentage, without its % sign)",
+    "threshold": "a number (a percentage, without its % sign)",
+    "size": "the file's size, written in your language (\"54 kB\")",
 }
 
 
@@ -95,7 +101,7 @@ def placeholder_note(msgid: str) -> str:
     notes = []
     for field in found:
         name = field[1:-1].split("!")[0].split(":")[0]
-        meaning = PLACEHOLDER_MEANINGS.get(name, "filled in by the page")
+        meaning = PLACEHOLDER_MEANINGS.get(name, "a value the page fills in")
         notes.append(
             f"{field} is replaced by {meaning}: keep it exactly as written, in the place your language needs"
         )
