@@ -24,6 +24,7 @@ DEFAULT_SITE_NAME = "Health articles"
 # reviewed (not fuzzy): a side effect or a warning left in English is a safety problem for a
 # reader who does not read English. Below it, the page is a translators' preview.
 DEFAULT_PUBLISH_THRESHOLD = 100.0
+DEFAULT_LEAFLET_SECONDS = 60.0  # CPU seconds one leaflet may take; the shipped article's takes < 1
 KNOWN_KEYS = {
     "source_locale": "the language the articles are written in (gettext name), default 'en'",
     "locales": "the target locales (gettext names); default: every folder under locales/",
@@ -36,6 +37,7 @@ KNOWN_KEYS = {
     "require_review": "publish a translation only while its review is current (pipeline review); default false",
     "leaflets": "make a printable PDF leaflet of every published version (default true)",
     "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
+    "leaflet_seconds": "CPU seconds one leaflet may take before that version goes without one (default 60)",
 }
 LEAFLET_PAPERS = ("A4", "Letter")
 
@@ -54,6 +56,7 @@ class Config:
     leaflet_paper: str = "A4"  # printable leaflets: "A4" or "Letter"
     require_review: bool = False  # publish only translations whose review is current
     leaflets: bool = True  # a printable PDF beside each published page
+    leaflet_seconds: float = DEFAULT_LEAFLET_SECONDS  # a leaflet's CPU budget
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
 
@@ -129,6 +132,7 @@ def load_config(root: Path) -> Config:
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
         require_review=_boolean(table, "require_review", problems),
         leaflets=_boolean(table, "leaflets", problems, default=True),
+        leaflet_seconds=_seconds(table, "leaflet_seconds", DEFAULT_LEAFLET_SECONDS, problems),
         warnings=tuple(warnings),
     )
     if problems:
@@ -237,6 +241,14 @@ def _choice(table: dict[str, Any], key: str, choices: tuple[str, ...], problems:
         problems.add(key, f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
         return choices[0]
     return str(value)
+
+
+def _seconds(table: dict[str, Any], key: str, default: float, problems: _Problems) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        problems.add(key, f"expected a number of seconds above 0, got {value!r}")
+        return default
+    return float(value)
 
 
 def _percent(value: Any, key: str, problems: _Problems) -> float:

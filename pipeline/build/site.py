@@ -114,7 +114,7 @@ def build(
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache)
     media = collect_media(config, project.articles)
-    context = _context(project, store, plan, media)
+    context = _context(project, store, plan, media, cache)
     keys = context.keys()
     site_key = _site_key(context, keys)
     record = outputs.load(cache, config.output_dir)
@@ -312,8 +312,11 @@ class _Reduce:
         )
 
 
-def _context(project: Project, store: CatalogStore, plan: Plan, media: Media) -> versions.Context:
+def _context(
+    project: Project, store: CatalogStore, plan: Plan, media: Media, cache: Cache
+) -> versions.Context:
     config = project.config
+    image_digests = {out: file_digest(path) for out, path in media.files.items()}
 
     def files() -> dict[tuple[str, str], str]:
         return {
@@ -331,12 +334,15 @@ def _context(project: Project, store: CatalogStore, plan: Plan, media: Media) ->
         store=store,
         plan=plan,
         images=media.urls,
-        image_digests={out: file_digest(path) for out, path in media.files.items()},
-        leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
+        image_digests=image_digests,
+        leaflet_settings=LeafletSettings.of(config, media, image_digests)
+        if config.leaflets
+        else None,
         salt=_salt(project),
         make_check_site=lambda: check_site(project, store),
         make_site=lambda: _site_context(project, store, plan),
         make_files=files,
+        cache=cache,
     )
 
 

@@ -31,11 +31,13 @@ from pipeline.model import (
     Article,
     Catalog,
     DocumentReadability,
+    Finding,
     Page,
     ReviewState,
     Tally,
     Version,
 )
+from pipeline.render import leaflet
 from pipeline.render.leaflet import Leaflets, LeafletSettings
 from pipeline.render.page import LocaleCatalogs
 from pipeline.render.site import SiteContext, render_page
@@ -95,6 +97,7 @@ class Context:
     make_check_site: Callable[[], checks.Site]
     make_site: Callable[[], SiteContext]
     make_files: Callable[[], dict[tuple[str, str], str]]
+    cache: Cache | None = None  # where leaflets are kept by what they print (``Leaflets``)
     _article_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -243,9 +246,14 @@ def make(slug: str, locale_name: str) -> Made:
         (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
     )
     site = context.site
-    page, files, notice = (
+    page, files, leaflets = (
         _render(context, article, version, locale) if version else (None, [], None)
     )
+    if leaflets is not None and leaflets.problems:
+        result = replace(
+            result,
+            findings=result.findings + _leaflet_findings(context, article, locale_name, leaflets),
+        )
     view = (
         readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
         if result.document else None
@@ -261,7 +269,7 @@ def make(slug: str, locale_name: str) -> Made:
         tuple(path for path, _ in files),
         sitereport.part(result.findings, result.document, site.env, context.source, article, body),
         leaflet=any(path.endswith(".pdf") for path, _ in files),
-        notice=notice,
+        notice=leaflets.skipped if leaflets else None,
         review=review_state(article, locale_name, catalog)
         if locale.name != context.source.name
         else None,
@@ -287,12 +295,25 @@ def review_state(article: Article, locale: str, catalog: Catalog | None) -> Revi
     )
 
 
+def _leaflet_findings(
+    context: Context, article: Article, locale_name: str, leaflets: Leaflets
+) -> tuple[Finding, ...]:
+    """What the PDF engine said, at the article's line of an image or at the version's PO."""
+    files = (
+        context.files[(article.slug, context.source.name)],
+        context.files[(article.slug, locale_name)],
+    )
+    images = context.images.get((article.slug, locale_name), {})
+    return leaflet.findings(leaflets.problems, article, locale_name, files, images)
+
+
 def _render(
     context: Context, article: Article, version: Version, locale: LocaleInfo
-) -> tuple[Page, list[tuple[str, str | bytes]], str | None]:
-    """The page, its files (the page, the leaflet), and why no leaflet could be made."""
+) -> tuple[Page, list[tuple[str, str | bytes]], Leaflets | None]:
+    """The page, its files (the page, the leaflet), and its leaflet's maker (why none was made,
+    what the engine said)."""
     leaflets = (
-        Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview)
+        Leaflets(context.leaflet_settings, lambda page: not page.version.preview, context.cache)
         if context.leaflet_settings
         else None
     )
@@ -310,4 +331,4 @@ def _render(
     )
     files: list[tuple[str, str | bytes]] = [(version.path, html)]
     files += list(leaflets.files.items())[:1] if leaflets else []
-    return page, files, leaflets.skipped if leaflets else None
+    return page, files, leaflets
