@@ -10,6 +10,10 @@ sitemap, report) needs only each version's small summary.
 |----------------|---------------------------------------------------------------------------------|
 | checks         | article text, its PO, the locale's glossary.po, glossary.toml, configuration, date |
 | page, leaflet  | the same, every locale's ui.po (switcher labels), the article's publication plan, images |
+
+A leaflet is also kept under a key of what it prints alone (``render.leaflet.leaflet_key``: its
+HTML, images, leaflet template and engine), so a version made again because the page's template
+or the pipeline's code changed takes its leaflet from the cache instead of printing it again.
 """
 
 from __future__ import annotations

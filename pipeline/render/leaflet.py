@@ -17,8 +17,6 @@ it prints (``leaflet_key``): the page's own template can change without remaking
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ from pipeline.locales import LocaleInfo
 from pipeline.model import WARNING, Article, Finding, Page, Version
 from pipeline.render import pdf
 from pipeline.render.media import Media
+from pipeline.render.pdf import engine_key
 from pipeline.render.ui import TEMPLATES_DIR, UiText
 from pipeline.store.cache import Cache, digest, file_digest, tables_folder
 
@@ -276,36 +275,6 @@ def leaflet_key(html: str, settings: LeafletSettings) -> str:
     return digest(engine_key(), html, *images, repr(settings.seconds))
 
 
-@cache
-def engine_key() -> str:
-    """What prints a leaflet: this code, the leaflet's template, WeasyPrint and pydyf, the fonts."""
-    import pydyf
-    import weasyprint
-
-    here = Path(__file__).parent
-    code = (here / "leaflet.py", here / "pdf.py", TEMPLATES_DIR / "leaflet.html", LEAFLET_CSS)
-    return digest(
-        *(path.read_bytes() for path in code), weasyprint.__version__, pydyf.__version__, _fonts()
-    )
-
-
-def _fonts() -> str:
-    """The installed fonts (file, size, time), as fontconfig lists them: a font installed or
-    updated can change how a leaflet prints."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return ""
-    listed = subprocess.run([fc_list, "--format", "%{file}\\n"], capture_output=True, text=True)
-    stamps = []
-    for name in sorted(set(listed.stdout.splitlines())):
-        try:
-            status = Path(name).stat()
-        except OSError:
-            continue
-        stamps.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
-    return digest(*stamps)
-
-
 @dataclass
 class Leaflets:
     """The build's one entry point: make the leaflet of each published page, keep the files, return the link.
@@ -341,6 +310,9 @@ class Leaflets:
 
     def _leaflet(self, page: Page, locale: LocaleInfo, ui: UiText) -> Leaflet | None:
         """From the cache where this version printed the same before, else printed (and kept)."""
+        engine = _weasyprint()
+        if isinstance(engine, str):  # before the key: the key names WeasyPrint's version
+            raise LeafletsUnavailable(engine)
         html = leaflet_html(page, locale, ui, self.settings)
         slot, key = leaflet_path(page.version), leaflet_key(html, self.settings)
         found = self.cache.get_slot("leaflet", slot, key) if self.cache else None
@@ -376,7 +348,9 @@ def findings(
         file = files[0] if line else files[1]
         text = f"leaflet {message}" if check == "leaflet-too-slow" else f"PDF engine: {message}"
         found.append(
-            Finding(check, CHECKS[check], article.slug, locale, file, line, "", text + _ADVICE[check])
+            Finding(
+                check, CHECKS[check], article.slug, locale, file, line, "", text + _ADVICE[check]
+            )
         )
     return tuple(found)
 

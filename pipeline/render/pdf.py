@@ -9,6 +9,7 @@
 | ``site_fetcher``   | a leaflet reads the images the site publishes (``output/media/``), nothing else: no network, no file outside the project |
 | ``collect_warnings`` | what WeasyPrint logs (an image it could not load) becomes findings, never printed |
 | ``budget``         | CPU seconds a leaflet may take: a pathological version cannot hold up the build |
+| ``engine_key``     | what prints a leaflet, for its cache key (the page's template is not part of it) |
 
 The patches rely on private names of the exact pinned WeasyPrint (70.0); ``tests/test_leaflet.py``
 fails if an upgrade breaks them.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +33,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from pipeline.errors import LeafletTooSlow
+from pipeline.store.cache import digest
 
 # The checkpoint of the leaflet being made on this thread, or None outside ``budget``.
 _CHECKPOINT: ContextVar[Callable[[], None] | None] = ContextVar("leaflet_checkpoint", default=None)
@@ -158,6 +162,47 @@ def _site_file(url: str, site: Path, media: Mapping[str, Path], project: Path) -
     if not real.is_relative_to(project) or not real.is_file():
         raise ValueError(f"leaflets read only files inside the project: {rel}")
     return real
+
+
+@cache
+def engine_key() -> str:
+    """What prints a leaflet: this code, the leaflet's template, WeasyPrint, pydyf, Pango, the fonts."""
+    import pydyf
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    here = Path(__file__).parent
+    templates = here.parent / "templates"
+    code = (
+        here / "leaflet.py",
+        here / "pdf.py",
+        templates / "leaflet.html",
+        templates / "leaflet.css",
+    )
+    return digest(
+        *(path.read_bytes() for path in code),
+        weasyprint.__version__,
+        pydyf.__version__,
+        str(pango.pango_version()),
+        _fonts(),
+    )
+
+
+def _fonts() -> str:
+    """The installed fonts (file, size, time), as fontconfig lists them: a font installed or
+    updated can change how a leaflet prints."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ""
+    listed = subprocess.run([fc_list, "--format", "%{file}\\n"], capture_output=True, text=True)
+    stamps = []
+    for name in sorted(set(listed.stdout.splitlines())):
+        try:
+            status = Path(name).stat()
+        except OSError:
+            continue
+        stamps.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
+    return digest(*stamps)
 
 
 @contextmanager
