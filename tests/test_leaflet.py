@@ -392,7 +392,7 @@ def test_no_network_and_no_files_but_the_sites_images(fixture_site: Path, tmp_pa
     made = leaflet_for(page, parse_locale("en"), UiText(None, "en", "en"), settings)
     assert len(made.warnings) == 3, made.warnings
     assert any("no network" in w for w in made.warnings), made.warnings
-    assert sum("only files under" in w for w in made.warnings) == 2, made.warnings
+    assert sum("only the site's images" in w for w in made.warnings) == 2, made.warnings
 
 
 def test_an_image_that_leaves_the_project_is_not_read(fixture_site: Path, tmp_path: Path) -> None:

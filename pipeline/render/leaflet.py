@@ -61,7 +61,6 @@ class LeafletSettings:
     source: LocaleInfo  # the source locale: fallback text is in its language
     root: Path  # the project: no file outside it is read
     paper: str = "A4"  # CSS page size: "A4" or "letter"
-    output_dir: Path | None = None  # where the pages are published (default ``root/output``)
     media: Mapping[str, Path] = field(default_factory=dict)  # image under output/ -> its file
     image_digests: Mapping[str, str] = field(default_factory=dict)  # image under output/ -> hash
     seconds: float = DEFAULT_SECONDS  # CPU budget of one leaflet (``leaflet_seconds``)
@@ -78,15 +77,10 @@ class LeafletSettings:
             config.source_locale,
             config.root,
             paper_size(config.leaflet_paper) or "A4",
-            config.output_dir,
             files,
             digests if digests is not None else {o: file_digest(p) for o, p in files.items()},
             config.leaflet_seconds,
         )
-
-    @property
-    def site_dir(self) -> Path:
-        return self.output_dir or self.root / "output"
 
 
 @dataclass(frozen=True)
@@ -236,10 +230,8 @@ def print_leaflet(page: Page, html: str, locale: LocaleInfo, settings: LeafletSe
         try:
             document = weasyprint.HTML(
                 string=html,
-                base_url=(settings.site_dir / page.version.path).as_uri(),
-                url_fetcher=pdf.site_fetcher(
-                    weasyprint, settings.site_dir, settings.media, settings.root
-                ),
+                base_url=pdf.SITE + page.version.path,
+                url_fetcher=pdf.site_fetcher(weasyprint, settings.media, settings.root),
             )
             data = document.write_pdf(
                 pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode()

@@ -18,6 +18,7 @@ fails if an upgrade breaks them.
 from __future__ import annotations
 
 import logging
+import mimetypes
 import posixpath
 import shutil
 import subprocess
@@ -29,8 +30,7 @@ from functools import cache, wraps
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import LeafletTooSlow
 from pipeline.store.cache import digest
@@ -128,16 +128,16 @@ def budget(seconds: float) -> Iterator[None]:
         _CHECKPOINT.reset(token)
 
 
-def site_fetcher(
-    weasyprint: ModuleType, output_dir: Path, media: Mapping[str, Path], root: Path
-) -> Any:
+def site_fetcher(weasyprint: ModuleType, media: Mapping[str, Path], root: Path) -> Any:
     """A fetcher that serves the site's images and nothing else.
 
-    The body's images point where the page finds them (``../media/x.svg`` from
-    ``output/es/page.html``); each is looked up in ``media`` (path under ``output/`` -> the
-    file the build copies there) and read from that file, which must resolve inside ``root``
-    (a symbolic link that leaves the project is refused). ``data:`` URLs are allowed."""
-    site, project = output_dir.resolve(), root.resolve()
+    A leaflet's base URL is its page's place in a virtual ``SITE`` (``file:///output/es/x.html``),
+    the same wherever the project lies: WeasyPrint names an image by a hash of its URL, so a real
+    path would make two copies of a project print different bytes. Each image the body points to
+    (``../media/x.svg``) is looked up in ``media`` (path under ``output/`` -> the file the build
+    copies there) and read from that file, which must resolve inside ``root`` (a symbolic link
+    that leaves the project is refused). ``data:`` URLs are allowed; nothing else is read."""
+    project = root.resolve()
 
     class SiteFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -145,23 +145,27 @@ def site_fetcher(
                 return super().fetch(url, headers)
             if not url.startswith("file:"):
                 raise ValueError(f"leaflets read no network resource: {url}")
-            return super().fetch(_site_file(url, site, media, project).as_uri(), headers)
+            path, kind = _site_file(url, media, project)
+            body = path.read_bytes()
+            return weasyprint.urls.URLFetcherResponse(url, body, {"Content-Type": kind})
 
     return SiteFetcher(allowed_protocols={"file", "data"})
 
 
-def _site_file(url: str, site: Path, media: Mapping[str, Path], project: Path) -> Path:
-    """The project file behind a ``file:`` URL under ``output/``; ValueError for anything else."""
-    where = posixpath.normpath(url2pathname(urlsplit(url).path))
-    inside = where.startswith(site.as_posix() + "/")
-    rel = posixpath.relpath(where, site.as_posix()) if inside else None
-    source = media.get(rel) if rel else None
+SITE = "file:///output/"  # a leaflet's base URL is its page's path under this
+
+
+def _site_file(url: str, media: Mapping[str, Path], project: Path) -> tuple[Path, str]:
+    """The project file behind a URL under ``SITE``, and its type; ValueError for anything else."""
+    inside = url.startswith(SITE)
+    rel = posixpath.normpath(unquote(urlsplit(url).path.removeprefix("/output/"))) if inside else ""
+    source = media.get(rel)
     if source is None:
-        raise ValueError(f"leaflets read only files under {site}/media: {url}")
+        raise ValueError(f"leaflets read only the site's images (output/media/): {url}")
     real = source.resolve()
     if not real.is_relative_to(project) or not real.is_file():
         raise ValueError(f"leaflets read only files inside the project: {rel}")
-    return real
+    return real, mimetypes.guess_type(rel)[0] or "application/octet-stream"
 
 
 @cache
