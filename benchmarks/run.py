@@ -40,6 +40,7 @@ from pipeline.render.page import LocaleCatalogs  # noqa: E402
 from pipeline.render.site import SiteContext, render_page  # noqa: E402
 from pipeline.render.ui import UiText  # noqa: E402
 from pipeline.source import reader as source  # noqa: E402
+from pipeline.store.cache import Cache  # noqa: E402
 
 SLUG = "ketamine-infusions-chronic-pain"
 
@@ -160,8 +161,10 @@ def project_cases(tmp: Path) -> dict[str, Callable[[], object]]:
     }
 
 
-def leaflet_cases() -> dict[str, Callable[[], object]]:
-    """The cost of one leaflet, against rendering the same version's page (the build's other work per version)."""
+def leaflet_cases(tmp: Path) -> dict[str, Callable[[], object]]:
+    """The cost of one leaflet, against rendering the same version's page (the build's other work
+    per version); and of a leaflet a build takes from the cache (its HTML and key made, the PDF
+    read back), as after a change of the page's template."""
     if leaflet.unavailable():
         print(f"leaflets skipped: {leaflet.unavailable()}")
         return {}
@@ -201,6 +204,11 @@ def leaflet_cases() -> dict[str, Callable[[], object]]:
         cases[f"leaflet: {locale.name} (tagged PDF)"] = lambda p=page, loc=locale, u=ui: (
             leaflet.leaflet_for(p, loc, u, settings)
         )
+        kept = leaflet.Leaflets(settings, cache=Cache(tmp / "leaflet-cache"))
+        kept(page, locale, ui)  # printed once: every later call finds it
+        cases[f"leaflet: {locale.name} (from the cache)"] = (
+            lambda p=page, loc=locale, u=ui, k=kept: k(p, loc, u)
+        )
     return cases
 
 
@@ -215,7 +223,7 @@ def main() -> None:
             extraction_cases(),
             stemming_cases(),
             project_cases(tmp),
-            leaflet_cases(),
+            leaflet_cases(tmp),
         ]
         cold = time.perf_counter()
         build.check(build.read_project(load_config(ROOT)))

@@ -24,6 +24,7 @@ DEFAULT_SITE_NAME = "Health articles"
 # reviewed (not fuzzy): a side effect or a warning left in English is a safety problem for a
 # reader who does not read English. Below it, the page is a translators' preview.
 DEFAULT_PUBLISH_THRESHOLD = 100.0
+DEFAULT_LEAFLET_SECONDS = 60.0  # CPU seconds one leaflet may take; the shipped article's takes < 1
 KNOWN_KEYS = {
     "source_locale": "the language the articles are written in (gettext name), default 'en'",
     "locales": "the target locales (gettext names); default: every folder under locales/",
@@ -40,6 +41,7 @@ KNOWN_KEYS = {
     "when_source_changes_by_locale": "the same, per locale: { ar = 'withdraw' }",
     "keep_days": "days a kept translation stays online while it is brought up to date (default 60)",
     "fail_on_withdrawal": "make build exit 1 when a published version is withdrawn (default false; build --strict does the same)",
+    "leaflet_seconds": "CPU seconds one leaflet may take before that version goes without one (default 60)",
 }
 KEEP, WITHDRAW = "keep", "withdraw"  # what to do with a published translation whose source changed
 DEFAULT_KEEP_DAYS = 60
@@ -64,6 +66,7 @@ class Config:
     when_source_changes_by_locale: dict[str, str] = field(default_factory=dict)
     keep_days: int = DEFAULT_KEEP_DAYS
     fail_on_withdrawal: bool = False
+    leaflet_seconds: float = DEFAULT_LEAFLET_SECONDS  # a leaflet's CPU budget
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
     every_locale: tuple[LocaleInfo, ...] = ()  # with ``only``: the target locales of the site
@@ -160,6 +163,7 @@ def load_config(root: Path) -> Config:
         ),
         keep_days=_days(table.get("keep_days", DEFAULT_KEEP_DAYS), problems),
         fail_on_withdrawal=_boolean(table, "fail_on_withdrawal", problems),
+        leaflet_seconds=_seconds(table, "leaflet_seconds", DEFAULT_LEAFLET_SECONDS, problems),
         warnings=tuple(warnings),
     )
     if problems:
@@ -268,6 +272,14 @@ def _choice(table: dict[str, Any], key: str, choices: tuple[str, ...], problems:
         problems.add(key, f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
         return choices[0]
     return str(value)
+
+
+def _seconds(table: dict[str, Any], key: str, default: float, problems: _Problems) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        problems.add(key, f"expected a number of seconds above 0, got {value!r}")
+        return default
+    return float(value)
 
 
 def _percent(value: Any, key: str, problems: _Problems) -> float:

@@ -67,3 +67,8 @@ class LeafletsUnavailable(LeafletError):
 class FontsMissing(LeafletsUnavailable):
     """No installed font has some of a version's characters: its leaflet would print empty boxes
     where the text is (a Japanese page without a Japanese font), so it is not made."""
+
+
+class LeafletTooSlow(LeafletError):
+    """A leaflet used up its CPU budget (``leaflet_seconds``): that version gets no leaflet and a
+    finding, the rest of the site goes on."""

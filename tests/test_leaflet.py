@@ -7,6 +7,8 @@ an image, a partial Arabic translation, Letter paper) are made once per module.
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -17,14 +19,16 @@ import pikepdf
 import polib
 import pytest
 
+from pipeline.build import site as site_build
 from pipeline.build import verbs
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import ConfigError, LeafletError
 from pipeline.locales import parse_locale
-from pipeline.model import UI_DOMAIN, Page, Version
-from pipeline.render import leaflet
+from pipeline.model import UI_DOMAIN, Article, Asset, Page, Version
+from pipeline.render import leaflet, pdf
 from pipeline.render.leaflet import Leaflet, Leaflets, LeafletSettings, leaflet_for
+from pipeline.render.media import collect_media
 from pipeline.render.page import LocaleCatalogs
 from pipeline.render.site import SiteContext, render_page
 from pipeline.render.ui import UiText
@@ -56,7 +60,8 @@ def make_leaflets(root: Path) -> dict[str, tuple[Leaflet, str]]:
         versions,
         {loc.name: catalogs.get((loc.name, UI_DOMAIN)) for loc in config.all_locales},
     )
-    settings = LeafletSettings.of(config)
+    media = collect_media(config, project.articles)
+    settings = LeafletSettings.of(config, media)
     made = {}
     for article in project.articles:
         for version, locale in versions[article.slug]:
@@ -67,6 +72,7 @@ def make_leaflets(root: Path) -> dict[str, tuple[Leaflet, str]]:
                 config.source_locale,
                 project.glossary,
                 site,
+                media.urls.get((article.slug, locale.name), {}),
             )
             ui = UiText(
                 catalogs.get((locale.name, UI_DOMAIN)), config.source_locale.tag, locale.tag
@@ -371,20 +377,34 @@ def test_size_label_in_the_locale() -> None:
     )  # CLDR: a narrow no-break space before the unit
 
 
-def test_no_network_and_no_files_outside_the_source_folder(
-    fixture_site: Path, tmp_path: Path
-) -> None:
+def test_no_network_and_no_files_but_the_sites_images(fixture_site: Path, tmp_path: Path) -> None:
+    """Raw HTML in a body could name any address: the leaflet reads only what output/media/ publishes."""
+    (tmp_path / "secret.png").write_bytes((DATA / "leaflet/source/images/drip.svg").read_bytes())
+    settings = LeafletSettings.of(
+        load_config(fixture_site), collect_media(load_config(fixture_site), ())
+    )
+    body = (
+        '<h1>T</h1><p><img alt="remote" src="https://example.com/x.png">'
+        f'<img alt="outside" src="{(tmp_path / "secret.png").as_uri()}">'
+        '<img alt="not published" src="../source/images/drip.svg"></p>'
+    )
+    page = Page(Version("leaflet-demo", "en", "en/leaflet-demo.html"), "T", "", body, 0)
+    made = leaflet_for(page, parse_locale("en"), UiText(None, "en", "en"), settings)
+    assert len(made.warnings) == 3, made.warnings
+    assert any("no network" in w for w in made.warnings), made.warnings
+    assert sum("only the site's images" in w for w in made.warnings) == 2, made.warnings
+
+
+def test_an_image_that_leaves_the_project_is_not_read(fixture_site: Path, tmp_path: Path) -> None:
+    """A per-locale image that is a symbolic link to a file outside the project is refused."""
     root = tmp_path / "site"
     shutil.copytree(fixture_site, root)
-    article = root / "source" / "leaflet-demo.md"
-    article.write_text(
-        article.read_text(encoding="utf-8")
-        + "\n![remote](https://example.com/x.png) ![secret](../pyproject.toml)\n",
-        encoding="utf-8",
-    )
-    made, _title = make_leaflets(root)["en/leaflet-demo.html"]
-    assert any("no network" in w for w in made.warnings), made.warnings
-    assert any("only files under" in w for w in made.warnings), made.warnings
+    outside = tmp_path / "elsewhere.svg"
+    outside.write_bytes((root / "source/images/drip.svg").read_bytes())
+    (root / "locales/es/images").mkdir()
+    (root / "locales/es/images/drip.svg").symlink_to(outside)
+    made, _title = make_leaflets(root)["es/leaflet-demo.html"]
+    assert any("inside the project" in w for w in made.warnings), made.warnings
 
 
 def test_without_pango_no_leaflet_and_one_reason(
@@ -512,3 +532,196 @@ def test_a_weasyprint_failure_is_one_error_naming_the_article(
     assert str(caught.value).endswith(
         "source/leaflet-demo.md: cannot make the es leaflet: layout failed"
     )
+
+
+# ---- issue 25: the page's images, the site's name, what the engine says ----
+
+
+def _built(fixture_site: Path, tmp_path: Path, run, edit=None) -> Path:  # noqa: ANN001
+    root = tmp_path / "site"
+    shutil.copytree(fixture_site, root)
+    if edit:
+        edit(root)
+    code, _out, err = run(root, "build")
+    assert code in (0, 1) and err == "", err
+    return root
+
+
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh"
+)
+def test_a_built_leaflet_shows_the_pages_image_with_its_alt_text_once(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
+    """The build's pages point at output/media/: the leaflet draws that image, tagged with its alt
+    text, and does not print the alt text as body text instead."""
+    root = _built(fixture_site, tmp_path, run)
+    for tag, alt in (("en", "A drip bag hanging from a stand"), ("ar", "كيس محلول معلق على حامل")):
+        data = (root / "output" / tag / "leaflet-demo.pdf").read_bytes()
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert [str(f.Alt) for f in struct_elements(pdf) if f.S == "/Figure"] == [alt]
+            drawn = b"".join(_contents(page) for page in pdf.pages)
+            assert b"0.8 0.866667 0.933333 rg" in drawn, (
+                f"{tag}: the image (fill #cde) is not drawn"
+            )
+        assert alt not in pdf_text(data, tmp_path, f"{tag}.pdf"), tag
+    report = (root / "output" / "reports" / "report.json").read_text(encoding="utf-8")
+    assert "leaflet-engine" not in report
+
+
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh"
+)
+def test_a_leaflet_shows_the_site_name_in_its_language(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
+    def translate(root: Path) -> None:
+        path = root / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+        po = polib.pofile(str(path))
+        po.find("Leaflet test site").msgstr = "Folletos de prueba"
+        po.save(str(path))
+
+    root = _built(fixture_site, tmp_path, run, translate)
+    spanish = pdf_text((root / "output/es/leaflet-demo.pdf").read_bytes(), tmp_path, "es.pdf")
+    english = pdf_text((root / "output/en/leaflet-demo.pdf").read_bytes(), tmp_path, "en.pdf")
+    assert spanish.lstrip().startswith("Folletos de prueba") and "Leaflet test site" not in spanish
+    assert english.lstrip().startswith("Leaflet test site")
+
+
+def _contents(page: pikepdf.Page) -> bytes:
+    streams = page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]
+    return b"".join(stream.read_bytes() for stream in streams)
+
+
+def _findings(root: Path, check: str) -> list[dict[str, object]]:
+    report = json.loads((root / "output/reports/report.json").read_text(encoding="utf-8"))
+    found: list[dict[str, object]] = []
+    stack: list[object] = [report]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("check") == check:
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return sorted(found, key=lambda f: str(f["locale"]))
+
+
+def test_what_the_pdf_engine_says_is_a_finding_at_the_images_line(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
+    """An image a leaflet cannot show (a web address: leaflets never fetch) is a warning at the
+    line of the article that shows it, for every version, not a silent gap in the leaflet."""
+
+    def add_remote_image(root: Path) -> None:
+        article = root / "source" / "leaflet-demo.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text + "\n![A chart](https://example.com/chart.png)\n", encoding="utf-8")
+
+    root = _built(fixture_site, tmp_path, run, add_remote_image)
+    line = (root / "source/leaflet-demo.md").read_text(encoding="utf-8").splitlines().index(
+        "![A chart](https://example.com/chart.png)"
+    ) + 1
+    found = _findings(root, "leaflet-engine")
+    assert [(f["locale"], f["file"], f["line"], f["severity"]) for f in found] == [
+        (tag, "source/leaflet-demo.md", line, "warning") for tag in ("ar", "en", "es")
+    ]
+    assert all("https://example.com/chart.png" in str(f["message"]) for f in found)
+
+
+def test_an_engine_warning_without_an_image_points_at_the_versions_po() -> None:
+    article = Article(
+        "demo", Path("/x/source/demo.md"), "# T\n\n![A](a.png)\n", (), assets=(Asset("a.png", 3),)
+    )
+    found = leaflet.findings(
+        [("leaflet-engine", "Ignored `foo: bar` at 1:1, unknown property."),
+         ("leaflet-engine", "Failed to load image at 'file:///x/output/media/a.png'")],
+        article, "es", ("source/demo.md", "locales/es/LC_MESSAGES/demo.po"), {"a.png": "media/a.png"},
+    )  # fmt: skip
+    assert [(f.check, f.file, f.line) for f in found] == [
+        ("leaflet-engine", "locales/es/LC_MESSAGES/demo.po", None),
+        ("leaflet-engine", "source/demo.md", 3),
+    ]
+
+
+# ---- issue 26: a leaflet's time is bounded ----
+
+
+def test_a_leaflet_past_its_budget_is_not_made_and_the_site_goes_on(
+    fixture_site: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    """The budget counts WeasyPrint's checkpoints (a line laid out, a page made, a line drawn)
+    against a clock; here a fake clock that moves one second per checkpoint, so the test does
+    not depend on the machine's speed. The fixture's leaflets need about 70 checkpoints each; a
+    Spanish paragraph of 3,000 words needs many more than the 400 allowed."""
+    ticks = itertools.count()
+    monkeypatch.setattr(pdf, "clock", lambda: float(next(ticks)))
+
+    def slow_spanish(root: Path) -> None:
+        config = root / "pyproject.toml"
+        config.write_text(
+            config.read_text(encoding="utf-8") + "leaflet_seconds = 400\n", encoding="utf-8"
+        )
+        path = root / "locales" / "es" / "LC_MESSAGES" / "leaflet-demo.po"
+        po = polib.pofile(str(path))
+        po.find("Wash your hands.").msgstr = "Lávese las manos con agua y jabón. " * 500
+        po.save(str(path))
+
+    root = tmp_path / "site"
+    shutil.copytree(fixture_site, root)
+    slow_spanish(root)
+    code, out, err = run(root, "build")
+    assert code in (0, 1) and err == "", err
+    assert "3 pages, 2 leaflets" in out
+    assert not (root / "output/es/leaflet-demo.pdf").exists()
+    assert "application/pdf" not in (root / "output/es/leaflet-demo.html").read_text(
+        encoding="utf-8"
+    )
+    assert (root / "output/ar/leaflet-demo.pdf").exists() and (
+        root / "output/en/leaflet-demo.pdf"
+    ).exists()
+    [finding] = _findings(root, "leaflet-too-slow")
+    assert (finding["locale"], finding["file"]) == ("es", "locales/es/LC_MESSAGES/leaflet-demo.po")
+    assert "400 s" in str(finding["message"]) and "leaflet_seconds" in str(finding["message"])
+
+
+def test_leaflet_seconds_must_be_a_positive_number(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.pipeline]\nleaflet_seconds = 0\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="leaflet_seconds: expected a number of seconds above 0"):
+        load_config(tmp_path)
+
+
+# ---- issue 28: a leaflet's cache key is what it prints ----
+
+
+def test_the_pages_template_does_not_remake_leaflets_nor_the_leaflets_the_pages(
+    fixture_site: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    """A new page.html or style.css changes the code's digest, so every version is made again;
+    its leaflet, whose printed HTML is the same, comes from the cache. A new leaflet.css (the
+    engine's key) prints every leaflet again."""
+    root = _built(fixture_site, tmp_path, run)
+    before = {p: p.read_bytes() for p in (root / "output").rglob("*.pdf")}
+    printed: list[str] = []
+    original = leaflet.print_leaflet
+
+    def counting(page: Page, *args: object) -> Leaflet:
+        printed.append(page.version.path)
+        return original(page, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leaflet, "print_leaflet", counting)
+    monkeypatch.setattr(site_build, "code_version", lambda: "a new page.html")
+    assert run(root, "build")[0] in (0, 1)
+    assert printed == []
+    assert {p: p.read_bytes() for p in (root / "output").rglob("*.pdf")} == before
+    monkeypatch.setattr(leaflet, "engine_key", lambda: "a new leaflet.css")
+    monkeypatch.setattr(site_build, "code_version", lambda: "and a new page.html")
+    assert run(root, "build")[0] in (0, 1)
+    assert sorted(printed) == [
+        "ar/leaflet-demo.html",
+        "en/leaflet-demo.html",
+        "es/leaflet-demo.html",
+    ]

@@ -110,7 +110,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache, previous)
     media = collect_media(config, project.articles)
-    context = _context(project, store, plan, media, kept)
+    context = _context(project, store, plan, media, kept, cache)
     states = _states(project, plan, withheld)
     scope = [*states, *(item for item in previous if item not in states)]
     changes = keeping.changes(previous, states, scope)
@@ -245,9 +245,10 @@ def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
 
 
 def _context(
-    project: Project, store: CatalogStore, plan: Plan, media: Media, kept: Kept
+    project: Project, store: CatalogStore, plan: Plan, media: Media, kept: Kept, cache: Cache
 ) -> versions.Context:
     config = project.config
+    image_digests = {out: file_digest(path) for out, path in media.files.items()}
 
     def files() -> dict[tuple[str, str], str]:
         return {
@@ -265,14 +266,17 @@ def _context(
         store=store,
         plan=plan,
         images=media.urls,
-        image_digests={out: file_digest(path) for out, path in media.files.items()},
-        leaflet_settings=LeafletSettings.of(config) if config.leaflets else None,
+        image_digests=image_digests,
+        leaflet_settings=LeafletSettings.of(config, media, image_digests)
+        if config.leaflets
+        else None,
         salt=_salt(project),
         make_check_site=lambda: check_site(project, store),
         make_site=lambda: _site_context(project, store, plan),
         make_files=files,
         kept_keys={item: inputs[2] for item, inputs in kept.items()},
         make_kept=lambda: {item: inputs[:2] for item, inputs in kept.items()},
+        cache=cache,
     )
 
 

@@ -10,6 +10,10 @@ sitemap, report) needs only each version's small summary.
 |----------------|---------------------------------------------------------------------------------|
 | checks         | article text, its PO, the locale's glossary.po, glossary.toml, configuration, date |
 | page, leaflet  | the same, every locale's ui.po (switcher labels), the article's publication plan, images |
+
+A leaflet is also kept under a key of what it prints alone (``render.leaflet.leaflet_key``: its
+HTML, images, leaflet template and engine), so a version made again because the page's template
+or the pipeline's code changed takes its leaflet from the cache instead of printing it again.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ from pipeline.model import (
     Article,
     Catalog,
     DocumentReadability,
+    Finding,
     Page,
     ReviewState,
     Tally,
     Version,
 )
+from pipeline.render import leaflet
 from pipeline.render.leaflet import Leaflets, LeafletSettings
 from pipeline.render.page import LocaleCatalogs
 from pipeline.render.site import SiteContext, render_page
@@ -99,6 +105,7 @@ class Context:
     # inputs (the article and its catalogue, as published), parsed on first use.
     kept_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     make_kept: Callable[[], dict[tuple[str, str], tuple[Article, Catalog | None]]] = dict
+    cache: Cache | None = None  # where leaflets are kept by what they print (``Leaflets``)
     _article_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -252,9 +259,14 @@ def make(slug: str, locale_name: str) -> Made:
         (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
     )
     site = context.site
-    page, files, notice = (
+    page, files, leaflets = (
         _render(context, article, version, locale) if version else (None, [], None)
     )
+    if leaflets is not None and leaflets.problems:
+        result = replace(
+            result,
+            findings=result.findings + _leaflet_findings(context, article, locale_name, leaflets),
+        )
     view = (
         readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
         if result.document else None
@@ -270,7 +282,7 @@ def make(slug: str, locale_name: str) -> Made:
         tuple(path for path, _ in files),
         sitereport.part(result.findings, result.document, site.env, context.source, article, body),
         leaflet=any(path.endswith(".pdf") for path, _ in files),
-        notice=notice,
+        notice=leaflets.skipped if leaflets else None,
         review=review_state(article, locale_name, catalog)
         if locale.name != context.source.name
         else None,
@@ -296,12 +308,25 @@ def review_state(article: Article, locale: str, catalog: Catalog | None) -> Revi
     )
 
 
+def _leaflet_findings(
+    context: Context, article: Article, locale_name: str, leaflets: Leaflets
+) -> tuple[Finding, ...]:
+    """What the PDF engine said, at the article's line of an image or at the version's PO."""
+    files = (
+        context.files[(article.slug, context.source.name)],
+        context.files[(article.slug, locale_name)],
+    )
+    images = context.images.get((article.slug, locale_name), {})
+    return leaflet.findings(leaflets.problems, article, locale_name, files, images)
+
+
 def _render(
     context: Context, article: Article, version: Version, locale: LocaleInfo
-) -> tuple[Page, list[tuple[str, str | bytes]], str | None]:
-    """The page, its files (the page, the leaflet), and why no leaflet could be made."""
+) -> tuple[Page, list[tuple[str, str | bytes]], Leaflets | None]:
+    """The page, its files (the page, the leaflet), and its leaflet's maker (why none was made,
+    what the engine said)."""
     leaflets = (
-        Leaflets(context.leaflet_settings, published=lambda page: not page.version.preview)
+        Leaflets(context.leaflet_settings, lambda page: not page.version.preview, context.cache)
         if context.leaflet_settings
         else None
     )
@@ -322,4 +347,4 @@ def _render(
     )
     files: list[tuple[str, str | bytes]] = [(version.path, html)]
     files += list(leaflets.files.items())[:1] if leaflets else []
-    return page, files, leaflets.skipped if leaflets else None
+    return page, files, leaflets

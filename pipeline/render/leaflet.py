@@ -5,30 +5,23 @@ accessible as its page: a structure tree (headings, lists, tables, figures with 
 the version's ``/Lang``, the title shown as the window title, bookmarks from the headings, and
 embedded fonts. It is made from the *same* sanitized body HTML as the page (``Page.body_html``)
 with its own template and stylesheet, designed for paper: no navigation, the page address
-printed, the words-to-know box as a short glossary at the end, "Page 2 of 5" in its language.
+printed, the site's name and the words-to-know box in the reader's language, "Page 2 of 5" too.
+Its images are the ones the page shows, read from the files the build publishes in
+``output/media/`` (``pdf.site_fetcher``).
 
-WeasyPrint needs Debian's Pango at import time. Where it is missing, ``unavailable()`` says why in
-one line and the build writes the pages without leaflets (and without links to them).
-
-WeasyPrint 70 tags a ``lang`` attribute only on the document root. Fallback text (a unit left in
-the source language) must carry its own language in the structure tree, as it does on the page,
-so ``_tag_languages`` wraps WeasyPrint's tag-tree builder to copy ``lang`` to ``/Lang`` on the
-structure element of that HTML element. It relies on a private function of the exact pinned
-version; ``tests/test_leaflet.py`` fails if an upgrade breaks it.
+How WeasyPrint runs (Pango, the ``/Lang`` patch, the fetcher, the CPU budget) is ``pdf.py``'s.
+What the engine logs becomes findings (``findings``), and a leaflet is cached under a key of what
+it prints (``leaflet_key``): the page's own template can change without remaking a leaflet.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 from urllib.parse import urljoin
 
 from babel import Locale
@@ -36,16 +29,24 @@ from babel.units import format_unit
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from pipeline.config import Config
-from pipeline.errors import FontsMissing, LeafletError, LeafletsUnavailable
+from pipeline.config import DEFAULT_LEAFLET_SECONDS, Config
+from pipeline.errors import FontsMissing, LeafletError, LeafletsUnavailable, LeafletTooSlow
 from pipeline.locales import LocaleInfo
-from pipeline.model import Page, Version
+from pipeline.model import WARNING, Article, Finding, Page, Version
+from pipeline.render import pdf
+from pipeline.render.media import Media
+from pipeline.render.pdf import engine_key
 from pipeline.render.ui import TEMPLATES_DIR, UiText
-from pipeline.store.cache import tables_folder
+from pipeline.store.cache import Cache, digest, file_digest, tables_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> CSS @page size
 LEAFLET_CSS = TEMPLATES_DIR / "leaflet.css"
 PDF_VARIANT = "pdf/ua-1"
+DEFAULT_SECONDS = DEFAULT_LEAFLET_SECONDS
+CHECKS = {
+    "leaflet-engine": WARNING,  # the PDF engine complained (an image it could not load)
+    "leaflet-too-slow": WARNING,  # the leaflet used up leaflet_seconds: this version has none
+}
 _RELATIVE_HREF = re.compile(
     r'(<a\b[^>]*\bhref=")(?![#]|[a-z][a-z0-9+.-]*:)([^"]*)(")', re.IGNORECASE
 )
@@ -56,19 +57,29 @@ class LeafletSettings:
     """What every leaflet of a build shares."""
 
     site_url: str  # absolute, ends with "/"
-    site_name: str
+    site_name: str  # as configured: each leaflet shows it in its language (ui.po)
     source: LocaleInfo  # the source locale: fallback text is in its language
-    assets_dir: Path  # an article's relative images are read from here (source/), nothing else
+    root: Path  # the project: no file outside it is read
     paper: str = "A4"  # CSS page size: "A4" or "letter"
+    media: Mapping[str, Path] = field(default_factory=dict)  # image under output/ -> its file
+    image_digests: Mapping[str, str] = field(default_factory=dict)  # image under output/ -> hash
+    seconds: float = DEFAULT_SECONDS  # CPU budget of one leaflet (``leaflet_seconds``)
 
     @classmethod
-    def of(cls, config: Config) -> LeafletSettings:
+    def of(
+        cls, config: Config, media: Media | None = None, digests: Mapping[str, str] | None = None
+    ) -> LeafletSettings:
+        """``digests``: each image's hash, where the build has made them already."""
+        files = media.files if media else {}
         return cls(
             config.site_url,
             config.site_name,
             config.source_locale,
-            config.source_dir,
+            config.root,
             paper_size(config.leaflet_paper) or "A4",
+            files,
+            digests if digests is not None else {o: file_digest(p) for o, p in files.items()},
+            config.leaflet_seconds,
         )
 
 
@@ -96,44 +107,15 @@ def paper_size(name: str) -> str | None:
     return PAPER_SIZES.get(name.strip().lower())
 
 
-@cache
-def _weasyprint() -> ModuleType | str:
-    """The weasyprint module, or one line saying why it cannot load (no Pango): imported once."""
-    try:
-        import weasyprint
-    except OSError as exc:  # cffi cannot dlopen libpango / libpangoft2
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f"WeasyPrint cannot load Pango ({first}); install Debian's libpango-1.0-0 and libpangoft2-1.0-0 (bash tests/setup.sh does)"
-    _tag_languages()
-    return weasyprint
+_weasyprint = (
+    pdf.engine
+)  # a name of this module, so a test can stand in for a machine without Pango
 
 
 def unavailable() -> str | None:
     """Why leaflets cannot be made on this machine, or None when they can."""
     found = _weasyprint()
     return found if isinstance(found, str) else None
-
-
-def _tag_languages() -> None:
-    """Copy each HTML element's ``lang`` to ``/Lang`` on its structure element (see module docstring)."""
-    import pydyf
-    from weasyprint.pdf import tags
-
-    original = tags._build_box_tree
-    if getattr(original, "copies_lang", False):
-        return
-
-    def build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
-        element = getattr(box, "element", None)
-        own = element is not None and getattr(box, "element_tag", None) not in ("html", "body")
-        lang = element.get("lang") if own and element is not None else None
-        for struct in original(box, parent, *args):
-            if lang and "Lang" not in struct:
-                struct["Lang"] = pydyf.String(lang)
-            yield struct
-
-    build_box_tree.copies_lang = True  # type: ignore[attr-defined]
-    tags._build_box_tree = build_box_tree
 
 
 def size_label(size: int, locale: LocaleInfo) -> str:
@@ -218,7 +200,8 @@ def leaflet_html(
             has_title=bool(re.search(r"<h1[\s>]", body)),
             words=page.words,
             url=url,
-            site_name=settings.site_name,
+            site_name=ui.content(settings.site_name),
+            site_name_text=ui.attribute(settings.site_name),
             review=review,
             paper=settings.paper,
             page_numbers=lambda template: page_numbers_css(template, locale),
@@ -232,26 +215,33 @@ def leaflet_html(
 def leaflet_for(
     page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
 ) -> Leaflet:
-    """Make one leaflet; raise ``LeafletsUnavailable`` without Pango, ``LeafletError`` if WeasyPrint fails."""
+    """Make one leaflet; raise ``LeafletsUnavailable`` without Pango, ``LeafletTooSlow`` past its
+    budget, ``LeafletError`` if WeasyPrint fails."""
+    return print_leaflet(page, leaflet_html(page, locale, ui, settings, review), locale, settings)
+
+
+def print_leaflet(page: Page, html: str, locale: LocaleInfo, settings: LeafletSettings) -> Leaflet:
+    """The leaflet's HTML (``leaflet_html``) printed to PDF, within ``settings.seconds`` of CPU."""
     weasyprint = _weasyprint()
     if isinstance(weasyprint, str):
         raise LeafletsUnavailable(weasyprint)
-    html = leaflet_html(page, locale, ui, settings, review)
     started = time.perf_counter()
-    with _collect_warnings() as warnings:
+    with pdf.collect_warnings() as warnings, pdf.budget(settings.seconds):
         try:
             document = weasyprint.HTML(
                 string=html,
-                base_url=str(settings.assets_dir) + "/",
-                url_fetcher=_local_fetcher(weasyprint, settings.assets_dir),
+                base_url=pdf.SITE + page.version.path,
+                url_fetcher=pdf.site_fetcher(weasyprint, settings.media, settings.root),
             )
             data = document.write_pdf(
                 pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode()
             )
+        except LeafletTooSlow:
+            raise
         except (
             Exception
         ) as exc:  # WeasyPrint raises many kinds; the user needs the version, not a traceback
-            source = settings.assets_dir / f"{page.version.article}.md"
+            source = settings.root / "source" / f"{page.version.article}.md"
             raise LeafletError(
                 f"cannot make the {page.version.locale} leaflet: {exc}", source
             ) from exc
@@ -269,48 +259,12 @@ def leaflet_for(
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")
 
 
-def _local_fetcher(weasyprint: ModuleType, allowed: Path) -> Any:
-    """WeasyPrint may read files under ``allowed`` (an article's images) and nothing else: no network, ever."""
-    root = allowed.resolve()
-
-    class LocalFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if not url.startswith("file:"):
-                raise ValueError(f"leaflets read no network resource: {url}")
-            path = Path(
-                weasyprint.urls.request.url2pathname(url.removeprefix("file:").split("?")[0])
-            ).resolve()
-            if not path.is_relative_to(root):
-                raise ValueError(f"leaflets read only files under {root}: {url}")
-            return super().fetch(url, headers)
-
-    return LocalFetcher(allowed_protocols={"file", "data"})
-
-
-@contextmanager
-def _collect_warnings() -> Iterator[list[str]]:
-    """WeasyPrint logs problems (an image without alt, a file it may not read): keep them, print nothing."""
-    messages: list[str] = []
-    logger = logging.getLogger("weasyprint")
-    handler = _ListHandler(messages)
-    propagate, logger.propagate = logger.propagate, False
-    logger.addHandler(handler)
-    try:
-        yield messages
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.messages = messages
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+def leaflet_key(html: str, settings: LeafletSettings) -> str:
+    """Everything a leaflet prints: its HTML (body, ui strings, site name, leaflet.css inlined),
+    the images it embeds, the budget, and the engine (``engine_key``). Not the page's template:
+    a new page.html or style.css leaves every leaflet as it was."""
+    images = (f"{out}={sha}" for out, sha in sorted(settings.image_digests.items()) if out in html)
+    return digest(engine_key(), html, *images, repr(settings.seconds))
 
 
 @dataclass
@@ -320,25 +274,94 @@ class Leaflets:
     Called once per version between rendering the body and writing the page (the link shows the
     leaflet's size). ``published`` stands in for issue 9's publishing threshold: versions it
     rejects get no leaflet. Without Pango, the first call records why and no leaflet is made.
+    ``cache`` keeps each version's last leaflet under ``leaflet_key``; ``problems`` holds
+    (check, message) for ``findings``.
     """
 
     settings: LeafletSettings
     published: Callable[[Page], bool] = lambda page: True
+    cache: Cache | None = None
     made: list[Leaflet] = field(default_factory=list)
     skipped: str | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
     def __call__(self, page: Page, locale: LocaleInfo, ui: UiText) -> dict[str, str] | None:
         """The page template's ``leaflet`` ({href, size}), or None when there is no leaflet."""
         if self.skipped is not None or not self.published(page):
             return None
         try:
-            leaflet = leaflet_for(page, locale, ui, self.settings)
+            leaflet = self._leaflet(page, locale, ui)
         except LeafletsUnavailable as exc:
             self.skipped = exc.message
             return None
+        if leaflet is None:
+            return None
         self.made.append(leaflet)
+        self.problems += [("leaflet-engine", warning) for warning in leaflet.warnings]
         return {"href": leaflet.path.rsplit("/", 1)[-1], "size": size_label(leaflet.size, locale)}
+
+    def _leaflet(self, page: Page, locale: LocaleInfo, ui: UiText) -> Leaflet | None:
+        """From the cache where this version printed the same before, else printed (and kept)."""
+        engine = _weasyprint()
+        if isinstance(engine, str):  # before the key: the key names WeasyPrint's version
+            raise LeafletsUnavailable(engine)
+        html = leaflet_html(page, locale, ui, self.settings)
+        slot, key = leaflet_path(page.version), leaflet_key(html, self.settings)
+        found = self.cache.get_slot("leaflet", slot, key) if self.cache else None
+        if not isinstance(found, (Leaflet, str)):
+            try:
+                found = print_leaflet(page, html, locale, self.settings)
+            except LeafletTooSlow as exc:
+                found = exc.message
+            if self.cache:
+                self.cache.put_slot("leaflet", slot, key, found)
+        if isinstance(found, str):
+            self.problems.append(("leaflet-too-slow", found))
+            return None
+        return found
 
     @property
     def files(self) -> dict[str, bytes]:
         return {leaflet.path: leaflet.data for leaflet in self.made}
+
+
+def findings(
+    problems: list[tuple[str, str]],
+    article: Article,
+    locale: str,
+    files: tuple[str, str],
+    images: Mapping[str, str],
+) -> tuple[Finding, ...]:
+    """Each problem of a version's leaflet as a finding: an image's at the article's line that
+    shows it (``files[0]``, the source), the rest at the version's own file (``files[1]``, its PO)."""
+    found = []
+    for check, message in problems:
+        line = _image_line(article, images, message)
+        file = files[0] if line else files[1]
+        text = f"leaflet {message}" if check == "leaflet-too-slow" else f"PDF engine: {message}"
+        found.append(
+            Finding(
+                check, CHECKS[check], article.slug, locale, file, line, "", text + _ADVICE[check]
+            )
+        )
+    return tuple(found)
+
+
+def _image_line(article: Article, images: Mapping[str, str], message: str) -> int | None:
+    """The source line of the image a message names (by its place under output/ or as written),
+    else of the address it quotes (a web image is no asset), else None."""
+    for asset in article.assets:
+        if asset.src in message or images.get(asset.src, "\0") in message:
+            return asset.line
+    quoted = re.search(r"'([^']+)'", message)
+    if quoted:
+        for number, text in enumerate(article.text.splitlines(), 1):
+            if quoted[1] in text:
+                return number
+    return None
+
+
+_ADVICE = {
+    "leaflet-engine": "",
+    "leaflet-too-slow": "; this version has no leaflet: split its longest paragraphs, or raise leaflet_seconds",
+}

@@ -32,7 +32,7 @@ PLACEHOLDER_MEANINGS = {
     "pages": "the leaflet's number of pages",
     "percent": "a number (a percentage, without its % sign)",
     "threshold": "a number (a percentage, without its % sign)",
-    "size": "the file's size, written in your language (\"54 kB\")",
+    "size": 'the file\'s size, written in your language ("54 kB")',
 }
 
 
