@@ -34,7 +34,7 @@ from typing import Any
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import TocExtension, slugify, unique
+from markdown.extensions.toc import slugify, unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
@@ -54,13 +54,13 @@ from pipeline.source.rawhtml import RawHtml, _with_lang
 Visitor = Callable[[str, str], "str | None"]
 
 _TAG = re.compile(r"<[^>]*>")
+TOC_MARKER = "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
 MARKDOWN_EXTENSIONS = [
     "tables",
     "footnotes",
     "abbr",
     "def_list",
     "attr_list",
-    "toc",
     "fenced_code",
     "md_in_html",
 ]
@@ -135,20 +135,14 @@ class ExtensionTreeprocessor(Treeprocessor):
         self.ext = ext
 
 
-def _toc_marker(md: markdown.Markdown) -> str:
-    toc = next((e for e in md.registeredExtensions if isinstance(e, TocExtension)), None)
-    return toc.getConfig("marker") if toc is not None else ""
-
-
 class BlockUnitProcessor(ExtensionTreeprocessor):
     """Visits block texts in document order, then the abbreviation expansions."""
 
     def run(self, root: etree.Element) -> None:
         used_ids: set[str] = set()
         headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
-        marker = _toc_marker(self.md)
         for el, kind, in_fallback, place in _block_units(root):
-            if marker and (el.text or "").strip() == marker:
+            if (el.text or "").strip() == TOC_MARKER:
                 continue
             level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
             headings = [h for h in headings if h[0] < level]
@@ -165,7 +159,7 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
     ) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
-        if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
+        if el.tag in HEADING_TAGS and "#" not in attrs:  # "{#id}" sets its own; "{.class}" does not
             el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
         hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
         replacement = self.ext.visit(source, kind, context, hint)
@@ -333,7 +327,7 @@ def _markdown(
     backlink_title: str | None = None,
     extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
-    configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+    configs: dict[str, dict[str, Any]] = {}
     if backlink_title:
         configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
     md = markdown.Markdown(
