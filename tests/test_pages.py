@@ -419,9 +419,7 @@ def test_toc_lists_every_section_in_the_language_it_is_shown_in(callouts: Path, 
     for entry in entries:
         heading = ids[entry.attrs["href"][1:]]
         assert entry.text == heading.text.strip()
-        shown_in = next(
-            (n.attrs["lang"] for n in _ancestors(heading) if "lang" in n.attrs), "en"
-        )
+        shown_in = next((n.attrs["lang"] for n in _ancestors(heading) if "lang" in n.attrs), "en")
         page_lang = {"en": "en", "es": "es", "ar": "ar"}[rel]
         assert entry.attrs.get("lang", page_lang) == shown_in, entry.text
     if rel == "es":

@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import nest_toc_tokens, slugify, unique
+from markdown.extensions.toc import slugify, unique
 from markdown.treeprocessors import Treeprocessor
 
 from pipeline.render.ui import TEMPLATES_DIR
@@ -146,7 +146,9 @@ def arrange(html: str, title_h1: str, reserved: Iterable[str]) -> str:
             attrs = f' id="{new_id}"' + attrs
         if own or level > 1:
             entries.append((heading.start, level, new_id, heading.inner))
-        pieces.append(html[position : heading.start] + f"<h{level}{attrs}>{heading.inner}</h{level}>")
+        pieces.append(
+            html[position : heading.start] + f"<h{level}{attrs}>{heading.inner}</h{level}>"
+        )
         position = heading.end
     body = "".join(pieces) + html[position:]
     body = _relink(body, moved)
@@ -176,23 +178,27 @@ def _toc(html: str, entries: list[tuple[int, int, str, str]]) -> str:
     if not entries:
         return ""
     languages = _languages(html, {start for start, *_ in entries})
-    tokens = nest_toc_tokens(
-        [
-            {"level": level, "id": anchor, "name": _text(inner), "start": start}
-            for start, level, anchor, inner in entries
-        ]
-    )
-    return f'<div class="toc">\n{_list(tokens, languages)}</div>'
+    links = [
+        (
+            level,
+            f'<a href="#{anchor}"{languages.get(start, "")}>'
+            f"{html_lib.escape(_text(inner), quote=False)}</a>",
+        )
+        for start, level, anchor, inner in entries
+    ]
+    return f'<div class="toc">\n{_nested(links)}</div>'
 
 
-def _list(tokens: list[dict[str, object]], languages: dict[int, str]) -> str:
-    items = []
-    for token in tokens:
-        marks = languages.get(int(str(token["start"])), "")
-        link = f'<a href="#{token["id"]}"{marks}>{html_lib.escape(str(token["name"]), quote=False)}</a>'
-        children = token["children"]
-        nested = "\n" + _list(children, languages) if children else ""  # type: ignore[arg-type]
-        items.append(f"<li>{link}{nested}</li>\n")
+def _nested(links: list[tuple[int, str]]) -> str:
+    """Each entry holds the entries of deeper levels that follow it, as Python-Markdown's toc nests."""
+    items, i = [], 0
+    while i < len(links):
+        level, link = links[i]
+        j = i + 1
+        while j < len(links) and links[j][0] > level:
+            j += 1
+        items.append(f"<li>{link}{_nested(links[i + 1 : j]) if j > i + 1 else ''}</li>\n")
+        i = j
     return "<ul>\n" + "".join(items) + "</ul>\n"
 
 

@@ -54,7 +54,9 @@ from pipeline.source.rawhtml import RawHtml, _with_lang
 Visitor = Callable[[str, str], "str | None"]
 
 _TAG = re.compile(r"<[^>]*>")
-TOC_MARKER = "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
+TOC_MARKER = (
+    "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
+)
 MARKDOWN_EXTENSIONS = [
     "tables",
     "footnotes",
