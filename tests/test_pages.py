@@ -451,3 +451,15 @@ def test_an_article_named_like_a_file_of_the_site_is_refused(
     assert len(err.splitlines()) == 1
     assert f"source/{name}.md" in err and "rename" in err
     assert not (root / "output").exists()
+
+
+def test_pages_with_callouts_and_a_toc_are_valid_and_accessible(callouts: Path) -> None:
+    """Nu HTML Checker and axe-core at zero on the pages the heading rules rewrite."""
+    from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
+
+    require_tools()
+    files = [callouts / rel / "flu.html" for rel in ("en", "es", "ar")]
+    errors = [m for m in vnu_messages(files) if m.get("type") == "error"]
+    assert not errors, format_vnu(errors)
+    failing = [r for r in run_axe(files) if r["violations"]]
+    assert not failing, format_violations(failing)

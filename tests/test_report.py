@@ -403,3 +403,29 @@ def test_the_total_translated_share_leaves_the_source_out(
     assert main(["--root", str(outdated), "check"]) in (0, 1)
     total = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("total"))
     assert re.search(r"(\d+) %", total).group(1) == f"{share:.0f}"
+
+
+def test_a_report_with_out_of_date_entries_is_valid_accessible_and_reads_at_390px(
+    outdated: Path,
+) -> None:
+    """The diffs and the badges pass the Nu checker and axe; at 390 CSS px (a phone) the page
+    does not scroll sideways: only a table may, inside its own labelled, focusable region."""
+    require_tools()
+    from tests.test_accessibility import _browse
+
+    out = built(outdated)
+    files = sorted((out / "reports").glob("*.html"))
+    messages = [
+        m
+        for m in vnu_messages([*files, out / "assets" / "report.css"])
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
+    assert not messages, format_vnu(messages)
+    results = run_axe([out / "index.html", *files])  # served from output/: the stylesheets load
+    assert not any(r["violations"] for r in results), format_violations(results)
+    for file, m in _browse(out, files, 390).items():
+        assert m["scrollWidth"] <= 390 and not m["wide"], f"{file}: {m['wide']}"
+    for page in files:
+        for region in by_class(element(page), "table-scroll"):
+            assert region.attrs["tabindex"] == "0" and region.attrs["role"] == "region"
+            assert region.attrs["aria-labelledby"]
