@@ -196,7 +196,7 @@ def _update(project: build.Project, args: argparse.Namespace) -> int:
 def _build(project: build.Project, args: argparse.Namespace) -> int:
     cache = project.cache or Cache(None)  # the one read_project used: a build sweeps it
     result = build.build(project, cache, max(1, args.jobs), _progress(args))
-    _print_result(result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
+    _print_result(project, result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)
     for line in (*result.withheld, *(change.line() for change in result.changes)):
@@ -218,12 +218,18 @@ def _check(project: build.Project, args: argparse.Namespace) -> int:
         _say(report.to_json(result, build.previews(project, catalogs), reviews).rstrip("\n"))
     else:
         _print_result(
-            result, build.version_stats(project, catalogs), args, warnings=args.warnings, limit=None
+            project,
+            result,
+            build.version_stats(project, catalogs),
+            args,
+            warnings=args.warnings,
+            limit=None,
         )
     return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
 
 
 def _print_result(
+    project: build.Project,
     result: CheckResult | CheckTotals,
     stats: dict[tuple[str, str], Stats],
     args: argparse.Namespace,
@@ -236,7 +242,7 @@ def _print_result(
         for line in lines:
             _say(line)
         return
-    _say(report.terminal_table(result, stats))
+    _say(report.terminal_table(result, stats, project.config.source_locale.name))
     for line in ["", *lines] if lines else []:
         _say(line)
     _say("\n" + report.totals_line(result))

@@ -127,6 +127,7 @@ class Message:
     msgctxt: str | None = None
     msgid_plural: str | None = None
     plural: tuple[str, ...] = ()  # msgstr[0], msgstr[1]… of a plural entry
+    previous: str | None = None  # ``#| msgid``: the source text a fuzzy entry was translated from
 
     @property
     def translated(self) -> bool:
@@ -215,6 +216,8 @@ class Finding:
     message: str
     deliberate: str | None = None  # the translator's reason, when they marked it as meant
     msgstr: str = ""  # the translation as the PO holds it, so a report shows both sides
+    # a fuzzy entry: the source text its msgstr translates (``#|``), "" when the PO does not say
+    previous: str | None = None
 
     @property
     def counts(self) -> bool:

@@ -88,19 +88,13 @@ def read_project(config: Config, cache: Cache | None = None, withhold: bool = Fa
     parsed again. An article that cannot be read is an error (exit 2), or with ``withhold`` (a
     build) left out of the project and named in ``Project.withheld``: the others still publish."""
     paths = article_paths(config.source_dir)
+    refuse_site_names(paths, config)
     try:
         articles, failed = _articles(paths, cache), tuple[SourceError, ...]()
     except SourceError:
         if not withhold:
             raise
         articles, failed = _each_article(paths, cache)
-    reserved = {GLOSSARY_DOMAIN, UI_DOMAIN} & {a.slug for a in articles}
-    if reserved:
-        name = sorted(reserved)[0]
-        raise SourceError(
-            f"article name {name!r} is reserved for a catalogue of the site: rename the file",
-            config.source_dir / f"{name}.md",
-        )
     glossary = read_glossary(config.source_dir)
     return Project(config, articles, glossary, cache, failed)
 
@@ -118,6 +112,36 @@ def _each_article(
         except SourceError as error:
             failed.append(error)
     return tuple(articles), tuple(failed)
+
+
+# Names the site gives its own files: an article of that name would overwrite one, or sit where
+# a reader (or a link) expects the site's. Where each is written: build/site.py (index, sitemap,
+# assets), render/media.py (media), report/ (reports), a locale's modifier (en/plain/).
+SITE_NAMES = {
+    GLOSSARY_DOMAIN: "locales/<locale>/LC_MESSAGES/glossary.po, the glossary's catalogue",
+    UI_DOMAIN: "locales/<locale>/LC_MESSAGES/ui.po, the interface's catalogue",
+    "index": "output/index.html and output/<language>/index.html, the lists of articles",
+    "sitemap": "output/sitemap.xml",
+    "reports": "output/reports/, the editors' report",
+    "media": "output/media/, the images",
+    "assets": "output/assets/, the stylesheets",
+    "plain": "output/<language>/plain/, the plain-language versions",
+}
+
+
+def refuse_site_names(paths: list[Path], config: Config) -> None:
+    """An article named like a file or folder of the site itself is refused before it is read."""
+    taken = dict(SITE_NAMES)
+    for info in config.locales:
+        if info.modifier:
+            taken.setdefault(info.modifier, f"output/{info.output_dir}/, the {info.name} versions")
+    for path in paths:
+        used = taken.get(path.stem.lower())
+        if used is not None:
+            raise SourceError(
+                f"the article name {path.stem!r} is used by the site itself ({used}): rename the file",
+                path,
+            )
 
 
 def _ui_units(cache: Cache | None) -> tuple[Unit, ...]:

@@ -323,3 +323,143 @@ def test_a_term_is_found_where_a_word_by_word_search_finds_it(
         None,
     )
     assert terms._first_window(tuple(text), tuple(term), inside) == expected
+
+
+# --- Headings as a publisher expects them: one h1, ids of their own, a working [TOC] ----------
+
+CALLOUTS = """---
+title: Flu vaccine for adults
+---
+
+<div class="callout"><h1>Urgent advice</h1><p>Call 999 if you cannot breathe.</p></div>
+
+[TOC]
+
+Most adults get the vaccine in autumn.
+
+<div class="nhs"><h2 id="who">Who should have it</h2><p>People over 65.</p></div>
+
+## Content
+
+What the vaccine contains, see [below](#content).
+
+# Side effects
+
+A sore arm for a day or two.
+
+## Words to know
+
+Some words.
+
+## Central sensitization
+
+The term's own heading.
+"""
+
+
+@pytest.fixture(scope="module")
+def callouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page written by others: a front matter title, HTML callouts with headings, a second
+    ``#`` heading, headings named like the page's own ids, a ``[TOC]``; Spanish in capitals,
+    Arabic untranslated (every heading falls back)."""
+    from tests.conftest import DATA, po_path, translate_po
+
+    root = tmp_path_factory.mktemp("callouts") / "site"
+    shutil.copytree(DATA / "site", root)
+    (root / "source" / "feature.md").unlink()
+    (root / "source" / "flu.md").write_text(CALLOUTS, encoding="utf-8")
+    assert main(["--root", str(root), "init", "es", "ar"]) == 0
+    translate_po(po_path(root, "es", "flu"), lambda m: m.upper().replace("#CONTENT", "#content"))
+    assert main(["--root", str(root), "build"]) in (0, 1)
+    return root / "output"
+
+
+@pytest.mark.parametrize("rel", ["en", "es", "ar"])
+def test_the_title_is_the_one_h1_and_other_h1s_become_h2(callouts: Path, rel: str) -> None:
+    """The front matter title, not the h1 of a raw HTML callout; a second ``#`` heading is a section."""
+    doc = read(callouts / rel / "flu.html")
+    h1s = doc.find_all("h1")
+    assert [h.text.strip().casefold() for h in h1s] == ["flu vaccine for adults"]
+    assert doc.find_all("title")[0].text.casefold().startswith("flu vaccine for adults")
+    h2s = [h.text.strip().casefold() for h in doc.find_all("h2")]
+    assert "urgent advice" in h2s and "side effects" in h2s
+
+
+@pytest.mark.parametrize("rel", ["en", "es", "ar"])
+def test_heading_ids_never_collide_with_the_page_or_each_other(callouts: Path, rel: str) -> None:
+    doc = read(callouts / rel / "flu.html")
+    ids = [e.attrs["id"] for e in doc.iter() if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    main_ = doc.find_all("main")[0]
+    assert main_.attrs["id"] == "content" and main_.parent.tag == "body"
+    article = doc.find_all("article")[0]
+    assert article.attrs["id"] == "article"
+    heading_ids = {h.attrs.get("id") for h in article.find_all("h2")}
+    assert not heading_ids & {"content", "article", "words-to-know", "term-central-sensitization"}
+    # the author's link to their own "#content" heading follows it to its new id
+    link = next(a for a in article.find_all("a") if a.text.strip().casefold() == "below")
+    target = next(e for e in doc.iter() if e.attrs.get("id") == link.attrs["href"][1:])
+    assert target.tag == "h2" and target.text.strip().casefold() == "content"
+
+
+def _toc(doc: Element) -> list[Element]:
+    tocs = [e for e in doc.iter() if e.attrs.get("class") == "toc"]
+    assert len(tocs) == 1
+    return tocs[0].find_all("a")
+
+
+@pytest.mark.parametrize("rel", ["en", "es", "ar"])
+def test_toc_lists_every_section_in_the_language_it_is_shown_in(callouts: Path, rel: str) -> None:
+    """Headings written in raw HTML too; each entry links to its heading and has its language."""
+    doc = read(callouts / rel / "flu.html")
+    entries = _toc(doc)
+    ids = {e.attrs["id"]: e for e in doc.iter() if "id" in e.attrs}
+    sections = [h for h in doc.find_all("article")[0].iter() if h.tag in {"h2", "h3"}]
+    assert [a.attrs["href"][1:] for a in entries] == [h.attrs["id"] for h in sections]
+    for entry in entries:
+        heading = ids[entry.attrs["href"][1:]]
+        assert entry.text == heading.text.strip()
+        shown_in = next((n.attrs["lang"] for n in _ancestors(heading) if "lang" in n.attrs), "en")
+        page_lang = {"en": "en", "es": "es", "ar": "ar"}[rel]
+        assert entry.attrs.get("lang", page_lang) == shown_in, entry.text
+    if rel == "es":
+        assert "CONTENT" in [a.text for a in entries]
+        assert not any("lang" in a.attrs for a in entries if a.text.isupper())
+
+
+def _ancestors(el: Element) -> list[Element]:
+    found = []
+    node: Element | None = el
+    while node is not None:
+        found.append(node)
+        node = node.parent
+    return found
+
+
+@pytest.mark.parametrize("name", ["index", "sitemap", "reports", "media", "assets", "plain"])
+def test_an_article_named_like_a_file_of_the_site_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from tests.conftest import DATA
+
+    root = tmp_path / "site"
+    shutil.copytree(DATA / "site", root)
+    shutil.copy(root / "source" / "feature.md", root / "source" / f"{name}.md")
+    capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"source/{name}.md" in err and "rename" in err
+    assert not (root / "output").exists()
+
+
+def test_pages_with_callouts_and_a_toc_are_valid_and_accessible(callouts: Path) -> None:
+    """Nu HTML Checker and axe-core at zero on the pages the heading rules rewrite."""
+    from tests.a11y_tools import format_violations, format_vnu, require_tools, run_axe, vnu_messages
+
+    require_tools()
+    files = [callouts / rel / "flu.html" for rel in ("en", "es", "ar")]
+    errors = [m for m in vnu_messages(files) if m.get("type") == "error"]
+    assert not errors, format_vnu(errors)
+    failing = [r for r in run_axe(files) if r["violations"]]
+    assert not failing, format_violations(failing)

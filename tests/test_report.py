@@ -321,3 +321,111 @@ def test_what_json_cannot_write_the_report_does_not_write_either() -> None:
             json.dumps(value)
         with pytest.raises(TypeError):
             report._nested(value, 1)
+
+
+# --- The report as an editor uses it: out-of-date entries, badges, file:line, narrow screens ------
+
+CHANGED_FROM = "A paragraph with a class of its own."
+CHANGED_TO = "A paragraph with a style of its very own."
+
+
+@pytest.fixture
+def outdated(site: Path) -> Path:
+    """Spanish fully translated, then one source sentence edited and ``update`` run: fuzzy, ``#|``."""
+    translate_po(po_path(site, "es"), lambda m: f"ES {m}")
+    feature = site / "source" / "feature.md"
+    feature.write_text(
+        feature.read_text(encoding="utf-8").replace(CHANGED_FROM, CHANGED_TO), encoding="utf-8"
+    )
+    assert main(["--root", str(site), "-q", "update"]) == 0
+    entry = polib.pofile(str(po_path(site, "es"))).find(CHANGED_TO)
+    assert entry is not None and entry.fuzzy and entry.previous_msgid == CHANGED_FROM
+    return site
+
+
+def test_an_out_of_date_entry_shows_what_changed_in_the_source(outdated: Path) -> None:
+    report = language_report(built(outdated), "es")
+    item = next(
+        i
+        for i in report.find_all("li")
+        if CHANGED_TO in i.text and "finding" in i.attrs.get("class", "")
+    )
+    assert "Not translated yet" not in item.text
+    assert "out of date" in item.text.lower()
+    change = by_class(item, "source-change")[0]
+    removed = [d.text.replace("removed:", "").strip() for d in change.find_all("del")]
+    added = [i.text.replace("added:", "").strip() for i in change.find_all("ins")]
+    assert removed == ["class"] and added == ["style", "very"]
+    assert change.find_all("p")[-1].attrs["lang"] == "en"
+    assert f"ES {CHANGED_FROM}" in item.text  # the fuzzy translation, to update
+
+
+def test_a_language_without_errors_shows_no_error_badge(outdated: Path) -> None:
+    out = built(outdated)
+    for stem in ("es", "ar", "en"):
+        report = language_report(out, stem)
+        summary = by_class(report, "summary")[0]
+        errors = [e for e in report.iter() if "finding-error" in e.attrs.get("class", "")]
+        badges = by_class(summary, "badge-error")
+        assert bool(badges) == bool(errors), f"{stem}: {summary.text}"
+        if not errors:
+            assert "No errors" in summary.text
+
+
+def test_file_and_line_are_copyable_text_not_links_that_break_once_output_moves(
+    faulty: Path,
+) -> None:
+    out = built(faulty)
+    for page in (out / "reports").glob("*.html"):
+        hrefs = [a.attrs.get("href", "") for a in element(page).find_all("a")]
+        outside = [h for h in hrefs if h.startswith(("file:", "../../")) or ".po" in h]
+        assert not outside, f"{page.name}: {outside}"
+    item = by_class(language_report(out, "es"), "finding")[0]
+    assert re.fullmatch(r"locales/es/LC_MESSAGES/\w+\.po(:\d+)?", by_class(item, "where")[0].text)
+
+
+def test_the_total_translated_share_leaves_the_source_out(
+    outdated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The source's own rows (always 100 %) would lift the total of what translators did."""
+    from pipeline.build import verbs
+    from pipeline.config import load_config
+
+    project = verbs.read_project(load_config(outdated))
+    figures = verbs.version_stats(project, verbs.load_catalogs(project))
+    targets = [s for (_, locale), s in figures.items() if locale != "en"]
+    share = 100 * sum(s.translated for s in targets) / sum(s.total for s in targets)
+    everything = (
+        100 * sum(s.translated for s in figures.values()) / sum(s.total for s in figures.values())
+    )
+    assert f"{share:.0f}" != f"{everything:.0f}"  # the fixture tells them apart
+    capsys.readouterr()
+    assert main(["--root", str(outdated), "check"]) in (0, 1)
+    total = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("total"))
+    assert re.search(r"(\d+) %", total).group(1) == f"{share:.0f}"
+
+
+def test_a_report_with_out_of_date_entries_is_valid_accessible_and_reads_at_390px(
+    outdated: Path,
+) -> None:
+    """The diffs and the badges pass the Nu checker and axe; at 390 CSS px (a phone) the page
+    does not scroll sideways: only a table may, inside its own labelled, focusable region."""
+    require_tools()
+    from tests.test_accessibility import _browse
+
+    out = built(outdated)
+    files = sorted((out / "reports").glob("*.html"))
+    messages = [
+        m
+        for m in vnu_messages([*files, out / "assets" / "report.css"])
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
+    assert not messages, format_vnu(messages)
+    results = run_axe([out / "index.html", *files])  # served from output/: the stylesheets load
+    assert not any(r["violations"] for r in results), format_violations(results)
+    for file, m in _browse(out, files, 390).items():
+        assert m["scrollWidth"] <= 390 and not m["wide"], f"{file}: {m['wide']}"
+    for page in files:
+        for region in by_class(element(page), "table-scroll"):
+            assert region.attrs["tabindex"] == "0" and region.attrs["role"] == "region"
+            assert region.attrs["aria-labelledby"]

@@ -178,6 +178,7 @@ def _message(e: polib.POEntry) -> Message:
         msgctxt=e.msgctxt,
         msgid_plural=e.msgid_plural or None,
         plural=forms,
+        previous=e.previous_msgid if e.fuzzy else None,
     )
 
 

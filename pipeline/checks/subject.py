@@ -82,6 +82,7 @@ class Subject:
             self.catalog.messages.get(msgid) if self.catalog is not None and msgid else None
         )
         msgstr = message_entry.msgstr if message_entry is not None else ""
+        fuzzy = message_entry is not None and message_entry.fuzzy and bool(msgstr)
         return Finding(
             check,
             severity,
@@ -92,6 +93,7 @@ class Subject:
             msgid,
             message,
             msgstr=msgstr,
+            previous=(message_entry.previous or "") if fuzzy and message_entry else None,
         )
 
     def kept_on_purpose(self, shown: Shown) -> bool:

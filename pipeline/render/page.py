@@ -21,7 +21,9 @@ from pipeline.language.text import plain_text
 from pipeline.locales import LocaleInfo
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Word
 from pipeline.render.annotate import AnnotateExtension, foreign_words, page_words
+from pipeline.render.headings import TocSlotExtension, arrange
 from pipeline.render.ui import N_, UiText
+from pipeline.source.reader import META_KINDS
 from pipeline.source.segment import make_markdown
 
 ALLOWED_TAGS = {
@@ -49,7 +51,6 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _SOURCE_WITHOUT_SRCSET = re.compile(r"<source(?![^>]*\ssrcset=)[^>]*>")
-_H1 = re.compile(r"<h1[\s>]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 BACKLINK = N_("Back to footnote {} in the text")
 TABLE_LABEL = N_("Table")
@@ -143,11 +144,22 @@ def render_body(
     annotate = AnnotateExtension(words, locale.language, foreign, ui.attribute(TABLE_LABEL))
     backlink = ui.numbered(BACKLINK)
     md = make_markdown(
-        translate, fallback_attrs, page_attrs, backlink_title=backlink, extra=(annotate,)
+        translate,
+        fallback_attrs,
+        page_attrs,
+        backlink_title=backlink,
+        extra=(annotate, TocSlotExtension(titled=bool(_metadata_title(article)))),
     )
     html = md.convert(article.text)
-    meta, html = _with_title(article, md, html, catalog, locale, source, fallback_attrs)
+    meta, title_h1 = _with_title(article, md, catalog, locale, source, fallback_attrs)
+    html = arrange(html, title_h1, (word.anchor for word in words))
     return Body(sanitize(html), meta, fallbacks, tuple(annotate.found))
+
+
+def _metadata_title(article: Article) -> str:
+    """The ``Title:``/``title:`` the author wrote, not the one read from the first heading."""
+    title = next((u.msgid for u in article.units if u.kind == META_KINDS["title"]), "")
+    return title
 
 
 def _language_marks(
@@ -168,13 +180,13 @@ def _language_marks(
 def _with_title(
     article: Article,
     md: Markdown,
-    html: str,
     catalog: Catalog | None,
     locale: LocaleInfo,
     source: LocaleInfo,
     fallback_attrs: dict[str, str],
 ) -> tuple[dict[str, list[str]], str]:
-    """The translated title and description; a page titled only by metadata gets it as its h1."""
+    """The translated title and description, and the title as the ``h1`` a page without a
+    Markdown level-1 heading gets (``headings.arrange`` decides)."""
     is_source = locale.name == source.name
     source_meta = {key: " ".join(lines) for key, lines in getattr(md, "Meta", {}).items()}
     source_meta.setdefault(
@@ -185,12 +197,12 @@ def _with_title(
         for key, text in source_meta.items()
         if text
     }
-    if not _H1.search(html) and meta.get("title"):
-        translated = locale.language == source.language or bool(
-            catalog and catalog.translation(source_meta["title"])
-        )
-        html = _title_heading(meta["title"][0], translated, fallback_attrs) + html
-    return meta, html
+    if not meta.get("title"):
+        return meta, ""
+    translated = locale.language == source.language or bool(
+        catalog and catalog.translation(source_meta["title"])
+    )
+    return meta, _title_heading(meta["title"][0], translated, fallback_attrs)
 
 
 def _title_heading(title: str, translated: bool, fallback_attrs: dict[str, str]) -> str:

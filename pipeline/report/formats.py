@@ -110,7 +110,10 @@ def _plain_floats(value: object) -> bool:
 
 def finding_json(finding: Finding) -> str:
     """One element of the report's ``findings`` list, as nested there."""
-    return _nested(_fields(finding), 2)
+    fields = _fields(finding)
+    if fields["previous"] is None:  # only an out-of-date (fuzzy) entry has a previous source text
+        del fields["previous"]
+    return _nested(fields, 2)
 
 
 def _fields(item: UnitScore | Finding) -> dict[str, object]:
@@ -144,8 +147,11 @@ def _document(doc: DocumentReadability) -> dict[str, object]:
     }
 
 
-def terminal_table(result: CheckResult | CheckTotals, stats: dict[tuple[str, str], Stats]) -> str:
-    """One row per article and locale with its own figures, then a total row that is their sum."""
+def terminal_table(
+    result: CheckResult | CheckTotals, stats: dict[tuple[str, str], Stats], source: str = ""
+) -> str:
+    """One row per article and locale with its own figures, then a total row: the translations'
+    share (the ``source`` locale's own rows, always 100 %, would lift it) and every finding."""
     header = f"{'locale':<10} {'article':<34} {'translated':>10}  {'readability (target)':<34} {'errors':>6} {'warnings':>8}"
     tallies = result.tallies
     documents = {(d.article, d.locale): d for d in result.documents}
@@ -159,9 +165,10 @@ def terminal_table(result: CheckResult | CheckTotals, stats: dict[tuple[str, str
         lines.append(
             f"{locale:<10} {article[:34]:<34} {translated:>10}  {cell:<34} {tallies.get((article, locale), NONE).errors:>6} {tallies.get((article, locale), NONE).warnings:>8}"
         )
-    total = sum(stats.values(), Stats(0, 0, 0))
+    total = sum((s for (_, locale), s in stats.items() if locale != source), Stats(0, 0, 0))
+    share = f"{total.percent:.0f} %" if total.total else ""
     lines.append(
-        f"{'total':<10} {'':<34} {f'{total.percent:.0f} %':>10}  {'':<34} {result.errors:>6} {result.warnings:>8}"
+        f"{'total':<10} {'':<34} {share:>10}  {'':<34} {result.errors:>6} {result.warnings:>8}"
     )
     return "\n".join(lines)
 

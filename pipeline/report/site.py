@@ -18,7 +18,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 from urllib.parse import quote
@@ -42,6 +42,7 @@ from pipeline.model import (
 )
 from pipeline.report import formats as report
 from pipeline.report import readability as readability_view
+from pipeline.report.diff import word_diff
 from pipeline.report.readability import version_anchor
 
 GROUPS = (
@@ -94,10 +95,10 @@ class Row:
     """A finding as the report shows it: where to fix it and what it looks like on both sides."""
 
     finding: Finding
-    where: str  # file:line, as text to copy
-    file_href: str
+    where: str  # file:line, as text to copy: no link, which would break under ``serve`` or a copied output/
     page_href: str | None
     target: LocaleInfo  # the translation's language and direction
+    change: Markup | None = None  # a fuzzy entry's source change, ``#|`` msgid against msgid
 
 
 def part(
@@ -421,9 +422,10 @@ def _row(finding: Finding, page_path: str | None, anchors: dict[str, str]) -> Ro
     page = None
     if page_path and finding.msgid and finding.msgid in anchors:
         page = f"../{page_path}#{anchors[finding.msgid]}{text_fragment(shown)}"
-    return Row(
-        finding, report.where(finding), _po_link(finding), page, parse_locale(finding.locale)
+    change = (
+        word_diff(finding.previous, finding.msgid) if finding.previous and finding.msgid else None
     )
+    return Row(finding, report.where(finding), page, parse_locale(finding.locale), change)
 
 
 def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object]:
@@ -458,8 +460,3 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
 
 def _meets(score: float, doc: DocumentReadability) -> bool:
     return score >= (doc.target or 0) if doc.higher_is_easier else score <= (doc.target or 0)
-
-
-def _po_link(finding: Finding) -> str:
-    """A link from output/reports/ to the PO (or source) file the finding is in."""
-    return str(PurePosixPath("../..") / finding.file)

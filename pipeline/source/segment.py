@@ -36,7 +36,7 @@ from typing import Any
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import TocExtension, slugify, unique
+from markdown.extensions.toc import slugify, unique
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
@@ -58,13 +58,15 @@ from pipeline.source.rawhtml import RawHtml, removed_parts, script_url
 Visitor = Callable[[str, str], "str | None"]
 
 _TAG = re.compile(r"<[^>]*>")
+TOC_MARKER = (
+    "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
+)
 MARKDOWN_EXTENSIONS = [
     "tables",
     "footnotes",
     "abbr",
     "def_list",
     "attr_list",
-    "toc",
     "fenced_code",
     "md_in_html",
 ]
@@ -145,11 +147,6 @@ class ExtensionTreeprocessor(Treeprocessor):
         self.ext = ext
 
 
-def _toc_marker(md: markdown.Markdown) -> str:
-    toc = next((e for e in md.registeredExtensions if isinstance(e, TocExtension)), None)
-    return toc.getConfig("marker") if toc is not None else ""
-
-
 class BlockUnitProcessor(ExtensionTreeprocessor):
     """Visits block texts and the units of raw HTML blocks in document order, then the
     abbreviation expansions; marks code blocks with the source's ``lang`` on other pages."""
@@ -157,12 +154,11 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
     def run(self, root: etree.Element) -> None:
         used_ids: set[str] = set()
         self.headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
-        marker = _toc_marker(self.md)
         for el, kind, in_fallback, place in _block_units(root):
             if kind == RAW_BLOCK:
                 self._visit_raw(el, in_fallback)
                 continue
-            if marker and (el.text or "").strip() == marker:
+            if (el.text or "").strip() == TOC_MARKER:
                 continue
             level = int(el.tag[1]) if el.tag in HEADING_TAGS else 7
             context = self._context(level, place)
@@ -224,7 +220,7 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
     ) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
-        if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
+        if el.tag in HEADING_TAGS and "#" not in attrs:  # "{#id}" sets its own; "{.class}" does not
             el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
         hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
         replacement = self.ext.visit(source, kind, context, hint)
@@ -379,7 +375,7 @@ def _markdown(
     backlink_title: str | None = None,
     extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
-    configs: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+    configs: dict[str, dict[str, Any]] = {}
     if backlink_title:
         configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
     md = markdown.Markdown(
