@@ -208,6 +208,13 @@ def test_french_scores_with_kandel_moles_constants_computed_by_hand() -> None:
     assert scores["kandel_moles"] == pytest.approx(207 - 1.015 * 3 - 73.6 * 1, abs=0.01)
 
 
+def test_scores_are_given_to_two_decimals_and_a_language_without_a_formula_has_none() -> None:
+    scores = formulas.scores("Das Haus ist rot. Der Mann ist alt.", "de")
+    assert scores["wiener_sachtextformel"] == -3.48  # -3.4762 by hand, as the report shows it
+    assert formulas.formulas_for("ja") == [] and formulas.scores("日本語の文です。", "ja") == {}
+    assert formulas.scores("", "en") == {}  # nothing translated yet: nothing to score
+
+
 def test_italian_gulpease_computed_by_hand() -> None:
     # 7 words, 2 sentences, 25 characters in the words (23 letters and the two full stops, which
     # textstat counts with their word): 89 + 300 x 2/7 - 10 x 25/7.
@@ -239,6 +246,7 @@ def test_the_default_target_is_stricter_for_a_plain_version() -> None:
     plain_target = formulas.target_for("en@plain", "en", True, {})
     assert standard is not None and plain_target is not None
     assert (standard.metric, standard.limit, plain_target.limit) == ("flesch_kincaid_grade", 10, 6)
+    assert standard.higher_is_easier is False  # a grade: lower is easier
     spanish = formulas.target_for("es@plain", "es", True, {})
     assert spanish is not None and (spanish.limit, spanish.higher_is_easier) == (70, True)
 
