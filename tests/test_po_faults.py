@@ -616,3 +616,52 @@ def test_an_update_with_a_read_only_locale_folder_writes_none(site: Path, run) -
         folder.chmod(0o755)
     assert code == 2 and err.startswith("pipeline: locales/ar/LC_MESSAGES/") and ".tmp" not in err
     assert _po_state(site) == before
+
+
+# --- nothing forged into a PO header --------------------------------------------------------------
+
+FORGED = [
+    "Ana Ruiz\nX-Reviewed-Date: 2099-01-01",
+    "Ana Ruiz\\nPlural-Forms: nplurals=1; plural=0;\n",
+    "Ana Ruiz\r",
+    "Ana\x00Ruiz",
+    "Ana \x1b[31mRuiz",
+    "Ana\u2028Ruiz",
+    "Ana\x85Ruiz",
+    "Ana\tRuiz",
+]
+
+
+@pytest.mark.parametrize("who", FORGED)
+def test_review_by_refuses_line_breaks_and_control_characters(site: Path, run, who: str) -> None:
+    from tests.conftest import translate_po
+
+    translate_po(po_path(site, "es"), str.upper)
+    before = state(site)
+    code, _out, err = run(site, "review", "es", "--by", who)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("pipeline: --by: ") and "PO header" in err
+    assert state(site) == before
+
+
+@pytest.mark.parametrize("key", ["site_name", "report_bugs_to"])
+@pytest.mark.parametrize("value", ["Health\\nLanguage: xx", "Health\\u0007", "Health\\u2029"])
+def test_configuration_that_reaches_a_po_header_refuses_line_breaks(
+    site: Path, run, key: str, value: str
+) -> None:
+    pyproject = site / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace('site_name = "Test site"\n', "")
+    pyproject.write_text(f'{text}{key} = "{value}"\n', encoding="utf-8")
+    _add_paragraph(site)
+    before = state(site)
+    code, _out, err = run(site, "update")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "pyproject.toml" in err and f"{key}: " in err and "PO header" in err
+    assert state(site) == before
+
+
+def test_a_header_written_through_the_library_refuses_a_line_break(site: Path) -> None:
+    path = po_path(site, "es")
+    was = catalog.saving.seen(path)
+    with pytest.raises(CatalogError, match="X-Reviewed-By: .*PO header"):
+        catalog.set_headers([(path, {"X-Reviewed-By": "A\nLanguage: xx"}, was)])

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.catalog import catalogs as catalog
-from pipeline.catalog import review
+from pipeline.catalog import powrite, review
 from pipeline.errors import CatalogError, ConfigError, SourceError
 from pipeline.locales import parse_locale
 from pipeline.model import stats_of
@@ -24,6 +24,9 @@ def sign_off(
         raise ConfigError(
             "--by: say who reviewed the translation (a name, and an address if you like)"
         )
+    problem = powrite.header_problem(reviewer)
+    if problem:
+        raise ConfigError(f"--by: {problem}")
     locales = [parse_locale(name) for name in names]
     articles = [a for a in project.articles if slugs is None or a.slug in slugs]
     unknown = sorted(set(slugs or ()) - {a.slug for a in project.articles})

@@ -208,6 +208,10 @@ def set_headers(items: list[tuple[Path, dict[str, str], saving.Seen]]) -> list[P
         if now != was:
             raise CatalogError(SAVED_MEANWHILE, path)
         po = poread.read(raw, path)
+        for name, value in headers.items():
+            problem = powrite.header_problem(f"{name}{value}")
+            if problem:
+                raise CatalogError(f"{name}: {problem}", path)
         po.metadata.update(headers)
         prepared.append(_prepared(po, path, raw, was))
     ready = [item for item in prepared if item is not None]
