@@ -142,7 +142,7 @@ def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
     if not pyproject.exists():
         return {}, pyproject
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, pyproject) from exc
     except UnicodeDecodeError as exc:
