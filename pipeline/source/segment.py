@@ -34,7 +34,7 @@ from typing import Any
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import TocExtension, slugify, unique
+from markdown.extensions.toc import TocExtension, slugify
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
@@ -44,6 +44,7 @@ from pipeline.source.blocks import (
     _TRAILING_STASH,
     BLOCK_KINDS,
     HEADING_TAGS,
+    UniqueIds,
     _attribute_units,
     _block_units,
 )
@@ -144,7 +145,7 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
     """Visits block texts in document order, then the abbreviation expansions."""
 
     def run(self, root: etree.Element) -> None:
-        used_ids: set[str] = set()
+        used_ids = UniqueIds()  # linear where toc.unique is quadratic in repeated headings
         headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
         marker = _toc_marker(self.md)
         for el, kind, in_fallback, place in _block_units(root):
@@ -161,12 +162,12 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
         self._visit_abbreviations()
 
     def _visit_block(
-        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str
+        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: UniqueIds, context: str
     ) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
         if el.tag in HEADING_TAGS and "{" not in attrs and "#" not in attrs:
-            el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
+            el.set("id", used_ids(slugify(plain_text(source), "-")))
         hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
         replacement = self.ext.visit(source, kind, context, hint)
         self.ext.unit_elements.add(id(el))
