@@ -97,7 +97,7 @@ def _discover(cwd: Path) -> Path:
 
 def _is_project(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = pyproject.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:

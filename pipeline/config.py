@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalog.powrite import header_problem
 from pipeline.errors import ConfigError, LocaleError
 from pipeline.language.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
@@ -144,13 +145,13 @@ def load_config(root: Path) -> Config:
         source_locale=source or parse_locale("en"),
         locales=tuple(loc for loc in locales if source is None or loc.name != source.name),
         site_url=_site_url(table.get("site_url", DEFAULT_SITE_URL), problems),
-        site_name=_string(table, "site_name", DEFAULT_SITE_NAME, problems),
+        site_name=_header(table, "site_name", DEFAULT_SITE_NAME, problems),
         targets=_targets(table.get("readability", {}), problems),
         publish_threshold=_percent(
             table.get("publish_threshold", DEFAULT_PUBLISH_THRESHOLD), "publish_threshold", problems
         ),
         publish_thresholds=_thresholds(table.get("publish_threshold_by_locale", {}), problems),
-        report_bugs_to=_string(table, "report_bugs_to", "", problems),
+        report_bugs_to=_header(table, "report_bugs_to", "", problems),
         leaflet_paper=_choice(table, "leaflet_paper", LEAFLET_PAPERS, problems),
         require_review=_boolean(table, "require_review", problems),
         leaflets=_boolean(table, "leaflets", problems, default=True),
@@ -176,7 +177,7 @@ def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
     if not pyproject.exists():
         return {}, pyproject
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, pyproject) from exc
     except UnicodeDecodeError as exc:
@@ -254,6 +255,16 @@ def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) 
     value = table.get(key, default)
     if not isinstance(value, str):
         problems.add(key, f"expected a string, got {value!r}")
+        return default
+    return value
+
+
+def _header(table: dict[str, Any], key: str, default: str, problems: _Problems) -> str:
+    """A string the catalogues' headers carry (Project-Id-Version, Report-Msgid-Bugs-To)."""
+    value = _string(table, key, default, problems)
+    problem = header_problem(value)
+    if problem:
+        problems.add(key, problem)
         return default
     return value
 

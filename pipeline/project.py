@@ -284,7 +284,7 @@ def catalog_store(project: Project) -> CatalogStore:
 def _site_name_unit(config: Config) -> Unit:
     """The site's name is a UI text: translators give it in ``ui.po``; its reference is its line in pyproject.toml."""
     pyproject = config.root / "pyproject.toml"
-    lines = pyproject.read_text(encoding="utf-8").splitlines() if pyproject.is_file() else []
+    lines = pyproject.read_text(encoding="utf-8-sig").splitlines() if pyproject.is_file() else []
     line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith("site_name")), 1)
     return Unit(
         config.site_name,

@@ -739,3 +739,33 @@ def test_a_large_article_builds_in_linear_time(tmp_path: Path, run) -> None:
     assert code in (0, 1) and "wrote" in out, err
     assert (root / "output" / "es" / "large.html").stat().st_size > 1_000_000
     assert elapsed < 60, f"{elapsed:.1f} s of CPU for 20,000 paragraphs"
+
+
+def test_many_identical_headings_make_their_ids_in_linear_work(monkeypatch) -> None:
+    """10,000 headings "Dose": Python-Markdown's ``toc.unique`` tried every taken suffix again
+    for each one (50 million tries, 20 s). Counted, not timed: at most one try per heading."""
+    from pipeline.source import segment
+
+    made: list[segment.UniqueIds] = []
+
+    class Counted(segment.UniqueIds):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(segment, "UniqueIds", Counted)
+    headings = 10_000
+    text = "# Title\n\n" + "## Dose\n\nTake one.\n\n" * headings
+    segment.collect(text)
+    assert len(made) == 1 and len(made[0].used) == headings + 1
+    assert made[0].tried <= headings
+
+
+def test_unique_ids_are_the_ids_python_markdown_gives() -> None:
+    from markdown.extensions.toc import unique
+
+    from pipeline.source.blocks import UniqueIds
+
+    wanted = ["dose", "dose", "dose_1", "dose", "", "", "dose_2", "x_9", "x", "x_9", "x_9"] * 3
+    ours, theirs = UniqueIds(), set()
+    assert [ours(w) for w in wanted] == [unique(w, theirs) for w in wanted]

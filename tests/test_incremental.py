@@ -227,10 +227,30 @@ def test_the_cache_stays_the_size_of_one_site(site: Path) -> None:
         assert _entries(site) == first, word
 
 
-def test_source_edits_and_updates_leave_no_entry_behind(site: Path) -> None:
+OLD_AT_ONCE, NEVER_OLD = -1, 10**30  # the racy window: every file "old enough", or none
+
+
+@pytest.mark.parametrize(
+    "racy",
+    [
+        (NEVER_OLD, NEVER_OLD),
+        (OLD_AT_ONCE, OLD_AT_ONCE),
+        (NEVER_OLD, OLD_AT_ONCE),
+        (OLD_AT_ONCE, NEVER_OLD),
+    ],
+    ids=["fast-machine", "slow-machine", "slowed-down-later", "sped-up-later"],
+)
+def test_source_edits_and_updates_leave_no_entry_behind(
+    site: Path, monkeypatch, racy: tuple[int, int]
+) -> None:
     """A writer's edits, each followed by ``update`` and ``build``: every kind of entry (the
     parsed article, its template, each PO's merge, each plain version's state…) keeps one per
-    file or version, however many edits there were."""
+    file or version, however many edits there were.
+
+    Whether a file's stamp is remembered depends on how long ago it changed (``RACY_NS``): on a
+    loaded machine more of them are. The racy window is set, not waited for: files all too new
+    to remember (a fast machine), all old enough (a slow one), and one then the other."""
+    monkeypatch.setattr(cache_module, "RACY_NS", racy[0])
 
     def every_entry() -> dict[str, int]:
         cache = site / ".pipeline-cache"
@@ -244,6 +264,7 @@ def test_source_edits_and_updates_leave_no_entry_behind(site: Path) -> None:
     build(site)
     first = every_entry()
     assert {"article", "pot", "merged", "plain-written"} <= first.keys()
+    monkeypatch.setattr(cache_module, "RACY_NS", racy[1])
     for word in ("One", "Two", "Three"):
         _edit(site / "source/sleep.md", "Most adults need", f"{word}: most adults need")
         assert main(["--root", str(site), "-q", "update"]) == 0

@@ -6,11 +6,13 @@ and the state of ``locales/`` afterwards (by hash) are what a user would check.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import stat
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -440,3 +442,226 @@ def test_a_one_string_line_is_read_as_the_general_reader_reads_it(rest: str) -> 
             return "error: " + str(exc)
 
     assert outcome(reader._strings) == outcome(reader._quoted)
+
+
+# --- a translator saves while a command works; a catalogue that cannot be written ---------------
+
+SAVED = "LA TRADUCCIÓN QUE GUARDÓ LA TRADUCTORA"
+
+
+def _poedit_save(path: Path) -> bytes:
+    """Save as Poedit does: a temporary file, renamed over the PO. The first text gets ``SAVED``."""
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid and not e.obsolete).msgstr = SAVED
+    temporary = path.with_name(".poedit-save.tmp")
+    po.save(str(temporary))
+    os.replace(temporary, path)
+    return path.read_bytes()
+
+
+def _save_in_place_keeping_the_time(path: Path) -> bytes:
+    """Save in place (same inode, same size class) and put the modification time back."""
+    before = path.stat()
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid and not e.obsolete).msgstr = SAVED
+    path.write_text(po.__unicode__(), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return path.read_bytes()
+
+
+def _save_after_reading(monkeypatch, path: Path, save: Callable[[Path], bytes], times: int) -> list:
+    """Make the translator save ``path`` right after the command has read it (``times`` times):
+    deterministic, at the one moment a merge or sign-off is between its read and its write."""
+    saves: list[bytes] = []
+    read = catalog.poread.read
+
+    def reading(raw: bytes, where: Path):
+        po = read(raw, where)
+        if Path(where) == path and b"\n\n" in raw and len(saves) < times:
+            saves.append(save(path))
+        return po
+
+    monkeypatch.setattr(catalog.poread, "read", reading)
+    return saves
+
+
+def _add_paragraph(site: Path) -> None:
+    source = site / "source" / "feature.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new paragraph.\n", "utf-8")
+
+
+@pytest.mark.parametrize("save", [_poedit_save, _save_in_place_keeping_the_time])
+def test_a_po_saved_while_update_merges_it_is_merged_again_from_the_saved_file(
+    site: Path, run, monkeypatch, save: Callable[[Path], bytes]
+) -> None:
+    path = po_path(site, "es")
+    _add_paragraph(site)
+    saves = _save_after_reading(monkeypatch, path, save, times=1)
+    code, _out, err = run(site, "update")
+    assert code == 0 and len(saves) == 1, err
+    text = path.read_text(encoding="utf-8")
+    assert SAVED in text and 'msgid "A new paragraph."' in text
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_a_po_saved_again_and_again_during_update_is_left_as_saved_with_one_line(
+    site: Path, run, monkeypatch
+) -> None:
+    path = po_path(site, "es")
+    _add_paragraph(site)
+    saves = _save_after_reading(monkeypatch, path, _poedit_save, times=99)
+    code, _out, err = run(site, "update")
+    assert code == 2 and len(saves) == catalog.ATTEMPTS
+    assert err.strip() == f"pipeline: locales/es/LC_MESSAGES/feature.po: {catalog.SAVED_MEANWHILE}"
+    assert path.read_bytes() == saves[-1]
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("save", [_poedit_save, _save_in_place_keeping_the_time])
+def test_a_po_saved_while_review_signs_it_off_is_left_as_saved(
+    site: Path, run, monkeypatch, save: Callable[[Path], bytes]
+) -> None:
+    path = po_path(site, "es")
+    from tests.conftest import translate_po
+
+    translate_po(path, str.upper)
+    others = {p: p.read_bytes() for p in (po_path(site, "ar"), po_path(site, "en@plain"))}
+    for other in others:
+        translate_po(other, str.upper)
+    others = {p: p.read_bytes() for p in others}
+    saves = _save_after_reading(monkeypatch, path, save, times=1)
+    code, _out, err = run(site, "review", "ar", "es", "en@plain", "--by", "Ana Ruiz")
+    assert code == 2 and len(saves) == 1
+    assert err.strip() == f"pipeline: locales/es/LC_MESSAGES/feature.po: {catalog.SAVED_MEANWHILE}"
+    assert path.read_bytes() == saves[0]
+    assert {p: p.read_bytes() for p in others} == others  # signed together, or none signed
+    assert not list(site.joinpath("locales").rglob(".*.tmp"))
+
+
+def test_a_po_another_program_creates_while_init_runs_is_kept(site: Path, run, monkeypatch) -> None:
+    path = po_path(site, "de")
+    theirs = po_bytes('msgid "Dose"\nmsgstr "Dosis (ihre)"\n')
+    mkstemp = tempfile.mkstemp
+
+    def staging(*args, **kwargs):
+        if not path.exists() and Path(kwargs["dir"]) == path.parent:
+            path.write_bytes(theirs)
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", staging)
+    assert run(site, "init", "de")[0] == 0
+    assert path.read_bytes() == theirs
+
+
+def _refusing_staging(monkeypatch, folder: Path, error: int) -> None:
+    """``mkstemp`` fails in ``folder`` as it does in a read-only folder, a read-only file system
+    or a full disk: naming the temporary file it tried to make."""
+    mkstemp = tempfile.mkstemp
+
+    def staging(*args, **kwargs):
+        where = Path(kwargs.get("dir") or args[2])
+        if where == folder:
+            name = where / f"{kwargs.get('prefix', '')}x1y2z3{kwargs.get('suffix', '')}"
+            raise OSError(error, os.strerror(error), str(name))
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", staging)
+
+
+def _po_state(root: Path) -> dict[str, str]:
+    return {k: v for k, v in state(root).items() if k.endswith(".po")}
+
+
+@pytest.mark.parametrize("error", [errno.EACCES, errno.EROFS, errno.ENOSPC])
+@pytest.mark.parametrize("locale", ["ar", "en@plain"])
+def test_an_update_that_cannot_write_one_catalogue_writes_none_and_names_it(
+    site: Path, run, monkeypatch, error: int, locale: str
+) -> None:
+    _add_paragraph(site)
+    before = _po_state(site)
+    _refusing_staging(monkeypatch, po_path(site, locale).parent, error)
+    code, _out, err = run(site, "update")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"pipeline: locales/{locale}/LC_MESSAGES/") and ".po: " in err
+    assert ".tmp" not in err and os.strerror(error) in err
+    assert _po_state(site) == before
+    assert not list(site.joinpath("locales").rglob(".*.tmp"))
+    monkeypatch.undo()
+    assert run(site, "update")[0] == 0 and _po_state(site) != before
+
+
+def test_an_update_whose_po_links_into_a_file_writes_none_and_names_it(site: Path, run) -> None:
+    """A real failure, no simulation: the PO is a link into a folder that is a file."""
+    _add_paragraph(site)
+    path = po_path(site, "ar", "glossary")
+    path.unlink()
+    (site / "not-a-folder").write_text("x", encoding="utf-8")
+    path.symlink_to(site / "not-a-folder" / "glossary.po")
+    before = _po_state(site)
+    code, _out, err = run(site, "update")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("pipeline: locales/ar/LC_MESSAGES/glossary.po: cannot write")
+    assert _po_state(site) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_an_update_with_a_read_only_locale_folder_writes_none(site: Path, run) -> None:
+    _add_paragraph(site)
+    folder = po_path(site, "ar").parent
+    before = _po_state(site)
+    folder.chmod(0o555)
+    try:
+        code, _out, err = run(site, "update")
+    finally:
+        folder.chmod(0o755)
+    assert code == 2 and err.startswith("pipeline: locales/ar/LC_MESSAGES/") and ".tmp" not in err
+    assert _po_state(site) == before
+
+
+# --- nothing forged into a PO header --------------------------------------------------------------
+
+FORGED = [
+    "Ana Ruiz\nX-Reviewed-Date: 2099-01-01",
+    "Ana Ruiz\\nPlural-Forms: nplurals=1; plural=0;\n",
+    "Ana Ruiz\r",
+    "Ana\x00Ruiz",
+    "Ana \x1b[31mRuiz",
+    "Ana\u2028Ruiz",
+    "Ana\x85Ruiz",
+    "Ana\tRuiz",
+]
+
+
+@pytest.mark.parametrize("who", FORGED)
+def test_review_by_refuses_line_breaks_and_control_characters(site: Path, run, who: str) -> None:
+    from tests.conftest import translate_po
+
+    translate_po(po_path(site, "es"), str.upper)
+    before = state(site)
+    code, _out, err = run(site, "review", "es", "--by", who)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("pipeline: --by: ") and "PO header" in err
+    assert state(site) == before
+
+
+@pytest.mark.parametrize("key", ["site_name", "report_bugs_to"])
+@pytest.mark.parametrize("value", ["Health\\nLanguage: xx", "Health\\u0007", "Health\\u2029"])
+def test_configuration_that_reaches_a_po_header_refuses_line_breaks(
+    site: Path, run, key: str, value: str
+) -> None:
+    pyproject = site / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace('site_name = "Test site"\n', "")
+    pyproject.write_text(f'{text}{key} = "{value}"\n', encoding="utf-8")
+    _add_paragraph(site)
+    before = state(site)
+    code, _out, err = run(site, "update")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "pyproject.toml" in err and f"{key}: " in err and "PO header" in err
+    assert state(site) == before
+
+
+def test_a_header_written_through_the_library_refuses_a_line_break(site: Path) -> None:
+    path = po_path(site, "es")
+    was = catalog.saving.seen(path)
+    with pytest.raises(CatalogError, match="X-Reviewed-By: .*PO header"):
+        catalog.set_headers([(path, {"X-Reviewed-By": "A\nLanguage: xx"}, was)])

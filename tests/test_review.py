@@ -22,7 +22,8 @@ def _sign(root: Path, locale: str, who: str = "Dr Ana Ruiz <ana@example.org>") -
     project = read_project(load_config(root))
     article = project.articles[0]
     po = load_catalogs(project)[(locale, SLUG)]
-    catalog.set_headers(po.path, review.sign_off(article, po, who, date(2026, 11, 29)))
+    was = catalog.saving.seen(po.path)
+    catalog.set_headers([(po.path, review.sign_off(article, po, who, date(2026, 11, 29)), was)])
     return po.path
 
 

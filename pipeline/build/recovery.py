@@ -53,7 +53,7 @@ def _lock_and_sweep(fd: int, config: Config) -> list[Path]:
 
 
 def _sweep_catalogue_temps(locales_dir: Path) -> list[Path]:
-    """``.<name>.po.XXXX.tmp`` files of an interrupted write (see ``catalog.write_if_changed``)."""
+    """``.<name>.po.XXXX.tmp`` files of an interrupted write (see ``catalog.saving``)."""
     found = [
         path
         for folder in (locales_dir, *locales_dir.glob("*/LC_MESSAGES"))

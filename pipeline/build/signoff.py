@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.catalog import catalogs as catalog
-from pipeline.catalog import review
+from pipeline.catalog import powrite, review
 from pipeline.errors import CatalogError, ConfigError, SourceError
 from pipeline.locales import parse_locale
 from pipeline.model import stats_of
@@ -24,12 +24,15 @@ def sign_off(
         raise ConfigError(
             "--by: say who reviewed the translation (a name, and an address if you like)"
         )
+    problem = powrite.header_problem(reviewer)
+    if problem:
+        raise ConfigError(f"--by: {problem}")
     locales = [parse_locale(name) for name in names]
     articles = [a for a in project.articles if slugs is None or a.slug in slugs]
     unknown = sorted(set(slugs or ()) - {a.slug for a in project.articles})
     if unknown:
         raise SourceError(f"no article named {unknown[0]!r} in source/", project.config.source_dir)
-    signed = []
+    signed = []  # (path, headers, what the PO was when read): written together, or none
     for locale in locales:
         for article in articles:
             path = project.po_path(locale.name, article.slug)
@@ -38,13 +41,13 @@ def sign_off(
                     f"no catalogue to review: run `pipeline init {locale.name}` and translate it first",
                     path,
                 )
-            found = catalog.load(path, article.slug, locale.name)
+            found, was = catalog.load_seen(path, article.slug, locale.name)
             figures = stats_of(found, article.msgids)
             if figures.translated != figures.total:
                 raise CatalogError(
                     f"{figures.untranslated} untranslated and {figures.fuzzy} fuzzy text(s): a review signs off a complete translation",
                     path,
                 )
-            catalog.set_headers(path, review.sign_off(article, found, reviewer.strip(), when))
-            signed.append(path)
-    return signed
+            signed.append((path, review.sign_off(article, found, reviewer.strip(), when), was))
+    catalog.set_headers(signed)
+    return [path for path, _headers, _was in signed]

@@ -18,7 +18,7 @@ from pipeline.build.gather import check_site
 from pipeline.build.signoff import sign_off
 from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
-from pipeline.locales import parse_locale
+from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import CheckResult, Preview, ReviewState
 from pipeline.project import (
     Catalogs,
@@ -88,12 +88,12 @@ def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     """Create PO files for new locales; an existing PO is kept untouched (nothing is ever lost)."""
     locales = [parse_locale(name) for name in names]  # all validated before anything is written
     extract(project)
-    return [
-        (path, catalog.create_po(project.pot_path(domain.name), locale, path))
+    items = [
+        (project.pot_path(domain.name), locale, project.po_path(locale.name, domain.name))
         for locale in locales
         for domain in project.domains
-        for path in [project.po_path(locale.name, domain.name)]
     ]
+    return list(zip([path for _t, _l, path in items], catalog.create_pos(items), strict=True))
 
 
 MERGED = "merged"  # cache kind: a PO's digest as the last update left it, by template and locale
@@ -111,25 +111,20 @@ def update(project: Project) -> list[Path]:
     cache = project.cache or Cache(None)
     extract(project, cache)
     locales = _locales_on_disk(project)
-    changed = []
+    todo: dict[tuple[Path, Path, LocaleInfo], str] = {}
     for domain in project.domains:
         pot = project.pot_path(domain.name)
         template = cache.file_digest(pot)
-        keys = {
-            (path, loc): digest(code_version(), babel.__version__, template, loc.name, str(path))
-            for loc in locales
-            for path in [project.po_path(loc.name, domain.name)]
-        }
-        todo = {
-            target: key
-            for target, key in keys.items()
-            if not target[0].exists()
-            or cache.get_slot(MERGED, str(target[0]), key) != cache.file_digest(target[0])
-        }
-        if todo:
-            changed += catalog.update_pos(pot, list(todo))
-        for (path, _), key in todo.items():
-            cache.put_slot(MERGED, str(path), key, cache.file_digest(path))
+        for loc in locales:
+            path = project.po_path(loc.name, domain.name)
+            key = digest(code_version(), babel.__version__, template, loc.name, str(path))
+            if not path.exists() or cache.get_slot(MERGED, str(path), key) != cache.file_digest(
+                path
+            ):
+                todo[(pot, path, loc)] = key
+    changed = catalog.update_pos(list(todo)) if todo else []  # all written, or none
+    for (_pot, path, _loc), key in todo.items():
+        cache.put_slot(MERGED, str(path), key, cache.file_digest(path))
     cache.save_stamps()
     return sorted(changed)
 

@@ -17,15 +17,13 @@ rewritten file keeps its permissions, and a PO that is a symbolic link is writte
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
-from pipeline.catalog import poread, powrite
+from pipeline.catalog import poread, powrite, saving
 from pipeline.catalog.merge import _copy_from_template, _key, merge
 from pipeline.catalog.plurals import nplurals, plural_forms
 from pipeline.errors import CatalogError
@@ -34,6 +32,12 @@ from pipeline.model import Catalog, Message, Unit
 
 WRAP_WIDTH = powrite.PAGE_WIDTH  # msgmerge's width, so files do not churn between tools
 _DATE_HEADERS = ("POT-Creation-Date", "Project-Id-Version")  # the version is the creation date
+ATTEMPTS = 3  # merges of one PO a translator keeps saving meanwhile, before update stops
+SAVED_MEANWHILE = (
+    "was saved by another program while this command was working on it; "
+    "it is left as saved: run the command again"
+)
+_Item = tuple[str, Path, saving.Seen]  # text to write, the catalogue, what it was when read
 
 
 def _now() -> str:
@@ -144,11 +148,14 @@ def new_po(pot: polib.POFile, locale: LocaleInfo) -> polib.POFile:
 
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO/POT strictly; what GNU ``msgfmt --check`` refuses names the file and line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read this catalogue: {exc.strerror or exc}", path) from exc
-    return poread.read(raw, path)
+    return load_po_seen(path)[0]
+
+
+def load_po_seen(path: Path) -> tuple[polib.POFile, saving.Seen]:
+    """``load_po``, and what the file was when read (see ``saving``): a command that rewrites it
+    must not overwrite a save made since."""
+    raw, was = saving.read(path)
+    return poread.read(raw, path), was
 
 
 def to_catalog(po: polib.POFile, domain: str, locale: str, path: Path) -> Catalog:
@@ -192,11 +199,32 @@ def load_bytes(raw: bytes, path: Path, domain: str, locale: str) -> Catalog:
     return to_catalog(poread.read(raw, path), domain, locale, path)
 
 
-def set_headers(path: Path, headers: dict[str, str]) -> bool:
-    """Add or change header fields of a PO (a review record); every entry stays as it is."""
-    po = load_po(path)
-    po.metadata.update(headers)
-    return write_if_changed(po, path)
+def load_seen(path: Path, domain: str, locale: str) -> tuple[Catalog, saving.Seen]:
+    """``load``, and what the file was when read, for a command that will rewrite it."""
+    po, was = load_po_seen(path)
+    return to_catalog(po, domain, locale, path), was
+
+
+def set_headers(items: list[tuple[Path, dict[str, str], saving.Seen]]) -> list[Path]:
+    """Add or change header fields of POs (a review record), each as it was read (``Seen``);
+    every entry stays as it is. All are written or none; one saved meanwhile stops them all."""
+    prepared = []
+    for path, headers, was in items:
+        raw, now = saving.read(path)
+        if now != was:
+            raise CatalogError(SAVED_MEANWHILE, path)
+        po = poread.read(raw, path)
+        for name, value in headers.items():
+            problem = powrite.header_problem(f"{name}{value}")
+            if problem:
+                raise CatalogError(f"{name}: {problem}", path)
+        po.metadata.update(headers)
+        prepared.append(_prepared(po, path, raw, was))
+    ready = [item for item in prepared if item is not None]
+    saved = saving.commit(saving.stage_all(ready))
+    if saved:
+        raise CatalogError(SAVED_MEANWHILE, saved[0])
+    return [path for _text, path, _was in ready]
 
 
 def write_template(
@@ -211,27 +239,52 @@ def write_template(
     return write_if_changed(build_pot(domain, units, source_name, project, bugs_to), path)
 
 
-def create_po(template: Path, locale: LocaleInfo, path: Path) -> bool:
-    """A new PO from the template; an existing PO is never overwritten (False)."""
-    if path.exists() or path.is_symlink():
-        return False
-    write_if_changed(new_po(load_po(template), locale), path)
-    return True
+def create_pos(items: list[tuple[Path, LocaleInfo, Path]]) -> list[bool]:
+    """New POs (template, locale, path) from their templates, all or none; an existing PO, or
+    one another program creates meanwhile, is never overwritten (False)."""
+    templates = {template: load_po(template) for template, _loc, _path in items}
+    fresh = [
+        _prepared(new_po(templates[template], locale), path, None, None)
+        for template, locale, path in items
+        if not (path.exists() or path.is_symlink())
+    ]
+    ready = [item for item in fresh if item is not None]
+    saved = set(saving.commit(saving.stage_all(ready)))
+    created = {path for _text, path, _was in ready} - saved
+    return [path in created for _template, _locale, path in items]
 
 
-def update_pos(template: Path, targets: list[tuple[Path, LocaleInfo]]) -> list[Path]:
-    """Merge one template into each PO (created when missing); return the files that changed."""
-    pot = load_po(template)
-    changed = []
-    for path, locale in targets:
-        po = load_po(path) if path.exists() else new_po(pot, locale)
-        try:
-            merged = merge(po, pot, locale)
-        except CatalogError as exc:
-            raise CatalogError(exc.message, path, exc.line) from exc
-        if write_if_changed(merged, path):
-            changed.append(path)
-    return changed
+def update_pos(targets: list[tuple[Path, Path, LocaleInfo]]) -> list[Path]:
+    """Merge each template into its PO (template, PO, locale; created when missing); return the
+    files that changed.
+
+    All files are staged before any is renamed (``saving``), so a PO that cannot be written
+    leaves every one as it was. A PO saved by a translator while it was being merged is merged
+    again from the saved file; after ``ATTEMPTS`` such saves in a row the command stops naming
+    it, leaving it as saved."""
+    templates = {template: load_po(template) for template, _path, _loc in targets}
+    changed: list[Path] = []
+    pending = list(targets)
+    for _attempt in range(ATTEMPTS):
+        prepared = [_merged(templates[pot], path, loc) for pot, path, loc in pending]
+        ready = [item for item in prepared if item is not None]
+        saved = set(saving.commit(saving.stage_all(ready)))
+        changed += [path for _text, path, _was in ready if path not in saved]
+        pending = [target for target in pending if target[1] in saved]
+        if not pending:
+            return changed
+    raise CatalogError(SAVED_MEANWHILE, pending[0][1])
+
+
+def _merged(pot: polib.POFile, path: Path, locale: LocaleInfo) -> _Item | None:
+    """The merged text of one PO as it is now, with what it was; None when nothing changes."""
+    raw, was = saving.read(path) if path.exists() else (None, None)
+    po = poread.read(raw, path) if raw is not None else new_po(pot, locale)
+    try:
+        merged = merge(po, pot, locale)
+    except CatalogError as exc:
+        raise CatalogError(exc.message, path, exc.line) from exc
+    return _prepared(merged, path, raw, was)
 
 
 def po_text(po: polib.POFile) -> str:
@@ -281,37 +334,33 @@ def _entry_text(e: polib.POEntry) -> powrite.EntryText:
 
 def write_if_changed(po: polib.POFile, path: Path) -> bool:
     """Write atomically, through a symbolic link, keeping the file's mode; False if only dates would differ."""
-    target = path.resolve() if path.is_symlink() else path
-    entries = _entries_text(po)
-    text = _joined(_header_text(po), entries)
-    if target.exists() and _same_but_dates(po, text, entries, target):
+    raw, was = saving.read(path) if path.exists() else (None, None)
+    item = _prepared(po, path, raw, was)
+    if item is None:
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else _umask_mode()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:  # a failed write() (a full disk) names no file: say which catalogue
-        Path(tmp).unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if saving.commit(saving.stage_all([item])):
+        raise CatalogError(SAVED_MEANWHILE, path)
     return True
 
 
-def _same_but_dates(po: polib.POFile, text: str, entries: str, target: Path) -> bool:
+def _prepared(po: polib.POFile, path: Path, raw: bytes | None, was: saving.Seen) -> _Item | None:
+    """What ``saving.stage_all`` takes to write ``po`` over the file read as ``raw``; None when
+    the file already says the same, dates aside."""
+    entries = _entries_text(po)
+    text = _joined(_header_text(po), entries)
+    if raw is not None and _same_but_dates(po, text, entries, raw, path):
+        return None
+    return text, path, was
+
+
+def _same_but_dates(po: polib.POFile, text: str, entries: str, raw: bytes, path: Path) -> bool:
     """The file on disk says the same, its creation date (and the version made of it) aside.
     Only the header is read and written again with the file's dates: a site's templates are
     hundreds of files, and the entries' text is the same either way."""
-    raw = target.read_bytes()
     if raw == text.encode("utf-8"):
         return True
     try:
-        existing = poread.read(raw.split(b"\n\n", 1)[0] + b"\n", target)
+        existing = poread.read(raw.split(b"\n\n", 1)[0] + b"\n", path)
     except CatalogError:
         return False
     dated = {
@@ -327,13 +376,6 @@ def _same_but_dates(po: polib.POFile, text: str, entries: str, target: Path) -> 
         return _joined(_header_text(po), entries).encode("utf-8") == raw
     finally:
         po.metadata.update(original)
-
-
-def _umask_mode() -> int:
-    """What ``open()`` would give a new file: 0o666 less the umask (mkstemp's 0o600 is for secrets)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _undated(value: str | None) -> str | None:

@@ -31,7 +31,7 @@ def run_site(site: Site) -> Iterator[Finding]:
             if message is None or not message.translated:
                 check = "glossary-translation-missing"
                 text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
-            elif term.keep and message.msgstr.strip() != term.term:
+            elif term.keep and terms.nfc(message.msgstr.strip()) != terms.nfc(term.term):
                 check = "glossary-kept-term"
                 text = f"'{term.term}' is kept as it is in every language; write '{term.term}', not '{message.msgstr}'"
             else:
@@ -65,7 +65,7 @@ def _approved_terms(subject: Subject) -> Iterator[Finding]:
     uses: dict[str, dict[bool, list[int]]] = defaultdict(lambda: {True: [], False: []})
     assert subject.catalog is not None
     for message in subject.catalog.messages.values():
-        if not message.translated or message.msgstr == message.msgid:
+        if not message.translated or terms.nfc(message.msgstr) == terms.nfc(message.msgid):
             continue
         for term in mentioned_terms(
             message.msgid, subject.site.glossary.terms, subject.site.source.language

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipeline.checks import markup
 from pipeline.checks.subject import Subject
+from pipeline.language import terms
 from pipeline.model import ERROR, WARNING, Finding
 
 CHECKS = {
@@ -29,21 +30,22 @@ def run(subject: Subject) -> Iterator[Finding]:
     for message in subject.catalog.messages.values():
         if not message.msgstr:
             continue
-        msgid, msgstr, line = message.msgid, message.msgstr, message.line
-        for check, problem in markup.parity_problems(msgid, msgstr):
+        msgid, line = message.msgid, message.line
+        source, msgstr = terms.nfc(msgid), terms.nfc(message.msgstr)  # NFD "é" is "é"
+        for check, problem in markup.parity_problems(source, msgstr):
             yield subject.finding(check, ERROR, problem, msgid, line)
-        missing, added = markup.number_problem(msgid, msgstr, subject.locale.language)
+        missing, added = markup.number_problem(source, msgstr, subject.locale.language)
         problems: list[tuple[str, str | None]] = [
             ("number", missing),
             ("number-added", added),
-            ("whitespace", markup.whitespace_problem(msgid, msgstr)),
+            ("whitespace", markup.whitespace_problem(source, msgstr)),
         ]
         for check, text in problems:
             if text:
                 yield subject.finding(check, CHECKS[check], text, msgid, line)
         if (
-            msgstr == msgid
-            and len(msgid) >= markup.LONG_UNTRANSLATED
+            msgstr == source
+            and len(source) >= markup.LONG_UNTRANSLATED
             and other_language
             and not message.note
         ):

@@ -14,11 +14,16 @@ by hyphens: an approved "Ketamin-Infusion" is found in "Ketamininfusionen", an a
 Words in any script: a word keeps its combining marks (``unicode_words``); in a language written
 without spaces (``UNSPACED``) each character of its script is a token, so a term is found as its
 characters; Korean particles joined to a noun are taken off like an inflection (``korean``).
+
+Every comparison is of text in Unicode NFC (``nfc``): a PO saved decomposed (NFD, as some macOS
+tools write it) says the same words. A term with punctuation of its own (``C++``, ``C#``,
+``.NET``) is matched as written, as a whole: by its words alone, "C++" would be the word "C".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -130,7 +135,29 @@ def _same(word: str, stem: str, inside: bool) -> bool:
     return word == stem or (inside and len(stem) >= 3 and stem in word)
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC: "é" as one character, however the file wrote it."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+_PUNCTUATED = r"[^\w\s'’\-‐‑]"  # a character no word holds (+ # . / &); marks are in words
+
+
+@lru_cache(maxsize=4096)
+def as_written(term: str) -> bool:
+    """A term its words do not say (``C++``): found only as written, as a whole."""
+    return unicode_words(_PUNCTUATED).search(term) is not None
+
+
+def _written_at(text: str, term: str) -> tuple[int, int] | None:
+    """The span of ``term`` as written, not inside a longer word, in the NFC text."""
+    found = unicode_words(rf"(?<!\w){re.escape(nfc(term))}(?!\w)").search(nfc(text))
+    return found.span() if found else None
+
+
 def mentions(text: str, term: str, language: str) -> bool:
+    if as_written(term):
+        return _written_at(text, term) is not None
     if may_contain(text, term, language) and contains_term(
         stems(text, language), stems(term, language), language
     ):
@@ -150,7 +177,7 @@ def _compound_mentions(text: str, term: str, language: str) -> bool:
     candidates = set(stems(text, language))
     candidates.update(
         _joined_stem(words(group, language), language)
-        for group in unicode_words(_HYPHENATED).findall(text)
+        for group in unicode_words(_HYPHENATED).findall(nfc(text))
     )
     return any(joined in candidate for candidate in candidates)
 
@@ -167,6 +194,8 @@ def source_mentions(text: str, term: str, language: str) -> bool:
     Snowball gives "sedated" and "sedative" one stem; in the source they are different words, and
     a translator must not be told to write "sedative" for "sedated".
     """
+    if as_written(term):
+        return _written_at(text, term) is not None
     if not may_contain(text, term, language):
         return False  # a text is asked about every term of the glossary: most are not there
     term_words, text_words = words(term, language), words(text, language)
@@ -193,7 +222,7 @@ def unicode_words(pattern: str) -> regex.Pattern[str]:
 
 
 def words(text: str, language: str) -> list[str]:
-    return unicode_words(_word(language)).findall(_ARABIC_DIACRITICS.sub("", text).lower())
+    return unicode_words(_word(language)).findall(_ARABIC_DIACRITICS.sub("", nfc(text)).lower())
 
 
 def _word(language: str) -> str:
@@ -217,11 +246,13 @@ def _near(word: str, term_word: str) -> bool:
 
 def verbatim(text: str, term: str) -> bool:
     """For terms kept as they are (NMDA): the same letters, as a word of their own."""
-    return unicode_words(rf"(?<!\w){re.escape(term)}(?!\w)").search(text) is not None
+    return _written_at(text, term) is not None
 
 
 def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
     """Character span of the first occurrence of a term (by stem) in a text, to mark it on a page."""
+    if as_written(term):
+        return _written_at(text, term) if unicodedata.is_normalized("NFC", text) else None
     index = term_index(text, term, language)
     if index is None:
         return None
@@ -232,6 +263,11 @@ def find_term(text: str, term: str, language: str) -> tuple[int, int] | None:
 def term_index(text: str, term: str, language: str) -> int | None:
     """Which word of the text (counted as ``find_term`` counts them) starts the term's first use:
     enough to order the terms of a page, without finding where each of its words sits."""
+    if as_written(term):
+        span = find_term(text, term, language)
+        return (
+            None if span is None else sum(1 for t in _token_stems(text, language) if t[0] < span[0])
+        )
     if not may_contain(text, term, language):
         return None  # a page's text is searched for every term: most are not there at all
     return _first_window(
@@ -241,6 +277,8 @@ def term_index(text: str, term: str, language: str) -> int | None:
 
 def may_contain(text: str, term: str, language: str) -> bool:
     """Whether the term's first stem is in the text at all: a quick no for most pairs."""
+    if as_written(term):
+        return _written_at(text, term) is not None
     term_stems = stems(term, language)
     if not term_stems:
         return False

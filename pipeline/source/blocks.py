@@ -34,6 +34,33 @@ HEADING_TAGS = {f"h{n}" for n in range(1, 7)}
 RAW_BLOCK = "raw HTML"  # the "kind" of a paragraph that only holds stashed raw HTML blocks
 
 
+class UniqueIds:
+    """Heading ids made unique as Python-Markdown's ``toc.unique`` makes them ("dose", "dose_1",
+    "dose_2", ...), in linear time. ``unique`` tries every taken suffix again for each heading,
+    so 10,000 identical headings made 50 million tries (20 s); here each requested id resumes
+    where its last search ended. Ids only ever join the set, so every id skipped before is
+    still taken and the answer is the one ``unique`` gives. ``tried`` counts the ids tried."""
+
+    _COUNTED = re.compile(r"^(.*)_([0-9]+)$")
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self._resume: dict[str, str] = {}
+        self.tried = 0
+
+    def __call__(self, wanted: str) -> str:
+        candidate = self._resume.get(wanted, wanted)
+        while candidate in self.used or not candidate:
+            self.tried += 1
+            counted = self._COUNTED.match(candidate)
+            candidate = (
+                f"{counted.group(1)}_{int(counted.group(2)) + 1}" if counted else f"{candidate}_1"
+            )
+        self.used.add(candidate)
+        self._resume[wanted] = candidate
+        return candidate
+
+
 _IMAGE = r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"
 
 

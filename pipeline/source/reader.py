@@ -109,7 +109,7 @@ def _deepest_line(text: str) -> int:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a BOM (Notepad, some CMSs) is no text
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SourceError(f"not UTF-8 text ({exc.reason})", path, line) from exc

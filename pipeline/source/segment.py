@@ -36,7 +36,7 @@ from typing import Any
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import slugify, unique
+from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
@@ -46,6 +46,7 @@ from pipeline.source.blocks import (
     _TRAILING_STASH,
     HEADING_TAGS,
     RAW_BLOCK,
+    UniqueIds,
     _attribute_units,
     _block_units,
 )
@@ -152,7 +153,7 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
     abbreviation expansions; marks code blocks with the source's ``lang`` on other pages."""
 
     def run(self, root: etree.Element) -> None:
-        used_ids: set[str] = set()
+        used_ids = UniqueIds()  # linear where toc.unique is quadratic in repeated headings
         self.headings: list[tuple[int, str]] = []  # the open sections: (level, heading text)
         for el, kind, in_fallback, place in _block_units(root):
             if kind == RAW_BLOCK:
@@ -216,12 +217,12 @@ class BlockUnitProcessor(ExtensionTreeprocessor):
                 pre.attrib.update(self.ext.fallback_attrs)
 
     def _visit_block(
-        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: set[str], context: str
+        self, el: etree.Element, kind: str, in_fallback: bool, used_ids: UniqueIds, context: str
     ) -> str:
         text, attrs = _split_suffix(el.text or "", el.tag in HEADING_TAGS)
         source = normalize(text)
         if el.tag in HEADING_TAGS and "#" not in attrs:  # "{#id}" sets its own; "{.class}" does not
-            el.set("id", unique(slugify(plain_text(source), "-"), used_ids))
+            el.set("id", used_ids(slugify(plain_text(source), "-")))
         hint = context.split(",")[0] + ":" if context.startswith("[^") else ""
         replacement = self.ext.visit(source, kind, context, hint)
         self.ext.unit_elements.add(id(el))

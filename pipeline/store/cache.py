@@ -73,6 +73,7 @@ class Cache:
         self._stamps: dict[str, tuple[int, int, int, int, str]] | None = None
         self._stamps_seen: set[str] = set()
         self._stamps_changed = False
+        self._stamps_on_disk = False
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
@@ -117,18 +118,23 @@ class Cache:
         return found
 
     def save_stamps(self) -> None:
-        """Keep the stamps of the files this build hashed (a deleted file's are let go)."""
+        """Keep the stamps of the files this build hashed (a deleted file's are let go).
+
+        The entry is written when there was none, even empty: whether any stamp is remembered
+        depends on how long ago files changed (``RACY_NS``), so on the machine's speed; what
+        the cache holds must not."""
         if self._stamps is None:
             return
         kept = {name: self._stamps[name] for name in self._stamps_seen if name in self._stamps}
-        if self._stamps_changed or len(kept) != len(self._stamps):
+        if self._stamps_changed or len(kept) != len(self._stamps) or not self._stamps_on_disk:
             self.put(STAMPS, STAMPS, kept)
-            self._stamps, self._stamps_changed = kept, False
+            self._stamps, self._stamps_changed, self._stamps_on_disk = kept, False, True
 
     def _load_stamps(self) -> dict[str, tuple[int, int, int, int, str]]:
         if self._stamps is None:
             found = self.get(STAMPS, STAMPS)
             self._stamps = found if isinstance(found, dict) else {}
+            self._stamps_on_disk = isinstance(found, dict)
         return self._stamps
 
     def get_slot(self, kind: str, slot: str, key: str) -> Any | None:
