@@ -82,11 +82,13 @@ def test_translations_replace_the_source_and_fallbacks_carry_lang(site: Path, ru
         for e in page.find_all("article")[0].iter()
         if e.attrs.get("lang")
     }
-    # The raw HTML block is no unit: its words stay in English on every page, marked as such.
+    # The raw HTML block is no unit: its words stay in English on every page, marked as such;
+    # so does the table region's name while ui.po is not translated (a hidden, marked label).
     assert fallbacks == {
         "A quoted sentence about pain.": "en",
         "A nested item": "en",
         "Raw HTML is not translated.": "en",
+        "Table": "en",
     }
     body = article_html(site / "output" / "es" / PAGE)
     assert "AN INTRODUCTION WITH" in body and "A second item" not in body
@@ -204,6 +206,7 @@ def test_a_plain_catalogue_holding_the_standard_text_has_no_page(site: Path, run
 def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, run) -> None:
     kept = "A quoted sentence about pain."
     translate_po(po_path(site, "es"), lambda m: m if m == kept else pseudo(m))
+    translate_po(po_path(site, "es", "ui"), pseudo)
     run(site, "build")
     page = read(site / "output" / "es" / PAGE)
     marked = [
@@ -214,7 +217,7 @@ def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, 
 
 
 def test_pseudo_translation_keeps_structure_and_links(site: Path, run) -> None:
-    for domain in ("feature", "glossary"):
+    for domain in ("feature", "glossary", "ui"):
         translate_po(po_path(site, "es", domain), pseudo)
     run(site, "build")
     source, translated = (

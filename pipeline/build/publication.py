@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from pipeline.build.shown import INTERFACE
 from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config
@@ -52,7 +53,12 @@ def plan_versions(
                 config.threshold_for(locale.name),
             )
             version, preview = _plan_version(
-                config, article, locale, shares[(article.slug, locale.name)], written, review_gap
+                config,
+                article,
+                locale,
+                figures[(article.slug, locale.name)],
+                written,
+                review_gap,
             )
             if version is not None:
                 versions[article.slug].append((version, locale))
@@ -65,26 +71,42 @@ def _plan_version(
     config: Config,
     article: Article,
     locale: LocaleInfo,
-    share: tuple[float, float],
+    figures: Stats,
     written: PlainWritten,
     review_gap: ReviewGap,
 ) -> tuple[Version | None, Preview | None]:
     version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
     if locale.name == config.source_locale.name:
         return version, None
-    percent, threshold = share
+    percent, threshold = figures.percent, config.threshold_for(locale.name)
     if locale.is_plain and not written(article, locale):
         reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
         return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
     gap = review_gap(article, locale) if config.require_review else ""
-    if percent >= threshold and not gap:
+    reasons = [
+        *([] if percent >= threshold else [f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %"]),
+        *([interface] if (interface := interface_gap(figures, threshold)) else []),
+        *([f"{gap}, and this site publishes only reviewed translations"] if gap else []),
+    ]  # fmt: skip
+    if not reasons:
         return version, None
-    reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
-    if percent >= threshold:
-        reason = f"{gap}, and this site publishes only reviewed translations: a preview, not listed and not indexed"
+    reason = "; ".join(reasons) + ": a preview for translators, not listed and not indexed"
     return replace(version, preview=reason), Preview(
         article.slug, locale.name, version.path, percent, threshold, reason
     )
+
+
+def interface_gap(figures: Stats, threshold: float) -> str:
+    """Why a version's interface keeps it from being published ("" when it does not).
+
+    The interface must reach the threshold on its own: a long article translated in full would
+    otherwise carry a page whose skip link, navigation and medical disclaimer are all in the
+    source language over any threshold. At the default 100 %, every one of them is translated.
+    """
+    interface = figures.part(INTERFACE)
+    if interface is None or not interface.missing or interface.percent >= threshold:
+        return ""
+    return f"{interface.missing} of its {interface.total} interface texts (ui.po) not translated yet, so the page's navigation and disclaimer would show in the source language"
 
 
 def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
@@ -114,8 +136,9 @@ def plan(
 ) -> Plan:
     """The plan of a build (or of ``check``'s report) from the project's catalogues.
 
-    With a cache, a plan is a function of the configuration, the articles and their catalogues'
-    hashes (the figures are counted from those): one entry for the whole site.
+    With a cache, a plan is a function of the configuration, the articles, their catalogues'
+    hashes and the figures (which count the ``ui.po`` and ``glossary.po`` texts too): one entry
+    for the whole site.
     """
 
     def made() -> Plan:
@@ -134,6 +157,7 @@ def plan(
         repr(config),
         *(part for a in articles for part in (a.slug, a.text)),
         *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
+        repr(sorted(figures.items())),
     )
     found = cache.get("plan", key)
     if not isinstance(found, Plan):
