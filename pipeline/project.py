@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.build.shown import Interface, PageCatalogs, version_figures
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config, locales_on_disk
@@ -26,7 +27,6 @@ from pipeline.model import (
     Unit,
     stats_of,
 )
-from pipeline.build.shown import Interface, PageCatalogs, version_figures
 from pipeline.render.ui import extract_ui_units
 from pipeline.source.reader import article_paths, read_article, read_glossary
 from pipeline.store.cache import Cache, code_version, digest, file_digest
