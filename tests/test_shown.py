@@ -89,7 +89,8 @@ def test_the_interface_must_reach_the_threshold_however_long_the_article(site: P
 
 
 def test_the_share_counts_the_glossary_entries_the_page_shows(site: Path, run) -> None:
-    """Article and interface translated, one definition not: below 100 %, and check names it."""
+    """Article and interface translated, one definition not: below 100 %, a preview that says
+    why, and check names the term."""
     publish_at(site, 100)
     for domain in ("feature", "ui", "glossary"):
         translate_po(po_path(site, "es", domain), lambda m: "" if m == DEFINITION else pseudo(m))
@@ -100,6 +101,11 @@ def test_the_share_counts_the_glossary_entries_the_page_shows(site: Path, run) -
     assert "locales/es/LC_MESSAGES/glossary.po:" in line and "'central sensitization'" in line
     run(site, "build")
     assert "es/feature.html" not in published(site)
+    report = json.loads((site / "output" / "reports" / "report.json").read_text(encoding="utf-8"))
+    [preview] = [p for p in report["previews"] if p["locale"] == "es"]
+    assert (
+        "of what the page shows is translated (its glossary entries count too)" in preview["reason"]
+    )
 
 
 def test_a_new_language_glossary_is_one_finding_naming_its_terms(site: Path, run) -> None:

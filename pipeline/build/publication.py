@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from pipeline.build.shown import INTERFACE
+from pipeline.build.shown import ARTICLE, INTERFACE
 from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config
@@ -49,7 +49,7 @@ def plan_versions(
         versions[article.slug] = []
         for locale in config.all_locales:
             shares[(article.slug, locale.name)] = (
-                figures[(article.slug, locale.name)].percent,
+                _article_share(figures[(article.slug, locale.name)]),
                 config.threshold_for(locale.name),
             )
             version, preview = _plan_version(
@@ -78,7 +78,7 @@ def _plan_version(
     version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
     if locale.name == config.source_locale.name:
         return version, None
-    percent, threshold = figures.percent, config.threshold_for(locale.name)
+    percent, threshold = _article_share(figures), config.threshold_for(locale.name)
     if locale.is_plain and not written(article, locale):
         reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
         return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
@@ -86,6 +86,7 @@ def _plan_version(
     reasons = [
         *([] if percent >= threshold else [f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %"]),
         *([interface] if (interface := interface_gap(figures, threshold)) else []),
+        *([whole] if percent >= threshold and (whole := _page_gap(figures, threshold)) else []),
         *([f"{gap}, and this site publishes only reviewed translations"] if gap else []),
     ]  # fmt: skip
     if not reasons:
@@ -94,6 +95,19 @@ def _plan_version(
     return replace(version, preview=reason), Preview(
         article.slug, locale.name, version.path, percent, threshold, reason
     )
+
+
+def _article_share(figures: Stats) -> float:
+    """The article's own share: what the preview notice and the report call "translated"."""
+    article = figures.part(ARTICLE)
+    return (article or figures).percent
+
+
+def _page_gap(figures: Stats, threshold: float) -> str:
+    """The page as a whole (article, interface, glossary entries) below the threshold."""
+    if figures.percent >= threshold:
+        return ""
+    return f"{floor_percent(figures.percent):g} % of what the page shows is translated (its glossary entries count too), below the publishing threshold of {threshold:g} %"
 
 
 def interface_gap(figures: Stats, threshold: float) -> str:
