@@ -6,7 +6,7 @@ Everything is frozen: a stage makes new values instead of filling in old ones.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 GLOSSARY_DOMAIN = "glossary"
@@ -151,6 +151,23 @@ class Stats:
     fuzzy: int
     untranslated: int  # empty, or not in the catalogue yet
     obsolete: int = 0
+    parts: tuple[tuple[str, Stats], ...] = ()  # a version's figures by kind (``Stats.of_parts``)
+
+    @classmethod
+    def of_parts(cls, *parts: tuple[str, Stats]) -> Stats:
+        """A version's figures: the sum of what its page shows, each kind kept ("article",
+        "interface", "glossary") so a plan and ``check`` can say which is missing."""
+        total = sum((stats for _, stats in parts), cls(0, 0, 0))
+        return replace(total, parts=parts)
+
+    def part(self, kind: str) -> Stats | None:
+        """The figures of one kind, or None when the version does not count it."""
+        return next((stats for name, stats in self.parts if name == kind), None)
+
+    @property
+    def missing(self) -> int:
+        """Texts the page shows in the source language: empty, fuzzy or absent."""
+        return self.fuzzy + self.untranslated
 
     @property
     def total(self) -> int:
@@ -235,6 +252,7 @@ class Word:
     expansion: str | None = None
     pronunciation: str | None = None
     lang: str | None = None  # set when the definition falls back to the source language
+    expansion_lang: str | None = None  # set when the expansion falls back to the source language
 
 
 @dataclass(frozen=True)

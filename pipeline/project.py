@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.build.shown import Interface, PageCatalogs, version_figures
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config, locales_on_disk
@@ -75,6 +76,12 @@ class Project:
             )
         )
         return found
+
+    @cached_property
+    def interface(self) -> Interface:
+        """The ``ui.po`` texts every article page shows (``shown``)."""
+        ui = next(d for d in self.domains if d.name == UI_DOMAIN)
+        return Interface.of(ui.units, self.config.site_name)
 
     def pot_path(self, domain: str) -> Path:
         return self.config.locales_dir / f"{domain}.pot"
@@ -207,27 +214,23 @@ def version_stats(
     cache: Cache | None = None,
     ahead: Callable[[list[int]], Counted] | None = None,
 ) -> dict[tuple[str, str], Stats]:
-    """(article, locale) -> that version's own translated share; the source is complete.
+    """(article, locale) -> that version's translated share, by kind (``shown``); the source is complete.
 
-    A version's figures depend on its PO and the article's texts alone. With a cache, the table
-    of the last build is kept whole: only the versions whose key changed are counted again,
-    by ``ahead`` where it is given (``counting``: the articles at those positions, on every core).
+    A version's figures depend on its PO, its locale's ``ui.po`` and ``glossary.po``, the
+    article's texts, the glossary and the templates' texts alone. With a cache, the table of the
+    last build is kept whole: only the versions whose key changed are counted again, by ``ahead``
+    where it is given (``counting``: the articles at those positions, on every core).
     """
     source = project.config.source_locale.name
-    figures = {}
+    figures = {(a.slug, source): Stats(len(a.msgids), 0, 0) for a in project.articles}
     if cache is None or not isinstance(catalogs, CatalogStore):
         for a in project.articles:
-            figures[(a.slug, source)] = Stats(len(a.msgids), 0, 0)
             for loc in project.config.locales:
-                figures[(a.slug, loc.name)] = stats_of(catalogs.get((loc.name, a.slug)), a.msgids)
+                figures[(a.slug, loc.name)] = figures_of(project, catalogs, a, loc)
         return figures
     last = cache.get(*STATS_TABLE)
     last = last if isinstance(last, dict) else {}
-    keys = {}
-    for article in project.articles:
-        texts = _texts_key(article)
-        for loc in project.config.locales:
-            keys[(article.slug, loc.name)] = _stats_key(texts, catalogs, loc.name, article.slug)
+    keys = _stats_keys(project, catalogs)
     stale = [
         i
         for i, article in enumerate(project.articles)
@@ -236,7 +239,6 @@ def version_stats(
     counted = ahead(stale) if ahead and stale else {}
     table = {}
     for article in project.articles:
-        figures[(article.slug, source)] = Stats(len(article.msgids), 0, 0)
         for item in _items(project, article):
             known = last.get(item)
             if item in counted:
@@ -244,13 +246,30 @@ def version_stats(
             elif known is None or known[0] != keys[item]:
                 known = (
                     keys[item],
-                    stats_of(catalogs.get((item[1], article.slug)), article.msgids),
+                    figures_of(project, catalogs, article, _locale(project, item[1])),
                 )
             table[item] = known
             figures[item] = known[1]
     if table != last:
         cache.put(*STATS_TABLE, table)
     return figures
+
+
+def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> Stats:
+    """One version's figures: its article, its page's interface texts and glossary entries."""
+    found = PageCatalogs(
+        catalogs.get((locale.name, article.slug)),
+        catalogs.get((locale.name, UI_DOMAIN)),
+        catalogs.get((locale.name, GLOSSARY_DOMAIN)),
+    )
+    config = project.config
+    return version_figures(
+        article, found, locale, config.source_locale, project.interface, project.glossary
+    )
+
+
+def _locale(project: Project, name: str) -> LocaleInfo:
+    return next(loc for loc in project.config.locales if loc.name == name)
 
 
 def _items(project: Project, article: Article) -> list[tuple[str, str]]:
@@ -261,14 +280,27 @@ Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted a
 STATS_TABLE = ("stats", "last build")  # (kind, key): every version's (key, figures), one entry
 
 
-def _texts_key(article: Article) -> str:
-    """What of an article its versions' figures depend on: the texts it asks for."""
-    return digest(code_version(), *sorted(article.msgids))
-
-
-def _stats_key(texts: str, catalogs: CatalogStore, locale: str, slug: str) -> str:
-    """A version's figures depend on its article's texts (``_texts_key``) and its PO alone."""
-    return digest(texts, catalogs.digest(locale, slug))
+def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[tuple[str, str], str]:
+    """Every version's key: its article's texts, the glossary and the page's interface texts
+    (one digest for the site), its PO and its locale's ``ui.po`` and ``glossary.po``."""
+    site = digest(
+        code_version(),
+        repr(project.glossary.terms),
+        *sorted(project.interface.texts),
+        project.config.source_locale.name,
+    )
+    keys = {}
+    for article in project.articles:
+        texts = digest(site, *sorted(article.msgids))
+        for loc in project.config.locales:
+            keys[(article.slug, loc.name)] = digest(
+                texts,
+                loc.name,
+                catalogs.digest(loc.name, article.slug),
+                catalogs.digest(loc.name, UI_DOMAIN),
+                catalogs.digest(loc.name, GLOSSARY_DOMAIN),
+            )
+    return keys
 
 
 def catalog_store(project: Project) -> CatalogStore:

@@ -83,11 +83,13 @@ def test_translations_replace_the_source_and_fallbacks_carry_lang(site: Path, ru
         if e.attrs.get("lang")
     }
     # The raw HTML block's text is a unit like any other: translated, it is not marked. The code
-    # block stays as written, so it says it is English.
+    # block stays as written, so it says it is English; so does the table region's name while
+    # ui.po is not translated (a hidden, marked label).
     assert fallbacks == {
         "A quoted sentence about pain.": "en",
         "A nested item": "en",
         'code_block = "not translated"': "en",
+        "Table": "en",
     }
     body = article_html(site / "output" / "es" / PAGE)
     assert "AN INTRODUCTION WITH" in body and "A second item" not in body
@@ -205,6 +207,7 @@ def test_a_plain_catalogue_holding_the_standard_text_has_no_page(site: Path, run
 def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, run) -> None:
     kept = "A quoted sentence about pain."
     translate_po(po_path(site, "es"), lambda m: m if m == kept else pseudo(m))
+    translate_po(po_path(site, "es", "ui"), pseudo)
     run(site, "build")
     page = read(site / "output" / "es" / PAGE)
     marked = [
@@ -216,7 +219,7 @@ def test_text_kept_in_english_in_another_language_is_marked_english(site: Path, 
 
 
 def test_pseudo_translation_keeps_structure_and_links(site: Path, run) -> None:
-    for domain in ("feature", "glossary"):
+    for domain in ("feature", "glossary", "ui"):
         translate_po(po_path(site, "es", domain), pseudo)
     run(site, "build")
     source, translated = (

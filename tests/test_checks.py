@@ -475,7 +475,10 @@ def test_summary_translated_share_counts_fuzzy_and_empty_entries_as_not_done(
     site: Path, run
 ) -> None:
     translate_po(po_path(site, "es"), lambda m: "" if m == "Dose" else f"ES {m}", fuzzy={"Time"})
-    total = len(polib.pofile(str(po_path(site, "es"))))
+    for domain in ("ui", "glossary"):
+        translate_po(po_path(site, "es", domain), lambda m: f"ES {m}")
+    # The page also shows 15 interface texts and, for its two glossary terms, 5 glossary texts.
+    total = len(polib.pofile(str(po_path(site, "es")))) + 15 + 5
     _code, out, _ = run(site, "check")
     rows = {
         line.split()[0]: line

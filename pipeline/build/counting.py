@@ -18,8 +18,7 @@ from functools import partial
 from pipeline.build import publication, versions
 from pipeline.build.forked import forked_map
 from pipeline.catalog.store import CatalogStore
-from pipeline.model import stats_of
-from pipeline.project import Counted, Project
+from pipeline.project import Counted, Project, figures_of
 from pipeline.store.cache import Cache
 
 
@@ -54,9 +53,7 @@ def _count(
     article = project.articles[position]
     figures, written = {}, []
     for loc in project.config.locales:
-        figures[(article.slug, loc.name)] = stats_of(
-            store.get((loc.name, article.slug)), article.msgids
-        )
+        figures[(article.slug, loc.name)] = figures_of(project, store, article, loc)
         if loc.is_plain:
             key = publication.plain_written_key(project.config, store, article, loc)
             value = publication.written_in(project.config, store, article, loc)

@@ -234,6 +234,14 @@ def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
         for domain in (UI_DOMAIN, GLOSSARY_DOMAIN)
         if (found := catalogs.get((loc.name, domain))) is not None
     }
+    interface = {
+        loc.name: (
+            project.interface.texts_of(loc),
+            config.rel(project.po_path(loc.name, UI_DOMAIN)),
+        )
+        for loc in config.locales
+        if loc.language != config.source_locale.language
+    }
     return checks.Site(
         config.source_locale,
         project.glossary,
@@ -241,6 +249,7 @@ def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
         glossaries,
         require_review=config.require_review,
         catalogs=site_catalogs,
+        interface=interface,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from pipeline.build import keeping
+from pipeline.build.shown import ARTICLE, INTERFACE
 from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
 from pipeline.config import Config
@@ -53,11 +54,16 @@ def plan_versions(
         versions[article.slug] = []
         for locale in config.all_locales:
             shares[(article.slug, locale.name)] = (
-                figures[(article.slug, locale.name)].percent,
+                _article_share(figures[(article.slug, locale.name)]),
                 config.threshold_for(locale.name),
             )
             version, preview = _plan_version(
-                config, article, locale, shares[(article.slug, locale.name)], written, review_gap
+                config,
+                article,
+                locale,
+                figures[(article.slug, locale.name)],
+                written,
+                review_gap,
             )
             since = kept(article, locale) if preview is not None else ""
             if since:
@@ -73,23 +79,27 @@ def _plan_version(
     config: Config,
     article: Article,
     locale: LocaleInfo,
-    share: tuple[float, float],
+    figures: Stats,
     written: PlainWritten,
     review_gap: ReviewGap,
 ) -> tuple[Version | None, Preview | None]:
     version = Version(article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html")
     if locale.name == config.source_locale.name:
         return version, None
-    percent, threshold = share
+    percent, threshold = _article_share(figures), config.threshold_for(locale.name)
     if locale.is_plain and not written(article, locale):
         reason = "no plain-language text written yet (every entry is empty or the standard text): no page"
         return None, Preview(article.slug, locale.name, None, percent, threshold, reason)
     gap = review_gap(article, locale) if config.require_review else ""
-    if percent >= threshold and not gap:
+    reasons = [
+        *([] if percent >= threshold else [f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %"]),
+        *([interface] if (interface := interface_gap(figures, threshold)) else []),
+        *([whole] if percent >= threshold and (whole := _page_gap(figures, threshold)) else []),
+        *([f"{gap}, and this site publishes only reviewed translations"] if gap else []),
+    ]  # fmt: skip
+    if not reasons:
         return version, None
-    reason = f"{floor_percent(percent):g} % translated, below the publishing threshold of {threshold:g} %: a preview for translators, not listed and not indexed"
-    if percent >= threshold:
-        reason = f"{gap}, and this site publishes only reviewed translations: a preview, not listed and not indexed"
+    reason = "; ".join(reasons) + ": a preview for translators, not listed and not indexed"
     return replace(version, preview=reason), Preview(
         article.slug, locale.name, version.path, percent, threshold, reason
     )
@@ -100,6 +110,32 @@ def _kept(article: Article, locale: LocaleInfo, since: str) -> Version:
     return Version(
         article.slug, locale.name, f"{locale.output_dir}/{article.slug}.html", kept=since
     )
+
+
+def _article_share(figures: Stats) -> float:
+    """The article's own share: what the preview notice and the report call "translated"."""
+    article = figures.part(ARTICLE)
+    return (article or figures).percent
+
+
+def _page_gap(figures: Stats, threshold: float) -> str:
+    """The page as a whole (article, interface, glossary entries) below the threshold."""
+    if figures.percent >= threshold:
+        return ""
+    return f"{floor_percent(figures.percent):g} % of what the page shows is translated (its glossary entries count too), below the publishing threshold of {threshold:g} %"
+
+
+def interface_gap(figures: Stats, threshold: float) -> str:
+    """Why a version's interface keeps it from being published ("" when it does not).
+
+    The interface must reach the threshold on its own: a long article translated in full would
+    otherwise carry a page whose skip link, navigation and medical disclaimer are all in the
+    source language over any threshold. At the default 100 %, every one of them is translated.
+    """
+    interface = figures.part(INTERFACE)
+    if interface is None or not interface.missing or interface.percent >= threshold:
+        return ""
+    return f"{interface.missing} of its {interface.total} interface texts (ui.po) not translated yet, so the page's navigation and disclaimer would show in the source language"
 
 
 def plain_written(article: Article, plain: Catalog | None, standard: Catalog | None) -> bool:
@@ -131,9 +167,9 @@ def plan(
     """The plan of a build (or of ``check``'s report) from the project's catalogues.
 
     With a cache, a plan is a function of the configuration, the articles, their catalogues'
-    hashes (the figures are counted from those), the last build's states and the date: one
-    entry for the whole site. ``previous`` (the last build's states) lets a changed source's
-    published translation be kept.
+    hashes and the figures (which count the ``ui.po`` and ``glossary.po`` texts too), the last
+    build's states and the date: one entry for the whole site. ``previous`` (the last build's
+    states) lets a changed source's published translation be kept.
     """
     previous = previous or {}
     day = today()
@@ -157,6 +193,7 @@ def plan(
         *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
         repr(sorted(previous.items())),
         day.isoformat(),
+        repr(sorted(figures.items())),
     )
     found = cache.get("plan", key)
     if not isinstance(found, Plan):

@@ -4,15 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.checks.subject import Subject
-from pipeline.model import WARNING, Finding
+from pipeline.checks.subject import Site, Subject
+from pipeline.model import UI_DOMAIN, WARNING, Finding
 
 CHECKS = {
     "catalogue-missing": WARNING,
     "catalogue-outdated": WARNING,
     "incomplete": WARNING,
     "raw-html-kept": WARNING,
+    "interface-untranslated": WARNING,
 }
+
+
+def run_site(site: Site) -> Iterator[Finding]:
+    """Once per locale: the interface texts its pages show (skip link, navigation, disclaimer)
+    that are not translated, in one line at the first such entry of ``ui.po``. Below the
+    publishing threshold, they keep its pages previews (``publication.interface_gap``)."""
+    for locale, (texts, file) in site.interface.items():
+        catalog = site.catalogs.get((locale, UI_DOMAIN), (None, file))[0]
+        messages = catalog.messages if catalog is not None else {}
+        missing = sorted(
+            (t for t in texts if t not in messages or not messages[t].translated),
+            key=lambda t: messages[t].line if t in messages else 0,
+        )
+        if not missing:
+            continue
+        first = messages.get(missing[0])
+        text = f"ui.po: {len(missing)} interface text(s) not translated yet (the page's navigation and disclaimer would show in {site.source.english_name})"
+        yield Finding(
+            "interface-untranslated", WARNING, UI_DOMAIN, locale, file,
+            first.line if first else None, missing[0], text,
+        )  # fmt: skip
 
 
 def run(subject: Subject) -> Iterator[Finding]:

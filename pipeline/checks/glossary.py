@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from pipeline.checks.subject import Site, Subject
 from pipeline.language import terms
-from pipeline.model import ERROR, GLOSSARY_DOMAIN, WARNING, Finding, Message, Term
+from pipeline.locales import parse_locale
+from pipeline.model import ERROR, GLOSSARY_DOMAIN, WARNING, Catalog, Finding, Message, Term
 
 CHECKS = {
     "glossary-variant-spelling": WARNING,
@@ -19,26 +20,72 @@ CHECKS = {
     "glossary-kept-term": ERROR,
     "glossary-inconsistent": WARNING,
     "glossary-translation-missing": WARNING,
+    "glossary-explanation-missing": WARNING,
 }
 
 
 def run_site(site: Site) -> Iterator[Finding]:
-    """Once per locale and term: a missing approved translation, or a kept term (NMDA) translated."""
+    """Per locale: the terms with no approved translation, a kept term (NMDA) translated, and the
+    expansions and definitions its pages would show in the source language."""
     for locale, (catalog, file) in site.glossary_catalogs.items():
+        missing: list[tuple[Term, Message | None]] = []
         for term in site.glossary.terms:
             message = catalog.messages.get(term.term) if catalog else None
-            line = message.line if message else None
             if message is None or not message.translated:
-                check = "glossary-translation-missing"
-                text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
+                missing.append((term, message))
             elif term.keep and terms.nfc(message.msgstr.strip()) != terms.nfc(term.term):
-                check = "glossary-kept-term"
                 text = f"'{term.term}' is kept as it is in every language; write '{term.term}', not '{message.msgstr}'"
-            else:
-                continue
-            yield Finding(
-                check, CHECKS[check], GLOSSARY_DOMAIN, locale, file, line, term.term, text
+                yield _site_finding("glossary-kept-term", locale, file, message, term.term, text)
+        yield from _missing_terms(site, locale, file, missing)
+        if parse_locale(locale).language != site.source.language:
+            yield from _missing_explanations(site, locale, file, catalog)
+
+
+def _missing_terms(
+    site: Site, locale: str, file: str, missing: list[tuple[Term, Message | None]]
+) -> Iterator[Finding]:
+    """One finding per term while a few are missing; one for all of them, naming them, while
+    at least half the glossary is (a language just started): the real findings stay in view."""
+    if len(missing) * 2 < len(site.glossary.terms):
+        for term, message in missing:
+            text = f"no approved translation of '{term.term}' yet: translations of it cannot be checked"
+            yield _site_finding(
+                "glossary-translation-missing", locale, file, message, term.term, text
             )
+        return
+    if missing:
+        names = ", ".join(f"'{term.term}'" for term, _ in missing)
+        text = f"glossary.po: {len(missing)} of {len(site.glossary.terms)} glossary terms not translated yet (translations of them cannot be checked, and pages explain none of them): {names}"
+        term, message = missing[0]
+        yield _site_finding("glossary-translation-missing", locale, file, message, term.term, text)
+
+
+def _missing_explanations(
+    site: Site, locale: str, file: str, catalog: Catalog | None
+) -> Iterator[Finding]:
+    """The expansions and definitions of translated terms still in the source language: "Words
+    to know" shows them so (marked with its ``lang``). One finding, naming the terms."""
+    found: list[tuple[Term, Message | None]] = []
+    for term in site.glossary.terms:
+        if catalog is None or catalog.translation(term.term) is None:
+            continue  # the term itself is missing: said above
+        texts = [t for t in (term.expansion, term.definition) if t]
+        if any(catalog.translation(t) is None for t in texts):
+            found.append((term, catalog.messages.get(term.definition)))
+    if found:
+        names = ", ".join(f"'{term.term}'" for term, _ in found)
+        text = f"glossary.po: the expansion or definition of {len(found)} term(s) not translated yet (the pages show them in {site.source.english_name}): {names}"
+        term, message = found[0]
+        yield _site_finding(
+            "glossary-explanation-missing", locale, file, message, term.definition, text
+        )
+
+
+def _site_finding(
+    check: str, locale: str, file: str, message: Message | None, msgid: str, text: str
+) -> Finding:
+    line = message.line if message else None
+    return Finding(check, CHECKS[check], GLOSSARY_DOMAIN, locale, file, line, msgid, text)
 
 
 def run(subject: Subject) -> Iterator[Finding]:

@@ -24,6 +24,9 @@ class Site:
     catalogs: dict[tuple[str, str], tuple[Catalog, str]] = field(
         default_factory=dict
     )  # (locale, domain) -> (ui.po/glossary.po, its file)
+    interface: dict[str, tuple[frozenset[str], str]] = field(
+        default_factory=dict
+    )  # locale -> (the ui.po texts its pages show, its ui.po file); none for the source's language
 
 
 @dataclass(frozen=True)

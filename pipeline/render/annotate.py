@@ -52,7 +52,7 @@ def page_words(
         expansion = (
             term.expansion
             if is_source or not term.expansion
-            else _translated(catalog, term.expansion) or term.expansion
+            else _translated(catalog, term.expansion)
         )
         pronunciation = (
             term.pronunciation
@@ -64,9 +64,10 @@ def page_words(
                 anchor="term-" + re.sub(r"[^a-z0-9]+", "-", term.term.lower()).strip("-"),
                 term=localized,
                 definition=definition or term.definition,
-                expansion=expansion,
+                expansion=expansion or term.expansion,
                 pronunciation=pronunciation,
                 lang=None if definition else source.tag,
+                expansion_lang=None if expansion or not term.expansion else source.tag,
             )
         )
     return words
@@ -121,6 +122,7 @@ class AnnotateExtension(Extension):
         language: str,
         foreign: Foreign | None = None,
         table_label: str = "Table",
+        table_label_lang: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -128,6 +130,7 @@ class AnnotateExtension(Extension):
         self.language = language
         self.foreign = foreign
         self.table_label = table_label
+        self.table_label_lang = table_label_lang  # lang (and dir) of a label that fell back
         self.found: list[Word] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
@@ -137,35 +140,48 @@ class AnnotateExtension(Extension):
 
 
 class TableRegions(ExtensionTreeprocessor):
-    """Wraps each table in ``<div class="table-scroll" role="region" tabindex="0" aria-label>``."""
+    """Wraps each table in ``<div class="table-scroll" role="region" tabindex="0" aria-label>``.
+
+    A label not translated yet cannot be an ``aria-label`` (an attribute carries no ``lang``):
+    the region is then named by a hidden ``<span lang>`` inside it, through ``aria-labelledby``.
+    """
 
     def run(self, root: etree.Element) -> None:
+        count = 0
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
-                    region = etree.Element(
-                        "div",
-                        {
-                            "class": "table-scroll",
-                            "role": "region",
-                            "tabindex": "0",
-                            "aria-label": self.ext.table_label,
-                        },
-                    )
+                    count += 1
+                    region = self._region(count)
                     region.tail, child.tail = child.tail, None
                     parent.remove(child)
                     region.append(child)
                     parent.insert(index, region)
 
+    def _region(self, count: int) -> etree.Element:
+        attrs = {"class": "table-scroll", "role": "region", "tabindex": "0"}
+        marks = self.ext.table_label_lang
+        if marks is None:
+            return etree.Element("div", {**attrs, "aria-label": self.ext.table_label})
+        region = etree.Element("div", {**attrs, "aria-labelledby": f"table-label-{count}"})
+        label = etree.SubElement(
+            region, "span", {"id": f"table-label-{count}", "hidden": "hidden", **marks}
+        )
+        label.text = self.ext.table_label
+        return region
+
 
 class GlossaryAbbreviations(ExtensionTreeprocessor):
-    """Abbreviations of the page's language from the glossary (SDRC for CRPS in Spanish)."""
+    """Abbreviations of the page's language from the glossary (SDRC for CRPS in Spanish); an
+    expansion not translated yet is left to "Words to know", where it is marked with its ``lang``."""
 
     def run(self, root: etree.Element) -> None:
         abbrs = abbreviations(self.md)
         if abbrs is None:
             return
         for word in self.ext.words:
+            if word.expansion_lang is not None:
+                continue  # a title cannot carry lang: "Words to know" shows it, marked
             if word.expansion and _ABBREVIATION.match(word.term) and word.term not in abbrs:
                 abbrs[word.term] = word.expansion
 

@@ -47,7 +47,8 @@ ALLOWED_ATTRIBUTES = {
     "details": {"open"},
     "time": {"datetime"},
     "q": {"cite"},
-    "div": {"role", "tabindex", "aria-label"},  # for the table regions we add; harmless on any div
+    "div": {"role", "tabindex", "aria-label", "aria-labelledby"},  # the table regions we add
+    "span": {"hidden"},  # a table region's name in the source language (``TableRegions``)
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _SOURCE_WITHOUT_SRCSET = re.compile(r"<source(?![^>]*\ssrcset=)[^>]*>")
@@ -141,7 +142,10 @@ def render_body(
     fallback_attrs, page_attrs = _language_marks(locale, source)
     words = page_words(glossary, catalogs.glossary, locale, source)
     foreign = foreign_words(words, glossary, locale, source)
-    annotate = AnnotateExtension(words, locale.language, foreign, ui.attribute(TABLE_LABEL))
+    label_lang = None if ui.in_page_language(TABLE_LABEL) else fallback_attrs
+    annotate = AnnotateExtension(
+        words, locale.language, foreign, ui.attribute(TABLE_LABEL), label_lang
+    )
     backlink = ui.numbered(BACKLINK)
     md = make_markdown(
         translate,

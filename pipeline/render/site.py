@@ -191,6 +191,7 @@ class SiteContext:
             "source_tag": self.source.tag,
             "_": ui.content,
             "_a": ui.attribute,
+            "_in_page_language": ui.in_page_language,
         }
 
     def preview_notice(self, version: Version, locale: LocaleInfo, ui: UiText) -> Markup | None:

@@ -87,6 +87,12 @@ class UiText:
         falls back otherwise), so nothing can raise or print Python internals into the page."""
         return self.attribute(msgid)
 
+    def in_page_language(self, msgid: str) -> bool:
+        """Whether the text is shown in the page's language. An accessible name (``aria-label``)
+        cannot carry ``lang``: one that falls back is given by ``aria-labelledby`` instead,
+        pointing at an element that is marked."""
+        return self.page_lang == self.source_lang or self._lookup(msgid) is not None
+
     def content(self, msgid: str, **params: object) -> Markup:
         translated = self._lookup(msgid)
         text = escape((translated or msgid).format(**params) if params else (translated or msgid))
