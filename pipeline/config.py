@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.errors import ConfigError, LocaleError
 from pipeline.language.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
+from pipeline.store import files
 
 DEFAULT_SITE_URL = "https://example.org/"
 DEFAULT_SITE_NAME = "Health articles"
@@ -141,7 +142,7 @@ def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
     if not pyproject.exists():
         return {}, pyproject
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(files.read_text(pyproject, ConfigError))
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, pyproject) from exc
     except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ same map in one process gives.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -27,11 +28,23 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
     """``map(function, items)`` over ``jobs`` forked processes, in order."""
     global _WORK
     _WORK = (function, items)
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_leave_interrupts
+    )
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
+        yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
+    except BaseException:  # Ctrl-C, an error: the queued work is dropped, not done first
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
+        pool.shutdown(wait=True)
         _WORK = None
+
+
+def _leave_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent alone answers it (one
+    line, exit 130); a worker would print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(position: int) -> Any:

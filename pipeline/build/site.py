@@ -47,9 +47,9 @@ from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.report import formats as report
 from pipeline.report import site as sitereport
 from pipeline.source.dates import today
-from pipeline.store import outputs
+from pipeline.store import files, outputs
 from pipeline.store.cache import Cache, code_version, digest, file_digest
-from pipeline.store.publish import Content, publish, site_folder
+from pipeline.store.publish import Content, check_site_folder, publish, site_folder
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 PACK = (
@@ -110,6 +110,7 @@ def build(
     """Check and render every version, then swap the new ``output/`` in whole (see the module).
     The result holds each version's tally and the first errors, or ``every_finding``."""
     config = project.config
+    check_site_folder(config.output_dir)  # before the work, not after it
     store = catalog_store(project)
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache)
@@ -199,7 +200,7 @@ class _Reduce:
     ) -> Iterator[tuple[str, Content]]:
         """Every file of the new site, each page as soon as it is made (memory stays flat)."""
         for out, path in media.files.items():
-            yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
+            yield out, self._reused(out, self.context.image_digests[out]) or files.read_bytes(path)
         with sitereport.SiteReport(
             self.current.parent, self.project.config.all_locales
         ) as site_report:

@@ -31,6 +31,7 @@ from pipeline.catalog.plurals import nplurals, plural_forms
 from pipeline.errors import CatalogError
 from pipeline.locales import LocaleInfo
 from pipeline.model import Catalog, Message, Unit
+from pipeline.store import files
 
 WRAP_WIDTH = powrite.PAGE_WIDTH  # msgmerge's width, so files do not churn between tools
 _DATE_HEADERS = ("POT-Creation-Date", "Project-Id-Version")  # the version is the creation date
@@ -145,7 +146,7 @@ def new_po(pot: polib.POFile, locale: LocaleInfo) -> polib.POFile:
 def load_po(path: Path) -> polib.POFile:
     """Parse a PO/POT strictly; what GNU ``msgfmt --check`` refuses names the file and line."""
     try:
-        raw = path.read_bytes()
+        raw = files.read_bytes(path, CatalogError)
     except OSError as exc:
         raise CatalogError(f"cannot read this catalogue: {exc.strerror or exc}", path) from exc
     return poread.read(raw, path)
@@ -301,7 +302,7 @@ def _same_but_dates(po: polib.POFile, text: str, entries: str, target: Path) -> 
     """The file on disk says the same, its creation date (and the version made of it) aside.
     Only the header is read and written again with the file's dates: a site's templates are
     hundreds of files, and the entries' text is the same either way."""
-    raw = target.read_bytes()
+    raw = files.read_bytes(target, CatalogError)
     if raw == text.encode("utf-8"):
         return True
     try:

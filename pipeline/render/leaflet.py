@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -176,7 +177,16 @@ def page_numbers_css(template: str, locale: LocaleInfo) -> Markup:
 
 
 def _css_char(char: str) -> str:
-    return f"\\{ord(char):x} " if char in '"\\<>\n' else char
+    """A hex escape for what could end the string or the rule: quotes, backslash, ``<`` and
+    ``>``, and every control character. CSS ends a string at a carriage return or form feed as
+    at a line feed, and reads what follows as rules: one translated "Page" with a ``\\r`` in it
+    could hide every page of the leaflet."""
+    if char in "\"'\\<>" or unicodedata.category(char) in _CONTROL:
+        return f"\\{ord(char):x} "
+    return char
+
+
+_CONTROL = ("Cc", "Zl", "Zp")  # C0, DEL, C1; the line and paragraph separators
 
 
 def absolute_links(body_html: str, page_url: str) -> str:
