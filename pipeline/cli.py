@@ -23,8 +23,16 @@ from pipeline.build import verbs as build
 from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.model import CheckResult, CheckTotals, Stats
-from pipeline.options import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, make_parser
+from pipeline.options import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECKS_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    make_parser,
+)
 from pipeline.report import formats as report
+from pipeline.source import dates
+from pipeline.store import files
 from pipeline.store.cache import CACHE_DIR, Cache
 
 T = TypeVar("T")
@@ -53,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # every write is a temporary file or folder, removed on the way out
+        _say(
+            "pipeline: interrupted: no file was left half-written; run the command again to finish",
+            sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     except (
         RecursionError
     ):  # input nested deeper than any reader's recursion (source.py names the article)
@@ -97,8 +111,8 @@ def _discover(cwd: Path) -> Path:
 
 def _is_project(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = files.read_text(pyproject)
+    except (OSError, UnicodeDecodeError, PipelineError):
         return False
     try:
         return "pipeline" in tomllib.loads(text).get("tool", {})
@@ -121,6 +135,7 @@ def _configure(config: Config, args: argparse.Namespace, discovered: bool) -> Co
             config.root / "pyproject.toml",
         )
     config = config.restricted(only)
+    dates.today()  # a PIPELINE_TODAY that is no date: said before any work, not in a worker
     if args.verbose:
         _say(f"pipeline: locales {', '.join(loc.name for loc in config.all_locales)}", sys.stderr)
     return config

@@ -18,6 +18,7 @@ from pipeline.catalog.powrite import header_problem
 from pipeline.errors import ConfigError, LocaleError
 from pipeline.language.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
+from pipeline.store import files
 
 DEFAULT_SITE_URL = "https://example.org/"
 DEFAULT_SITE_NAME = "Health articles"
@@ -177,7 +178,7 @@ def _read_table(root: Path) -> tuple[dict[str, Any], Path]:
     if not pyproject.exists():
         return {}, pyproject
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(files.read_text(pyproject, ConfigError))
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, pyproject) from exc
     except UnicodeDecodeError as exc:

@@ -15,12 +15,14 @@ from typing import NoReturn
 from pipeline.config import KNOWN_KEYS
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shells' code for a command ended by Ctrl-C (128 + SIGINT)
 
 
 EXIT_CODES = """exit codes:
   0  done{ok}
   1  {fail}
-  2  bad input or usage: one line names the file and line to fix"""
+  2  bad input or usage: one line names the file and line to fix
+  130  interrupted (Ctrl-C): nothing half-written is left"""
 
 
 READS = "reads: pyproject.toml [tool.pipeline] ({keys}), {files}"
@@ -233,7 +235,10 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
         help="exit 1 when a published version is withdrawn (as fail_on_withdrawal = true)",
     )
     verbs["serve"].add_argument(
-        "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000"
+        "--port",
+        type=_port,
+        default=8000,
+        help="port on 127.0.0.1 (0: any free port); default: 8000",
     )
     verbs["serve"].add_argument(
         "--no-open", action="store_true", help="do not open the site in the browser"
@@ -247,6 +252,17 @@ def _version() -> str:
         from pipeline import __version__
 
         return __version__
+
+
+def _port(value: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free one); the socket library would raise a traceback."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: give 0 to 65535")
+    return port
 
 
 def _iso_date(value: str) -> date:

@@ -9,14 +9,17 @@ publishing, and the last test builds a large article within a generous bound.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.build import verbs
 from pipeline.build.recovery import project_run
 from pipeline.cli import main
 from pipeline.config import load_config
@@ -39,10 +43,17 @@ def tree(folder: Path) -> Tree:
     """Every file (path -> sha256) and folder under ``folder``, following a top-level link."""
     if not folder.exists():
         return {}
+    if folder.is_file():  # output/ that is a publisher's file
+        return {".": hashlib.sha256(folder.read_bytes()).hexdigest()}
     found = {}
     for path in sorted(folder.resolve().rglob("*")):
         rel = path.relative_to(folder.resolve()).as_posix()
-        found[rel] = "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_dir():
+            found[rel] = "folder"
+        else:  # a named pipe a row left is compared as one, never read (it would block)
+            found[rel] = (
+                hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "special"
+            )
     return found
 
 
@@ -140,10 +151,158 @@ def _nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pass
 
 
+# --- nothing outside the project is read or published; nothing blocks --------------------------------------
+
+INTERRUPTED = (
+    "pipeline: interrupted: no file was left half-written; run the command again to finish"
+)
+SECRET = "root:x:0:0:the secret a link must not publish\n"
+OUT_OF_PROJECT = "leads out of the project through a symbolic link (to {tmp}/{name}): refused; put the file itself in the project"
+NOT_A_FILE = "is a named pipe (FIFO), not a file: refused"
+
+
+def _link_out(rel: str, name: str = "secret") -> Callable[[Path, pytest.MonkeyPatch], None]:
+    """``rel`` replaced by a symbolic link to a file (or folder) beside the project."""
+
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        outside = root.parent / name
+        if rel.endswith("images"):
+            shutil.copytree(root / "source" / "images", outside)
+        else:
+            outside.write_text(SECRET, encoding="utf-8")
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        path.symlink_to(outside)
+
+    return setup
+
+
+def _fifo(rel: str) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
+    """``rel`` replaced by a named pipe that a thread feeds the file's old bytes through.
+
+    The old code opened it and read what came (so it fails here, and does not hang the suite);
+    a reader that refuses it never opens it, and the cleanup frees the waiting writer.
+    """
+
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = path.read_bytes() if path.exists() else b"x"
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+
+        done = threading.Event()
+
+        def feed() -> None:  # every reader that opens it gets the bytes, until the cleanup
+            while not done.is_set():
+                with contextlib.suppress(OSError), open(path, "wb") as pipe:
+                    pipe.write(content)
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+
+        def cleanup() -> None:
+            done.set()
+            with contextlib.suppress(OSError):
+                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # lets a waiting writer go
+            writer.join()
+
+        return cleanup
+
+    return setup
+
+
+def _socket(rel: str) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+        path = root / rel
+        path.unlink(missing_ok=True)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(path))
+        return server.close
+
+    return setup
+
+
+def _article(name: str, text: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        (root / "source" / name).write_text(text, encoding="utf-8")
+
+    return setup
+
+
+def _front_matter(*lines: str) -> str:
+    return "---\n" + "\n".join(lines) + "\n---\n\nBody text.\n"
+
+
+LAUGHS = [
+    "title: Laughs",
+    'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    *(
+        f"{x}: &{x} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+        for p, x in zip("abcd", "bcde", strict=True)
+    ),
+]  # nine to the fifth "lol"s here (the old code built them); each level more multiplies by nine
+
+
+def _today(value: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("PIPELINE_TODAY", value)
+
+    return setup
+
+
+def _output_is_a_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.rmtree(root / "output")
+    (root / "output").write_text("a publisher's notes, not a site\n", encoding="utf-8")
+
+
+def _output_links_to_a_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.rmtree(root / "output")
+    (root.parent / "notes.txt").write_text("a publisher's notes\n", encoding="utf-8")
+    (root / "output").symlink_to(root.parent / "notes.txt")
+
+
+def _interrupt(
+    module: object, name: str, after: int = 0
+) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    """Ctrl-C arrives on the ``after``-th call of ``module.name`` (a KeyboardInterrupt, as Python raises it)."""
+
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = getattr(module, name)
+        calls = []
+
+        def interrupted(*args: object, **kwargs: object) -> object:
+            calls.append(1)
+            if len(calls) > after:
+                raise KeyboardInterrupt
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, interrupted)
+
+    return setup
+
+
+def _edit_source_then(
+    then: Callable[[Path, pytest.MonkeyPatch], None],
+) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    """A new paragraph in the article, so ``update`` has catalogues to write; then ``then``."""
+
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        with (root / "source" / "feature.md").open("a", encoding="utf-8") as handle:
+            handle.write("\nA new paragraph to translate.\n")
+        then(root, monkeypatch)
+
+    return setup
+
+
 @dataclass(frozen=True)
 class Fault:
     name: str
-    setup: Callable[[Path, pytest.MonkeyPatch], None]
+    setup: Callable[
+        [Path, pytest.MonkeyPatch], object
+    ]  # may return a cleanup, run after the command
     code: int
     first_line: str
     args: tuple[str, ...] = ("build",)
@@ -269,6 +428,126 @@ FAULTS = [
         last_line="pipeline: locales/xx-bogus: 'xx-bogus' is not a gettext locale name (expected e.g. 'es', 'pt_BR', 'en@plain')",
     ),
     Fault("a stray locales/.git is not a locale", _locale_folder(".git"), 0, "", args=("update",)),
+    *(
+        Fault(
+            f"a link out of the project: {rel}",
+            _link_out(rel),
+            2,
+            f"pipeline: {shown}: {OUT_OF_PROJECT.format(tmp='{tmp}', name=name)}",
+        )
+        for rel, shown, name in [
+            ("locales/es/images/drip.png", "locales/es/images/drip.png", "secret"),
+            ("locales/en@plain/images/drip.png", "locales/en@plain/images/drip.png", "secret"),
+            ("locales/es/images", "locales/es/images/drip.png", "secret/drip.png"),
+            ("source/feature.md", "source/feature.md", "secret"),
+            ("source/glossary.toml", "source/glossary.toml", "secret"),
+        ]
+    ),
+    Fault(
+        "a link inside the project is followed: an article kept in drafts/",
+        lambda root, mp: (
+            (root / "drafts").mkdir(),
+            os.rename(root / "source" / "feature.md", root / "drafts" / "feature.md"),
+            (root / "source" / "feature.md").symlink_to(Path("..") / "drafts" / "feature.md"),
+        ),
+        0,
+        "",
+        output=CLEAN,
+    ),
+    *(
+        Fault(
+            f"a named pipe (FIFO) for {rel}",
+            _fifo(rel),
+            2,
+            f"pipeline: {shown}{NOT_A_FILE}",
+            args=args,
+        )
+        for rel, shown, args in [
+            ("source/feature.md", "source/feature.md: ", ("build",)),
+            ("source/feature.md", "source/feature.md: ", ("update",)),
+            ("source/glossary.toml", "source/glossary.toml: ", ("build",)),
+            ("locales/es/images/drip.png", "locales/es/images/drip.png: ", ("build",)),
+            ("pyproject.toml", "pyproject.toml: ", ("build",)),
+            (
+                "source/images/drip.png",
+                "source/feature.md:42: image 'images/drip.png': source/images/drip.png ",
+                ("build",),
+            ),
+        ]
+    ),
+    Fault(
+        "a socket for an article",
+        _socket("source/feature.md"),
+        2,
+        "pipeline: source/feature.md: is a socket, not a file: refused",
+    ),
+    Fault(
+        "front matter: a date that does not exist",
+        _article("dated.md", _front_matter("title: Dated", "date: 2024-02-30")),
+        2,
+        "pipeline: source/dated.md:3: the front matter is not valid YAML: '2024-02-30' is not a date (day is out of range for month)",
+    ),
+    Fault(
+        "front matter: a time in month 13",
+        _article("dated.md", _front_matter("title: Dated", "", "reviewed: 2023-13-01 10:00:00")),
+        2,
+        "pipeline: source/dated.md:4: the front matter is not valid YAML: '2023-13-01 10:00:00' is not a date (month must be in 1..12)",
+    ),
+    Fault(
+        "front matter: one alias",
+        _article("alias.md", _front_matter("title: &t Same", "description: *t")),
+        2,
+        "pipeline: source/alias.md:3: the front matter is not valid YAML: an alias (*t) is not allowed in front matter: write the value out",
+    ),
+    Fault(
+        "front matter: a billion laughs",
+        _article("laughs.md", _front_matter(*LAUGHS)),
+        2,
+        "pipeline: source/laughs.md:4: the front matter is not valid YAML: an alias (*a) is not allowed in front matter: write the value out",
+    ),
+    Fault(
+        "PIPELINE_TODAY is a word",
+        _today("tomorrow"),
+        2,
+        "pipeline: PIPELINE_TODAY='tomorrow' is not a date: set it as YYYY-MM-DD, or unset it",
+    ),
+    Fault(
+        "PIPELINE_TODAY is a day that does not exist",
+        _today("2024-02-30"),
+        2,
+        "pipeline: PIPELINE_TODAY='2024-02-30' is not a date: set it as YYYY-MM-DD, or unset it",
+        args=("check",),
+    ),
+    *(
+        Fault(
+            name,
+            setup,
+            2,
+            "pipeline: output: exists and is not a folder: the site is written to a folder of this name; move the file away",
+        )
+        for name, setup in [
+            ("output/ is a file", _output_is_a_file),
+            ("output/ is a link to a file", _output_links_to_a_file),
+        ]
+    ),
+    *(
+        Fault(f"Ctrl-C {name}", setup, 130, INTERRUPTED, args=args)
+        for name, setup, args in [
+            ("while the site is written", _interrupt(publish, "_write", 3), ("build",)),
+            ("with the site written, before the swap", _interrupt(publish, "_swap"), ("build",)),
+            (
+                "while update writes a catalogue",
+                _edit_source_then(_interrupt(os, "replace")),
+                ("update",),
+            ),
+            ("while checking", _interrupt(verbs, "check"), ("check",)),
+            (
+                "while building with two workers",
+                _interrupt(publish, "_write", 3),
+                ("build", "-j", "2"),
+            ),
+        ]
+    ),
 ]
 
 
@@ -280,11 +559,13 @@ def test_fault_table(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    fault.setup(site_copy, monkeypatch)
+    cleanup = fault.setup(site_copy, monkeypatch)
     before = {"locales": tree(site_copy / "locales"), "output": tree(site_copy / "output")}
     clean = {"locales": tree(built / "locales"), "output": tree(built / "output")}
     code = main(["--root", str(site_copy.parent / fault.root), *fault.args])
     monkeypatch.undo()
+    if callable(cleanup):
+        cleanup()
     err = capsys.readouterr().err
     lines = err.splitlines()
     first = fault.first_line.replace("{tmp}", str(site_copy.parent))
@@ -323,7 +604,30 @@ def _temp_catalogue(root: Path) -> None:
     (root / "locales" / ".glossary.pot.x9.tmp").write_text("", encoding="utf-8")
 
 
+def _leftover_files(root: Path) -> None:
+    """Files, not folders, under the reserved names: never a site, so never put back as one."""
+    (root / ".output-staging-f1le").write_text("not a folder", encoding="utf-8")
+    (root / ".output-old-4242").write_text("not a site", encoding="utf-8")
+
+
+def _leftover_link(root: Path) -> None:
+    """A link under a reserved name: the link goes, what it names stays."""
+    (root.parent / "keep").mkdir()
+    (root.parent / "keep" / "index.html").write_text("someone's", encoding="utf-8")
+    (root / ".output-staging-l1nk").symlink_to(root.parent / "keep")
+
+
 REPAIRS = [
+    (
+        "leftovers that are files",
+        _leftover_files,
+        "pipeline: cleaned up after an interrupted run: .output-old-4242, .output-staging-f1le",
+    ),
+    (
+        "a leftover that is a link to a folder",
+        _leftover_link,
+        "pipeline: cleaned up after an interrupted run: .output-staging-l1nk",
+    ),
     (
         "staging and old folders of a killed build",
         _leftover_folders,
@@ -355,6 +659,55 @@ def test_next_run_repairs_an_interrupted_one(
     ) == "# output/ (generated)\n"
     assert tree(site_copy / "locales") == tree(built / "locales")
     assert leftovers(site_copy) == []
+    if (site_copy.parent / "keep").exists():
+        assert (site_copy.parent / "keep" / "index.html").read_text(encoding="utf-8") == "someone's"
+
+
+@pytest.mark.parametrize("port", ["65536", "70000", "-1", "http"])
+def test_serve_port_out_of_range_is_one_usage_error(port: str, site_copy: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--root", str(site_copy), "serve", "--no-open", "--port", port])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "Traceback" not in err, err
+    assert (
+        err.splitlines()[-1]
+        == f"pipeline: error: argument --port: {port!r} is not a port: give 0 to 65535"
+    )
+
+
+def _edit_by_hand_in_place(page: Path) -> None:
+    """The same number of bytes written over the page, then its modification time put back."""
+    status = page.stat()
+    text = page.read_bytes()
+    start = text.index(b"<title>") + len(b"<title>")
+    with page.open("r+b") as handle:
+        handle.seek(start)
+        handle.write(b"X" * 6)
+    os.utime(page, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+
+
+def _edit_by_hand_by_rename(page: Path) -> None:
+    """An editor's save: a new file of the same size renamed over the page, its time put back."""
+    status = page.stat()
+    text = page.read_bytes()
+    start = text.index(b"<title>") + len(b"<title>")
+    spare = page.with_name(".saved")
+    spare.write_bytes(text[:start] + b"X" * 6 + text[start + 6 :])
+    os.utime(spare, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.rename(spare, page)
+
+
+@pytest.mark.parametrize("edit", [_edit_by_hand_in_place, _edit_by_hand_by_rename])
+def test_a_page_edited_by_hand_with_its_time_put_back_is_written_again(
+    edit: Callable[[Path], None], site_copy: Path, built: Path, run
+) -> None:
+    assert run(site_copy, "build")[0] == 0  # the record of output/ is this copy's
+    page = site_copy / "output" / "es" / "feature.html"
+    edit(page)
+    assert tree(site_copy / "output") != tree(built / "output")
+    assert run(site_copy, "build")[0] == 0
+    assert tree(site_copy / "output") == tree(built / "output")
 
 
 def test_a_concurrent_runs_staging_folder_is_not_a_leftover(site_copy: Path) -> None:

@@ -6,6 +6,7 @@ and the state of ``locales/`` afterwards (by hash) are what a user would check.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -13,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -665,3 +667,105 @@ def test_a_header_written_through_the_library_refuses_a_line_break(site: Path) -
     was = catalog.saving.seen(path)
     with pytest.raises(CatalogError, match="X-Reviewed-By: .*PO header"):
         catalog.set_headers([(path, {"X-Reviewed-By": "A\nLanguage: xx"}, was)])
+
+
+# --- a PO that is no file; ui.po text that reaches CSS ----------------------------------------
+
+
+def _pipe_feeding(path: Path, content: bytes) -> Callable[[], None]:
+    """``path`` as a named pipe that gives ``content`` to every reader that opens it (the old code
+    read it, so the test fails there rather than hang); returns the cleanup."""
+    path.unlink()
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def feed() -> None:
+        while not done.is_set():
+            with contextlib.suppress(OSError), open(path, "wb") as pipe:
+                pipe.write(content)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+
+    def cleanup() -> None:
+        done.set()
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join()
+
+    return cleanup
+
+
+@pytest.mark.parametrize("command", ["update", "check", "build", "stats"])
+@pytest.mark.parametrize("domain", ["feature", "ui"])
+def test_a_po_that_is_a_named_pipe_is_refused_at_once(
+    site: Path, run, command: str, domain: str
+) -> None:
+    path = po_path(site, "es", domain)
+    cleanup = _pipe_feeding(path, path.read_bytes())
+    before = state(site)
+    try:
+        code, _out, err = run(site, command)
+    finally:
+        cleanup()
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"pipeline: locales/es/LC_MESSAGES/{domain}.po: is a named pipe (FIFO), not a file: refused"
+        ],
+    )
+    assert state(site) == before and not (site / "output").exists()
+
+
+@pytest.mark.parametrize("command", ["update", "build"])
+def test_a_po_that_links_to_a_device_is_refused(site: Path, run, command: str) -> None:
+    """A link to a translations repository is followed (above); one to a device is not read."""
+    path = po_path(site, "es")
+    path.unlink()
+    path.symlink_to(os.devnull)
+    code, _out, err = run(site, command)
+    assert (code, err.splitlines()) == (
+        2,
+        ["pipeline: locales/es/LC_MESSAGES/feature.po: is a device, not a file: refused"],
+    )
+    assert path.is_symlink() and os.readlink(path) == os.devnull
+
+
+# A translated "Page {page} of {pages}" with a carriage return or a form feed in it: CSS ends a
+# string at either as at a line feed, and reads the rest of the translation as rules of its own
+# (the old code escaped the line feed only: the page numbers vanished from every page).
+BREAK_THE_STRING = [
+    "Página {page} de {pages}" + end + "}} impreso {{ }}" for end in ("\r", "\f", "\r\n")
+]
+
+
+@pytest.mark.parametrize("msgstr", BREAK_THE_STRING, ids=["cr", "ff", "crlf"])
+def test_a_ui_translation_cannot_break_the_leaflets_css(
+    site: Path, run, msgstr: str, tmp_path: Path
+) -> None:
+    from pipeline.render import leaflet
+
+    if leaflet.unavailable() is not None or not shutil.which("pdftotext"):
+        pytest.skip("no leaflets (Pango) or no pdftotext here")
+    path = po_path(site, "es", "ui")
+    po = polib.pofile(str(path))
+    po.find("Page {page} of {pages}").msgstr = msgstr
+    po.save(str(path))
+    assert run(site, "build")[0] in (0, 1)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(site / "output" / "es" / "feature.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Test site" in text and "Página 1 de" in text, text[:300]
+
+
+@pytest.mark.parametrize(
+    "char", [chr(c) for c in [*range(1, 32), 127, *range(0x80, 0xA0)]] + ["\u2028", "\u2029"]
+)
+def test_page_numbers_css_holds_no_control_character(char: str) -> None:
+    from pipeline.render import leaflet
+
+    css = leaflet.page_numbers_css(f"Page{char}{{page}}'{char}", parse_locale("en"))
+    assert css == '"Page " counter(page, decimal) "\\27  "'

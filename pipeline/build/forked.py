@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -31,16 +32,28 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
     """``map(function, items)`` over ``jobs`` forked processes, in order."""
     global _WORK
     _WORK = (function, items)
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
     try:
-        with ProcessPoolExecutor(
-            jobs,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
+        yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
+    except BaseException:  # Ctrl-C, an error: the queued work is dropped, not done first
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
+        pool.shutdown(wait=True)
         _WORK = None
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ends with its parent, however that one ends (``tether``); and Ctrl-C, which
+    reaches every process of the terminal's group, is the parent's alone to answer (one line,
+    exit 130): a worker would print a traceback of its own."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(position: int) -> Any:

@@ -40,9 +40,9 @@ from pipeline.project import Project
 from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.report import formats as report
 from pipeline.report import site as sitereport
-from pipeline.store import outputs
+from pipeline.store import files, outputs
 from pipeline.store.cache import Cache, digest
-from pipeline.store.publish import OUTPUT_README, Content, publish, site_folder
+from pipeline.store.publish import OUTPUT_README, Content, check_site_folder, publish, site_folder
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 PACK = (
@@ -88,6 +88,7 @@ def build(
     The result holds each version's tally and the first errors, or ``every_finding``. A build
     with ``-l`` over a site already built makes only those locales' versions (``_build_locales``)."""
     config = project.config
+    check_site_folder(config.output_dir)  # before the work, not after it
     if config.only and site_folder(config.output_dir).is_dir():
         whole = gather(project.whole(), cache, jobs)
         return _build_locales(whole, config.only, cache, jobs, progress, every_finding)
@@ -243,7 +244,7 @@ class _Reduce:
     def files(self, made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
         """Every file of the new site, each page as soon as it is made (memory stays flat)."""
         for out, path in self.gathered.media.files.items():
-            yield out, self._reused(out, self.context.image_digests[out]) or path.read_bytes()
+            yield out, self._reused(out, self.context.image_digests[out]) or files.read_bytes(path)
         with sitereport.SiteReport(
             self.current.parent, self.project.config.all_locales
         ) as site_report:

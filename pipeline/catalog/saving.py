@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import CatalogError
+from pipeline.store import files
 
 Seen = tuple[int, int, int, int, int] | None  # (dev, ino, size, mtime_ns, ctime_ns); None: no file
 
@@ -45,9 +46,8 @@ def read(path: Path) -> tuple[bytes, Seen]:
     """The file's bytes and what it was when they were read (taken before reading, so a save
     during the read is noticed later too)."""
     try:
-        with path.open("rb") as handle:
-            before = _identity(os.fstat(handle.fileno()))
-            return handle.read(), before
+        raw, stat = files.read_with_stat(path, CatalogError)
+        return raw, _identity(stat)
     except OSError as exc:
         raise CatalogError(f"cannot read this catalogue: {exc.strerror or exc}", path) from exc
 

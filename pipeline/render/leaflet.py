@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -158,7 +159,16 @@ def page_numbers_css(template: str, locale: LocaleInfo) -> Markup:
 
 
 def _css_char(char: str) -> str:
-    return f"\\{ord(char):x} " if char in '"\\<>\n' else char
+    """A hex escape for what could end the string or the rule (quotes, backslash, ``<``, ``>``);
+    a space for every control character. CSS ends a string at a carriage return or form feed as
+    at a line feed and reads the rest as rules of its own; escaped, such a character would be
+    drawn as an empty box (and the leaflet refused for it): a one-line footer has no use for it."""
+    if unicodedata.category(char) in _CONTROL:
+        return " "
+    return f"\\{ord(char):x} " if char in "\"'\\<>" else char
+
+
+_CONTROL = ("Cc", "Zl", "Zp")  # C0, DEL, C1; the line and paragraph separators
 
 
 def absolute_links(body_html: str, page_url: str) -> str:

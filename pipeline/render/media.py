@@ -14,6 +14,7 @@ from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import Article, Asset
+from pipeline.store import files
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,29 @@ def _image_in_source(config: Config, article: Article, asset: Asset) -> str:
             article.path,
             asset.line,
         )
-    if not path.is_file():
+    if not path.exists():
         raise SourceError(
             f"image {asset.src!r} not found: there is no file {config.rel(path)}",
             article.path,
             asset.line,
         )
+    reason = files.refusal(path, config.root)
+    if reason:
+        raise SourceError(
+            f"image {asset.src!r}: {config.rel(path)} {reason}", article.path, asset.line
+        )
     return path.relative_to(source).as_posix()
 
 
 def _localized_image(config: Config, rel: str, locale: LocaleInfo) -> tuple[str, Path]:
-    """``locales/es@plain/<rel>``, then ``locales/es/<rel>``, then ``source/<rel>``."""
+    """``locales/es@plain/<rel>``, then ``locales/es/<rel>``, then ``source/<rel>``.
+
+    An override is a translator's file and is published as it is: one that leads out of the
+    project through a symbolic link, or is no regular file, is refused, never skipped.
+    """
     for name in dict.fromkeys((locale.name, locale.base)):
         override = config.locales_dir / name / rel
-        if name != config.source_locale.name and override.is_file():
+        if name != config.source_locale.name and override.exists():
+            files.check_file(override, config.root, SourceError)
             return f"media/{parse_locale(name).output_dir}/{rel}", override
     return f"media/{rel}", config.source_dir / rel

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.errors import SourceError
+from pipeline.errors import ConfigError, SourceError
 from pipeline.model import Article
 
 REVIEWED, NEXT_REVIEW = "reviewed", "next-review"
@@ -37,7 +37,14 @@ def review_dates(article: Article) -> ReviewDates:
 def today() -> date:
     """Today, or the date in ``PIPELINE_TODAY`` so a test or a rebuild of an old site is reproducible."""
     value = os.environ.get(TODAY_VARIABLE)
-    return date.fromisoformat(value) if value else date.today()
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"{TODAY_VARIABLE}={value!r} is not a date: set it as YYYY-MM-DD, or unset it"
+        ) from None
 
 
 def _date(article: Article, key: str) -> date | None:

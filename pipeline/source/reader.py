@@ -27,6 +27,7 @@ from pipeline.model import Article, Asset, Glossary, Term, Unit
 from pipeline.source.frontmatter import FrontMatterError
 from pipeline.source.rawhtml import local_image
 from pipeline.source.segment import Collected, Found, collect, normalize
+from pipeline.store import files
 
 REMOVED_KIND = "removed from the page (script, frame or script URL)"
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
@@ -40,9 +41,11 @@ GLOSSARY_FILE = "glossary.toml"
 
 
 def article_paths(source_dir: Path) -> list[Path]:
+    """Every article; one that is a link out of the project, or no file at all, is refused."""
     if not source_dir.is_dir():
         raise SourceError("no source/ folder: articles live in source/<slug>.md", source_dir)
-    return sorted(source_dir.glob("*.md"))
+    root = source_dir.parent
+    return [files.check_file(path, root, SourceError) for path in sorted(source_dir.glob("*.md"))]
 
 
 def read_article(path: Path) -> Article:
@@ -109,9 +112,9 @@ def _deepest_line(text: str) -> int:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # a BOM (Notepad, some CMSs) is no text
+        return files.read_text(path, SourceError)
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = files.read_bytes(path, SourceError)[: exc.start].count(b"\n") + 1
         raise SourceError(f"not UTF-8 text ({exc.reason})", path, line) from exc
 
 
@@ -263,7 +266,7 @@ def read_glossary(source_dir: Path) -> Glossary:
     path = source_dir / GLOSSARY_FILE
     if not path.exists():
         return Glossary(path=path, terms=())
-    raw = _read_text(path)
+    raw = _read_text(files.check_file(path, source_dir.parent, SourceError))
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

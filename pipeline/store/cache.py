@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pipeline.store import files
+
 CACHE_DIR = ".pipeline-cache"
 # one entry: path -> (size, mtime, ctime, inode, content hash) of each file a build hashed
 STAMPS = "stamps"
@@ -42,7 +44,7 @@ def digest(*parts: str | bytes) -> str:
 def file_digest(path: Path) -> str:
     """A file's content hash; a missing file has its own stable hash."""
     try:
-        return digest(path.read_bytes())
+        return digest(files.read_bytes(path))
     except FileNotFoundError:
         return digest("<missing>", str(path.name))
 
@@ -167,9 +169,13 @@ class Cache:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only makes the next build slower
+        except BaseException as exc:  # Ctrl-C too: no temporary file left behind
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+            if not isinstance(
+                exc, OSError
+            ):  # one that cannot be written only makes the next build slower
+                raise
 
     def sweep(self, kinds: tuple[str, ...]) -> None:
         """Delete the entries of ``kinds`` this process neither read nor wrote: for the kinds of

@@ -2,12 +2,14 @@
 
 After each publish, the build records in its cache every file it wrote under ``output/``: the key
 of the inputs that made it (a version's cache key, an image's hash, or the whole site's key) and
-the size and modification time the file had once in place. The next build reuses a file only
-while it still has that size and time and its key has not changed: it hard-links it into the
+what git's index keeps of a file once in place: size, modification and change time, inode. The
+next build reuses a file only while all four are the same and its key has not changed: it hard-links it into the
 staging folder (same inode, no bytes copied) instead of loading it from the cache and writing it.
 A build whose site key is unchanged and whose ``output/`` is exactly as recorded has nothing to
-do at all. A publisher who edits, deletes or adds a file in ``output/`` changes its size, time
-or the set of files, so the next build writes the site again: the record is a shortcut, never a
+do at all. A publisher who edits, deletes or adds a file in ``output/`` changes its change time
+(which no tool can set back: ``touch -d`` or ``os.utime`` restoring the size and modification
+time set it to now), its inode (an editor that saves by rename) or the set of files, so the next
+build writes that file again: the record is a shortcut, never a
 source of truth, and ``--no-cache`` or a deleted cache folder gives the same bytes.
 """
 
@@ -26,8 +28,8 @@ KIND = "published"
 @dataclass(frozen=True)
 class Record:
     site_key: str  # every input of the build (``sitebuild.site_key``)
-    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    # path under output/ -> (key of what made it, size, mtime_ns)
+    files: dict[str, tuple[str, int, int, int, int]] = field(default_factory=dict)
+    # path under output/ -> (key of what made it, size, mtime_ns, ctime_ns, inode)
 
     def reusable(self, output_dir: Path, path: str, key: str) -> Path | None:
         """The file in ``output/`` if it is what ``key`` would write, untouched since."""
@@ -39,7 +41,7 @@ class Record:
             status = os.lstat(found)
         except OSError:
             return None
-        return Path(found) if (status.st_size, status.st_mtime_ns) == entry[1:] else None
+        return Path(found) if _stamp(status) == entry[1:] else None
 
     def intact(self, output_dir: Path) -> bool:
         """``output/`` holds exactly the recorded files, each untouched (the publisher's README aside)."""
@@ -64,10 +66,14 @@ def _key(output_dir: Path) -> str:
     return digest(str(site_folder(output_dir).absolute()))
 
 
-def scan(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every entry under ``folder`` that is not a folder: path -> (size, mtime_ns); a symbolic
+def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def scan(folder: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Every entry under ``folder`` that is not a folder: path -> its stamp; a symbolic
     link counts as itself, so one that replaced a page is a change."""
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int, int, int]] = {}
     stack = [(folder, "")]
     while stack:
         current, prefix = stack.pop()
@@ -79,6 +85,5 @@ def scan(folder: Path) -> dict[str, tuple[int, int]]:
             if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
             else:
-                status = entry.stat(follow_symlinks=False)
-                found[f"{prefix}{entry.name}"] = (status.st_size, status.st_mtime_ns)
+                found[f"{prefix}{entry.name}"] = _stamp(entry.stat(follow_symlinks=False))
     return found

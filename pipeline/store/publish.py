@@ -40,6 +40,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from pipeline.errors import PipelineError
+
 OUTPUT_README = "README.md"  # the publisher's own note in output/, carried over
 STAGING_PREFIX = ".output-staging-"
 OLD_PREFIX = ".output-old-"
@@ -54,6 +56,7 @@ Content = str | bytes | Path  # a Path is a finished file to link (or copy) in: 
 def publish(output_dir: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]) -> None:
     """Write ``files`` (path relative to ``output/`` -> content, or such pairs as they are made:
     a page goes to disk as soon as it exists) and swap them in as the new site."""
+    check_site_folder(output_dir)
     target = site_folder(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
     leftover: Path | None = (
@@ -137,6 +140,16 @@ def _swap(staging: Path, target: Path) -> Path | None:
     return old
 
 
+def check_site_folder(output_dir: Path) -> None:
+    """``output/`` must be a folder, or not be there yet: a file there is someone's, never replaced."""
+    target = site_folder(output_dir)
+    if (target.exists() or target.is_symlink()) and not target.is_dir():
+        raise PipelineError(
+            "exists and is not a folder: the site is written to a folder of this name; move the file away",
+            output_dir,
+        )
+
+
 def _libc_renameat2() -> Callable[..., int] | None:
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
@@ -196,9 +209,13 @@ def sweep(output_dir: Path) -> list[Path]:
     if not target.parent.is_dir():
         return []
     olds = sorted(target.parent.glob(f"{OLD_PREFIX}*"))
-    if olds and not target.exists():
-        os.rename(olds[-1], target)  # a fallback swap killed between its renames: undo it
+    sites = [old for old in olds if old.is_dir() and not old.is_symlink()]
+    if sites and not target.exists() and not target.is_symlink():
+        os.rename(sites[-1], target)  # a fallback swap killed between its renames: undo it
     leftovers = olds + sorted(target.parent.glob(f"{STAGING_PREFIX}*"))
     for leftover in leftovers:
-        remove_tree(leftover)
+        if leftover.is_dir() and not leftover.is_symlink():
+            remove_tree(leftover)
+        else:  # a file or link under the pipeline's own reserved names: never a site, so never put back
+            leftover.unlink(missing_ok=True)
     return leftovers

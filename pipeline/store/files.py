@@ -1,0 +1,88 @@
+"""Files the build reads: regular files inside the project, nothing else.
+
+A symbolic link in ``source/`` or ``locales/`` that leads out of the project would have the build
+read, and publish, whatever it names (``/etc/shadow`` as a translated image). A named pipe (FIFO),
+a device or a socket where a file is expected would block the read forever. Every reader asks
+here first, so both are refused at once in one line that names the file. Catalogues (PO files)
+may be links to a translations repository elsewhere (they are written through, never published),
+so they are only required to be regular files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+_KINDS = {
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a device",
+    stat.S_ISBLK: "a device",
+    stat.S_ISSOCK: "a socket",
+}
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of this mode is, if not a regular file: ``"a named pipe (FIFO)"``."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS.items() if test(mode)), "not a regular file")
+
+
+def refusal(path: Path, root: Path | None) -> str | None:
+    """Why ``path`` may not be read (a link out of ``root``, not a regular file), or None.
+
+    A missing file is no refusal: the caller says "not found" in its own words.
+    """
+    if root is not None:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return f"leads out of the project through a symbolic link (to {resolved}): refused; put the file itself in the project"
+    try:
+        kind = not_regular(os.stat(path).st_mode)
+    except OSError:
+        return None
+    return f"is {kind}, not a file: refused" if kind else None
+
+
+def check_file(path: Path, root: Path | None, error: type[PipelineError] = PipelineError) -> Path:
+    """``path`` if it is a regular file inside ``root`` (any regular file when ``root`` is None)."""
+    reason = refusal(path, root)
+    if reason:
+        raise error(reason, path)
+    return path
+
+
+def read_bytes(path: Path, error: type[PipelineError] = PipelineError) -> bytes:
+    """The file's bytes; a FIFO, device or socket is refused before a read could block on it."""
+    return read_with_stat(path, error)[0]
+
+
+def read_with_stat(
+    path: Path, error: type[PipelineError] = PipelineError
+) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and what it was when opened (a command that rewrites it compares).
+
+    Checked before opening (opening a device may act on it) and again on the open file
+    (``O_NONBLOCK``: opening a FIFO with no writer returns at once), so nothing swapped in
+    between the two can block either.
+    """
+    check_file(path, None, error)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(fd)
+        kind = not_regular(stat.st_mode)
+        if kind:
+            raise error(f"is {kind}, not a file: refused", path)
+        return handle.read(), stat
+
+
+def read_text(path: Path, error: type[PipelineError] = PipelineError) -> str:
+    """``read_bytes`` as ``Path.read_text`` gives it: UTF-8 (a byte-order mark at the top, as
+    some Windows editors write, is no text), universal newlines (``UnicodeDecodeError`` is left
+    to the caller, who can name the line)."""
+    text = read_bytes(path, error).decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
