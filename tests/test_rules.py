@@ -276,3 +276,53 @@ def test_at_most_ten_hardest_units_are_listed() -> None:
     units = tuple(_unit(f"u{i}", 7, float(i)) for i in range(15))
     listed = readability_check._hardest(units, False)
     assert [u.msgid for u in listed] == [f"u{i}" for i in range(14, 4, -1)]
+
+
+def _plain_version(msgid: str, msgstr: str, note: str = "") -> Subject:
+    en_plain = parse_locale("en@plain")
+    unit = Unit(msgid, "paragraph", 3)
+    article = Article("a", Path("source/a.md"), f"Title: A\n\n{msgid}\n", (unit,))
+    message = Message(msgid, msgstr, False, 10, note=note)
+    catalog = Catalog("a", "en@plain", Path("a.po"), {msgid: message})
+    site = Site(parse_locale("en"), Glossary(Path("glossary.toml"), ()), {}, {})
+    return Subject(site, article, en_plain, catalog, "locales/en@plain/LC_MESSAGES/a.po")
+
+
+def _checks(subject: Subject) -> list[tuple[str, int | None, str]]:
+    return [(f.check, f.line, f.message) for f in plain.run(subject)]
+
+
+def test_a_rare_word_in_a_plain_text_is_named_at_the_entry_s_line() -> None:
+    found = _checks(
+        _plain_version("Doctors check your blood pressure.", "The nurse uses a sphygmomanometer.")
+    )
+    assert found == [
+        ("plain-rare-word", 10, "rare word(s) not explained by the glossary: sphygmomanometer")
+    ]
+
+
+def test_everyday_words_and_words_the_source_uses_are_not_rare() -> None:
+    assert (
+        _checks(
+            _plain_version(
+                "A sphygmomanometer reads it.",
+                "The doctor will talk with you about the sphygmomanometer.",
+            )
+        )
+        == []
+    )
+
+
+def test_a_standard_locale_gets_no_plain_language_findings() -> None:
+    subject = _plain_version("Text.", "The nurse uses a sphygmomanometer. " + _sentence(25))
+    spanish = Subject(
+        subject.site, subject.article, parse_locale("es"), subject.catalog, subject.file
+    )
+    assert _checks(spanish) == []
+
+
+def test_a_text_kept_as_written_with_a_translator_note_is_left_alone() -> None:
+    citation = _sentence(25)
+    assert _checks(_plain_version(citation, citation, note="a quotation: kept as written")) == []
+    without_note = _checks(_plain_version(citation, citation))
+    assert [check for check, _line, _message in without_note] == ["plain-long-sentence"]
