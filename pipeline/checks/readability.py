@@ -29,8 +29,8 @@ def run(subject: Subject) -> Iterator[Finding]:
         if first
         else ""
     )
-    bound = "at least" if doc.higher_is_easier else "at most"
-    message = f"{label(doc.language, doc.metric)} is {doc.scores[doc.metric]:g}, target {bound} {doc.target:g}{hint}"
+    target = formulas.Target(doc.metric, doc.target, bool(doc.higher_is_easier))
+    message = f"{label(doc.language, doc.metric)} is {doc.scores[doc.metric]:g}, target {target.describe()}{hint}"
     yield subject.finding("readability-target", ERROR, message)
 
 

@@ -107,7 +107,15 @@ class Target:
         return score >= self.limit if self.higher_is_easier else score <= self.limit
 
     def describe(self) -> str:
-        return f"{'at least' if self.higher_is_easier else 'at most'} {self.limit:g}"
+        return f"{bound(self.higher_is_easier)} {self.limit:g}"
+
+
+def bound(higher_is_easier: bool | None, symbol: bool = False) -> str:
+    """How every report words a target's direction, in one place: an ease score is met from
+    below ("at least", ≥), a grade from above ("at most", ≤)."""
+    if symbol:
+        return "≥" if higher_is_easier else "≤"
+    return "at least" if higher_is_easier else "at most"
 
 
 @lru_cache(maxsize=2048)

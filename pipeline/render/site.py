@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, selec
 from markupsafe import Markup
 
 from pipeline.catalog import review
+from pipeline.language import formulas
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
 from pipeline.render.page import LocaleCatalogs, mark_spelled_out, relink_images, render_body
@@ -51,13 +52,15 @@ def template_environment() -> Environment:
     """The templates, compiled once per change of their text where the build keeps a cache
     (Jinja's own bytecode cache, keyed by each template's source)."""
     folder = tables_folder("templates")
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=FileSystemBytecodeCache(str(folder)) if folder else None,
     )
+    environment.globals["bound"] = formulas.bound  # a target's direction, worded in one place
+    return environment
 
 
 LeafletHook = Callable[[Page, LocaleInfo, UiText], "dict[str, str] | None"]

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import orjson
 
-from pipeline.language.formulas import formulas_for
+from pipeline.language.formulas import bound, formulas_for
 from pipeline.model import (
     ERROR,
     WARNING,
@@ -204,8 +204,7 @@ def _readability_cell(doc: DocumentReadability) -> str:
         return "not scored"
     label = next(f.label for f in formulas_for(doc.language) if f.name == doc.metric)
     mark = "ok" if doc.met else "TOO HARD"
-    bound = "≥" if doc.higher_is_easier else "≤"
-    return f"{label} {doc.scores[doc.metric]:g} ({bound}{doc.target:g}) {mark}"
+    return f"{label} {doc.scores[doc.metric]:g} ({bound(doc.higher_is_easier, symbol=True)}{doc.target:g}) {mark}"
 
 
 def format_finding(finding: Finding) -> str:

@@ -84,7 +84,7 @@ def view(
     return path_for(doc), env.get_template("readability.html").render(
         site_name=site_name, doc=doc, locale=parse_locale(doc.locale), source=source, blocks=blocks,
         marked=[s for b in blocks for s in b.sentences if s.number is not None], formula=formula,
-        bound="at least" if doc.higher_is_easier else "at most", limit=MARKED, long_rule=_long_rule(doc.language),
+        bound=formulas.bound(doc.higher_is_easier), limit=MARKED, long_rule=_long_rule(doc.language),
         page_href=f"../../../{page_path}" if page_path else None,
         report_href=f"../../{parse_locale(doc.locale).file_stem}.html#version-{version_anchor(doc.locale, doc.article)}",
         sentences=sum(len(b.sentences) for b in blocks if not b.status),

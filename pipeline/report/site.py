@@ -459,4 +459,5 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
 
 
 def _meets(score: float, doc: DocumentReadability) -> bool:
-    return score >= (doc.target or 0) if doc.higher_is_easier else score <= (doc.target or 0)
+    target = formulas.Target(doc.metric or "", doc.target or 0, bool(doc.higher_is_easier))
+    return target.met(score)
