@@ -55,3 +55,17 @@ def normalize(text: str) -> str:
     """One line per unit for translators: soft line breaks become spaces, hard breaks stay."""
     text = _HARD_BREAK.sub("\x00", text.strip())
     return _SOFT_BREAK.sub(" ", text).replace("\x00", "  \n")
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def strip_tags(html_text: str, between: str = "") -> str:
+    """The text of a fragment with its tags taken out (``between`` put where each was): the one
+    tag stripper of the pipeline, for Markdown with inline HTML and for rendered HTML alike."""
+    return _TAG.sub(between, html_text)
+
+
+def fragment_text(fragment: str, between: str = " ") -> str:
+    """What a reader reads of an HTML fragment: no tags, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(strip_tags(fragment, between)).split())

@@ -39,6 +39,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify, unique
 from markdown.treeprocessors import Treeprocessor
 
+from pipeline.language.text import fragment_text
 from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.source.blocks import HEADING_TAGS
 from pipeline.source.segment import TOC_MARKER
@@ -49,7 +50,6 @@ _HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1\s*>", re.S | re.I)
 _TITLE_ATTR = re.compile(rf'\s{TITLE_MARK}(?:="")?')
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _ANY_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
-_TAGS = re.compile(r"<[^>]+>")
 _TEMPLATE_ID = re.compile(r'\bid="([^"{}]+)"')
 _EXTENDS = re.compile(r'{%-?\s*(?:extends|include)\s+"([^"]+)"')
 PAGE_TEMPLATES = ("page.html", "leaflet.html")  # the templates an article's body is shown in
@@ -170,7 +170,7 @@ def _relink(body: str, moved: dict[str, str]) -> str:
 
 
 def _text(inner: str) -> str:
-    return " ".join(html_lib.unescape(_TAGS.sub("", inner)).split())
+    return fragment_text(inner, between="")
 
 
 def _toc(html: str, entries: list[tuple[int, int, str, str]]) -> str:

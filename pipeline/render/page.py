@@ -17,7 +17,7 @@ from html import escape as html_escape
 import nh3
 from markdown import Markdown
 
-from pipeline.language.text import plain_text
+from pipeline.language.text import fragment_text, plain_text
 from pipeline.locales import LocaleInfo
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Word
 from pipeline.render.annotate import AnnotateExtension, foreign_words, page_words
@@ -228,9 +228,6 @@ _ABBR = re.compile(r"<abbr\b([^>]*)>(.*?)</abbr>", re.S)
 _TITLE_ATTR = re.compile(r'\btitle="([^"]*)"')
 
 
-_TAGS = re.compile(r"<[^>]+>")
-
-
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 
 
@@ -266,4 +263,4 @@ def mark_spelled_out(body: str) -> str:
 
 
 def _text(fragment: str) -> str:
-    return " ".join(html_lib.unescape(_TAGS.sub(" ", fragment)).split())
+    return fragment_text(fragment)

@@ -12,10 +12,8 @@ from collections.abc import Iterator
 
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX
 
-from pipeline.language.text import normalize, plain_text
+from pipeline.language.text import normalize, plain_text, strip_tags
 from pipeline.source.rawhtml import SKIPPED_TAGS
-
-_TAG = re.compile(r"<[^>]*>")
 
 BLOCK_KINDS = {
     "p": "paragraph",
@@ -151,7 +149,7 @@ def _has_unit_text(el: etree.Element) -> bool:
     text = (el.text or "").strip()
     if not text or HTML_PLACEHOLDER_RE.fullmatch(text) or _TRAILING_STASH.fullmatch(text):
         return False
-    return bool(_IMAGE_ONLY.sub("", _TAG.sub("", text)))
+    return bool(_IMAGE_ONLY.sub("", strip_tags(text)))
 
 
 def _attribute_units(el: etree.Element) -> list[tuple[str, str]]:

@@ -58,7 +58,6 @@ from pipeline.source.rawhtml import RawHtml, removed_parts, script_url
 # (text, kind) -> replacement, or None to keep the source text as a marked fallback.
 Visitor = Callable[[str, str], "str | None"]
 
-_TAG = re.compile(r"<[^>]*>")
 TOC_MARKER = (
     "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
 )

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -162,20 +161,11 @@ class Cache:
             return
         path = self._file(kind, key)
         self.used.add((kind, key))
-        tmp = None
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException as exc:  # Ctrl-C too: no temporary file left behind
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            if not isinstance(
-                exc, OSError
-            ):  # one that cannot be written only makes the next build slower
-                raise
+            files.write_atomically(Path(path), data)
+        except OSError:  # an entry that cannot be written only makes the next build slower
+            pass
 
     def sweep(self, kinds: tuple[str, ...]) -> None:
         """Delete the entries of ``kinds`` this process neither read nor wrote: for the kinds of

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -86,3 +87,17 @@ def read_text(path: Path, error: type[PipelineError] = PipelineError) -> str:
     to the caller, who can name the line)."""
     text = read_bytes(path, error).decode("utf-8-sig")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` whole or not at all: a temporary file beside it, renamed over it, so
+    a reader (or a build killed meanwhile) never sees half of it; the temporary file is removed
+    whatever stops the write, Ctrl-C included. The one atomic writer of the store."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
