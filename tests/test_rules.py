@@ -326,3 +326,34 @@ def test_a_text_kept_as_written_with_a_translator_note_is_left_alone() -> None:
     assert _checks(_plain_version(citation, citation, note="a quotation: kept as written")) == []
     without_note = _checks(_plain_version(citation, citation))
     assert [check for check, _line, _message in without_note] == ["plain-long-sentence"]
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "language", "expected"),
+    [
+        # A number the source gives twice must be there twice.
+        ("100 mg, then 100 mg", "100 mg", "es", ("number(s) of the source missing: 100", None)),
+        # A decade may be written as the year or in words; another decade is another number.
+        ("in the 1960s", "en la década de 1960", "es", (None, None)),
+        ("in the 1960s", "en los años sesenta", "es", (None, None)),
+        (
+            "in the 1960s",
+            "en los años setenta",
+            "es",
+            ("number(s) of the source missing: 1960", None),
+        ),
+        # Arabic-Indic digits and the Arabic decimal separator are the same number.
+        ("3.5 mg", "٣٫٥ ملغ", "ar", (None, None)),
+        # A number added is a warning the translator can mark as meant.
+        (
+            "42% of patients",
+            "42 % de 100 pacientes",
+            "es",
+            (None, "number(s) not in the source: 100; fine if the source writes them in words"),
+        ),
+    ],
+)
+def test_numbers_are_compared_as_a_reader_counts_them(
+    source: str, translation: str, language: str, expected: tuple[str | None, str | None]
+) -> None:
+    assert markup.number_problem(source, translation, language) == expected
