@@ -17,7 +17,8 @@ from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from pipeline.errors import LocaleError
-from pipeline.store.cache import code_version, digest, table
+from pipeline.store import kinds
+from pipeline.store.cache import table
 
 PLAIN_MODIFIER = "plain"
 _GETTEXT_NAME = re.compile(
@@ -60,8 +61,8 @@ class LocaleInfo:
         """(direction, native name, English name), kept in the build's cache: for these three
         words Babel reads and merges the locale's CLDR data (some 8 ms a locale), and a
         translator's save re-renders a page whose language switcher names every locale."""
-        key = digest(code_version(), babel.__version__, self.name)
-        return table("locale-names", key, self._read_names)
+        key = kinds.versioned(babel.__version__, self.name)
+        return table(kinds.LOCALE_NAMES, key, self._read_names)
 
     def _read_names(self) -> tuple[str, str, str]:
         locale = self._babel

@@ -29,6 +29,7 @@ from pipeline.model import (
 )
 from pipeline.render.ui import extract_ui_units
 from pipeline.source.reader import article_paths, read_article, read_glossary
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, code_version, digest, file_digest
 
 Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
@@ -155,10 +156,10 @@ def _ui_units(cache: Cache | None) -> tuple[Unit, ...]:
     """The templates' texts depend on the pipeline's code alone: read once per release."""
     if cache is None:
         return extract_ui_units()
-    found = cache.get("ui-units", code_version())
+    found = cache.get(kinds.UI_UNITS, code_version())
     if found is None:
         found = extract_ui_units()
-        cache.put("ui-units", code_version(), found)
+        cache.put(kinds.UI_UNITS, code_version(), found)
     return found
 
 
@@ -167,20 +168,20 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
     if cache is None:
         return tuple(read_article(path) for path in paths)
     hashes = [(path, cache.file_digest(path)) for path in paths]
-    key = digest(code_version(), *(part for path, sha in hashes for part in (str(path), sha)))
-    found = cache.get("articles", key)
+    key = kinds.versioned(*(part for path, sha in hashes for part in (str(path), sha)))
+    found = cache.get(kinds.ARTICLES, key)
     if not isinstance(found, tuple):
         found = tuple(_article(path, sha, cache) for path, sha in hashes)
-        cache.put("articles", key, found)
+        cache.put(kinds.ARTICLES, key, found)
     return found
 
 
 def _article(path: Path, sha: str, cache: Cache) -> Article:
-    key = digest(code_version(), path.name, sha)
-    found = cache.get_slot("article", str(path), key)
+    key = kinds.versioned(path.name, sha)
+    found = cache.get_slot(kinds.ARTICLE, str(path), key)
     if found is None:
         found = read_article(path)
-        cache.put_slot("article", str(path), key, found)
+        cache.put_slot(kinds.ARTICLE, str(path), key, found)
     return found
 
 
@@ -277,7 +278,7 @@ def _items(project: Project, article: Article) -> list[tuple[str, str]]:
 
 
 Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
-STATS_TABLE = ("stats", "last build")  # (kind, key): every version's (key, figures), one entry
+STATS_TABLE = (kinds.STATS, "last build")  # (kind, key): every version's (key, figures), one entry
 
 
 def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[tuple[str, str], str]:

@@ -14,11 +14,11 @@ import polib
 import pytest
 
 from pipeline.build import counting, forked, versions
-from pipeline.build import site as sitebuild
 from pipeline.cli import main
 from pipeline.render.site import SiteContext
 from pipeline.report import formats as report
 from pipeline.store import cache as cache_module
+from pipeline.store import kinds as store_kinds
 from tests.multisite import make_multisite
 
 
@@ -257,7 +257,7 @@ def test_source_edits_and_updates_leave_no_entry_behind(
         return {
             kind.name: sum(1 for p in kind.rglob("*") if p.is_file())
             for kind in sorted(cache.iterdir())
-            if kind.is_dir() and kind.name not in cache_module.TABLE_KINDS
+            if kind.is_dir() and kind.name not in store_kinds.WARM_TABLES
         }
 
     assert main(["--root", str(site), "-q", "update"]) == 0
@@ -274,7 +274,7 @@ def test_source_edits_and_updates_leave_no_entry_behind(
 
 
 def _entries(root: Path) -> dict[str, int]:
-    kinds = (*versions.KINDS, *sitebuild.SITE_KINDS, "published")
+    kinds = (*store_kinds.VERSION_KINDS, *store_kinds.SITE_KINDS, store_kinds.PUBLISHED)
     cache = root / ".pipeline-cache"
     return {kind: sum(1 for p in (cache / kind).rglob("*") if p.is_file()) for kind in kinds}
 
@@ -432,8 +432,8 @@ def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: P
     cache = cache_module.Cache(tmp_path / "cache")
     warmup.start(cache, {"en", "es"})
     warmup.wait()
-    assert all(cache.has_any(kind) for kind in cache_module.TABLE_KINDS)
-    counts = {kind: len(cache._entries(kind)) for kind in cache_module.TABLE_KINDS}
+    assert all(cache.has_any(kind) for kind in store_kinds.WARM_TABLES)
+    counts = {kind: len(cache._entries(kind)) for kind in store_kinds.WARM_TABLES}
     assert counts == {"vocabulary": 2, "hyphenation": 2, "cmu-index": 1}
     warmup.start(cache, {"en", "es"})
     assert warmup._warmer is None

@@ -18,6 +18,7 @@ from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Preview, Stats, Version
 from pipeline.render.site import floor_percent
 from pipeline.source.dates import today
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, code_version, digest
 
 PlainWritten = Callable[[Article, LocaleInfo], bool]
@@ -195,10 +196,10 @@ def plan(
         day.isoformat(),
         repr(sorted(figures.items())),
     )
-    found = cache.get("plan", key)
+    found = cache.get(kinds.PLAN, key)
     if not isinstance(found, Plan):
         found = made()
-        cache.put("plan", key, found)
+        cache.put(kinds.PLAN, key, found)
     return found
 
 
@@ -233,7 +234,7 @@ def plain_slot(article: Article, locale: LocaleInfo) -> str:
 
 
 # The cache's kind for ``_plain_written``; ``counting`` fills it too, ahead of the plan.
-PLAIN_WRITTEN = "plain-written"
+PLAIN_WRITTEN = kinds.PLAIN_WRITTEN
 
 
 def written_in(
@@ -254,7 +255,7 @@ def plain_written_key(
     """Everything ``written_in`` reads: the article's text, the plain PO and its standard's."""
     standard_name = _standard_name(config, locale)
     theirs = catalogs.digest(standard_name, article.slug) if standard_name else "-"
-    return digest(code_version(), article.text, catalogs.digest(locale.name, article.slug), theirs)
+    return kinds.versioned(article.text, catalogs.digest(locale.name, article.slug), theirs)
 
 
 def _standard_name(config: Config, locale: LocaleInfo) -> str | None:

@@ -40,14 +40,14 @@ from pipeline.project import Project
 from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.report import formats as report
 from pipeline.report import site as sitereport
-from pipeline.store import files, outputs
+from pipeline.store import files, kinds, outputs
 from pipeline.store.cache import Cache, digest
 from pipeline.store.publish import OUTPUT_README, Content, check_site_folder, publish, site_folder
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 PACK = (
-    "summaries"  # every version's summary in one entry, for the next build: one read, not thousands
-)
+    kinds.SUMMARIES
+)  # every version's summary in one entry, for the next build: one read, not thousands
 T = TypeVar("T")
 Progress = Callable[
     [Iterable[T], str], Iterable[T]
@@ -96,7 +96,7 @@ def build(
     context, keys = gathered.context, gathered.keys
     site_key = digest(_site_key(context, keys), *gathered.lines)
     record = outputs.load(cache, config.output_dir)
-    result_kind = "build-all" if every_finding else "build"
+    result_kind = kinds.BUILD_ALL if every_finding else kinds.BUILD
     if record and record.site_key == site_key and record.intact(config.output_dir):
         done = cache.get(result_kind, site_key)
         if isinstance(done, BuildResult):
@@ -190,17 +190,13 @@ def _site_key(context: versions.Context, keys: dict[tuple[str, str], str]) -> st
     )
 
 
-SITE_KINDS = ("build", "build-all", PACK, "plan", "index", "articles", "pot-all")
-# of each, a build reads one entry: the current site's
-
-
 def _forget(cache: Cache, versions_gone: set[str]) -> None:
     """Delete what no later build can use: the site-wide entries this build did not use, and
     the entries of versions whose inputs have changed since the last build. The cache stays
     about one site's size, however many saves a translator makes."""
-    cache.sweep(SITE_KINDS)
+    cache.sweep(kinds.SITE_KINDS)
     for key in versions_gone:
-        for kind in versions.KINDS:
+        for kind in kinds.VERSION_KINDS:
             cache.delete(kind, key)
 
 
@@ -270,7 +266,7 @@ class _Reduce:
             self.findings += first_errors(found, report.SHOWN - len(self.findings))
 
     def _stored_findings(self, key: str) -> tuple[Finding, ...]:
-        found = self.cache.get("findings", key)
+        found = self.cache.get(kinds.FINDINGS, key)
         if not isinstance(found, tuple):
             raise OSError("a cached version's findings vanished during the build (was .pipeline-cache deleted?): run the build again")  # fmt: skip
         return found
@@ -333,10 +329,10 @@ class _Reduce:
         found: dict[str, str] = {}
         for path, (shown, render) in wanted.items():
             key = digest(*base, path, *shown)
-            cached = self.cache.get("index", key)
+            cached = self.cache.get(kinds.INDEX, key)
             found[path] = cached if isinstance(cached, str) else render()
             if not isinstance(cached, str):
-                self.cache.put("index", key, found[path])
+                self.cache.put(kinds.INDEX, key, found[path])
         return found
 
     def pages(self) -> list[Page]:

@@ -32,6 +32,7 @@ from pipeline.project import (
     version_stats,
 )
 from pipeline.render.media import collect_media
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, code_version, digest, keep_tables_in
 
 # The verbs' module is the one entry point of the CLI, the preview server and the tests: what they
@@ -59,17 +60,17 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     if cache is None:
         return [path for domain in project.domains if (path := _write_pot(project, domain))]
     every = digest(*(f"{path}={key}" for path, key in keys.items()))
-    written = cache.get("pot-all", every)
+    written = cache.get(kinds.POT_ALL, every)
     if written == {path: cache.file_digest(path) for path in keys}:
         return []
     changed = []
     for domain in project.domains:
         path = project.pot_path(domain.name)
-        written = cache.get_slot("pot", str(path), keys[path])
+        written = cache.get_slot(kinds.POT, str(path), keys[path])
         if written != cache.file_digest(path) and _write_pot(project, domain):
             changed.append(path)
-        cache.put_slot("pot", str(path), keys[path], cache.file_digest(path))
-    cache.put("pot-all", every, {path: cache.file_digest(path) for path in keys})
+        cache.put_slot(kinds.POT, str(path), keys[path], cache.file_digest(path))
+    cache.put(kinds.POT_ALL, every, {path: cache.file_digest(path) for path in keys})
     return changed
 
 
@@ -96,7 +97,7 @@ def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
     return list(zip([path for _t, _l, path in items], catalog.create_pos(items), strict=True))
 
 
-MERGED = "merged"  # cache kind: a PO's digest as the last update left it, by template and locale
+MERGED = kinds.MERGED  # a PO's digest as the last update left it, by template and locale
 
 
 def update(project: Project) -> list[Path]:
@@ -117,7 +118,7 @@ def update(project: Project) -> list[Path]:
         template = cache.file_digest(pot)
         for loc in locales:
             path = project.po_path(loc.name, domain.name)
-            key = digest(code_version(), babel.__version__, template, loc.name, str(path))
+            key = kinds.versioned(babel.__version__, template, loc.name, str(path))
             if not path.exists() or cache.get_slot(MERGED, str(path), key) != cache.file_digest(
                 path
             ):

@@ -47,6 +47,7 @@ from pipeline.render.page import LocaleCatalogs
 from pipeline.render.site import SiteContext, render_page
 from pipeline.report import readability as readability_view
 from pipeline.report import site as sitereport
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, digest
 
 
@@ -163,7 +164,6 @@ class Context:
         return found
 
 
-KINDS = ("summary", "findings", "files", "part")  # what the cache holds of one version
 _CONTEXT: Context | None = None  # set in the parent before the pool forks
 # Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
@@ -198,11 +198,11 @@ def make_all(
         made = cached.get(item)
         if made is None:
             made = next(fresh)
-            cache.put("summary", keys[item], made.summary())
-            cache.put("findings", keys[item], made.result.findings)
-            cache.put("files", keys[item], made.files)
+            cache.put(kinds.SUMMARY, keys[item], made.summary())
+            cache.put(kinds.FINDINGS, keys[item], made.result.findings)
+            cache.put(kinds.FILES, keys[item], made.files)
             if made.part is not None:
-                cache.put_bytes("part", keys[item], made.part.blob)
+                cache.put_bytes(kinds.PART, keys[item], made.part.blob)
         yield keys[item], made
 
 
@@ -214,17 +214,17 @@ def _cached(
     known: Mapping[str, Made],
 ) -> Made | None:
     """The summary alone where the files are in place, else the summary and the files."""
-    summary = known.get(key) or cache.get("summary", key)
+    summary = known.get(key) or cache.get(kinds.SUMMARY, key)
     if summary is None or (summary.part and cache.path("part", key, summary.part.size) is None):
         return None
     if every_finding:
-        findings = cache.get("findings", key)
+        findings = cache.get(kinds.FINDINGS, key)
         if findings is None:
             return None
         summary = replace(summary, result=replace(summary.result, findings=findings))
     if in_place(key, summary.paths):
         return summary
-    files = cache.get("files", key)
+    files = cache.get(kinds.FILES, key)
     return None if files is None else replace(summary, files=files)
 
 

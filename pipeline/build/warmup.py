@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from multiprocessing.process import BaseProcess
 
 from pipeline.build.tether import die_with_parent
-from pipeline.store.cache import TABLE_KINDS, Cache, keep_tables_in
+from pipeline.store import kinds
+from pipeline.store.cache import Cache, keep_tables_in
 
 _warmer: BaseProcess | None = None
 _turn = threading.Lock()  # ``pipeline serve`` builds on its watcher thread, the CLI on the main one
@@ -32,7 +33,7 @@ def start(cache: Cache, languages: Iterable[str]) -> None:
     with _turn:
         if cache.folder is None or _warmer is not None:
             return
-        if all(cache.has_any(kind) for kind in TABLE_KINDS):
+        if all(cache.has_any(kind) for kind in kinds.WARM_TABLES):
             return
         _warmer = multiprocessing.get_context("fork").Process(
             target=_build, args=(os.getpid(), cache, sorted(set(languages))), daemon=True

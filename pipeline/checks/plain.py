@@ -12,6 +12,7 @@ from pipeline.checks.subject import Shown, Subject, short
 from pipeline.language import formulas, terms
 from pipeline.language.wordset import WordSet
 from pipeline.model import ERROR, WARNING, Finding
+from pipeline.store import kinds
 from pipeline.store.cache import code_version, digest, table
 
 CHECKS = {"plain-long-sentence": ERROR, "plain-rare-word": WARNING}
@@ -111,7 +112,7 @@ def _vocabulary(language: str) -> tuple[WordSet, WordSet]:
     key = digest(
         code_version(), wordfreq.__name__, importlib.metadata.version("wordfreq"), language
     )
-    return table("vocabulary", key, lambda: _read_vocabulary(language))
+    return table(kinds.VOCABULARY, key, lambda: _read_vocabulary(language))
 
 
 def _read_vocabulary(language: str) -> tuple[WordSet, WordSet]:

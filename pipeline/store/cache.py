@@ -25,7 +25,6 @@ from pipeline.store import files
 CACHE_DIR = ".pipeline-cache"
 # one entry: path -> (size, mtime, ctime, inode, content hash) of each file a build hashed
 STAMPS = "stamps"
-TABLE_KINDS = ("vocabulary", "hyphenation", "cmu-index")  # the lookup tables ``table`` keeps
 RACY_NS = 2_000_000_000  # two seconds: coarser than any file system's time stamps (FAT's)
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).parent.parent  # the package root: its code and templates/

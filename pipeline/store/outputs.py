@@ -19,10 +19,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.store import kinds
 from pipeline.store.cache import Cache, digest
 from pipeline.store.publish import OUTPUT_README, site_folder
 
-KIND = "published"
+KIND = kinds.PUBLISHED
 
 
 @dataclass(frozen=True)
