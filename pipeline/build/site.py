@@ -84,44 +84,95 @@ class BuildResult:
 def build(
     project: Project, cache: Cache, jobs: int, progress: Progress, every_finding: bool = False
 ) -> BuildResult:
-    """Check and render every version, then swap the new ``output/`` in whole (see the module).
-    The result holds each version's tally and the first errors, or ``every_finding``. A build
-    with ``-l`` over a site already built makes only those locales' versions (``_build_locales``)."""
+    """Plan, map, reduce, publish: decide what every version is (``gather``), make each one that
+    changed (``versions.make_all``, on every core), assemble the indexes, sitemap and report from
+    their summaries (``_Reduce``), and swap the new ``output/`` in whole. The result holds each
+    version's tally and the first errors, or ``every_finding``. A build with ``-l`` over a site
+    already built makes only those locales' versions (``_build_locales``)."""
     config = project.config
     check_site_folder(config.output_dir)  # before the work, not after it
     if config.only and site_folder(config.output_dir).is_dir():
         whole = gather(project.whole(), cache, jobs)
         return _build_locales(whole, config.only, cache, jobs, progress, every_finding)
-    gathered = gather(project, cache, jobs)
-    context, keys = gathered.context, gathered.keys
-    site_key = digest(_site_key(context, keys), *gathered.lines)
+    gathered = gather(project, cache, jobs)  # plan
+    site_key = digest(_site_key(gathered.context, gathered.keys), *gathered.lines)
     record = outputs.load(cache, config.output_dir)
-    result_kind = kinds.BUILD_ALL if every_finding else kinds.BUILD
-    if record and record.site_key == site_key and record.intact(config.output_dir):
-        done = cache.get(result_kind, site_key)
-        if isinstance(done, BuildResult):
-            gathered.remember(context.locales)
-            return done
-    current = site_folder(config.output_dir)
+    done = _unchanged(gathered, record, cache, site_key, every_finding)
+    if done is not None:
+        return done
+    last = _last_summaries(cache, record)
+    made = progress(_map(gathered, record, cache, jobs, every_finding, last), "building")
+    reduce = _Reduce(gathered, record, cache, every_finding)
+    publish(config.output_dir, reduce.files(made))
+    return _remember(gathered, record, cache, site_key, every_finding, reduce, last)
+
+
+def _result_kind(every_finding: bool) -> str:
+    return kinds.BUILD_ALL if every_finding else kinds.BUILD
+
+
+def _unchanged(
+    gathered: Gathered,
+    record: outputs.Record | None,
+    cache: Cache,
+    site_key: str,
+    every_finding: bool,
+) -> BuildResult | None:
+    """The last build's result, when nothing changed and ``output/`` is as it left it."""
+    output_dir = gathered.project.config.output_dir
+    if not (record and record.site_key == site_key and record.intact(output_dir)):
+        return None
+    done = cache.get(_result_kind(every_finding), site_key)
+    if not isinstance(done, BuildResult):
+        return None
+    gathered.remember(gathered.context.locales)
+    return done
+
+
+def _last_summaries(cache: Cache, record: outputs.Record | None) -> dict[str, versions.Made]:
+    found = cache.get(PACK, record.site_key) if record else None
+    return found if isinstance(found, dict) else {}
+
+
+def _map(
+    gathered: Gathered,
+    record: outputs.Record | None,
+    cache: Cache,
+    jobs: int,
+    every_finding: bool,
+    last: dict[str, versions.Made],
+) -> Iterator[tuple[str, versions.Made]]:
+    """Every version made, or taken from the cache; a file still in ``output/`` as the last
+    build left it is linked, not written again."""
+    current = site_folder(gathered.project.config.output_dir)
 
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
-    found = cache.get(PACK, record.site_key) if record else None
-    last: dict[str, versions.Made] = found if isinstance(found, dict) else {}
-    made = progress(
-        versions.make_all(context, cache, jobs, keys, in_place, every_finding, last), "building"
+    return versions.make_all(
+        gathered.context, cache, jobs, gathered.keys, in_place, every_finding, last
     )
-    reduce = _Reduce(gathered, record, cache, every_finding)
-    publish(config.output_dir, reduce.files(made))
+
+
+def _remember(
+    gathered: Gathered,
+    record: outputs.Record | None,
+    cache: Cache,
+    site_key: str,
+    every_finding: bool,
+    reduce: _Reduce,
+    last: dict[str, versions.Made],
+) -> BuildResult:
+    """What the next build reads: the record of ``output/``, the result, every summary; and
+    what no later build can read, deleted."""
     result = reduce.result()
-    outputs.save(cache, config.output_dir, site_key, reduce.made_by)
-    gathered.remember(context.locales)
-    cache.put(result_kind, site_key, result)
+    outputs.save(cache, gathered.project.config.output_dir, site_key, reduce.made_by)
+    gathered.remember(gathered.context.locales)
+    cache.put(_result_kind(every_finding), site_key, result)
     cache.put(PACK, site_key, reduce.pack)
     if record and record.site_key != site_key:
         cache.delete(PACK, record.site_key)  # read by this build: the sweep would keep it
-    _forget(cache, set(last) - set(keys.values()))
+    _forget(cache, set(last) - set(gathered.keys.values()))
     return result
 
 
