@@ -36,6 +36,7 @@ KNOWN_KEYS = {
     "require_review": "publish a translation only while its review is current (pipeline review); default false",
     "leaflets": "make a printable PDF leaflet of every published version (default true)",
     "leaflet_paper": "paper size of the printable leaflets: 'A4' (default) or 'Letter'",
+    "scheduler": "build on this Dask scheduler, e.g. 'tcp://host:8786' (pip install '.[cluster]'); default: this machine",
 }
 LEAFLET_PAPERS = ("A4", "Letter")
 
@@ -56,6 +57,9 @@ class Config:
     leaflets: bool = True  # a printable PDF beside each published page
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
+    # Where ``build`` makes its versions (a Dask scheduler's address), not what it makes: left out
+    # of ``repr``, which every cache key hashes, so a site built either way shares its cache.
+    scheduler: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def source_dir(self) -> Path:
@@ -130,6 +134,7 @@ def load_config(root: Path) -> Config:
         require_review=_boolean(table, "require_review", problems),
         leaflets=_boolean(table, "leaflets", problems, default=True),
         warnings=tuple(warnings),
+        scheduler=_scheduler(table, problems),
     )
     if problems:
         raise ConfigError("[tool.pipeline] " + "; ".join(problems), pyproject)
@@ -220,6 +225,19 @@ def _string(table: dict[str, Any], key: str, default: str, problems: _Problems) 
     if not isinstance(value, str):
         problems.add(key, f"expected a string, got {value!r}")
         return default
+    return value
+
+
+def _scheduler(table: dict[str, Any], problems: _Problems) -> str | None:
+    value = table.get("scheduler")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or value != value.strip():
+        problems.add(
+            "scheduler",
+            f"expected a Dask scheduler's address such as 'tcp://host:8786', got {value!r}",
+        )
+        return None
     return value
 
 

@@ -227,6 +227,12 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
             default=os.cpu_count() or 1,
             help=f"processes to {what} with (default: one per core; the result is the same)",
         )
+    verbs["build"].add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="make the versions on this Dask scheduler's workers, e.g. tcp://host:8786; they must see the project folder at the same path (pip install '.[cluster]'; 'local': this machine; default: [tool.pipeline] scheduler, else this machine; the result is the same)",
+    )
     verbs["serve"].add_argument(
         "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port); default: 8000"
     )

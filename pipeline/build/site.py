@@ -104,17 +104,40 @@ def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
     )
 
 
-def build(
-    project: Project, cache: Cache, jobs: int, progress: Progress, every_finding: bool = False
-) -> BuildResult:
-    """Check and render every version, then swap the new ``output/`` in whole (see the module).
-    The result holds each version's tally and the first errors, or ``every_finding``."""
-    config = project.config
+@dataclass(frozen=True)
+class Gathered:
+    """What a build reads before it makes any version: a function of the project on disk (and the
+    cache, which only saves time), so a cluster's worker gathers the same from the same folder."""
+
+    figures: dict[tuple[str, str], Stats]
+    plan: Plan
+    media: Media
+    context: versions.Context
+
+
+def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
+    """The versions' figures, the plan, the images and the context every version shares."""
     store = catalog_store(project)
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
-    plan = publication.plan(config, project.articles, store, figures, cache)
-    media = collect_media(config, project.articles)
-    context = _context(project, store, plan, media)
+    plan = publication.plan(project.config, project.articles, store, figures, cache)
+    media = collect_media(project.config, project.articles)
+    return Gathered(figures, plan, media, _context(project, store, plan, media))
+
+
+def build(
+    project: Project,
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+    every_finding: bool = False,
+    mapper: versions.Mapper | None = None,
+) -> BuildResult:
+    """Check and render every version, then swap the new ``output/`` in whole (see the module).
+    The result holds each version's tally and the first errors, or ``every_finding``. The
+    versions to make are made by ``mapper`` (default: this machine's ``jobs`` cores)."""
+    config = project.config
+    gathered = gather(project, cache, jobs)
+    context = gathered.context
     keys = context.keys()
     site_key = _site_key(context, keys)
     record = outputs.load(cache, config.output_dir)
@@ -131,10 +154,13 @@ def build(
     found = cache.get(PACK, record.site_key) if record else None
     last: dict[str, versions.Made] = found if isinstance(found, dict) else {}
     made = progress(
-        versions.make_all(context, cache, jobs, keys, in_place, every_finding, last), "building"
+        versions.make_all(
+            context, cache, mapper or versions.LocalPool(jobs), keys, in_place, every_finding, last
+        ),
+        "building",
     )
-    reduce = _Reduce(project, context, plan, figures, record, cache, every_finding)
-    publish(config.output_dir, reduce.files(media, made))
+    reduce = _Reduce(project, gathered, record, cache, every_finding)
+    publish(config.output_dir, reduce.files(gathered.media, made))
     result = reduce.result()
     outputs.save(cache, config.output_dir, site_key, reduce.made_by)
     cache.put(result_kind, site_key, result)
@@ -175,17 +201,16 @@ class _Reduce:
     def __init__(
         self,
         project: Project,
-        context: versions.Context,
-        plan: Plan,
-        figures: dict[tuple[str, str], Stats],
+        gathered: Gathered,
         record: outputs.Record | None,
         cache: Cache,
         every_finding: bool,
     ) -> None:
-        self.project, self.context, self.plan, self.figures = project, context, plan, figures
+        self.project, self.context = project, gathered.context
+        self.plan, self.figures = gathered.plan, gathered.figures
         self.record, self.cache = record, cache
         self.current = site_folder(project.config.output_dir)
-        self.site_findings = checks.check_site(context.check_site)
+        self.site_findings = checks.check_site(self.context.check_site)
         self.every_finding = every_finding
         self.tallies = Tally.by_version(self.site_findings)
         self.findings: list[Finding] = list(  # every finding, or the site's first errors
