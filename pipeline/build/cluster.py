@@ -152,7 +152,9 @@ def build_key(context: Context) -> str:
 
 
 _LOCK = threading.Lock()  # a worker with several threads makes one version at a time
-_GATHERED: dict[str, tuple[Context, Cache]] = {}  # this worker process's last build, by key
+# this worker process's last build, by its key and cache folder (a --no-cache build of the same
+# project must not write, nor return summaries only)
+_GATHERED: dict[tuple[str, str | None], tuple[Context, Cache]] = {}
 
 
 def make_remote(item: tuple[str, str], key: str, recipe: Recipe, build: str) -> Made:
@@ -172,8 +174,8 @@ def make_remote(item: tuple[str, str], key: str, recipe: Recipe, build: str) -> 
 
 def _gathered(recipe: Recipe, build: str) -> tuple[Context, Cache]:
     """The build's context, gathered from the shared folder once per worker process and build."""
-    if build in _GATHERED:
-        return _GATHERED[build]
+    if (build, recipe.cache) in _GATHERED:
+        return _GATHERED[(build, recipe.cache)]
     cache = Cache(Path(recipe.cache) if recipe.cache else None)
     keep_tables_in(cache)  # the lookup tables from the shared cache, not built again per worker
     context = sitebuild.gather(read_project(recipe.config, cache), cache, jobs=1).context
@@ -183,5 +185,5 @@ def _gathered(recipe: Recipe, build: str) -> tuple[Context, Cache]:
             recipe.config.root,
         )
     _GATHERED.clear()  # one build's context per worker process: memory stays flat
-    _GATHERED[build] = (context, cache)
+    _GATHERED[(build, recipe.cache)] = (context, cache)
     return context, cache
