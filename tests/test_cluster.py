@@ -19,6 +19,7 @@ import pytest
 
 from pipeline.build import cluster, versions
 from pipeline.config import load_config
+from pipeline.store import cache as cache_module
 from pipeline.store.cache import CACHE_DIR
 from tests.conftest import po_path
 from tests.multisite import make_multisite
@@ -156,10 +157,14 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_worker_seeing_another_project_refuses(site: Path, run: Run) -> None:
+def test_a_worker_seeing_another_project_refuses(
+    site: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What a worker does when its copy of the project differs from the build's (here: asked
     for a build key no project on disk gives)."""
     assert run(site, "build")[0] in (0, 1)
+    # the worker's process-wide state, set by make_remote, is this test's only
+    monkeypatch.setattr(cache_module, "_tables", cache_module._tables)
     config = load_config(site)
     recipe = cluster.Recipe(config, str(site / CACHE_DIR), date.fromisoformat(TODAY))
     with pytest.raises(cluster.ClusterError, match="a worker sees another project"):
