@@ -210,7 +210,8 @@ def _update(project: build.Project, args: argparse.Namespace) -> int:
 
 def _build(project: build.Project, args: argparse.Namespace) -> int:
     cache = project.cache or Cache(None)  # the one read_project used: a build sweeps it
-    result = build.build(project, cache, max(1, args.jobs), _progress(args))
+    scheduler = args.scheduler or project.config.scheduler
+    result = build.build(project, cache, max(1, args.jobs), _progress(args), scheduler=scheduler)
     _print_result(project, result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)

@@ -44,6 +44,7 @@ KNOWN_KEYS = {
     "keep_days": "days a kept translation stays online while it is brought up to date (default 60)",
     "fail_on_withdrawal": "make build exit 1 when a published version is withdrawn (default false; build --strict does the same)",
     "leaflet_seconds": "CPU seconds one leaflet may take before that version goes without one (default 60)",
+    "scheduler": "build on this Dask scheduler, e.g. 'tcp://host:8786' (pip install '.[cluster]'); default: this machine",
 }
 KEEP, WITHDRAW = "keep", "withdraw"  # what to do with a published translation whose source changed
 DEFAULT_KEEP_DAYS = 60
@@ -72,6 +73,9 @@ class Config:
     warnings: tuple[str, ...] = ()  # said once by the CLI, never fatal
     only: frozenset[str] = frozenset()  # ``-l``: the locales a command works on (empty: all)
     every_locale: tuple[LocaleInfo, ...] = ()  # with ``only``: the target locales of the site
+    # Where ``build`` makes its versions (a Dask scheduler's address), not what it makes: left out
+    # of ``repr``, which every cache key hashes, so a site built either way shares its cache.
+    scheduler: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def source_dir(self) -> Path:
@@ -167,6 +171,7 @@ def load_config(root: Path) -> Config:
         fail_on_withdrawal=_boolean(table, "fail_on_withdrawal", problems),
         leaflet_seconds=_seconds(table, "leaflet_seconds", DEFAULT_LEAFLET_SECONDS, problems),
         warnings=tuple(warnings),
+        scheduler=_scheduler(table, problems),
     )
     if problems:
         raise ConfigError("[tool.pipeline] " + "; ".join(problems), pyproject)
@@ -267,6 +272,19 @@ def _header(table: dict[str, Any], key: str, default: str, problems: _Problems) 
     if problem:
         problems.add(key, problem)
         return default
+    return value
+
+
+def _scheduler(table: dict[str, Any], problems: _Problems) -> str | None:
+    value = table.get("scheduler")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or value != value.strip():
+        problems.add(
+            "scheduler",
+            f"expected a Dask scheduler's address such as 'tcp://host:8786', got {value!r}",
+        )
+        return None
     return value
 
 

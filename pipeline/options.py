@@ -234,6 +234,12 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
         action="store_true",
         help="exit 1 when a published version is withdrawn (as fail_on_withdrawal = true)",
     )
+    verbs["build"].add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="make the versions on this Dask scheduler's workers, e.g. tcp://host:8786; they must see the project folder at the same path (pip install '.[cluster]'; 'local': this machine; default: [tool.pipeline] scheduler, else this machine; the result is the same)",
+    )
     verbs["serve"].add_argument(
         "--port",
         type=_port,

@@ -82,10 +82,15 @@ class BuildResult:
 
 
 def build(
-    project: Project, cache: Cache, jobs: int, progress: Progress, every_finding: bool = False
+    project: Project,
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+    every_finding: bool = False,
+    mapper: versions.Mapper | None = None,
 ) -> BuildResult:
     """Plan, map, reduce, publish: decide what every version is (``gather``), make each one that
-    changed (``versions.make_all``, on every core), assemble the indexes, sitemap and report from
+    changed (``versions.make_all``, on this machine's ``jobs`` cores or ``mapper``'s), assemble the indexes, sitemap and report from
     their summaries (``_Reduce``), and swap the new ``output/`` in whole. The result holds each
     version's tally and the first errors, or ``every_finding``. A build with ``-l`` over a site
     already built makes only those locales' versions (``_build_locales``)."""
@@ -101,7 +106,8 @@ def build(
     if done is not None:
         return done
     last = _last_summaries(cache, record)
-    made = progress(_map(gathered, record, cache, jobs, every_finding, last), "building")
+    mapper = mapper or versions.LocalPool(jobs)
+    made = progress(_map(gathered, record, cache, mapper, every_finding, last), "building")
     reduce = _Reduce(gathered, record, cache, every_finding)
     publish(config.output_dir, reduce.files(made))
     return _remember(gathered, record, cache, site_key, every_finding, reduce, last)
@@ -138,7 +144,7 @@ def _map(
     gathered: Gathered,
     record: outputs.Record | None,
     cache: Cache,
-    jobs: int,
+    mapper: versions.Mapper,
     every_finding: bool,
     last: dict[str, versions.Made],
 ) -> Iterator[tuple[str, versions.Made]]:
@@ -150,7 +156,7 @@ def _map(
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
     return versions.make_all(
-        gathered.context, cache, jobs, gathered.keys, in_place, every_finding, last
+        gathered.context, cache, mapper, gathered.keys, in_place, every_finding, last
     )
 
 
@@ -207,7 +213,10 @@ def _build_locales(
 
     made = list(
         progress(
-            versions.make_all(context, cache, jobs, keys, every_finding=every_finding), "building"
+            versions.make_all(
+                context, cache, versions.LocalPool(jobs), keys, every_finding=every_finding
+            ),
+            "building",
         )
     )
     publish(config.output_dir, files(made))

@@ -11,7 +11,7 @@ from pathlib import Path
 import babel
 
 from pipeline import checks
-from pipeline.build import publication, versions, warmup
+from pipeline.build import cluster, publication, versions, warmup
 from pipeline.build import site as sitebuild
 from pipeline.build.forked import forked_map
 from pipeline.build.gather import check_site
@@ -178,6 +178,7 @@ def build(
     jobs: int = 1,
     progress: Progress = no_progress,
     every_finding: bool = False,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Extract, check and render every version, then swap the new ``output/`` in whole.
 
@@ -186,16 +187,19 @@ def build(
     as a preview that nothing public links to. ``cache`` (a ``Cache`` over ``.pipeline-cache/``)
     makes only what changed; ``jobs`` spreads the versions over processes. Neither changes a byte
     of the output (see ``sitebuild``). The result counts the findings and keeps the first
-    errors, or ``every_finding`` (for the preview's panel).
+    errors, or ``every_finding`` (for the preview's panel). With ``scheduler`` (a Dask
+    scheduler's address), the versions are made on its workers (``cluster``).
     """
     cache = cache or Cache(None)
     keep_tables_in(cache)  # before anything asks a locale's names or a language's tables
-    warmup.start(cache, {loc.language for loc in project.config.all_locales})
-    try:
-        extract(project, cache)
-        result = sitebuild.build(project, cache, jobs, progress, every_finding)
-    finally:
-        warmup.wait()  # done already where a page was made; a build never leaves one behind
+    # connected before anything is written: an unreachable scheduler leaves everything as it was
+    with cluster.mapper(jobs, scheduler, project.config, cache) as mapper:
+        warmup.start(cache, {loc.language for loc in project.config.all_locales})
+        try:
+            extract(project, cache)
+            result = sitebuild.build(project, cache, jobs, progress, every_finding, mapper)
+        finally:
+            warmup.wait()  # done already where a page was made; a build never leaves one behind
     cache.save_stamps()
     return result
 

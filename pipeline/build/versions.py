@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Protocol
 
 from pipeline import checks
 from pipeline.build import warmup
@@ -171,10 +172,36 @@ _CONTEXT: Context | None = None  # set in the parent before the pool forks
 PARALLEL_FROM = 64
 
 
+class Mapper(Protocol):
+    """Where the versions a build must make are made: this machine's cores (``LocalPool``) or a
+    Dask cluster (``cluster.DaskCluster``). Chosen in one place, ``cluster.mapper``."""
+
+    def make(
+        self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
+    ) -> Iterator[Made]:
+        """Each version of ``todo`` ((article, locale) -> key), in its order, its entries in ``cache``."""
+        ...  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class LocalPool:
+    """One process, or from ``PARALLEL_FROM`` versions on a pool forked over ``jobs`` cores: the
+    workers inherit the context, and the parent writes each version's cache entries."""
+
+    jobs: int
+
+    def make(
+        self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
+    ) -> Iterator[Made]:
+        for key, made in zip(todo.values(), _run(context, list(todo), self.jobs), strict=True):
+            store(cache, key, made)
+            yield made
+
+
 def make_all(
     context: Context,
     cache: Cache,
-    jobs: int,
+    mapper: Mapper,
     keys: dict[tuple[str, str], str],
     in_place: Callable[[str, tuple[str, ...]], bool] = lambda key, paths: False,
     every_finding: bool = False,
@@ -184,29 +211,32 @@ def make_all(
 
     A cached version is not made again; where ``in_place(key, paths)`` says its files are already
     in ``output/``, only its summary is loaded (the files are linked from there), without its
-    findings unless ``every_finding``. ``known`` holds the last build's summaries by key.
+    findings unless ``every_finding``. ``known`` holds the last build's summaries by key. The
+    others are made by ``mapper``.
     """
     order = list(keys)
     cached = {
         item: made
         for item in order
-        if (made := _cached(cache, keys[item], in_place, every_finding, known or {}))
+        if (made := cached_version(cache, keys[item], in_place, every_finding, known or {}))
     }
-    todo = [item for item in order if item not in cached]
-    fresh = _run(context, todo, jobs)
+    fresh = mapper.make(context, cache, {item: keys[item] for item in order if item not in cached})
     for item in order:
-        made = cached.get(item)
-        if made is None:
-            made = next(fresh)
-            cache.put(kinds.SUMMARY, keys[item], made.summary())
-            cache.put(kinds.FINDINGS, keys[item], made.result.findings)
-            cache.put(kinds.FILES, keys[item], made.files)
-            if made.part is not None:
-                cache.put_bytes(kinds.PART, keys[item], made.part.blob)
+        made = cached.get(item) or next(fresh)
         yield keys[item], made
 
 
-def _cached(
+def store(cache: Cache, key: str, made: Made) -> None:
+    """A made version's cache entries: what a later build, or the build that asked a cluster
+    for it, reads back (``cached_version``)."""
+    cache.put(kinds.SUMMARY, key, made.summary())
+    cache.put(kinds.FINDINGS, key, made.result.findings)
+    cache.put(kinds.FILES, key, made.files)
+    if made.part is not None:
+        cache.put_bytes(kinds.PART, key, made.part.blob)
+
+
+def cached_version(
     cache: Cache,
     key: str,
     in_place: Callable[[str, tuple[str, ...]], bool],
@@ -234,21 +264,20 @@ def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[M
     if todo:
         warmup.wait()  # the lookup tables in the cache, if a warmer is building them
     if jobs <= 1 or len(todo) < PARALLEL_FROM:
-        yield from (make(slug, locale) for slug, locale in todo)
+        yield from (make(context, slug, locale) for slug, locale in todo)
         return
     # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
     yield from forked_map(_make_pair, todo, jobs)
 
 
 def _make_pair(item: tuple[str, str]) -> Made:
-    return make(*item)
+    assert _CONTEXT is not None, "make_all sets the context before the pool forks"
+    return make(_CONTEXT, *item)
 
 
-def make(slug: str, locale_name: str) -> Made:
+def make(context: Context, slug: str, locale_name: str) -> Made:
     """Check one version and, where it is written, render its page (and leaflet), its readability
     view and its share of the report."""
-    context = _CONTEXT
-    assert context is not None, "make_all sets the context"
     article, locale = context.articles[slug], context.locales[locale_name]
     catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
     subject = checks.Subject(

@@ -8,6 +8,9 @@ that is not ISO 8601 is the author's error, named with its file and line, never 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,8 +37,15 @@ def review_dates(article: Article) -> ReviewDates:
     )
 
 
+_AS_OF: ContextVar[date | None] = ContextVar("as_of", default=None)
+
+
 def today() -> date:
-    """Today, or the date in ``PIPELINE_TODAY`` so a test or a rebuild of an old site is reproducible."""
+    """Today, or the date in ``PIPELINE_TODAY`` so a test or a rebuild of an old site is
+    reproducible, or the date of the build a cluster's worker makes versions for (``as_of``)."""
+    fixed = _AS_OF.get()
+    if fixed is not None:
+        return fixed
     value = os.environ.get(TODAY_VARIABLE)
     if not value:
         return date.today()
@@ -45,6 +55,17 @@ def today() -> date:
         raise ConfigError(
             f"{TODAY_VARIABLE}={value!r} is not a date: set it as YYYY-MM-DD, or unset it"
         ) from None
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """``today()`` is ``day`` in this thread meanwhile: a worker on another machine, in another
+    time zone or past midnight, makes a version as the build that asked for it would."""
+    token = _AS_OF.set(day)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def _date(article: Article, key: str) -> date | None:
