@@ -72,7 +72,7 @@ def article_html(path: Path) -> str:
 
 
 def structure(
-    html: str, ignore: set[str] = frozenset({"lang", "dir", "title", "alt"})
+    html: str, ignore: set[str] = frozenset({"lang", "dir", "title", "alt", "aria-label"})
 ) -> list[tuple[str, tuple]]:
     """The element skeleton of an HTML fragment: tags and attributes that are not words."""
     return [

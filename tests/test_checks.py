@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -295,6 +296,7 @@ _PAGE_TEXT = st.lists(
 @settings(max_examples=1000, deadline=None)
 @given(_PAGE_TEXT)
 def test_a_page_is_the_same_when_its_plain_texts_skip_the_inline_pass(document: str) -> None:
+    from pipeline.source.frontmatter import FrontMatterError
     from pipeline.source.segment import make_markdown
 
     def keep(text: str, kind: str) -> None:
@@ -304,7 +306,14 @@ def test_a_page_is_the_same_when_its_plain_texts_skip_the_inline_pass(document: 
     inlining = make_markdown(keep)
     inlining.treeprocessors.deregister("inert-texts")
     inlining.treeprocessors.deregister("inert-texts-done")
-    assert skipping.convert(document) == inlining.convert(document)
+
+    def converted(md: Any) -> str:  # a document opening with '---' may be no front matter at all
+        try:
+            return str(md.convert(document))
+        except FrontMatterError as error:
+            return f"refused: {error}"
+
+    assert converted(skipping) == converted(inlining)
 
 
 def test_no_formula_is_said_not_guessed() -> None:

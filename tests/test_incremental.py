@@ -309,13 +309,17 @@ def test_a_change_to_any_one_input_shows_in_the_next_incremental_build(
     # every file counts as old enough to be remembered by its stamps: the edit must still show
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     before = build(site)
+    published = site / ".pipeline-published"  # the last build's states: what a change is against
+    shutil.copytree(published, site / "published-before")
     _edit(site / path, old, new)
     after = build(site)
     assert expected_page in _changed_files(before, after)
     shutil.rmtree(site / ".pipeline-cache")
+    shutil.rmtree(published)
+    shutil.move(site / "published-before", published)
     assert (
         build(site, "--no-cache") == after
-    )  # the incremental result is the one a clean build gives
+    )  # the incremental result is the one a clean build gives, against the same last build
 
 
 def test_a_translators_save_reads_no_other_locales_data(

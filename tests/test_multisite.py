@@ -373,18 +373,19 @@ def test_a_locale_may_replace_an_image_with_its_own(built: Path) -> None:
     )
 
 
-def test_a_missing_image_names_the_article_and_line_and_keeps_the_old_site(
+def test_a_missing_image_withholds_its_article_and_names_it_and_the_others_publish(
     fresh: Path, run
 ) -> None:
     assert run(fresh, "build")[0] in (0, 1)
-    before = html_of(fresh, "en/sleep.html")
+    water = html_of(fresh, "en/water.html")
     (fresh / "source" / "images" / "sleep-cycle.png").unlink()
     code, _, err = run(fresh, "build")
-    assert code == 2 and err.startswith(
-        "pipeline: source/sleep.md:14: image 'images/sleep-cycle.png' not found"
-    )
-    assert html_of(fresh, "en/sleep.html") == before
-    assert run(fresh, "check")[0] == 2
+    assert code == 1 and err.splitlines()[0].startswith("pipeline: withheld sleep (")
+    assert "source/sleep.md:14: image 'images/sleep-cycle.png' not found" in err.splitlines()[0]
+    assert not (fresh / "output" / "en" / "sleep.html").exists()  # withdrawn, and said so
+    assert "sleep (en): published -> withheld (withdrawn)" in err
+    assert html_of(fresh, "en/water.html") == water  # the other articles still publish
+    assert run(fresh, "check")[0] == 2  # check still stops on it, naming file and line
 
 
 # --- Indexes and titles -----------------------------------------------------------------------

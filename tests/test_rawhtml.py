@@ -94,7 +94,7 @@ def test_the_markup_of_the_raw_blocks_survives_translation(nhs: Path) -> None:
     body = article_html(nhs / "output" / "en" / "pseudo" / PAGE)
     for kept in (
         '<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--urgent">',
-        '<h2 class="nhsuk-card--care__heading"><span><span class="nhsuk-u-visually-hidden">URGENT ADVICE: </span>CALL 999 OR GO TO A&amp;E IF YOU:</span></h2>',
+        '<h2 id="urgent-advice-call-999-or-go-to-ae-if-you" class="nhsuk-card--care__heading"><span><span class="nhsuk-u-visually-hidden">URGENT ADVICE: </span>CALL 999 OR GO TO A&amp;E IF YOU:</span></h2>',
         "<li>FEEL <strong>SHORT OF BREATH</strong>, SWEATY OR SICK WITH THE PAIN</li>",
         '<summary class="nhsuk-details__summary">\n    <span class="nhsuk-details__summary-text">CAUSES THAT ARE NOT SERIOUS</span>',
         '<a href="https://111.nhs.uk/">GET HELP FROM 111 ONLINE</a>',

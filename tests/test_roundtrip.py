@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pipeline.locales import parse_locale
 from pipeline.model import Article, Catalog, Glossary, Message
 from pipeline.render.page import LocaleCatalogs, render_body
-from pipeline.render.ui import UiText
+from pipeline.render.ui import UiText, extract_ui_units
 from pipeline.source.segment import make_markdown
 from tests.pages import parse, structure
 from tests.test_build import pseudo
@@ -62,13 +62,19 @@ def units_of(text: str) -> list[str]:
     return found
 
 
+UI = extract_ui_units()
+
+
 def body(text: str, translate, locale=ES) -> str:
     article = Article("a", path=None, text=text, units=())  # type: ignore[arg-type]
     messages = {m: Message(m, translate(m), False, 1) for m in units_of(text)}
     catalogs = LocaleCatalogs(locale, Catalog("a", locale.name, None, messages), None, None)  # type: ignore[arg-type]
-    return render_body(
-        article, catalogs, EN, Glossary(None, ()), UiText(None, "en", locale.tag)
-    ).html  # type: ignore[arg-type]
+    # the page's own words translated too (as themselves): a fallback there is marked, which is
+    # the interface's business, not the units' this property is about
+    ui = Catalog(
+        "ui", locale.name, None, {u.msgid: Message(u.msgid, u.msgid, False, 1) for u in UI}
+    )  # type: ignore[arg-type]
+    return render_body(article, catalogs, EN, Glossary(None, ()), UiText(ui, "en", locale.tag)).html  # type: ignore[arg-type]
 
 
 def source_body(text: str) -> str:

@@ -114,7 +114,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     states = _states(project, plan, withheld)
     scope = [*states, *(item for item in previous if item not in states)]
     changes = keeping.changes(previous, states, scope)
-    lines = tuple(withheld_line(project, error) for error in withheld)
+    lines = tuple(withheld_line(project, slug, error) for slug, error in withheld)
     return Gathered(
         project,
         store,
@@ -130,27 +130,34 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     )
 
 
-def _withhold_images(project: Project) -> tuple[Project, tuple[PipelineError, ...]]:
+Withheld = tuple[tuple[str, PipelineError], ...]  # (article slug, why it is not published)
+
+
+def _slug_of(error: PipelineError) -> str:
+    """The article an unreadable source's error names (its file is ``source/<slug>.md``)."""
+    return error.path.stem if error.path else "?"
+
+
+def _withhold_images(project: Project) -> tuple[Project, Withheld]:
     """The project without the articles whose images are missing; every withheld article's error
     (those ``read_project`` could not read come with the project)."""
-    failed: list[PipelineError] = list(project.withheld)
+    failed: list[tuple[str, PipelineError]] = [(_slug_of(e), e) for e in project.withheld]
     good = []
     for article in project.articles:
         try:
             collect_media(project.config, (article,))
-        except PipelineError as error:
-            failed.append(error)
+        except PipelineError as error:  # the error names the image: the article is this one
+            failed.append((article.slug, error))
             continue
         good.append(article)
     return replace(project, articles=tuple(good)), tuple(failed)
 
 
-def withheld_line(project: Project, error: PipelineError) -> str:
+def withheld_line(project: Project, slug: str, error: PipelineError) -> str:
     """One line naming an article's versions that are not published, and why."""
     config = project.config
     where = config.rel(error.path) if error.path else "?"
     names = ", ".join(loc.name for loc in config.all_locales)
-    slug = error.path.stem if error.path else "?"
     return f"withheld {slug} ({names}): {where}{f':{error.line}' if error.line else ''}: {error.message}"
 
 
@@ -199,7 +206,7 @@ def _parsed(
         return None
 
 
-def _states(project: Project, plan: Plan, withheld: tuple[PipelineError, ...]) -> States:
+def _states(project: Project, plan: Plan, withheld: Withheld) -> States:
     """Every version's state in this build, and why (a version with no page has none)."""
     config = project.config
     reasons = {(p.article, p.locale): p.reason for p in plan.previews}
@@ -212,8 +219,7 @@ def _states(project: Project, plan: Plan, withheld: tuple[PipelineError, ...]) -
                 until = date.fromisoformat(version.kept) + timedelta(days=config.keep_days)
                 why = f"its original changed on {version.kept}: the translation as last published stays online with a notice until it is complete again, or until {until.isoformat()}"
             states[(slug, locale.name)] = (state, why)
-    for error in withheld:
-        slug = error.path.stem if error.path else ""
+    for slug, error in withheld:
         for loc in config.all_locales:
             states[(slug, loc.name)] = (WITHHELD, error.message)
     return states
