@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.build.shown import Interface, PageCatalogs, version_figures
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
+from pipeline.checks.shown import Interface, PageCatalogs, version_figures
 from pipeline.config import Config, locales_on_disk
 from pipeline.errors import LocaleError, SourceError
 from pipeline.locales import LocaleInfo, parse_locale

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from pipeline.build import keeping
-from pipeline.build.shown import ARTICLE, INTERFACE
 from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
+from pipeline.checks.shown import ARTICLE, INTERFACE
 from pipeline.config import Config
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Preview, Stats, Version
