@@ -69,7 +69,7 @@ def stage(text: str, path: Path, was: Seen) -> Staged:
     temporary = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else _umask_mode()
+        mode = target.stat().st_mode & 0o7777 if target.exists() else files.umask_mode(0o666)
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -120,10 +120,3 @@ def commit(staged: list[Staged]) -> list[Path]:
             discard(staged[index:])
             raise
     return saved_meanwhile
-
-
-def _umask_mode() -> int:
-    """What ``open()`` would give a new file: 0o666 less the umask (mkstemp's 0o600 is for secrets)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask

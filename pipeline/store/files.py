@@ -101,3 +101,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def umask_mode(base: int) -> int:
+    """What the umask leaves of ``base`` (0o666 for a file, 0o777 for a folder): the mode a new
+    file or folder gets from ``open``/``mkdir``, for writers that go through ``mkstemp`` or
+    ``mkdtemp``, whose 0o600 and 0o700 are meant for secrets, not for a web server's pages. The
+    one place the umask is read (it can only be read by setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return base & ~mask

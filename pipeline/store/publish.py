@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.store.files import umask_mode
 
 OUTPUT_README = "README.md"  # the publisher's own note in output/, carried over
 STAGING_PREFIX = ".output-staging-"
@@ -118,9 +119,7 @@ def _folder_mode(target: Path) -> int:
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o777 & ~umask
+        return umask_mode(0o777)
 
 
 def _swap(staging: Path, target: Path) -> Path | None:
