@@ -181,6 +181,7 @@ def engine_key() -> str:
         here / "leaflet.py",
         here / "pdf.py",
         templates / "leaflet.html",
+        templates / "words.html",
         templates / "leaflet.css",
     )
     return digest(
