@@ -8,7 +8,7 @@ translated is shown in the source language. So a version's translated share coun
 | kind        | the texts counted                                                            |
 |-------------|------------------------------------------------------------------------------|
 | article     | the article's own texts (its PO)                                             |
-| interface   | the ``ui.po`` texts of the page templates (base.html, page.html), the page's |
+| interface   | the ``ui.po`` texts of the page templates (base, page, words), the page's   |
 |             | texts set in code (review dates, plain-language links, table and footnote    |
 |             | labels), the site's name; a plain locale's name in the language switcher     |
 | glossary    | term, expansion and definition of each glossary term the article uses        |
@@ -40,7 +40,11 @@ ARTICLE, INTERFACE, GLOSSARY = (
     "interface",
     "glossary",
 )  # the kinds of a version's figures
-PAGE_TEMPLATES = ("pipeline/templates/base.html", "pipeline/templates/page.html")
+PAGE_TEMPLATES = (  # every template an article page is made of, its includes too
+    "pipeline/templates/base.html",
+    "pipeline/templates/page.html",
+    "pipeline/templates/words.html",
+)
 PAGE_TEXTS = (BACKLINK, TABLE_LABEL, TO_PLAIN, TO_STANDARD, REVIEWED, NEXT_REVIEW, TRANSLATION_REVIEWED)  # fmt: skip
 
 
