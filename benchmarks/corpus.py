@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polib
@@ -317,18 +317,20 @@ def write_sources(root: Path, n: int, seed: int) -> list[str]:
     return slugs
 
 
-def write_pyproject(root: Path, locales: list[str]) -> None:
+def write_pyproject(
+    root: Path, locales: Sequence[str], site_name: str = "Benchmark site", threshold: int = 0
+) -> None:
     names = ", ".join(f'"{name}"' for name in locales)
     (root / "pyproject.toml").write_text(
         "[tool.pipeline]\n"
         'source_locale = "en"\n'
         f"locales = [{names}]\n"
         'site_url = "https://example.org/"\n'
-        'site_name = "Benchmark site"\n'
+        f'site_name = "{site_name}"\n'
         # The peers write HTML only: leaflets (PDF) are timed on their own (benchmarks/run.py).
         "leaflets = false\n"
         # Pseudo-translations are complete: every version is published, as on a finished site.
-        "publish_threshold = 0\n",
+        f"publish_threshold = {threshold}\n",
         encoding="utf-8",
     )
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polib
-from corpus import REPO, pipeline_cmd
+from corpus import REPO, pipeline_cmd, write_pyproject
 
 SLUG = "ketamine-infusions-chronic-pain"
 LOCALES = ("es", "de", "fr", "ar", "en@plain", "es@plain")  # the shipped translations
@@ -101,19 +101,6 @@ def write_copy(root: Path, index: int, seed: int, keep: re.Pattern[str]) -> str:
     return slug
 
 
-def write_pyproject(root: Path) -> None:
-    names = ", ".join(f'"{name}"' for name in LOCALES)
-    (root / "pyproject.toml").write_text(
-        "[tool.pipeline]\n"
-        'source_locale = "en"\n'
-        f"locales = [{names}]\n"
-        'site_url = "https://example.org/"\n'
-        'site_name = "Living with chronic pain"\n'
-        "leaflets = false\n",
-        encoding="utf-8",
-    )
-
-
 def make_site(root: Path, n: int, seed: int) -> list[str]:
     """A ready project of ``n`` enciphered copies; their catalogues merged once."""
     (root / "source").mkdir(parents=True)
@@ -123,7 +110,8 @@ def make_site(root: Path, n: int, seed: int) -> list[str]:
         folder.mkdir(parents=True)
         for domain in ("glossary", "ui"):
             shutil.copy(REPO / "locales" / locale / "LC_MESSAGES" / f"{domain}.po", folder)
-    write_pyproject(root)
+    # the shipped site name, which the shipped ui.po files translate; the default threshold
+    write_pyproject(root, LOCALES, "Living with chronic pain", threshold=100)
     keep = protected(glossary_words(REPO))
     slugs = [write_copy(root, i, seed, keep) for i in range(n)]
     for args in (("extract",), ("update",)):

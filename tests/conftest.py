@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,3 +65,27 @@ def translate_po(
             entry.flags.append("fuzzy")
     po.save(str(path))
     return po
+
+
+def pipe_feeding(path: Path, content: bytes) -> Callable[[], None]:
+    """``path`` as a named pipe that gives ``content`` to every reader that opens it (the old code
+    read it, so the test fails there rather than hang); returns the cleanup."""
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def feed() -> None:
+        while not done.is_set():
+            with contextlib.suppress(OSError), open(path, "wb") as pipe:
+                pipe.write(content)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+
+    def cleanup() -> None:
+        done.set()
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join()
+
+    return cleanup

@@ -9,7 +9,6 @@ publishing, and the last test builds a large article within a generous bound.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -19,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from pipeline.build.recovery import project_run
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.store import publish
-from tests.conftest import DATA, REPO, po_path
+from tests.conftest import DATA, REPO, pipe_feeding, po_path
 
 Tree = dict[str, str]
 SAME, CLEAN = "same as before the run", "as a clean build"
@@ -190,26 +188,7 @@ def _fifo(rel: str) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         content = path.read_bytes() if path.exists() else b"x"
-        path.unlink(missing_ok=True)
-        os.mkfifo(path)
-
-        done = threading.Event()
-
-        def feed() -> None:  # every reader that opens it gets the bytes, until the cleanup
-            while not done.is_set():
-                with contextlib.suppress(OSError), open(path, "wb") as pipe:
-                    pipe.write(content)
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-
-        def cleanup() -> None:
-            done.set()
-            with contextlib.suppress(OSError):
-                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # lets a waiting writer go
-            writer.join()
-
-        return cleanup
+        return pipe_feeding(path, content)
 
     return setup
 

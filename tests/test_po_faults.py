@@ -6,7 +6,6 @@ and the state of ``locales/`` afterwards (by hash) are what a user would check.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import os
@@ -14,7 +13,6 @@ import shutil
 import stat
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from pipeline.catalog import catalogs as catalog
 from pipeline.errors import CatalogError
 from pipeline.locales import parse_locale
 from pipeline.model import Unit
-from tests.conftest import po_path
+from tests.conftest import pipe_feeding, po_path
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n"Language: es\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
 
@@ -672,37 +670,13 @@ def test_a_header_written_through_the_library_refuses_a_line_break(site: Path) -
 # --- a PO that is no file; ui.po text that reaches CSS ----------------------------------------
 
 
-def _pipe_feeding(path: Path, content: bytes) -> Callable[[], None]:
-    """``path`` as a named pipe that gives ``content`` to every reader that opens it (the old code
-    read it, so the test fails there rather than hang); returns the cleanup."""
-    path.unlink()
-    os.mkfifo(path)
-    done = threading.Event()
-
-    def feed() -> None:
-        while not done.is_set():
-            with contextlib.suppress(OSError), open(path, "wb") as pipe:
-                pipe.write(content)
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-
-    def cleanup() -> None:
-        done.set()
-        with contextlib.suppress(OSError):
-            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
-        writer.join()
-
-    return cleanup
-
-
 @pytest.mark.parametrize("command", ["update", "check", "build", "stats"])
 @pytest.mark.parametrize("domain", ["feature", "ui"])
 def test_a_po_that_is_a_named_pipe_is_refused_at_once(
     site: Path, run, command: str, domain: str
 ) -> None:
     path = po_path(site, "es", domain)
-    cleanup = _pipe_feeding(path, path.read_bytes())
+    cleanup = pipe_feeding(path, path.read_bytes())
     before = state(site)
     try:
         code, _out, err = run(site, command)
