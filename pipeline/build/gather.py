@@ -225,7 +225,7 @@ def _states(project: Project, plan: Plan, withheld: Withheld) -> States:
     return states
 
 
-def check_site(project: Project, catalogs: Catalogs) -> checks.Site:
+def site_for_checks(project: Project, catalogs: Catalogs) -> checks.Site:
     config = project.config
     glossaries = {
         loc.name: (
@@ -286,7 +286,7 @@ def _context(
         if config.leaflets
         else None,
         salt=_salt(project),
-        make_check_site=lambda: check_site(project, store),
+        make_check_site=lambda: site_for_checks(project, store),
         make_site=lambda: _site_context(project, store, plan),
         make_files=files,
         kept_keys={item: inputs[2] for item, inputs in kept.items()},

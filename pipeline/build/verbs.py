@@ -14,7 +14,7 @@ from pipeline import checks
 from pipeline.build import cluster, publication, versions, warmup
 from pipeline.build import site as sitebuild
 from pipeline.build.forked import forked_map
-from pipeline.build.gather import check_site
+from pipeline.build.gather import site_for_checks
 from pipeline.build.signoff import sign_off
 from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
@@ -157,7 +157,7 @@ def check(
     collect_media(
         project.config, project.articles
     )  # a missing image is an error of the source, before any check
-    site = check_site(project, catalogs)
+    site = site_for_checks(project, catalogs)
     found = subjects(project, catalogs, site)
     return checks.run_all(site, progress(_checked(found, jobs), "checking"))
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipeline.language.terms import unicode_words
 from pipeline.language.text import plain_text
+from pipeline.model import DocumentReadability
 
 _URL = re.compile(r"https?://\S+")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -108,6 +109,12 @@ class Target:
 
     def describe(self) -> str:
         return f"{bound(self.higher_is_easier)} {self.limit:g}"
+
+
+def meets(score: float, doc: DocumentReadability) -> bool:
+    """Whether a score (a unit's, a sentence's) is within its version's target: ``Target.met``,
+    the one rule, for the reports that hold the version's readability rather than its target."""
+    return Target(doc.metric or "", doc.target or 0.0, bool(doc.higher_is_easier)).met(score)
 
 
 def bound(higher_is_easier: bool | None, symbol: bool = False) -> str:

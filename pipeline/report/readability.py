@@ -145,7 +145,7 @@ def _mark(blocks: list[Block], doc: DocumentReadability) -> list[Block]:
         for b, block in enumerate(blocks)
         if not block.status
         for i, s in enumerate(block.sentences)
-        if s.score is not None and not _meets(s.score, doc)
+        if s.score is not None and not formulas.meets(s.score, doc)
     ]
     places.sort(
         key=lambda p: (
@@ -178,11 +178,6 @@ def _why(sentence: Sentence, number: int, language: str) -> Sentence:
         _long_words(sentence.text, language),
         rare,
     )
-
-
-def _meets(score: float, doc: DocumentReadability) -> bool:
-    assert doc.target is not None
-    return score >= doc.target if doc.higher_is_easier else score <= doc.target
 
 
 def _long_words(text: str, language: str) -> tuple[str, ...]:

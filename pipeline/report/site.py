@@ -445,7 +445,9 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
         if doc.locale == source.name
         else f"locales/{doc.locale}/LC_MESSAGES/{doc.article}.po"
     )
-    hardest = [{"unit": u, "met": doc.target is None or _meets(u.score, doc)} for u in doc.hardest]
+    hardest = [
+        {"unit": u, "met": doc.target is None or formulas.meets(u.score, doc)} for u in doc.hardest
+    ]
     view = (
         readability_view.path_for(doc).removeprefix("reports/")
         if readability_view.has_view(doc)
@@ -456,8 +458,3 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
         "dir": locale.direction, "lang": locale.tag, "file": file, "hardest": hardest, "view": view,
         "anchor": version_anchor(doc.locale, doc.article),
     }  # fmt: skip
-
-
-def _meets(score: float, doc: DocumentReadability) -> bool:
-    target = formulas.Target(doc.metric or "", doc.target or 0, bool(doc.higher_is_easier))
-    return target.met(score)
