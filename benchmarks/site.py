@@ -1,11 +1,14 @@
 """Times the pipeline's CLI on a generated site of N articles x M locales, against its peers.
 
-    .venv/bin/python benchmarks/site.py [--corpus generated|real] [--sizes 50,200] [--locales 6] [--repeat 5] [--peers] [--output FILE]
+    .venv/bin/python benchmarks/site.py [--corpus generated|real] [--sizes 50,200] [--locales 6] [--repeat 5] [--peers] [--leaflets] [--output FILE]
 
 For each size N: generate a varied corpus (``corpus.py``), pseudo-translate it, then time whole
 processes (``measure.py``) — ``extract``, ``update``, ``check``, ``build`` cold, with nothing
 changed, after one PO changed and after one source changed — and with ``--peers`` the same site
-through translate-toolkit and Sphinx (``peers.py``). Prints a Markdown report: medians, per-page
+through translate-toolkit (its bare round trip, and the round trip followed by ``pofilter``, its own
+checks: the yardstick for a build that checks) and Sphinx (``peers.py``). With ``--leaflets``, a
+last cold build makes every version's printable leaflet too, against the same build without
+them. Prints a Markdown report: medians, per-page
 figures, ratios to the peers and growth from the smallest to the largest N.
 
 Build options the pipeline may gain (``--no-cache``, ``--jobs N``) are detected from
@@ -30,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import ablation  # noqa: E402
 import corpus  # noqa: E402
 import peers  # noqa: E402
 import realsize  # noqa: E402
@@ -148,6 +152,27 @@ def run_ours(
         _progress(rows[-1])
 
 
+WITH_LEAFLETS = "build cold, with leaflets"
+
+
+def run_leaflets(
+    root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]
+) -> None:
+    """The cold build again, every version's leaflet printed too: the corpus is made without them
+    (the peers print none), so they are switched on for this last case only, and off again."""
+    config = root / "pyproject.toml"
+    before = config.read_text(encoding="utf-8")
+    config.write_text(before.replace("leaflets = false", "leaflets = true"), encoding="utf-8")
+    try:
+        figure = measure(
+            [corpus.pipeline_cmd(root, "build")], repeat, log, cleaner(root), CHECKS_MAY_FAIL
+        )
+    finally:
+        config.write_text(before, encoding="utf-8")
+    rows.append(Row("pipeline", WITH_LEAFLETS, len(slugs), len(slugs) * (len(locales) + 1), figure))
+    _progress(rows[-1])
+
+
 # ---- peers -------------------------------------------------------------------------------------
 
 
@@ -173,6 +198,10 @@ def run_peers(
     n = len(slugs)
     figure = measure(toolkit.commands(), repeat, log, toolkit.clean)
     rows.append(Row("translate-toolkit", "md2po + po2md", n, n * len(locales), figure))
+    _progress(rows[-1])
+    checked_cmds = [*toolkit.commands(), *ablation.pofilter_cmds(toolkit)]
+    figure = measure(checked_cmds, repeat, log, toolkit.clean)
+    rows.append(Row("translate-toolkit", TOOLKIT_CHECKED, n, n * len(locales), figure))
     _progress(rows[-1])
     cmds = sphinx.commands()
     sphinx_po, sphinx_md = sphinx.po_path(locales[0], slugs[0]), sphinx.md_path(slugs[0])
@@ -248,12 +277,14 @@ def results_table(rows: list[Row]) -> list[str]:
     return out
 
 
+TOOLKIT_CHECKED = "md2po + po2md + pofilter"
 RATIOS = [  # (our case, peer, peer's case)
     ("build cold", "sphinx", "build cold"),
     ("build, nothing changed", "sphinx", "build, nothing changed"),
     ("build, one PO changed", "sphinx", "build, one PO changed"),
     ("build, one source changed", "sphinx", "build, one source changed"),
     ("build cold", "translate-toolkit", "md2po + po2md"),
+    ("build cold", "translate-toolkit", TOOLKIT_CHECKED),
 ]
 
 
@@ -294,6 +325,25 @@ def growth_table(rows: list[Row]) -> list[str]:
     return out
 
 
+def leaflet_table(rows: list[Row]) -> list[str]:
+    """What printing costs: the cold build with leaflets against the same build without, and the
+    difference per leaflet (one per page) against a page's whole share of the build."""
+    index = {(r.case, r.n): r for r in rows if r.tool == "pipeline"}
+    out = [
+        "| N | pages | CPU s without : with | CPU ratio | CPU ms per page | CPU ms per leaflet |",
+        "|--:|--:|--:|--:|--:|--:|",
+    ]
+    for n in sorted({r.n for r in rows}):
+        without, with_ = index.get(("build cold", n)), index.get((WITH_LEAFLETS, n))
+        if without and with_:
+            leaflet_ms = 1000 * (with_.figure.cpu - without.figure.cpu) / with_.pages
+            out.append(
+                f"| {n} | {with_.pages} | {without.figure.cpu:.2f} : {with_.figure.cpu:.2f} | "
+                f"{with_.figure.cpu / without.figure.cpu:.2f}x | {without.per_page_ms('cpu'):.1f} | {leaflet_ms:.1f} |"
+            )
+    return out if len(out) > 2 else ["(no leaflet run: pass --leaflets)"]
+
+
 def report(rows: list[Row], header: list[str], locales: list[str]) -> str:
     parts = [
         "## Machine",
@@ -306,6 +356,9 @@ def report(rows: list[Row], header: list[str], locales: list[str]) -> str:
         "",
         "## Ours against the peers (per page)",
         *ratio_table(rows),
+        "",
+        "## Leaflets (cold build with them against the same build without)",
+        *leaflet_table(rows),
         "",
         "## Growth",
         *growth_table(rows),
@@ -345,6 +398,11 @@ def main() -> None:
         help="generated: varied short articles, pseudo-translated (corpus.py); real: copies of the "
         "shipped article with its six real translations, each enciphered (realsize.py)",
     )
+    parser.add_argument(
+        "--leaflets",
+        action="store_true",
+        help="also time a cold build that prints every version's leaflet (PDF)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     parser.add_argument(
@@ -377,6 +435,8 @@ def main() -> None:
             )
             peer_sites = prepare_peers(site, work / str(n), locales) if args.peers else None
             run_ours(site, slugs, locales, args.repeat, log, rows)
+            if args.leaflets:
+                run_leaflets(site, slugs, locales, args.repeat, log, rows)
             if peer_sites:
                 run_peers(*peer_sites, slugs, locales, args.peer_repeat or args.repeat, log, rows)
             if args.output:  # after each size, so a long run stopped early still leaves its figures
