@@ -52,7 +52,7 @@ def render_index(site: SiteContext, pages: list[Page]) -> str:
 
 def locale_indexes(site: SiteContext) -> dict[str, LocaleInfo]:
     """``<tag>/index.html`` -> its language: every language with a version, plain ones aside."""
-    return {f"{loc.tag}/index.html": loc for loc in _index_locales(site)}
+    return {f"{loc.tag}/index.html": loc for loc in _languages_with_an_index(site)}
 
 
 def render_locale_index(site: SiteContext, locale: LocaleInfo, pages: list[Page]) -> str:
@@ -86,18 +86,18 @@ def render_sitemap(site: SiteContext) -> str:
 
 
 def title_attrs(
-    source: LocaleInfo, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo
+    source: LocaleInfo, title: str, locale: LocaleInfo, source_title: str, shown_in: LocaleInfo
 ) -> dict[str, str]:
-    """``lang`` (and ``dir`` when it differs from the page's) of a title as written: a title
+    """``lang`` (and ``dir`` when it differs from the index it is ``shown_in``) of a title as written: a title
     that fell back to the source language is marked as the source language, never as its version's."""
     written = source if locale.language != source.language and title == source_title else locale
     attrs = {"lang": written.tag}
-    if written.direction != page.direction:
+    if written.direction != shown_in.direction:
         attrs["dir"] = written.direction
     return attrs
 
 
-def _index_locales(site: SiteContext) -> list[LocaleInfo]:
+def _languages_with_an_index(site: SiteContext) -> list[LocaleInfo]:
     """The source language first, then every other language with a version, by name."""
     found = {
         loc.name: loc
@@ -134,7 +134,7 @@ def _language_indexes(
     site: SiteContext, root: str, current: LocaleInfo | None
 ) -> list[dict[str, object]]:
     """The switcher of an index: each language with at least one published version."""
-    published = {loc.name for slug in site.versions for _, loc in site.published(slug)}
+    languages = {loc.name for slug in site.versions for _, loc in site.published(slug)}
     return [
         {
             "href": f"{root}{loc.tag}/index.html",
@@ -142,22 +142,23 @@ def _language_indexes(
             "label": site.language_name(loc),
             "current": current is not None and loc.name == current.name,
         }
-        for loc in _index_locales(site)
-        if loc.name in published
+        for loc in _languages_with_an_index(site)
+        if loc.name in languages
     ]
 
 
 def _render_index_page(
     site: SiteContext, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object
 ) -> str:
-    """An index in its frame; one no published version is in is written but not indexed."""
-    published = any(
+    """An index around the frame every page has; a language with no published version gets its
+    index all the same, marked noindex."""
+    lists_a_published_version = any(
         loc.name == locale.name for slug in site.versions for _, loc in site.published(slug)
     )
     return site.env.get_template("index.html").render(
-        **site.frame(locale, ui, root),
+        **site.base_context(locale, ui, root),
         canonical=site.site_url + path,
-        noindex=not published,
+        noindex=not lists_a_published_version,
         alternates=[],
         switcher=content.pop("language_indexes"),
         title=ui.attribute(INDEX_TITLE),

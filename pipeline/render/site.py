@@ -186,7 +186,7 @@ class SiteContext:
         ]
         root = "../" * version.path.count("/")
         return {
-            **self.frame(locale, ui, root),
+            **self.base_context(locale, ui, root),
             "canonical": self.site_url + version.path,
             "noindex": bool(version.preview),
             "alternates": [] if version.preview else self.alternates(siblings, locale.is_plain),
@@ -194,7 +194,7 @@ class SiteContext:
             "other_reading_level": self._other_reading_level(siblings, locale, root, ui),
         }
 
-    def frame(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
+    def base_context(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
         """What base.html needs on every page: the locale, the way home, the site's name in the page's language."""
         return {
             "locale": locale,
@@ -269,8 +269,8 @@ class SiteContext:
         self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText
     ) -> dict[str, str] | None:
         """WCAG 3.1.5: the standard page links to its plain version, and the plain one back."""
-        target = f"{locale.base}@plain" if not locale.is_plain else locale.base
-        match = next((v for v, loc in siblings if loc.name == target), None)
+        counterpart = f"{locale.base}@plain" if not locale.is_plain else locale.base
+        match = next((v for v, loc in siblings if loc.name == counterpart), None)
         if match is None:
             return None
         label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
