@@ -39,6 +39,7 @@ T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one verb; every failure the user can fix becomes one line on stderr and an exit code."""
     args = make_parser().parse_args(argv)
     args.quiet, args.verbose = (
         getattr(args, "quiet", False) or False,
@@ -47,17 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root
     try:
         args.root = root if root is not None else _discover(Path.cwd())
-        config = _configure(load_config(args.root), args, discovered=root is None)
-        with recovery.project_run(
-            config
-        ) as cleaned:  # a shared lock; leftovers of a killed run repaired first
-            if cleaned:
-                _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
-            cache = Cache(config.root / CACHE_DIR if getattr(args, "cache", True) else None)
-            if args.command == "build":  # the tables are built while the site is read, not after
-                warmup.start(cache, {locale.language for locale in config.all_locales})
-            project = build.read_project(config, cache, withhold=args.command == "build")
-            return COMMANDS[args.command](project, args)
+        return _run(args, discovered=root is None)
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
         return EXIT_BAD_INPUT
@@ -67,24 +58,40 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr,
         )
         return EXIT_INTERRUPTED
-    except (
-        RecursionError
-    ):  # input nested deeper than any reader's recursion (source.py names the article)
+    except RecursionError:
+        # input nested deeper than any reader's recursion (source/reader.py names the article)
         print("pipeline: input nested too deeply to read", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (
-        OSError
-    ) as exc:  # a folder that cannot be written, a full disk: the user's to fix, in one line
-        where = (
-            f"{PipelineError('', exc.filename).relative_to(args.root or Path('.')).path}: "
-            if exc.filename
-            else ""
-        )
-        _say(f"pipeline: {where}{exc.strerror or exc}", sys.stderr)
+    except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix
+        _say(f"pipeline: {_os_error_line(exc, args.root)}", sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         warmup.wait()  # a build that failed before its pages leaves no warmer behind
         _flush()
+
+
+def _run(args: argparse.Namespace, discovered: bool) -> int:
+    """The verb inside its project: configured, under the run lock, the project read once."""
+    config = _configure(load_config(args.root), args, discovered)
+    # a shared lock; the leftovers of a killed run are repaired first
+    with recovery.project_run(config) as cleaned:
+        if cleaned:
+            _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
+        cache = Cache(config.root / CACHE_DIR if getattr(args, "cache", True) else None)
+        if args.command == "build":  # the tables are built while the site is read, not after
+            warmup.start(cache, {locale.language for locale in config.all_locales})
+        project = build.read_project(config, cache, withhold=args.command == "build")
+        return COMMANDS[args.command](project, args)
+
+
+def _os_error_line(exc: OSError, root: Path | None) -> str:
+    """The file the system refused, relative to the project as every message names files, and why."""
+    where = (
+        f"{PipelineError('', exc.filename).relative_to(root or Path('.')).path}: "
+        if exc.filename
+        else ""
+    )
+    return f"{where}{exc.strerror or exc}"
 
 
 def find_root(start: Path) -> Path | None:

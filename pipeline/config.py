@@ -134,15 +134,10 @@ class _Problems(list[str]):
 
 def load_config(root: Path) -> Config:
     """Read ``root/pyproject.toml`` if present; without it, defaults and the locales found on disk."""
-    root = root.resolve()
-    if not root.is_dir():
-        raise ConfigError(
-            "project folder does not exist" if not root.exists() else "not a folder", root
-        )
+    root = _project_folder(root)
     table, pyproject = _read_table(root)
     problems = _Problems()
-    for key in sorted(set(table) - set(KNOWN_KEYS)):
-        problems.add(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    _unknown_keys(table, problems)
     source = _locale(table.get("source_locale", "en"), "source_locale", problems)
     locales, warnings = _target_locales(table, root / "locales", problems)
     config = Config(
@@ -161,12 +156,7 @@ def load_config(root: Path) -> Config:
         require_review=_boolean(table, "require_review", problems),
         leaflets=_boolean(table, "leaflets", problems, default=True),
         when_source_changes=_choice(table, "when_source_changes", (KEEP, WITHDRAW), problems),
-        when_source_changes_by_locale=_per_locale(
-            table.get("when_source_changes_by_locale", {}),
-            "when_source_changes_by_locale",
-            problems,
-            lambda v, key: _choice({key: v}, key, (KEEP, WITHDRAW), problems),
-        ),
+        when_source_changes_by_locale=_policies_by_locale(table, problems),
         keep_days=_days(table.get("keep_days", DEFAULT_KEEP_DAYS), problems),
         fail_on_withdrawal=_boolean(table, "fail_on_withdrawal", problems),
         leaflet_seconds=_seconds(table, "leaflet_seconds", DEFAULT_LEAFLET_SECONDS, problems),
@@ -176,6 +166,33 @@ def load_config(root: Path) -> Config:
     if problems:
         raise ConfigError("[tool.pipeline] " + "; ".join(problems), pyproject)
     return config
+
+
+def _project_folder(root: Path) -> Path:
+    """The root as an absolute folder; a wrong ``--root`` is said before anything is read."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(
+            "project folder does not exist" if not root.exists() else "not a folder", root
+        )
+    return root
+
+
+def _unknown_keys(table: dict[str, Any], problems: _Problems) -> None:
+    """A misspelt key would otherwise be a default silently used: each one is a problem."""
+    for key in sorted(set(table) - set(KNOWN_KEYS)):
+        problems.add(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+
+
+def _policies_by_locale(table: dict[str, Any], problems: _Problems) -> dict[str, str]:
+    """``when_source_changes_by_locale``: KEEP or WITHDRAW for the locales that differ from the site's."""
+    key = "when_source_changes_by_locale"
+    return _per_locale(
+        table.get(key, {}),
+        key,
+        problems,
+        lambda v, where: _choice({where: v}, where, (KEEP, WITHDRAW), problems),
+    )
 
 
 def _read_table(root: Path) -> tuple[dict[str, Any], Path]:

@@ -178,7 +178,9 @@ def _verb_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
         help="list errors only (the table still counts warnings)",
     )
     _review_options(verbs["review"])
-    _build_options(verbs)
+    _work_options(verbs)  # first: each verb's --help lists them before its own options
+    _build_options(verbs["build"])
+    _serve_options(verbs["serve"])
 
 
 def _review_options(review: argparse.ArgumentParser) -> None:
@@ -207,7 +209,9 @@ def _review_options(review: argparse.ArgumentParser) -> None:
     )
 
 
-def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
+def _work_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
+    """The options of the verbs that make things, none of which changes what is made: the cache
+    (``--no-cache``) and the processes (``-j``)."""
     for verb in ("build", "serve"):
         verbs[verb].add_argument(
             "--no-cache",
@@ -229,26 +233,30 @@ def _build_options(verbs: Mapping[str, argparse.ArgumentParser]) -> None:
             default=os.cpu_count() or 1,
             help=f"processes to {what} with (default: one per core; the result is the same)",
         )
-    verbs["build"].add_argument(
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
+    build.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 when a published version is withdrawn (as fail_on_withdrawal = true)",
     )
-    verbs["build"].add_argument(
+    build.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         default=None,
         help="make the versions on this Dask scheduler's workers, e.g. tcp://host:8786; they must see the project folder at the same path (pip install '.[cluster]'; 'local': this machine; default: [tool.pipeline] scheduler, else this machine; the result is the same)",
     )
-    verbs["serve"].add_argument(
+
+
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
         "--port",
         type=_port,
         default=8000,
         help="port on 127.0.0.1 (0: any free port); default: 8000",
     )
-    verbs["serve"].add_argument(
-        "--no-open", action="store_true", help="do not open the site in the browser"
-    )
+    serve.add_argument("--no-open", action="store_true", help="do not open the site in the browser")
 
 
 def _version() -> str:

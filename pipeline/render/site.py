@@ -1,4 +1,5 @@
-"""Pages in their site: the full HTML of each version (switcher, alternates), the indexes, the sitemap.
+"""Pages in their site: the full HTML of each version (switcher, alternates, notices); the
+indexes and the sitemap that list them are made by ``pipeline.render.indexes``.
 
 Only *published* versions are advertised: the language switcher, ``hreflang`` alternates, the
 sitemap and the indexes list them. A version below its publishing threshold is still written as
@@ -6,8 +7,7 @@ the translators' preview: ``noindex``, a visible notice, linked from no publishe
 
 Every published page lists itself and all its published alternates of the same reading level,
 reciprocally, plus ``x-default``; a plain page and its standard page share a BCP 47 tag, so they
-link to each other visibly instead (WCAG 3.1.5). A title shown in another language than the page
-(an untranslated title, an Arabic title on the English index) carries its own ``lang``/``dir``.
+link to each other visibly instead (WCAG 3.1.5).
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from pipeline.catalog import review
 from pipeline.language import formulas
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Glossary, Page, Version
-from pipeline.render.page import LocaleCatalogs, mark_spelled_out, relink_images, render_body
+from pipeline.render import indexes
+from pipeline.render.page import (
+    Body,
+    LocaleCatalogs,
+    mark_spelled_out,
+    relink_images,
+    render_body,
+)
 from pipeline.render.ui import N_, TEMPLATES_DIR, UiText
 from pipeline.source.dates import review_dates
 from pipeline.store import kinds
@@ -35,8 +42,6 @@ from pipeline.store.cache import tables_folder
 PLAIN_LABEL = N_("{language} – plain language")
 TO_PLAIN = N_("Read this page in plain language")
 TO_STANDARD = N_("Read the standard version of this page")
-INDEX_TITLE = N_("All articles")
-IN_PLAIN = N_("plain language")
 REVIEWED = N_("Page last reviewed: {date}")
 NEXT_REVIEW = N_("Next review due: {date}")
 TRANSLATION_REVIEWED = N_("Translation reviewed on {date}")
@@ -84,27 +89,13 @@ def render_page(
     and returns the page's link to it ({href, size}), or None for no link.
     """
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
-    body = render_body(article, catalogs, source, glossary, ui)
-    root = "../" * version.path.count("/")
-    body_html = mark_spelled_out(
-        relink_images(body.html, {src: root + path for src, path in (images or {}).items()})
-    )
-    title = body.meta.get("title", [article.metadata.get("title", article.slug)])[0]
-    description = body.meta.get("description", [""])[0]
-    page = Page(
-        version=version,
-        title=title,
-        description=description,
-        body_html=body_html,
-        fallbacks=body.fallbacks,
-        words=body.words,
-    )
+    page = _page(article, version, render_body(article, catalogs, source, glossary, ui), images)
     html = site.env.get_template("page.html").render(
         **site.page_context(version, catalogs.locale, ui),
         page=page,
-        title=title,
-        description=description,
-        body=Markup(body_html),
+        title=page.title,
+        description=page.description,
+        body=Markup(page.body_html),
         words=page.words,
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
         review=review_lines(article, catalogs.locale, source, ui, catalogs.article),
@@ -112,6 +103,24 @@ def render_page(
         kept_notice=site.kept_notice(version, catalogs.locale, ui),
     )
     return page, html
+
+
+def _page(article: Article, version: Version, body: Body, images: dict[str, str] | None) -> Page:
+    """The version as data, before its frame: what the leaflet and the indexes read of it.
+    Its images are linked relative to where the page is written; its title falls back to the
+    source's metadata, then to the slug."""
+    root = "../" * version.path.count("/")
+    body_html = mark_spelled_out(
+        relink_images(body.html, {src: root + path for src, path in (images or {}).items()})
+    )
+    return Page(
+        version=version,
+        title=body.meta.get("title", [article.metadata.get("title", article.slug)])[0],
+        description=body.meta.get("description", [""])[0],
+        body_html=body_html,
+        fallbacks=body.fallbacks,
+        words=body.words,
+    )
 
 
 def review_lines(
@@ -177,15 +186,15 @@ class SiteContext:
         ]
         root = "../" * version.path.count("/")
         return {
-            **self._frame(locale, ui, root),
+            **self.base_context(locale, ui, root),
             "canonical": self.site_url + version.path,
             "noindex": bool(version.preview),
             "alternates": [] if version.preview else self.alternates(siblings, locale.is_plain),
-            "switcher": [self._switch_item(v, loc, root, v == version) for v, loc in siblings],
+            "switcher": [self.switch_item(v, loc, root, v == version) for v, loc in siblings],
             "other_reading_level": self._other_reading_level(siblings, locale, root, ui),
         }
 
-    def _frame(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
+    def base_context(self, locale: LocaleInfo, ui: UiText, root: str) -> dict[str, object]:
         """What base.html needs on every page: the locale, the way home, the site's name in the page's language."""
         return {
             "locale": locale,
@@ -236,7 +245,8 @@ class SiteContext:
         )
         return [*links, {"hreflang": "x-default", "href": self.site_url + default.path}]
 
-    def _language_name(self, locale: LocaleInfo) -> str:
+    def language_name(self, locale: LocaleInfo) -> str:
+        """A language as switchers name it, in itself ("Español"); a plain version's name says so."""
         name = locale.native_name[:1].upper() + locale.native_name[1:]
         if locale.is_plain:
             name = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag).attribute(
@@ -244,13 +254,14 @@ class SiteContext:
             )
         return name
 
-    def _switch_item(
+    def switch_item(
         self, version: Version, locale: LocaleInfo, root: str, current: bool
     ) -> dict[str, object]:
+        """One language in a switcher: the link to its version, marked when it is this page."""
         return {
             "href": root + version.path,
             "hreflang": locale.tag,
-            "label": self._language_name(locale),
+            "label": self.language_name(locale),
             "current": current,
         }
 
@@ -258,152 +269,23 @@ class SiteContext:
         self, siblings: Siblings, locale: LocaleInfo, root: str, ui: UiText
     ) -> dict[str, str] | None:
         """WCAG 3.1.5: the standard page links to its plain version, and the plain one back."""
-        target = f"{locale.base}@plain" if not locale.is_plain else locale.base
-        match = next((v for v, loc in siblings if loc.name == target), None)
+        counterpart = f"{locale.base}@plain" if not locale.is_plain else locale.base
+        match = next((v for v, loc in siblings if loc.name == counterpart), None)
         if match is None:
             return None
         label = ui.content(TO_STANDARD if locale.is_plain else TO_PLAIN)
         return {"href": root + match.path, "hreflang": locale.tag, "label": label}
 
-    def title_attrs(
-        self, title: str, locale: LocaleInfo, source_title: str, page: LocaleInfo
-    ) -> dict[str, str]:
-        """``lang`` (and ``dir`` when it differs from the page's) of a title as written: a title
-        that fell back to the source language is marked as the source language, never as its version's."""
-        written = (
-            self.source
-            if locale.language != self.source.language and title == source_title
-            else locale
-        )
-        attrs = {"lang": written.tag}
-        if written.direction != page.direction:
-            attrs["dir"] = written.direction
-        return attrs
+    # The pages that list the versions (``pipeline.render.indexes``), as the build's reduce asks for them.
 
     def render_index(self, pages: list[Page]) -> str:
-        """``index.html``: every article with each of its published versions, in the source language."""
-        ui = UiText(self.ui_catalogs.get(self.source.name), self.source.tag, self.source.tag)
-        titles = {p.version.path: p.title for p in pages}
-        articles = []
-        for slug in self.versions:
-            published = self.published(slug)
-            source_title = titles.get(published[0][0].path, slug)
-            items = []
-            for version, locale in published:
-                item = self._switch_item(version, locale, "", False)
-                item.update(
-                    title=titles.get(version.path, ""),
-                    title_attrs=self.title_attrs(
-                        titles.get(version.path, ""), locale, source_title, self.source
-                    ),
-                )
-                items.append(item)
-            articles.append({"title": source_title, "versions": items})
-        return self._render_index_page(
-            self.source,
-            ui,
-            "",
-            "index.html",
-            articles=articles,
-            language_indexes=self._language_indexes(pages, "", None),
-        )
+        return indexes.render_index(self, pages)
 
     def locale_indexes(self) -> dict[str, LocaleInfo]:
-        """``<tag>/index.html`` -> its language: every language with a version, plain ones aside."""
-        return {f"{loc.tag}/index.html": loc for loc in self._index_locales()}
-
-    def _index_locales(self) -> list[LocaleInfo]:
-        found = {
-            loc.name: loc
-            for siblings in self.versions.values()
-            for _, loc in siblings
-            if not loc.is_plain
-        }
-        return [
-            self.source,
-            *(loc for name, loc in sorted(found.items()) if name != self.source.name),
-        ]
+        return indexes.locale_indexes(self)
 
     def render_locale_index(self, locale: LocaleInfo, pages: list[Page]) -> str:
-        """A language's index: every article, in that language where it is published (the
-        titles it shows are that language's and the source's)."""
-        ui = UiText(self.ui_catalogs.get(locale.name), self.source.tag, locale.tag)
-        titles = {p.version.path: p.title for p in pages}
-        entries = [self._index_entry(slug, locale, titles) for slug in self.versions]
-        return self._render_index_page(
-            locale,
-            ui,
-            "../",
-            f"{locale.tag}/index.html",
-            entries=entries,
-            language_indexes=self._language_indexes(pages, "../", locale),
-        )
-
-    def _index_entry(
-        self, slug: str, locale: LocaleInfo, titles: dict[str, str]
-    ) -> dict[str, object]:
-        """One article on a language's index: its version in that language, else the source's."""
-        published = self.published(slug)
-        source_version = published[0][0]
-        own = next(
-            ((v, loc) for v, loc in published if loc.name == locale.name),
-            (source_version, self.source),
-        )
-        plain = next((v for v, loc in published if loc.name == f"{locale.name}@plain"), None)
-        title = titles.get(own[0].path, slug)
-        return {
-            "href": "../" + own[0].path,
-            "hreflang": own[1].tag,
-            "title": title,
-            "title_attrs": self.title_attrs(
-                title, own[1], titles.get(source_version.path, slug), locale
-            ),
-            "plain_href": "../" + plain.path if plain else None,
-        }
-
-    def _language_indexes(
-        self, pages: list[Page], root: str, current: LocaleInfo | None
-    ) -> list[dict[str, object]]:
-        """The switcher of an index: each language with at least one published version."""
-        published = {loc.name for slug in self.versions for _, loc in self.published(slug)}
-        return [
-            {
-                "href": f"{root}{loc.tag}/index.html",
-                "hreflang": loc.tag,
-                "label": self._language_name(loc),
-                "current": current is not None and loc.name == current.name,
-            }
-            for loc in self._index_locales()
-            if loc.name in published
-        ]
-
-    def _render_index_page(
-        self, locale: LocaleInfo, ui: UiText, root: str, path: str, **content: object
-    ) -> str:
-        published = any(
-            loc.name == locale.name for slug in self.versions for _, loc in self.published(slug)
-        )
-        return self.env.get_template("index.html").render(
-            **self._frame(locale, ui, root),
-            canonical=self.site_url + path,
-            noindex=not published,
-            alternates=[],
-            switcher=content.pop("language_indexes"),
-            title=ui.attribute(INDEX_TITLE),
-            heading=ui.content(INDEX_TITLE),
-            plain_label=ui.content(IN_PLAIN),
-            description="",
-            **content,
-        )
+        return indexes.render_locale_index(self, locale, pages)
 
     def render_sitemap(self) -> str:
-        """``sitemap.xml`` with ``xhtml:link`` alternates, as search engines read hreflang: published versions only."""
-        urls = [
-            {
-                "loc": self.site_url + version.path,
-                "alternates": self.alternates(self.published(slug), locale.is_plain),
-            }
-            for slug in self.versions
-            for version, locale in self.published(slug)
-        ]
-        return self.env.get_template("sitemap.xml").render(urls=urls)
+        return indexes.render_sitemap(self)
