@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Protocol
 
 from pipeline import checks
-from pipeline.build import warmup
 from pipeline.build.forked import forked_map
 from pipeline.build.publication import Plan
 from pipeline.catalog import review
@@ -165,7 +164,6 @@ class Context:
         return found
 
 
-_CONTEXT: Context | None = None  # set in the parent before the pool forks
 # Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
 # faster in the one process than by starting a pool.
@@ -183,16 +181,24 @@ class Mapper(Protocol):
         ...  # pragma: no cover
 
 
+def _no_wait() -> None:
+    """Where no warmer runs (a build given no ``Runtime``), the tables are made where used."""
+
+
 @dataclass(frozen=True)
 class LocalPool:
     """One process, or from ``PARALLEL_FROM`` versions on a pool forked over ``jobs`` cores: the
-    workers inherit the context, and the parent writes each version's cache entries."""
+    workers inherit the context, and the parent writes each version's cache entries. ``ready``
+    (``Runtime.ready``) returns once the lookup tables are in the cache, if a warmer builds them."""
 
     jobs: int
+    ready: Callable[[], None] = _no_wait
 
     def make(
         self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
     ) -> Iterator[Made]:
+        if todo:
+            self.ready()  # before the pool forks: its workers load the tables, not build them
         for key, made in zip(todo.values(), _run(context, list(todo), self.jobs), strict=True):
             store(cache, key, made)
             yield made
@@ -259,20 +265,15 @@ def cached_version(
 
 
 def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
-    global _CONTEXT
-    _CONTEXT = context
-    if todo:
-        warmup.wait()  # the lookup tables in the cache, if a warmer is building them
     if jobs <= 1 or len(todo) < PARALLEL_FROM:
         yield from (make(context, slug, locale) for slug, locale in todo)
         return
     # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
-    yield from forked_map(_make_pair, todo, jobs)
+    yield from forked_map(partial(_make_pair, context), todo, jobs)
 
 
-def _make_pair(item: tuple[str, str]) -> Made:
-    assert _CONTEXT is not None, "make_all sets the context before the pool forks"
-    return make(_CONTEXT, *item)
+def _make_pair(context: Context, item: tuple[str, str]) -> Made:
+    return make(context, *item)
 
 
 def make(context: Context, slug: str, locale_name: str) -> Made:
@@ -309,7 +310,15 @@ def make(context: Context, slug: str, locale_name: str) -> Made:
         replace(page, body_html="", words=()) if page else None,
         tuple(files),
         tuple(path for path, _ in files),
-        sitereport.part(result.findings, result.document, site.env, context.source, article, body),
+        sitereport.part(
+            result.findings,
+            result.document,
+            site.env,
+            context.source,
+            article,
+            body,
+            file=context.files[(slug, locale_name)],
+        ),  # fmt: skip
         leaflet=any(path.endswith(".pdf") for path, _ in files),
         notice=leaflets.skipped if leaflets else None,
         review=review_state(article, locale_name, catalog)
