@@ -20,6 +20,7 @@ from pipeline.build.runtime import Runtime
 from pipeline.build.signoff import sign_off
 from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
+from pipeline.catalog import review
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import CheckResult, Preview, ReviewState
 from pipeline.project import (
@@ -217,7 +218,11 @@ def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
 def reviews(project: Project, catalogs: Catalogs) -> list[ReviewState]:
     """Every translated version's review record, in build order: for ``check``'s report."""
     return [
-        versions.review_state(article, locale.name, catalogs.get((locale.name, article.slug)))
+        versions.review_state(
+            article.slug,
+            locale.name,
+            review.status(article, catalogs.get((locale.name, article.slug))),
+        )
         for article in project.articles
         for locale in project.config.locales
     ]

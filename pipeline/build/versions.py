@@ -279,29 +279,19 @@ def _make_pair(context: Context, item: tuple[str, str]) -> Made:
 def make(context: Context, slug: str, locale_name: str) -> Made:
     """Check one version and, where it is written, render its page (and leaflet), its readability
     view and its share of the report."""
-    article, locale = context.articles[slug], context.locales[locale_name]
-    catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
-    subject = checks.Subject(
-        context.check_site, article, locale, catalog, context.files[(slug, locale_name)]
-    )
+    subject = _subject(context, slug, locale_name)
+    article = subject.article
     result = checks.check_version(subject)
     version = next(
         (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
     )
-    site = context.site
-    page, files, leaflets = (
-        _render(context, article, version, locale) if version else (None, [], None)
-    )
+    page, files, leaflets = _render(context, subject, version) if version else (None, [], None)
     if leaflets is not None and leaflets.problems:
         result = replace(
             result,
             findings=result.findings + _leaflet_findings(context, article, locale_name, leaflets),
         )
-    view = (
-        readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
-        if result.document else None
-    )  # fmt: skip
-    files += [view] if view else []
+    files += _view(context, result, article, version)
     body = (page.version.path, page.body_html) if page else None
     return Made(
         slug,
@@ -313,19 +303,39 @@ def make(context: Context, slug: str, locale_name: str) -> Made:
         sitereport.part(
             result.findings,
             result.document,
-            site.env,
+            context.site.env,
             context.source,
             article,
             body,
-            file=context.files[(slug, locale_name)],
+            file=subject.file,
         ),  # fmt: skip
         leaflet=any(path.endswith(".pdf") for path, _ in files),
         notice=leaflets.skipped if leaflets else None,
-        review=review_state(article, locale_name, catalog)
-        if locale.name != context.source.name
-        else None,
+        review=None if subject.is_source else review_state(slug, locale_name, subject.review),
         tally=Tally.of(result.findings),
     )
+
+
+def _view(
+    context: Context, result: checks.VersionResult, article: Article, version: Version | None
+) -> list[tuple[str, str | bytes]]:
+    """The version's readability view, where it has a readability document."""
+    if not result.document:
+        return []
+    site, path = context.site, version.path if version else None
+    view = readability_view.view(result.document, article, site.env, site.site_name, context.source, path)  # fmt: skip
+    return [view] if view else []
+
+
+def _subject(context: Context, slug: str, locale_name: str) -> checks.Subject:
+    """The version as its checks see it; its review status as the plan found it, if it did (a
+    site that publishes reviewed translations only), else computed once on first use."""
+    article, locale = context.articles[slug], context.locales[locale_name]
+    is_source = locale.name == context.source.name
+    catalog = None if is_source else context.store.get((locale.name, slug))
+    file = context.files[(slug, locale_name)]
+    known = context.plan.reviews.get((slug, locale_name))
+    return checks.Subject(context.check_site, article, locale, catalog, file, known)
 
 
 def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
@@ -333,11 +343,11 @@ def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
     return replace(doc, units=(), hardest=()) if doc else None
 
 
-def review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
-    status = review.status(article, catalog)
+def review_state(slug: str, locale: str, status: review.ReviewStatus) -> ReviewState:
+    """The report's line of a translation's review record, from its status (``Subject.review``)."""
     record = status.review
     return ReviewState(
-        article.slug,
+        slug,
         locale,
         record.reviewer if record else None,
         record.date.isoformat() if record else None,
@@ -359,19 +369,21 @@ def _leaflet_findings(
 
 
 def _render(
-    context: Context, article: Article, version: Version, locale: LocaleInfo
+    context: Context, subject: checks.Subject, version: Version
 ) -> tuple[Page, list[tuple[str, str | bytes]], Leaflets | None]:
     """The page, its files (the page, the leaflet), and its leaflet's maker (why none was made,
     what the engine said)."""
+    article, locale = subject.article, subject.locale
     leaflets = (
         Leaflets(context.leaflet_settings, lambda page: not page.version.preview, context.cache)
         if context.leaflet_settings
         else None
     )
     catalogs = LocaleCatalogs.of(context.store, locale, article.slug)
+    catalogs = replace(catalogs, review=None if subject.is_source else subject.review)
     if version.kept:  # the last published translation: its article and catalogue as published
         article, kept = context.kept[(article.slug, locale.name)]
-        catalogs = replace(catalogs, article=kept)
+        catalogs = replace(catalogs, article=kept, review=None)  # the page shows theirs
     images = context.images.get((article.slug, locale.name), {})
     page, html = render_page(
         article,
