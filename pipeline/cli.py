@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.build import recovery, warmup
+from pipeline.build import recovery
 from pipeline.build import verbs as build
 from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
@@ -33,7 +33,7 @@ from pipeline.options import (
 from pipeline.report import formats as report
 from pipeline.source import dates
 from pipeline.store import files
-from pipeline.store.cache import CACHE_DIR, Cache
+from pipeline.store.cache import Cache
 
 T = TypeVar("T")
 
@@ -66,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"pipeline: {_os_error_line(exc, args.root)}", sys.stderr)
         return EXIT_BAD_INPUT
     finally:
-        warmup.wait()  # a build that failed before its pages leaves no warmer behind
         _flush()
 
 
@@ -77,11 +76,12 @@ def _run(args: argparse.Namespace, discovered: bool) -> int:
     with recovery.project_run(config) as cleaned:
         if cleaned:
             _say(f"pipeline: {recovery.describe(config, cleaned)}", sys.stderr)
-        cache = Cache(config.root / CACHE_DIR if getattr(args, "cache", True) else None)
-        if args.command == "build":  # the tables are built while the site is read, not after
-            warmup.start(cache, {locale.language for locale in config.all_locales})
-        project = build.read_project(config, cache, withhold=args.command == "build")
-        return COMMANDS[args.command](project, args)
+        cache = Cache.of_project(config.root, getattr(args, "cache", True))
+        with build.Runtime(cache) as runtime:  # ends its warmer, however the command ends
+            if args.command == "build":  # the tables are built while the site is read, not after
+                runtime.warm(locale.language for locale in config.all_locales)
+            project = build.read_project(config, cache, withhold=args.command == "build")
+            return COMMANDS[args.command](project, args, runtime)
 
 
 def _os_error_line(exc: OSError, root: Path | None) -> str:
@@ -200,25 +200,24 @@ def _changed(project: build.Project, args: argparse.Namespace, what: str, paths:
     return EXIT_OK
 
 
-def _extract(project: build.Project, args: argparse.Namespace) -> int:
+def _extract(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     return _changed(project, args, "template(s) changed", build.extract(project))
 
 
-def _init(project: build.Project, args: argparse.Namespace) -> int:
+def _init(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     for path, created in build.init(project, args.locales):
         if created or not args.quiet:
             _say(f"{'created' if created else 'kept (exists)'}  {project.config.rel(path)}")
     return EXIT_OK
 
 
-def _update(project: build.Project, args: argparse.Namespace) -> int:
-    return _changed(project, args, "catalogue(s) updated", build.update(project))
+def _update(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
+    return _changed(project, args, "catalogue(s) updated", build.update(project, runtime.cache))
 
 
-def _build(project: build.Project, args: argparse.Namespace) -> int:
-    cache = project.cache or Cache(None)  # the one read_project used: a build sweeps it
+def _build(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     scheduler = args.scheduler or project.config.scheduler
-    result = build.build(project, cache, max(1, args.jobs), _progress(args), scheduler=scheduler)
+    result = build.build(project, runtime, max(1, args.jobs), _progress(args), scheduler=scheduler)
     _print_result(project, result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)
@@ -233,7 +232,7 @@ def _build(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_CHECKS_FAILED if failed else EXIT_OK
 
 
-def _check(project: build.Project, args: argparse.Namespace) -> int:
+def _check(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     catalogs = build.load_catalogs(project)
     result = build.check(project, catalogs, _progress(args), max(1, args.jobs))
     if args.format == "json":
@@ -271,7 +270,7 @@ def _print_result(
     _say("\n" + report.totals_line(result))
 
 
-def _stats(project: build.Project, args: argparse.Namespace) -> int:
+def _stats(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     _say(f"{'locale':<10} {'catalogue':<40} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
     for locale, domain, row in build.stats(project, build.load_catalogs(project)):
         _say(
@@ -280,7 +279,7 @@ def _stats(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _review(project: build.Project, args: argparse.Namespace) -> int:
+def _review(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     for path in build.sign_off(
         project, args.locales, args.by, args.date or date.today(), args.articles
     ):
@@ -288,7 +287,7 @@ def _review(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _serve(project: build.Project, args: argparse.Namespace) -> int:
+def _serve(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     from pipeline.serve import (
         server as serve,  # only this verb needs the watcher and the HTTP server
     )
@@ -303,7 +302,7 @@ def _serve(project: build.Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace], int]] = {
+COMMANDS: dict[str, Callable[[build.Project, argparse.Namespace, build.Runtime], int]] = {
     "extract": _extract,
     "init": _init,
     "update": _update,

@@ -7,7 +7,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from pipeline.model import (
 from pipeline.render.ui import extract_ui_units
 from pipeline.source.reader import article_paths, read_article, read_glossary
 from pipeline.store import kinds
-from pipeline.store.cache import Cache, code_version, digest, file_digest
+from pipeline.store.cache import Cache, code_version, digest
 
 Catalogs = Mapping[tuple[str, str], Catalog]  # (locale, domain) -> catalogue
 
@@ -55,7 +55,7 @@ class Project:
     config: Config
     articles: tuple[Article, ...]
     glossary: Glossary
-    cache: Cache | None = field(default=None, compare=False)  # what read_project was given
+    ui_units: tuple[Unit, ...]  # the templates' texts (``read_project`` takes them from the cache)
     # articles that could not be read, each its error (``read_project(withhold=True)``: a build
     # publishes the others and names these)
     withheld: tuple[SourceError, ...] = ()
@@ -72,7 +72,7 @@ class Project:
         found.append(
             Domain(
                 UI_DOMAIN,
-                (*_ui_units(self.cache), _site_name_unit(self.config)),
+                (*self.ui_units, _site_name_unit(self.config)),
                 "pipeline/templates",
             )
         )
@@ -90,6 +90,27 @@ class Project:
     def po_path(self, locale: str, domain: str) -> Path:
         return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
+    @cached_property
+    def files(self) -> dict[tuple[str, str], str]:
+        """(article, locale) -> the file a version's findings point to, as the user names it: the
+        article for the source, its PO for a translation. Every locale of the site, ``-l`` or not."""
+        config = self.config
+        return {
+            (a.slug, loc.name): config.rel(a.path)
+            if loc.name == config.source_locale.name
+            else config.rel(self.po_path(loc.name, a.slug))
+            for a in self.articles
+            for loc in config.all_locales
+        }
+
+    def po_paths(self) -> dict[tuple[str, str], Path]:
+        """(locale, domain) -> where its PO is, for every configured locale and domain."""
+        return {
+            (loc.name, d.name): self.po_path(loc.name, d.name)
+            for loc in self.config.locales
+            for d in self.domains
+        }
+
 
 def read_project(config: Config, cache: Cache | None = None, withhold: bool = False) -> Project:
     """Every article and the glossary; with a cache, an article whose file is unchanged is not
@@ -104,7 +125,7 @@ def read_project(config: Config, cache: Cache | None = None, withhold: bool = Fa
             raise
         articles, failed = _each_article(paths, cache)
     glossary = read_glossary(config.source_dir)
-    return Project(config, articles, glossary, cache, failed)
+    return Project(config, articles, glossary, _ui_units(cache), failed)
 
 
 def _each_article(
@@ -187,13 +208,11 @@ def _article(path: Path, sha: str, cache: Cache) -> Article:
 
 def load_catalogs(project: Project) -> Catalogs:
     """(locale, domain) -> Catalog for every PO that exists; all parse errors surface here."""
-    found = {}
-    for locale in project.config.locales:
-        for domain in project.domains:
-            path = project.po_path(locale.name, domain.name)
-            if path.exists():
-                found[(locale.name, domain.name)] = catalog.load(path, domain.name, locale.name)
-    return found
+    return {
+        (locale, domain): catalog.load(path, domain, locale)
+        for (locale, domain), path in project.po_paths().items()
+        if path.exists()
+    }
 
 
 def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
@@ -304,14 +323,9 @@ def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[tuple[str, str
     return keys
 
 
-def catalog_store(project: Project) -> CatalogStore:
-    paths = {
-        (loc.name, d.name): project.po_path(loc.name, d.name)
-        for loc in project.config.locales
-        for d in project.domains
-    }
-    hasher = project.cache.file_digest if project.cache else file_digest
-    return CatalogStore(paths, catalog.load, hasher)
+def catalog_store(project: Project, cache: Cache) -> CatalogStore:
+    """Every PO of the project, each hashed through ``cache`` (by its stamps where it keeps them)."""
+    return CatalogStore(project.po_paths(), catalog.load, cache.file_digest)
 
 
 def _site_name_unit(config: Config) -> Unit:

@@ -163,9 +163,10 @@ def test_a_worker_seeing_another_project_refuses(
     """What a worker does when its copy of the project differs from the build's (here: asked
     for a build key no project on disk gives)."""
     assert run(site, "build")[0] in (0, 1)
-    # the worker's process-wide state, set by make_remote, is this test's only
-    monkeypatch.setattr(cache_module, "_tables", cache_module._tables)
+    # make_remote keeps the lookup tables in the shared cache for its task alone
+    before = cache_module._tables
     config = load_config(site)
     recipe = cluster.Recipe(config, str(site / CACHE_DIR), date.fromisoformat(TODAY))
     with pytest.raises(cluster.ClusterError, match="a worker sees another project"):
         cluster.make_remote(("sleep", "es"), "0" * 64, recipe, "not this build")
+    assert cache_module._tables is before

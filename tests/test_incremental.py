@@ -427,20 +427,22 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(
 def test_a_cold_cache_gets_its_lookup_tables_from_one_warmer_process(tmp_path: Path) -> None:
     """The warmer fills the cache's tables while the build reads the site; a filled cache
     starts no warmer at all."""
-    from pipeline.build import warmup
+    from pipeline.build.runtime import Runtime
     from pipeline.checks import plain
     from pipeline.language import syllables
 
     for memo in (plain._vocabulary, syllables._get_pyphen, syllables.cmu_index):
         memo.cache_clear()  # as in a fresh process: earlier tests loaded the tables here
     cache = cache_module.Cache(tmp_path / "cache")
-    warmup.start(cache, {"en", "es"})
-    warmup.wait()
+    with Runtime(cache) as runtime:
+        runtime.warm({"en", "es"})
+        runtime.ready()
     assert all(cache.has_any(kind) for kind in store_kinds.WARM_TABLES)
     counts = {kind: len(cache._entries(kind)) for kind in store_kinds.WARM_TABLES}
     assert counts == {"vocabulary": 2, "hyphenation": 2, "cmu-index": 1}
-    warmup.start(cache, {"en", "es"})
-    assert warmup._warmer is None
+    with Runtime(cache) as runtime:
+        runtime.warm({"en", "es"})
+        assert runtime._warmer.process is None
 
 
 def test_a_build_stopped_by_a_broken_glossary_leaves_no_warmer_behind(site: Path) -> None:
@@ -477,20 +479,31 @@ def test_check_on_every_core_finds_what_one_process_finds(
 def test_the_warmer_starts_before_the_site_is_read(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On a cold cache the lookup tables are built while the articles are read, not after."""
+    """On a cold cache the lookup tables are built while the articles are read, not after; a
+    build starts one warmer, once, and waits for it in one place (``Runtime.ready``)."""
     from pipeline.build import verbs as build_module
     from pipeline.build import warmup
 
-    started: list[bool] = []
-    read_project = build_module.read_project
+    events: list[str] = []
+    read_project, start, wait = build_module.read_project, warmup.Warmer.start, warmup.Warmer.wait
 
     def reading(*args: Any, **kwargs: Any) -> Any:
-        started.append(warmup._warmer is not None)
+        events.append("read")
         return read_project(*args, **kwargs)
 
+    def starting(self: warmup.Warmer, *args: Any) -> None:
+        start(self, *args)
+        events.append("started" if self.process is not None else "start")
+
+    def waiting(self: warmup.Warmer) -> None:
+        events.append("wait" if self.process is not None else "nothing to wait for")
+        wait(self)
+
     monkeypatch.setattr(build_module, "read_project", reading)
+    monkeypatch.setattr(warmup.Warmer, "start", starting)
+    monkeypatch.setattr(warmup.Warmer, "wait", waiting)
     assert main(["--root", str(site), "-q", "build"]) in (0, 1)
-    assert started == [True]
+    assert events == ["started", "read", "wait", "nothing to wait for"]
 
 
 # --- update: a catalogue the last update left, with the same template, is not merged again ------

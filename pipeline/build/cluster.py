@@ -31,12 +31,13 @@ from typing import Any
 
 from pipeline.build import versions
 from pipeline.build.gather import gather
+from pipeline.build.runtime import Runtime
 from pipeline.build.versions import Context, LocalPool, Made, Mapper
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.project import read_project
 from pipeline.source.dates import as_of, today
-from pipeline.store.cache import Cache, digest, keep_tables_in
+from pipeline.store.cache import Cache, digest, tables_kept_in
 
 INSTALL = "pip install '.[cluster]'"
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported, not waited for
@@ -58,12 +59,14 @@ class Recipe:
 
 
 @contextmanager
-def mapper(jobs: int, scheduler: str | None, config: Config, cache: Cache) -> Iterator[Mapper]:
-    """The map's engine: this machine's ``jobs`` cores, or the Dask scheduler at ``scheduler``
-    (connected before anything is written, closed after the build)."""
+def mapper(jobs: int, scheduler: str | None, config: Config, runtime: Runtime) -> Iterator[Mapper]:
+    """The map's engine: this machine's ``jobs`` cores (once the run's lookup tables are
+    ready), or the Dask scheduler at ``scheduler`` (connected before anything is written, closed
+    after the build)."""
     if scheduler is None or scheduler == LOCAL:
-        yield LocalPool(jobs)
+        yield LocalPool(jobs, runtime.ready)
         return
+    cache = runtime.cache
     folder = None if cache.folder is None else str(Path(cache.folder).resolve())
     with DaskCluster.connect(scheduler, Recipe(config, folder, today())) as cluster:
         yield cluster
@@ -167,7 +170,8 @@ def make_remote(item: tuple[str, str], key: str, recipe: Recipe, build: str) -> 
                 f"a worker sees {item[0]} ({item[1]}) otherwise than this build: the workers must see the project folder at the same path",
                 recipe.config.root,
             )
-        made = versions.make(context, *item)
+        with tables_kept_in(cache):  # for this task: the worker process outlives the build
+            made = versions.make(context, *item)
         versions.store(cache, key, made)
         return made.summary() if cache.folder is not None else made
 
@@ -176,10 +180,10 @@ def _gathered(recipe: Recipe, build: str) -> tuple[Context, Cache]:
     """The build's context, gathered from the shared folder once per worker process and build."""
     if (build, recipe.cache) in _GATHERED:
         return _GATHERED[(build, recipe.cache)]
-    cache = Cache(Path(recipe.cache) if recipe.cache else None)
-    keep_tables_in(cache)  # the lookup tables from the shared cache, not built again per worker
-    project = read_project(recipe.config, cache, withhold=True)  # as the command reads it
-    context = gather(project, cache, jobs=1).context
+    cache = Cache(Path(recipe.cache)) if recipe.cache else Cache.disabled()
+    with tables_kept_in(cache):  # the lookup tables from the shared cache, not built per worker
+        project = read_project(recipe.config, cache, withhold=True)  # as the command reads it
+        context = gather(project, cache, jobs=1).context
     if build_key(context) != build:
         raise ClusterError(
             "a worker sees another project than this build (changed while building, another copy, another pipeline version?): the workers must see the project folder at the same path",

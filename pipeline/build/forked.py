@@ -25,18 +25,18 @@ R = TypeVar("R")
 # site per chunk, the parent and each worker held some 70 MB of pages at N=800. A handful cost no
 # more wall time there (95 s either way): a version takes some 30 ms, a message far less.
 CHUNK = 4
-_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # set before the pool forks
+# A worker's work: set in each worker by ``_start_worker`` (the parent keeps none), inherited
+# through the fork with the function and items it names, never pickled.
+_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
     """``map(function, items)`` over ``jobs`` forked processes, in order."""
-    global _WORK
-    _WORK = (function, items)
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), (function, items)),
     )
     try:
         yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
@@ -45,18 +45,19 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
         raise
     finally:
         pool.shutdown(wait=True)
-        _WORK = None
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, work: tuple[Callable[[Any], Any], Sequence[Any]]) -> None:
     """A worker ends with its parent, however that one ends (``tether``); and Ctrl-C, which
     reaches every process of the terminal's group, is the parent's alone to answer (one line,
-    exit 130): a worker would print a traceback of its own."""
+    exit 130): a worker would print a traceback of its own. ``work`` is its map's, for its life."""
+    global _WORK
+    _WORK = work
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(position: int) -> Any:
-    assert _WORK is not None, "forked_map sets the work before the pool forks"
+    assert _WORK is not None, "the worker's initializer sets its work"
     function, items = _WORK
     return function(items[position])

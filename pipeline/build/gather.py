@@ -106,7 +106,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     project, withheld = _withhold_images(project)
     record = published.load(config.root)
     previous, kept = _kept_inputs(project, record)
-    store = catalog_store(project)
+    store = catalog_store(project, cache)
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache, previous)
     media = collect_media(config, project.articles)
@@ -265,15 +265,6 @@ def _context(
     config = project.config
     image_digests = {out: file_digest(path) for out, path in media.files.items()}
 
-    def files() -> dict[tuple[str, str], str]:
-        return {
-            (a.slug, loc.name): config.rel(a.path)
-            if loc.name == config.source_locale.name
-            else config.rel(project.po_path(loc.name, a.slug))
-            for a in project.articles
-            for loc in config.all_locales
-        }
-
     return versions.Context(
         articles={a.slug: a for a in project.articles},
         locales={loc.name: loc for loc in config.all_locales},
@@ -288,7 +279,7 @@ def _context(
         salt=_salt(project),
         make_check_site=lambda: site_for_checks(project, store),
         make_site=lambda: _site_context(project, store, plan),
-        make_files=files,
+        make_files=lambda: project.files,
         kept_keys={item: inputs[2] for item, inputs in kept.items()},
         make_kept=lambda: {item: inputs[:2] for item, inputs in kept.items()},
         cache=cache,

@@ -7,7 +7,8 @@ links to; a plain version exists only once someone wrote plain text for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from pipeline.build import keeping
 from pipeline.catalog import review
@@ -37,6 +38,9 @@ class Plan:
     shares: dict[
         tuple[str, str], tuple[float, float]
     ]  # (article, locale) -> (translated %, threshold %)
+    # (article, locale) -> its review status, where the plan needed it (``require_review``): the
+    # version's checks and page take it from here rather than hash its catalogue again
+    reviews: dict[tuple[str, str], review.ReviewStatus] = field(default_factory=dict)
 
 
 def plan_versions(
@@ -172,21 +176,9 @@ def plan(
     build's states and the date: one entry for the whole site. ``previous`` (the last build's
     states) lets a changed source's published translation be kept.
     """
-    previous = previous or {}
-    day = today()
-
-    def made() -> Plan:
-        return plan_versions(
-            config,
-            articles,
-            figures,
-            lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
-            lambda article, locale: _review_gap(catalogs, article, locale),
-            lambda article, locale: keeping.kept_since(config, article, locale, previous, day),
-        )
-
+    previous, day = previous or {}, today()
     if cache is None or not isinstance(catalogs, CatalogStore):
-        return made()
+        return _made(config, articles, catalogs, figures, cache, previous, day)
     key = digest(
         code_version(),
         repr(config),
@@ -198,16 +190,37 @@ def plan(
     )
     found = cache.get(kinds.PLAN, key)
     if not isinstance(found, Plan):
-        found = made()
+        found = _made(config, articles, catalogs, figures, cache, previous, day)
         cache.put(kinds.PLAN, key, found)
     return found
 
 
-def _review_gap(
-    catalogs: Mapping[tuple[str, str], Catalog], article: Article, locale: LocaleInfo
-) -> str:
-    state = review.status(article, catalogs.get((locale.name, article.slug)))
-    return "" if state.current else state.reason
+def _made(
+    config: Config,
+    articles: tuple[Article, ...],
+    catalogs: Mapping[tuple[str, str], Catalog],
+    figures: dict[tuple[str, str], Stats],
+    cache: Cache | None,
+    previous: keeping.Previous,
+    day: date,
+) -> Plan:
+    """The plan made, with the review status of each version whose review it asked."""
+    reviews: dict[tuple[str, str], review.ReviewStatus] = {}
+
+    def review_gap(article: Article, locale: LocaleInfo) -> str:
+        item = (article.slug, locale.name)
+        state = reviews[item] = review.status(article, catalogs.get(item[::-1]))
+        return "" if state.current else state.reason
+
+    made = plan_versions(
+        config,
+        articles,
+        figures,
+        lambda article, locale: _plain_written(config, catalogs, cache, article, locale),
+        review_gap,
+        lambda article, locale: keeping.kept_since(config, article, locale, previous, day),
+    )
+    return replace(made, reviews=reviews)
 
 
 def _plain_written(

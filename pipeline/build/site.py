@@ -16,31 +16,19 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from functools import partial
 from typing import TypeVar
 
-from pipeline import checks
 from pipeline.build import versions
 from pipeline.build.gather import Gathered, gather
-from pipeline.build.keeping import Change
+from pipeline.build.reduce import BuildResult, Reduce
+from pipeline.config import Config
 from pipeline.locales import LocaleInfo
 from pipeline.model import (
     GLOSSARY_DOMAIN,
-    CheckResult,
-    CheckTotals,
-    Finding,
-    Page,
-    Preview,
-    Stats,
-    Tally,
-    first_errors,
 )
 from pipeline.project import Project
 from pipeline.render.ui import TEMPLATES_DIR
-from pipeline.report import formats as report
-from pipeline.report import site as sitereport
-from pipeline.store import files, kinds, outputs
+from pipeline.store import kinds, outputs
 from pipeline.store.cache import Cache, digest
 from pipeline.store.publish import OUTPUT_README, Content, check_site_folder, publish, site_folder
 
@@ -58,29 +46,6 @@ def no_progress(items: Iterable[T], label: str) -> Iterable[T]:
     return items
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    pages: tuple[Page, ...]
-    checks: CheckTotals | CheckResult  # every finding only where asked (the preview's panel)
-    stats: dict[tuple[str, str], Stats]  # (article, locale) -> its own figures
-    leaflets: int = 0
-    notices: tuple[str, ...] = ()  # one line each, for the CLI: why no leaflets were made
-    previews: tuple[Preview, ...] = ()  # versions built but not advertised, or not built at all
-    changes: tuple[
-        Change, ...
-    ] = ()  # versions whose publication state changed since the last build
-    withheld: tuple[str, ...] = ()  # one line per article not published because of its error
-
-    @property
-    def withdrawals(self) -> tuple[Change, ...]:
-        """Versions a reader had and no longer has: a deploy step may refuse them (``--strict``)."""
-        return tuple(change for change in self.changes if change.withdrawal)
-
-    @property
-    def errors(self) -> int:
-        return self.checks.errors
-
-
 def build(
     project: Project,
     cache: Cache,
@@ -91,14 +56,17 @@ def build(
 ) -> BuildResult:
     """Plan, map, reduce, publish: decide what every version is (``gather``), make each one that
     changed (``versions.make_all``, on this machine's ``jobs`` cores or ``mapper``'s), assemble the indexes, sitemap and report from
-    their summaries (``_Reduce``), and swap the new ``output/`` in whole. The result holds each
+    their summaries (``Reduce``), and swap the new ``output/`` in whole. The result holds each
     version's tally and the first errors, or ``every_finding``. A build with ``-l`` over a site
     already built makes only those locales' versions (``_build_locales``)."""
     config = project.config
     check_site_folder(config.output_dir)  # before the work, not after it
+    mapper = mapper or versions.LocalPool(jobs)
     if config.only and site_folder(config.output_dir).is_dir():
         whole = gather(project.whole(), cache, jobs)
-        return _build_locales(whole, config.only, cache, jobs, progress, every_finding)
+        # made here: a cluster's workers gather the site of ``-l``, not the whole one
+        local = mapper if isinstance(mapper, versions.LocalPool) else versions.LocalPool(jobs)
+        return _build_locales(whole, config.only, cache, local, progress, every_finding)
     gathered = gather(project, cache, jobs)  # plan
     site_key = digest(_site_key(gathered.context, gathered.keys), *gathered.lines)
     record = outputs.load(cache, config.output_dir)
@@ -106,9 +74,8 @@ def build(
     if done is not None:
         return done
     last = _last_summaries(cache, record)
-    mapper = mapper or versions.LocalPool(jobs)
     made = progress(_map(gathered, record, cache, mapper, every_finding, last), "building")
-    reduce = _Reduce(gathered, record, cache, every_finding)
+    reduce = Reduce(gathered, record, cache, every_finding)
     publish(config.output_dir, reduce.files(made))
     return _remember(gathered, record, cache, site_key, every_finding, reduce, last)
 
@@ -166,7 +133,7 @@ def _remember(
     cache: Cache,
     site_key: str,
     every_finding: bool,
-    reduce: _Reduce,
+    reduce: Reduce,
     last: dict[str, versions.Made],
 ) -> BuildResult:
     """What the next build reads: the record of ``output/``, the result, every summary; and
@@ -186,7 +153,7 @@ def _build_locales(
     gathered: Gathered,
     names: frozenset[str],
     cache: Cache,
-    jobs: int,
+    pool: versions.LocalPool,
     progress: Progress,
     every_finding: bool,
 ) -> BuildResult:
@@ -198,32 +165,33 @@ def _build_locales(
     only = {name: context.locales[name] for name in sorted(names) if name in context.locales}
     keys = {item: key for item, key in gathered.keys.items() if item[1] in only}
     record = outputs.load(cache, config.output_dir)
-    current = site_folder(config.output_dir)
+    making = versions.make_all(context, cache, pool, keys, every_finding=every_finding)
+    made = list(progress(making, "building"))
+    made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
     theirs = _version_paths(context, only)
-    made_by: dict[str, str] = {}
-
-    def files(made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
-        for key, item in made:
-            yield from item.files or ((path, current / path) for path in item.paths)
-            made_by.update(dict.fromkeys(item.paths, key))
-        for path in outputs.scan(current):
-            if path not in theirs and path not in made_by and path != OUTPUT_README:
-                made_by[path] = record.files[path][0] if record and path in record.files else ""
-                yield path, current / path
-
-    made = list(
-        progress(
-            versions.make_all(
-                context, cache, versions.LocalPool(jobs), keys, every_finding=every_finding
-            ),
-            "building",
-        )
-    )
-    publish(config.output_dir, files(made))
+    publish(config.output_dir, _carried_over(made, record, config, theirs, made_by))
     outputs.save(cache, config.output_dir, digest("only", *only, *keys.values()), made_by)
     gathered.remember(only)
-    summaries = [item for _, item in made]
-    return _Reduce.partial(gathered, summaries, every_finding)
+    return Reduce.partial(gathered, [item for _, item in made], every_finding)
+
+
+def _carried_over(
+    made: list[tuple[str, versions.Made]],
+    record: outputs.Record | None,
+    config: Config,
+    theirs: set[str],
+    made_by: dict[str, str],
+) -> Iterator[tuple[str, Content]]:
+    """The files of the versions made, then every other file of ``output/`` as it is (recorded
+    in ``made_by`` under what made it last)."""
+    current = site_folder(config.output_dir)
+    for key, item in made:
+        yield from item.files or ((path, current / path) for path in item.paths)
+        made_by.update(dict.fromkeys(item.paths, key))
+    for path in outputs.scan(current):
+        if path not in theirs and path not in made_by and path != OUTPUT_README:
+            made_by[path] = record.files[path][0] if record and path in record.files else ""
+            yield path, current / path
 
 
 def _version_paths(context: versions.Context, locales: dict[str, LocaleInfo]) -> set[str]:
@@ -258,162 +226,3 @@ def _forget(cache: Cache, versions_gone: set[str]) -> None:
     for key in versions_gone:
         for kind in kinds.VERSION_KINDS:
             cache.delete(kind, key)
-
-
-class _Reduce:
-    """Streams every file of the new site to ``publish`` and keeps the versions' summaries."""
-
-    def __init__(
-        self, gathered: Gathered, record: outputs.Record | None, cache: Cache, every_finding: bool
-    ) -> None:
-        self.gathered, self.project, self.context = gathered, gathered.project, gathered.context
-        self.plan, self.figures = gathered.plan, gathered.figures
-        self.record, self.cache = record, cache
-        self.current = site_folder(self.project.config.output_dir)
-        self.site_findings = checks.check_site(self.context.check_site)
-        self.every_finding = every_finding
-        self.tallies = Tally.by_version(self.site_findings)
-        self.findings: list[Finding] = list(  # every finding, or the site's first errors
-            self.site_findings if every_finding else first_errors(self.site_findings, report.SHOWN)
-        )
-        self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
-        self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
-
-    @classmethod
-    def partial(
-        cls, gathered: Gathered, made: list[versions.Made], every_finding: bool
-    ) -> BuildResult:
-        """The result of a build that made only some versions (``-l``): theirs alone."""
-        reduce = cls(gathered, None, Cache(None), every_finding)
-        reduce.site_findings, reduce.findings, reduce.tallies = [], [], {}
-        for item in made:
-            reduce._count("", item)
-            reduce.pack[f"{item.article}/{item.locale}"] = item.summary()
-        only = {item.locale for item in made}
-        return replace(
-            reduce.result(),
-            stats={k: v for k, v in gathered.figures.items() if k[1] in only},
-            previews=tuple(p for p in gathered.plan.previews if p.locale in only),
-            changes=tuple(c for c in gathered.changes if c.locale in only),
-        )
-
-    def files(self, made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
-        """Every file of the new site, each page as soon as it is made (memory stays flat)."""
-        for out, path in self.gathered.media.files.items():
-            yield out, self._reused(out, self.context.image_digests[out]) or files.read_bytes(path)
-        with sitereport.SiteReport(
-            self.current.parent, self.project.config.all_locales
-        ) as site_report:
-            site_report.add_site(self.site_findings, self.context.site.env, self.context.source)
-            for key, item in made:
-                yield from self._version_files(key, item)
-                assert item.part is not None
-                stored = self.cache.path("part", key, item.part.size)
-                site_report.add(item.part, stored, item.locale, item.result.document, item.article)
-                self._count(key, item)
-                self.pack[key] = item.summary()
-            yield from self._site_files(site_report)
-
-    def _count(self, key: str, item: versions.Made) -> None:
-        """Count the version's findings; keep the first errors of the site (or every finding).
-        A summary has no findings: they are read back only while the first errors are wanted."""
-        version = (item.article, item.locale)
-        self.tallies[version] = self.tallies.get(version, Tally()) + item.tally
-        if self.every_finding:
-            self.findings += item.result.findings
-        elif item.tally.errors and len(self.findings) < report.SHOWN:
-            found = item.result.findings or self._stored_findings(key)
-            self.findings += first_errors(found, report.SHOWN - len(self.findings))
-
-    def _stored_findings(self, key: str) -> tuple[Finding, ...]:
-        found = self.cache.get(kinds.FINDINGS, key)
-        if not isinstance(found, tuple):
-            raise OSError("a cached version's findings vanished during the build (was .pipeline-cache deleted?): run the build again")  # fmt: skip
-        return found
-
-    @property
-    def summaries(self) -> Iterable[versions.Made]:
-        return self.pack.values()
-
-    def _version_files(self, key: str, item: versions.Made) -> Iterator[tuple[str, Content]]:
-        if item.files:
-            yield from item.files
-        else:  # a summary: make_all found its files in output/, untouched
-            yield from ((path, self.current / path) for path in item.paths)
-        self.made_by.update(dict.fromkeys(item.paths, key))
-
-    def _reused(self, path: str, key: str) -> Content | None:
-        self.made_by[path] = key
-        return self.record.reusable(self.current, path, key) if self.record else None
-
-    def _site_files(self, site_report: sitereport.SiteReport) -> Iterator[tuple[str, Content]]:
-        """The index of each language, the sitemap, the stylesheets and the editors' report."""
-        site, config = self.context.site, self.project.config
-        reviews = [m.review for m in self.summaries if m.review is not None]
-        files: dict[str, Content] = {
-            **self._indexes(),
-            "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
-            "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
-        }
-        files.update(
-            site_report.finish(
-                site.env, config.site_name, self.plan.previews, reviews, self.gathered.lines
-            )
-        )
-        for path, content in files.items():
-            self.made_by[path] = (
-                "site"  # made from every input: trusted only by an unchanged site key
-            )
-            yield path, content
-
-    def _indexes(self) -> dict[str, str]:
-        """The indexes and the sitemap, each remade only when what it shows changed: the plan
-        and the ``ui.po`` files for all; for a language's index, the titles in that language and
-        the source's; for the site's index, every title. A page's body never remakes them."""
-        site, pages = self.context.site, self.pages()
-        source = self.context.source.name
-        titles = [(p.version.locale, f"{p.version.path}={p.title}") for p in pages]
-
-        def titled(*locales: str) -> list[str]:
-            return [title for locale, title in titles if not locales or locale in locales]
-
-        wanted: dict[str, tuple[list[str], Callable[[], str]]] = {
-            "index.html": (titled(), lambda: site.render_index(pages)),
-            **{
-                path: (titled(loc.name, source), partial(site.render_locale_index, loc, pages))
-                for path, loc in site.locale_indexes().items()
-            },
-            "sitemap.xml": ([], site.render_sitemap),
-        }
-        base = (self.context.salt, repr(self.plan.versions), *self.context.ui_digests)
-        found: dict[str, str] = {}
-        for path, (shown, render) in wanted.items():
-            key = digest(*base, path, *shown)
-            cached = self.cache.get(kinds.INDEX, key)
-            found[path] = cached if isinstance(cached, str) else render()
-            if not isinstance(cached, str):
-                self.cache.put(kinds.INDEX, key, found[path])
-        return found
-
-    def pages(self) -> list[Page]:
-        return [m.page for m in self.summaries if m.page is not None]
-
-    def result(self) -> BuildResult:
-        """The same order as ``check``: site-wide findings, then each version's, in article order."""
-        documents = tuple(m.result.document for m in self.summaries if m.result.document)
-        found = (
-            CheckResult(documents, tuple(self.findings))
-            if self.every_finding
-            else CheckTotals(documents, self.tallies, tuple(self.findings))
-        )
-        notices = (f"no leaflets: {m.notice}" for m in self.summaries if m.notice)
-        return BuildResult(
-            pages=tuple(self.pages()),
-            checks=found,
-            stats=self.figures,
-            leaflets=sum(m.leaflet for m in self.summaries),
-            notices=tuple(dict.fromkeys(notices)),
-            previews=self.plan.previews,
-            changes=self.gathered.changes,
-            withheld=self.gathered.withheld,
-        )

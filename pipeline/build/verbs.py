@@ -6,6 +6,7 @@ Source -> Article/Glossary -> POT/PO -> Catalog -> (checks, pages) -> output/.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import babel
@@ -15,9 +16,11 @@ from pipeline.build import cluster, publication, versions, warmup
 from pipeline.build import site as sitebuild
 from pipeline.build.forked import forked_map
 from pipeline.build.gather import site_for_checks
+from pipeline.build.runtime import Runtime
 from pipeline.build.signoff import sign_off
 from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
+from pipeline.catalog import review
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import CheckResult, Preview, ReviewState
 from pipeline.project import (
@@ -33,13 +36,14 @@ from pipeline.project import (
 )
 from pipeline.render.media import collect_media
 from pipeline.store import kinds
-from pipeline.store.cache import Cache, code_version, digest, keep_tables_in
+from pipeline.store.cache import Cache, code_version, digest
 
 # The verbs' module is the one entry point of the CLI, the preview server and the tests: what they
 # read about a project (project.py) is named here too.
 __all__ = [
     "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "extract",
-    "init", "load_catalogs", "previews", "reviews", "read_project", "sign_off", "stats", "update", "version_stats",
+    "init", "load_catalogs", "previews", "reviews", "read_project", "Runtime", "sign_off", "stats", "update",
+    "version_stats",
 ]  # fmt: skip
 
 
@@ -100,7 +104,7 @@ def init(project: Project, names: list[str]) -> list[tuple[Path, bool]]:
 MERGED = kinds.MERGED  # a PO's digest as the last update left it, by template and locale
 
 
-def update(project: Project) -> list[Path]:
+def update(project: Project, cache: Cache) -> list[Path]:
     """Merge the templates into every PO (fuzzy for changed texts, obsolete for removed ones).
 
     A PO that is still the file the last update left, to be merged with the same template, is
@@ -109,7 +113,6 @@ def update(project: Project) -> list[Path]:
     new hashes each file instead of parsing and formatting every catalogue (4 s at 200 articles
     in six languages). Any change to either file, or a deleted cache, merges it again.
     """
-    cache = project.cache or Cache(None)
     extract(project, cache)
     locales = _locales_on_disk(project)
     todo: dict[tuple[Path, Path, LocaleInfo], str] = {}
@@ -132,18 +135,18 @@ def update(project: Project) -> list[Path]:
 
 def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
     """Every article version: the source first, then each target locale."""
-    config = project.config
-    found = []
-    for article in project.articles:
-        found.append(
-            checks.Subject(site, article, config.source_locale, None, config.rel(article.path))
+    config, files = project.config, project.files
+    return [
+        checks.Subject(
+            site,
+            article,
+            loc,
+            catalogs.get((loc.name, article.slug)) if loc != config.source_locale else None,
+            files[(article.slug, loc.name)],
         )
-        for loc in config.locales:
-            file = config.rel(project.po_path(loc.name, article.slug))
-            found.append(
-                checks.Subject(site, article, loc, catalogs.get((loc.name, article.slug)), file)
-            )
-    return found
+        for article in project.articles
+        for loc in config.all_locales
+    ]
 
 
 def check(
@@ -174,7 +177,7 @@ def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionR
 
 def build(
     project: Project,
-    cache: Cache | None = None,
+    runtime: Runtime | None = None,
     jobs: int = 1,
     progress: Progress = no_progress,
     every_finding: bool = False,
@@ -184,24 +187,25 @@ def build(
 
     Check errors do not stop the pages: they are the translators' preview; the exit code tells
     a publisher's deploy step not to ship. A version below its publishing threshold is written
-    as a preview that nothing public links to. ``cache`` (a ``Cache`` over ``.pipeline-cache/``)
-    makes only what changed; ``jobs`` spreads the versions over processes. Neither changes a byte
-    of the output (see ``sitebuild``). The result counts the findings and keeps the first
+    as a preview that nothing public links to. ``runtime`` (the command run's: its cache over
+    ``.pipeline-cache/``, the lookup tables and their warmer) makes only what changed; without
+    one, a build keeps nothing. ``jobs`` spreads the versions over processes. Neither changes a
+    byte of the output (see ``sitebuild``). The result counts the findings and keeps the first
     errors, or ``every_finding`` (for the preview's panel). With ``scheduler`` (a Dask
     scheduler's address), the versions are made on its workers (``cluster``).
     """
-    cache = cache or Cache(None)
-    keep_tables_in(cache)  # before anything asks a locale's names or a language's tables
-    # connected before anything is written: an unreachable scheduler leaves everything as it was
-    with cluster.mapper(jobs, scheduler, project.config, cache) as mapper:
-        warmup.start(cache, {loc.language for loc in project.config.all_locales})
-        try:
-            extract(project, cache)
-            result = sitebuild.build(project, cache, jobs, progress, every_finding, mapper)
-        finally:
-            warmup.wait()  # done already where a page was made; a build never leaves one behind
-    cache.save_stamps()
+    with _given(runtime) as run:
+        # connected before anything is written: an unreachable scheduler leaves everything as it was
+        with cluster.mapper(jobs, scheduler, project.config, run) as mapper:
+            extract(project, run.cache)
+            result = sitebuild.build(project, run.cache, jobs, progress, every_finding, mapper)
+        run.cache.save_stamps()
     return result
+
+
+def _given(runtime: Runtime | None) -> AbstractContextManager[Runtime]:
+    """The caller's runtime, left open for it to close; else one for this build alone."""
+    return nullcontext(runtime) if runtime is not None else Runtime(Cache.disabled())
 
 
 def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
@@ -214,7 +218,11 @@ def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
 def reviews(project: Project, catalogs: Catalogs) -> list[ReviewState]:
     """Every translated version's review record, in build order: for ``check``'s report."""
     return [
-        versions.review_state(article, locale.name, catalogs.get((locale.name, article.slug)))
+        versions.review_state(
+            article.slug,
+            locale.name,
+            review.status(article, catalogs.get((locale.name, article.slug))),
+        )
         for article in project.articles
         for locale in project.config.locales
     ]

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Protocol
 
 from pipeline import checks
-from pipeline.build import warmup
 from pipeline.build.forked import forked_map
 from pipeline.build.publication import Plan
 from pipeline.catalog import review
@@ -165,7 +164,6 @@ class Context:
         return found
 
 
-_CONTEXT: Context | None = None  # set in the parent before the pool forks
 # Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
 # CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
 # faster in the one process than by starting a pool.
@@ -183,16 +181,24 @@ class Mapper(Protocol):
         ...  # pragma: no cover
 
 
+def _no_wait() -> None:
+    """Where no warmer runs (a build given no ``Runtime``), the tables are made where used."""
+
+
 @dataclass(frozen=True)
 class LocalPool:
     """One process, or from ``PARALLEL_FROM`` versions on a pool forked over ``jobs`` cores: the
-    workers inherit the context, and the parent writes each version's cache entries."""
+    workers inherit the context, and the parent writes each version's cache entries. ``ready``
+    (``Runtime.ready``) returns once the lookup tables are in the cache, if a warmer builds them."""
 
     jobs: int
+    ready: Callable[[], None] = _no_wait
 
     def make(
         self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
     ) -> Iterator[Made]:
+        if todo:
+            self.ready()  # before the pool forks: its workers load the tables, not build them
         for key, made in zip(todo.values(), _run(context, list(todo), self.jobs), strict=True):
             store(cache, key, made)
             yield made
@@ -259,48 +265,33 @@ def cached_version(
 
 
 def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
-    global _CONTEXT
-    _CONTEXT = context
-    if todo:
-        warmup.wait()  # the lookup tables in the cache, if a warmer is building them
     if jobs <= 1 or len(todo) < PARALLEL_FROM:
         yield from (make(context, slug, locale) for slug, locale in todo)
         return
     # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
-    yield from forked_map(_make_pair, todo, jobs)
+    yield from forked_map(partial(_make_pair, context), todo, jobs)
 
 
-def _make_pair(item: tuple[str, str]) -> Made:
-    assert _CONTEXT is not None, "make_all sets the context before the pool forks"
-    return make(_CONTEXT, *item)
+def _make_pair(context: Context, item: tuple[str, str]) -> Made:
+    return make(context, *item)
 
 
 def make(context: Context, slug: str, locale_name: str) -> Made:
     """Check one version and, where it is written, render its page (and leaflet), its readability
     view and its share of the report."""
-    article, locale = context.articles[slug], context.locales[locale_name]
-    catalog = None if locale.name == context.source.name else context.store.get((locale.name, slug))
-    subject = checks.Subject(
-        context.check_site, article, locale, catalog, context.files[(slug, locale_name)]
-    )
+    subject = _subject(context, slug, locale_name)
+    article = subject.article
     result = checks.check_version(subject)
     version = next(
         (v for v, loc in context.site.versions.get(slug, []) if loc.name == locale_name), None
     )
-    site = context.site
-    page, files, leaflets = (
-        _render(context, article, version, locale) if version else (None, [], None)
-    )
+    page, files, leaflets = _render(context, subject, version) if version else (None, [], None)
     if leaflets is not None and leaflets.problems:
         result = replace(
             result,
             findings=result.findings + _leaflet_findings(context, article, locale_name, leaflets),
         )
-    view = (
-        readability_view.view(result.document, article, site.env, site.site_name, context.source, version.path if version else None)
-        if result.document else None
-    )  # fmt: skip
-    files += [view] if view else []
+    files += _view(context, result, article, version)
     body = (page.version.path, page.body_html) if page else None
     return Made(
         slug,
@@ -309,14 +300,42 @@ def make(context: Context, slug: str, locale_name: str) -> Made:
         replace(page, body_html="", words=()) if page else None,
         tuple(files),
         tuple(path for path, _ in files),
-        sitereport.part(result.findings, result.document, site.env, context.source, article, body),
+        sitereport.part(
+            result.findings,
+            result.document,
+            context.site.env,
+            context.source,
+            article,
+            body,
+            file=subject.file,
+        ),  # fmt: skip
         leaflet=any(path.endswith(".pdf") for path, _ in files),
         notice=leaflets.skipped if leaflets else None,
-        review=review_state(article, locale_name, catalog)
-        if locale.name != context.source.name
-        else None,
+        review=None if subject.is_source else review_state(slug, locale_name, subject.review),
         tally=Tally.of(result.findings),
     )
+
+
+def _view(
+    context: Context, result: checks.VersionResult, article: Article, version: Version | None
+) -> list[tuple[str, str | bytes]]:
+    """The version's readability view, where it has a readability document."""
+    if not result.document:
+        return []
+    site, path = context.site, version.path if version else None
+    view = readability_view.view(result.document, article, site.env, site.site_name, context.source, path)  # fmt: skip
+    return [view] if view else []
+
+
+def _subject(context: Context, slug: str, locale_name: str) -> checks.Subject:
+    """The version as its checks see it; its review status as the plan found it, if it did (a
+    site that publishes reviewed translations only), else computed once on first use."""
+    article, locale = context.articles[slug], context.locales[locale_name]
+    is_source = locale.name == context.source.name
+    catalog = None if is_source else context.store.get((locale.name, slug))
+    file = context.files[(slug, locale_name)]
+    known = context.plan.reviews.get((slug, locale_name))
+    return checks.Subject(context.check_site, article, locale, catalog, file, known)
 
 
 def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
@@ -324,11 +343,11 @@ def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
     return replace(doc, units=(), hardest=()) if doc else None
 
 
-def review_state(article: Article, locale: str, catalog: Catalog | None) -> ReviewState:
-    status = review.status(article, catalog)
+def review_state(slug: str, locale: str, status: review.ReviewStatus) -> ReviewState:
+    """The report's line of a translation's review record, from its status (``Subject.review``)."""
     record = status.review
     return ReviewState(
-        article.slug,
+        slug,
         locale,
         record.reviewer if record else None,
         record.date.isoformat() if record else None,
@@ -350,19 +369,21 @@ def _leaflet_findings(
 
 
 def _render(
-    context: Context, article: Article, version: Version, locale: LocaleInfo
+    context: Context, subject: checks.Subject, version: Version
 ) -> tuple[Page, list[tuple[str, str | bytes]], Leaflets | None]:
     """The page, its files (the page, the leaflet), and its leaflet's maker (why none was made,
     what the engine said)."""
+    article, locale = subject.article, subject.locale
     leaflets = (
         Leaflets(context.leaflet_settings, lambda page: not page.version.preview, context.cache)
         if context.leaflet_settings
         else None
     )
     catalogs = LocaleCatalogs.of(context.store, locale, article.slug)
+    catalogs = replace(catalogs, review=None if subject.is_source else subject.review)
     if version.kept:  # the last published translation: its article and catalogue as published
         article, kept = context.kept[(article.slug, locale.name)]
-        catalogs = replace(catalogs, article=kept)
+        catalogs = replace(catalogs, article=kept, review=None)  # the page shows theirs
     images = context.images.get((article.slug, locale.name), {})
     page, html = render_page(
         article,

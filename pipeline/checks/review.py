@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.catalog import review
 from pipeline.checks.subject import Subject
 from pipeline.model import WARNING, Finding
 
@@ -14,7 +13,7 @@ CHECKS = {"review-outdated": WARNING, "review-missing": WARNING}
 def run(subject: Subject) -> Iterator[Finding]:
     if subject.is_source or subject.catalog is None:
         return
-    state = review.status(subject.article, subject.catalog)
+    state = subject.review
     if state.review is not None and not state.current:
         text = f"review out of date: {state.reason} (reviewed by {state.review.reviewer} on {state.review.date.isoformat()}); run `pipeline review {subject.locale.name}` after checking it again"
         yield subject.finding("review-outdated", WARNING, text)

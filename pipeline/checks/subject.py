@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pipeline.catalog import review
+from pipeline.catalog.review import ReviewStatus
 from pipeline.language.formulas import Target
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Catalog, Finding, Glossary, Unit
@@ -47,6 +49,15 @@ class Subject:
     locale: LocaleInfo
     catalog: Catalog | None
     file: str  # the file findings point to: the PO, or the source for the source locale
+    known_review: ReviewStatus | None = None  # where the build's plan already computed it
+
+    @cached_property
+    def review(self) -> ReviewStatus:
+        """The version's review record and whether it is still current: the fingerprints are
+        hashed once per version, for its check, its page and the report (``Made.review``)."""
+        if self.known_review is not None:
+            return self.known_review
+        return review.status(self.article, self.catalog)
 
     @property
     def is_source(self) -> bool:

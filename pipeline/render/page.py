@@ -17,6 +17,7 @@ from html import escape as html_escape
 import nh3
 from markdown import Markdown
 
+from pipeline.catalog.review import ReviewStatus
 from pipeline.language.text import fragment_text, plain_text
 from pipeline.locales import LocaleInfo
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Glossary, Word
@@ -66,6 +67,7 @@ class LocaleCatalogs:
     article: Catalog | None
     glossary: Catalog | None
     ui: Catalog | None
+    review: ReviewStatus | None = None  # the article catalogue's, where the build computed it
 
     @classmethod
     def of(

@@ -98,7 +98,7 @@ def render_page(
         body=Markup(page.body_html),
         words=page.words,
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
-        review=review_lines(article, catalogs.locale, source, ui, catalogs.article),
+        review=review_lines(article, catalogs, source, ui),
         preview_notice=site.preview_notice(version, catalogs.locale, ui),
         kept_notice=site.kept_notice(version, catalogs.locale, ui),
     )
@@ -125,17 +125,17 @@ def _page(article: Article, version: Version, body: Body, images: dict[str, str]
 
 def review_lines(
     article: Article,
-    locale: LocaleInfo,
+    catalogs: LocaleCatalogs,
     source: LocaleInfo,
     ui: UiText,
-    catalog: Catalog | None = None,
 ) -> list[Markup]:
     """ "Page last reviewed: …", "Next review due: …", and for a translation whose review is
-    current, "Translation reviewed on …": dates in the language of the sentence."""
-    dates = review_dates(article)
+    current, "Translation reviewed on …": dates in the language of the sentence. The review's
+    status is the build's (``catalogs.review``) where it computed it already."""
+    locale, dates = catalogs.locale, review_dates(article)
     found = [(REVIEWED, dates.reviewed), (NEXT_REVIEW, dates.next_review)]
     if locale.name != source.name:
-        state = review.status(article, catalog)
+        state = catalogs.review or review.status(article, catalogs.article)
         found.append(
             (TRANSLATION_REVIEWED, state.review.date if state.current and state.review else None)
         )

@@ -109,6 +109,7 @@ def part(
     article: Article | None = None,
     page: tuple[str, str] | None = None,
     *,
+    file: str = "",
     html: bool = True,
     json: bool = True,
 ) -> Part:
@@ -118,6 +119,7 @@ def part(
     it, by the heading the unit sits under (ids come from the source text, the same in every
     language) and a text fragment of its first words. ``html`` and ``json`` say which sections
     it has: the site-wide findings go to each language's page apart (``SiteReport.add_site``).
+    ``file`` is the one the version's readability row names (``Project.files``).
     """
     macros = env.get_template("report_parts.html").module
     anchors = unit_anchors(article, set(_ID.findall(page[1]))) if article and page else {}
@@ -134,7 +136,7 @@ def part(
     for name, items in counts.items():  # one titled list per version and group: by article
         sections[name] = [str(macros.version_group(f"{name}-{anchor}", slug, items, Markup("\n".join(sections[name]))))]  # type: ignore[attr-defined]  # fmt: skip
     if document is not None:
-        chart = _chart_row(document, source)
+        chart = _chart_row(document, file)
         sections["chart"] = [str(macros.chart_row(chart))]  # type: ignore[attr-defined]
         sections["hardest"] = [str(macros.hardest(chart))] if document.hardest else []  # type: ignore[attr-defined]
         sections["documents"] = [report.document_json(document)]
@@ -428,7 +430,7 @@ def _row(finding: Finding, page_path: str | None, anchors: dict[str, str]) -> Ro
     return Row(finding, report.where(finding), page, parse_locale(finding.locale), change)
 
 
-def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object]:
+def _chart_row(doc: DocumentReadability, file: str) -> dict[str, object]:
     """Bar widths on a 0-100 scale; grades (lower is easier) are drawn as 100 - 5 × grade."""
     label = next((f.label for f in formulas_for(doc.language) if f.name == doc.metric), None)
     score = doc.scores.get(doc.metric) if doc.metric else None
@@ -440,11 +442,6 @@ def _chart_row(doc: DocumentReadability, source: LocaleInfo) -> dict[str, object
         return max(0.0, min(100.0, scaled))
 
     locale = parse_locale(doc.locale)
-    file = (
-        f"source/{doc.article}.md"
-        if doc.locale == source.name
-        else f"locales/{doc.locale}/LC_MESSAGES/{doc.article}.po"
-    )
     hardest = [
         {"unit": u, "met": doc.target is None or formulas.meets(u.score, doc)} for u in doc.hardest
     ]

@@ -46,7 +46,7 @@ from pipeline.model import ERROR, GLOSSARY_DOMAIN, Finding
 from pipeline.render.ui import TEMPLATES_DIR
 from pipeline.serve import files
 from pipeline.serve.panel import PREFIX, PREVIEW_CSS, RELOAD_JS, Snapshot, inject
-from pipeline.store.cache import CACHE_DIR, Cache
+from pipeline.store.cache import Cache
 
 HOST = "127.0.0.1"  # the preview shows unpublished work: never on another interface
 KEEPALIVE_SECONDS = 15.0
@@ -62,7 +62,7 @@ class Preview:
     def __init__(self, root: Path, notify: Notify, cache: bool = True) -> None:
         self.root = root.resolve()
         # The build cache makes a rebuild after one save redo only the versions that save touched.
-        self.cache = Cache(self.root / CACHE_DIR if cache else None)
+        self.cache = Cache.of_project(self.root, cache)
         self.notify = notify
         self.output_dir = self.root / "output"
         # One build at a time (the watcher's, the first one). Requests never wait for it: they
@@ -82,12 +82,12 @@ class Preview:
         """One build; bad input keeps the previous pages and findings and records the error."""
         began = time.monotonic()
         try:
-            with self.build_lock:
+            with self.build_lock, build.Runtime(self.cache) as runtime:  # one per rebuild
                 self.cache.used.clear()  # each rebuild keeps what it uses itself (``Cache.sweep``)
+                config = load_config(self.root)
+                runtime.warm(locale.language for locale in config.all_locales)
                 result = build.build(
-                    build.read_project(load_config(self.root), self.cache),
-                    self.cache,
-                    every_finding=True,
+                    build.read_project(config, self.cache), runtime, every_finding=True
                 )
         except Exception as exc:  # noqa: BLE001 (the preview outlives any one bad save; the error is shown)
             error = self._one_line(exc)

@@ -63,7 +63,10 @@ def package_digest(folder: Path) -> str:
 
 
 class Cache:
-    """Pickled values under ``<folder>/<kind>/<key[:2]>/<key>``; disabled when ``folder`` is None."""
+    """Pickled values under ``<folder>/<kind>/<key[:2]>/<key>``; disabled when ``folder`` is None.
+
+    A command run makes one (``of_project``) and passes it to every stage that may use it; a
+    stage with nothing to keep is given ``disabled()``, never a cache of its own."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -74,6 +77,16 @@ class Cache:
         self._stamps_seen: set[str] = set()
         self._stamps_changed = False
         self._stamps_on_disk = False
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        """The cache of ``--no-cache``: every lookup a miss, nothing written; results unchanged."""
+        return cls(None)
+
+    @classmethod
+    def of_project(cls, root: Path, enabled: bool = True) -> Cache:
+        """The project's ``.pipeline-cache/``, or the disabled cache where it is not to be used."""
+        return cls(root / CACHE_DIR) if enabled else cls.disabled()
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:
@@ -215,13 +228,20 @@ class Cache:
         return os.path.join(self.folder, kind, key[:2], key)
 
 
-_tables: Cache | None = None  # set by ``keep_tables_in``
+_tables: Cache | None = None  # where this process keeps its lookup tables (``tables_kept_in``)
 
 
-def keep_tables_in(cache: Cache) -> None:
-    """Let this process keep its lookup tables in ``cache``: a build sets it, ``check`` does not."""
+@contextlib.contextmanager
+def tables_kept_in(cache: Cache) -> Iterator[None]:
+    """While it lasts, this process keeps its lookup tables in ``cache``: a build's runtime
+    (``build.runtime``) and a cluster worker's task enter it; ``check`` keeps none. On exit the
+    process keeps them where it did before."""
     global _tables
-    _tables = cache
+    before, _tables = _tables, cache
+    try:
+        yield
+    finally:
+        _tables = before
 
 
 def tables_folder(kind: str) -> Path | None:
