@@ -1,15 +1,15 @@
 """What a leaflet costs beside its page: CPU per version of the shipped article, medians.
 
 For each of the shipped article's versions, ``--repeat`` times each: render its HTML page
-(``render_page``, as the build does), make its leaflet with the pipeline's engine (Typst), and,
-where WeasyPrint and its stylesheet are still present, with WeasyPrint too. Then one long
+(``render_page``, as the build does) and make its leaflet with the pipeline's engine (Typst);
+``engines`` names any other writer to time beside it. Then one long
 paragraph (1x, 2x, 4x, 8x the text) shows how a leaflet's cost grows with its text. CPU time
 (``time.process_time``), so a loaded machine does not change the figures much.
 
 Typst memoizes: compiling the same text twice in a process costs a tenth of the first time. A
 build compiles each version once, so each Typst figure is a *first* compile of that text: every
 run is a new process (``--child``) that warms the engine (fonts) on another text, then makes each
-leaflet once. Pages and WeasyPrint leaflets are timed in this process, after one warm-up run.
+leaflet once. Pages (and other engines) are timed in this process, after one warm-up run.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/leaflet.py [--repeat 5] [--words 2000]
 """
@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,34 +53,9 @@ def cpu(action: Callable[[], object], repeat: int) -> float:
 
 
 def engines() -> dict[str, Callable[..., object]]:
-    """The other leaflet writers this code has beside the pipeline's (Typst): WeasyPrint's while
-    ``pipeline/render/pdf.py`` and ``leaflet.css`` are present."""
-    found: dict[str, Callable[..., object]] = {}
-    try:
-        from pipeline.render import pdf
-    except ImportError:
-        return found
-    if not isinstance(pdf.engine(), str):
-        found["WeasyPrint"] = weasyprint_leaflet
-    return found
-
-
-def weasyprint_leaflet(page: Page, locale: object, ui: UiText, settings: LeafletSettings) -> bytes:
-    """The same leaflet HTML printed by WeasyPrint 70 with the stylesheet and the page numbers
-    it had (``leaflet.css``, ``@bottom-center``), as ``pdf.py`` ran it."""
-    from pipeline.render import pdf
-
-    weasyprint = pdf.engine()
-    css = (REPO / "pipeline/templates/leaflet.css").read_text(encoding="utf-8")
-    numbers = 'counter(page) " / " counter(pages)'
-    style = f"<style>@page {{ size: {settings.paper}; }}\n{css}\n@page {{ @bottom-center {{ content: {numbers}; }} }}</style>"
-    html = leaflet.leaflet_html(page, locale, ui, settings).replace("</head>", style + "</head>")  # type: ignore[arg-type]
-    document = weasyprint.HTML(
-        string=html,
-        base_url=pdf.SITE + page.version.path,
-        url_fetcher=pdf.site_fetcher(weasyprint, settings.media, settings.root),
-    )
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=page.version.path.encode())
+    """Other leaflet writers to time beside Typst, by name. None since WeasyPrint was removed
+    (its figures, measured beside Typst's, are in RESULTS.md under commit ba4f81c)."""
+    return {}
 
 
 def shipped(root: Path) -> list[tuple[str, Callable[[], object], tuple[object, ...]]]:
@@ -107,7 +82,10 @@ def shipped(root: Path) -> list[tuple[str, Callable[[], object], tuple[object, .
 
 
 def long_paragraph(
-    settings: LeafletSettings, words: int, locale: object, sentence: str = "Patients describe the pain and how it changes their days"
+    settings: LeafletSettings,
+    words: int,
+    locale: object,
+    sentence: str = "Patients describe the pain and how it changes their days",
 ) -> tuple[object, ...]:
     """A leaflet of one paragraph of ``words`` words (the sentence, repeated)."""
     text = " ".join([sentence] * (words // len(sentence.split())))
@@ -132,7 +110,9 @@ def main() -> None:
         runs = [_child(root, args.words) for _ in range(args.repeat)]
         typst = {key: statistics.median(run[key] for run in runs) * 1000 for key in runs[0]}
         others = engines()
-        print(f"medians of {args.repeat} (CPU ms); Typst: first compile of each text, one process per run")
+        print(
+            f"medians of {args.repeat} (CPU ms); Typst: first compile of each text, one process per run"
+        )
         _versions(root, typst, others, args.repeat)
         _scaling(root, typst, others, args)
 
@@ -164,14 +144,18 @@ def _once(action: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
-def _versions(root: Path, typst: dict[str, float], others: dict[str, Callable[..., object]], repeat: int) -> None:
+def _versions(
+    root: Path, typst: dict[str, float], others: dict[str, Callable[..., object]], repeat: int
+) -> None:
     names = ["Typst", *others]
     print("| version | page | " + " | ".join(f"{n} leaflet | {n}/page" for n in names) + " |")
     print("|---|--:|" + "--:|--:|" * len(names))
     rows = []
     for path, page, call in shipped(root):
         page_ms = cpu(page, repeat) * 1000
-        costs = [typst[path]] + [cpu(lambda w=w: w(*call), repeat) * 1000 for w in others.values()]
+        costs = [typst[path]] + [
+            cpu(lambda w=w, c=call: w(*c), repeat) * 1000 for w in others.values()
+        ]
         rows.append((page_ms, costs))
         cells = " | ".join(f"{c:.0f} | {c / page_ms:.1f}x" for c in costs)
         print(f"| {path} | {page_ms:.0f} | {cells} |")
@@ -180,7 +164,12 @@ def _versions(root: Path, typst: dict[str, float], others: dict[str, Callable[..
     print(f"| median | {page_median:.0f} | " + " | ".join(f"{m:.0f} | {m / page_median:.1f}x" for m in medians) + " |")  # fmt: skip
 
 
-def _scaling(root: Path, typst: dict[str, float], others: dict[str, Callable[..., object]], args: argparse.Namespace) -> None:
+def _scaling(
+    root: Path,
+    typst: dict[str, float],
+    others: dict[str, Callable[..., object]],
+    args: argparse.Namespace,
+) -> None:
     config = load_config(root)
     settings = LeafletSettings.of(config, collect_media(config, ()))
     print(f"\none paragraph of {args.words} words times k (CPU ms, median of {args.repeat})")
@@ -188,8 +177,11 @@ def _scaling(root: Path, typst: dict[str, float], others: dict[str, Callable[...
     print("|--:|--:|--:|" + "--:|" * len(others))
     for k in (1, 2, 4, 8):
         call = long_paragraph(settings, args.words * k, config.source_locale)
-        costs = [typst[f"x{k}"]] + [cpu(lambda w=w: w(*call), args.repeat) * 1000 for w in others.values()]
+        costs = [typst[f"x{k}"]] + [
+            cpu(lambda w=w, c=call: w(*c), args.repeat) * 1000 for w in others.values()
+        ]
         print(f"| {k} | {args.words * k} | " + " | ".join(f"{c:.0f}" for c in costs) + " |")
+
 
 if __name__ == "__main__":
     main()

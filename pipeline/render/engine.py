@@ -12,11 +12,23 @@
 
 Typst reads files only under the root it is given (the project) and never the network; the
 leaflet's images are given to it as paths from that root (``typeset.Images``).
+
+Typst compiles on threads of its own, started by the first compile; a process forked after
+that has the threads' bookkeeping but not the threads, and its first compile would wait for
+ever. The build forks its workers before any leaflet is made, but a long-lived process (``serve``,
+a test session) may make leaflets itself and fork later: such a child typesets in a new process
+of its own (``python -m pipeline.render.engine``), slower but never stuck.
 """
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import json
+import os
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,8 +46,19 @@ FONT_DIRS = (  # Debian's fonts-dejavu-core and fonts-noto-ui-core (tests/a11y/i
 )
 REQUIRED_FAMILIES = ("DejaVu Sans", "Noto Naskh Arabic UI")
 TEMPLATE = Path(__file__).parent.parent / "templates" / "leaflet.typ"
-STANDARD = "ua-1"  # PDF/UA-1: tagged, /Lang, the title shown, fonts embedded; refuses a missing glyph
-clock: Callable[[], float] = time.process_time  # CPU time: a loaded machine does not shorten the budget
+STANDARD = (
+    "ua-1"  # PDF/UA-1: tagged, /Lang, the title shown, fonts embedded; refuses a missing glyph
+)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the typesetting processes it waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+clock: Callable[[], float] = cpu_seconds  # CPU time: a loaded machine does not shorten the budget
+_COMPILED_IN: list[int] = []  # the process whose Typst has started its threads
 _NO_GLYPH = "could not be displayed with font"  # Typst's PDF/UA error for a character no font has
 
 
@@ -57,6 +80,13 @@ def engine() -> Any:
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
 
 
+def presence() -> str:
+    """Whether Typst and the leaflets' font folders are installed, cheaply (nothing loaded): a
+    build made without them has versions without leaflets, which a build with them remakes."""
+    found = importlib.util.find_spec("typst") is not None
+    return f"typst={found}; " + "; ".join(f"{d}={d.is_dir()}" for d in FONT_DIRS)
+
+
 @cache
 def template() -> bytes:
     return TEMPLATE.read_bytes()
@@ -67,10 +97,13 @@ def typeset(data: dict[str, Any], root: Path) -> tuple[bytes, tuple[str, ...]]:
 
     ``FontsMissing`` when no font has some character (PDF/UA-1 refuses to print the empty box);
     ``LeafletError`` (the message) for anything else Typst refuses."""
+    if _COMPILED_IN and _COMPILED_IN[0] != os.getpid():
+        return _typeset_apart(data, root)  # forked after a compile: Typst's threads are not here
     compiler = engine()
     if isinstance(compiler, str):
         raise LeafletError(compiler)
     source = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    _COMPILED_IN[:] = [os.getpid()]
     try:
         pdf, warnings = compiler.compile_with_warnings(
             template(),
@@ -85,6 +118,34 @@ def typeset(data: dict[str, Any], root: Path) -> tuple[bytes, tuple[str, ...]]:
             raise FontsMissing(message) from exc
         raise LeafletError(message) from exc
     return pdf, tuple(_warning(w) for w in warnings)
+
+
+def _typeset_apart(data: dict[str, Any], root: Path) -> tuple[bytes, tuple[str, ...]]:
+    """``typeset`` in a new Python process (``main`` below): its answer, or its error raised here."""
+    request = json.dumps({"data": data, "root": str(root)}).encode()
+    command = [sys.executable, "-m", "pipeline.render.engine"]
+    done = subprocess.run(command, input=request, capture_output=True, check=False)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        raise LeafletError(
+            f"Typst's process failed: {done.stderr.decode(errors='replace')[-300:]}"
+        ) from None
+    if "error" in answer:
+        raise (FontsMissing if answer.get("fonts") else LeafletError)(answer["error"])
+    return base64.b64decode(answer["pdf"]), tuple(answer["warnings"])
+
+
+def main() -> None:
+    """``python -m pipeline.render.engine``: one leaflet typeset, request and answer as JSON."""
+    request = json.load(sys.stdin)
+    try:
+        pdf, warnings = typeset(request["data"], Path(request["root"]))
+    except LeafletError as exc:
+        answer: dict[str, Any] = {"error": exc.message, "fonts": isinstance(exc, FontsMissing)}
+    else:
+        answer = {"pdf": base64.b64encode(pdf).decode(), "warnings": list(warnings)}
+    sys.stdout.write(json.dumps(answer))
 
 
 def _warning(warning: Any) -> str:
@@ -127,3 +188,7 @@ def _fonts() -> str:
             status = path.stat()
             stamps.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
     return digest(*stamps)
+
+
+if __name__ == "__main__":
+    main()

@@ -190,7 +190,9 @@ def leaflet_for(
     """Make one leaflet; raise ``LeafletsUnavailable`` where Typst or its fonts are missing,
     ``FontsMissing`` for a character no font has, ``LeafletTooSlow`` past its budget,
     ``LeafletError`` if Typst refuses it."""
-    return print_leaflet(page, leaflet_document(page, locale, ui, settings, review), locale, settings)
+    return print_leaflet(
+        page, leaflet_document(page, locale, ui, settings, review), locale, settings
+    )
 
 
 def leaflet_document(
@@ -207,7 +209,9 @@ def _digits(locale: LocaleInfo) -> str:
     return "\u0661" if Locale.parse(locale.base).default_numbering_system == "arab" else "1"
 
 
-def print_leaflet(page: Page, made: Document, locale: LocaleInfo, settings: LeafletSettings) -> Leaflet:
+def print_leaflet(
+    page: Page, made: Document, locale: LocaleInfo, settings: LeafletSettings
+) -> Leaflet:
     """The leaflet's data (``leaflet_document``) typeset to PDF, within ``settings.seconds`` of CPU."""
     if isinstance(_engine(), str):
         raise LeafletsUnavailable(_engine())
@@ -226,7 +230,9 @@ def print_leaflet(page: Page, made: Document, locale: LocaleInfo, settings: Leaf
     except (LeafletTooSlow, LeafletsUnavailable):
         raise
     except LeafletError as exc:
-        raise LeafletError(f"cannot make the {page.version.locale} leaflet: {exc.message}", source) from exc
+        raise LeafletError(
+            f"cannot make the {page.version.locale} leaflet: {exc.message}", source
+        ) from exc
     elapsed = time.perf_counter() - started
     return Leaflet(leaflet_path(page.version), data, elapsed, made.warnings + warnings)
 

@@ -76,7 +76,11 @@ class Converter:
         if tag == "dl":
             return self.terms(element, depth)
         if re.fullmatch(r"h[1-6]", tag):
-            return {"t": "h", "level": int(tag[1]), "c": self.nodes(element.children, depth + 1, True)}
+            return {
+                "t": "h",
+                "level": int(tag[1]),
+                "c": self.nodes(element.children, depth + 1, True),
+            }
         if tag == "pre":  # preformatted: its white space is what it says
             return {"t": "pre", "c": [text_of(element)]}
         kind = tag if tag in KNOWN else "span"
@@ -128,7 +132,9 @@ class Converter:
         for row, in_head in _rows(element):
             cells = [self.cell(cell, depth) for cell in row.children if isinstance(cell, Element) and cell.tag in ("th", "td")]  # fmt: skip
             (head if in_head else rows).append(cells)
-        widths = [sum(c.get("colspan", 1) for c in row if isinstance(c, dict)) for row in head + rows]
+        widths = [
+            sum(c.get("colspan", 1) for c in row if isinstance(c, dict)) for row in head + rows
+        ]
         if not widths or max(widths) == 0:
             return None
         return {"t": "table", "cols": max(widths), "head": head, "rows": rows}
@@ -177,7 +183,9 @@ def document(html: str, images: Images, digits: str, paper: str) -> Document:
     }
     title = find(tree, "title")
     body = find(tree, "body") or tree
-    targets = {a.attrs["href"][1:] for a in all_elements(body, "a") if a.attrs.get("href", "")[:1] == "#"}
+    targets = {
+        a.attrs["href"][1:] for a in all_elements(body, "a") if a.attrs.get("href", "")[:1] == "#"
+    }
     nodes = Converter(images, targets).nodes(body.children, 0, block=True)
     data = {
         **lang_keys(root.attrs.get("lang", "")),
