@@ -832,3 +832,23 @@ def test_a_process_forked_after_a_leaflet_still_makes_leaflets(fixture_site: Pat
     with multiprocessing.get_context("fork").Pool(1) as pool:
         there = pool.apply_async(leaflet_for, args).get(timeout=120)
     assert there.data == here.data  # the same bytes, made by a process of its own
+
+
+def test_an_image_typst_cannot_decode_leaves_its_alt_text_and_a_warning(
+    fixture_site: Path, tmp_path: Path, run
+) -> None:  # noqa: ANN001
+    """A ``.png`` that is no PNG: the leaflet is still made, the alt text printed in its place,
+    and the version has a leaflet-engine warning saying why (the page keeps its image)."""
+
+    def break_the_image(root: Path) -> None:
+        (root / "source/images/broken.png").write_text("not a picture", encoding="utf-8")
+        article = root / "source/leaflet-demo.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text + "\n![A broken chart](images/broken.png)\n", encoding="utf-8")
+
+    root = _built(fixture_site, tmp_path, run, break_the_image)
+    data = (root / "output/en/leaflet-demo.pdf").read_bytes()
+    if PDFTOTEXT:
+        assert "A broken chart" in pdf_text(data, tmp_path)
+    found = [f for f in _findings(root, "leaflet-engine") if f["locale"] == "en"]
+    assert len(found) == 1 and "failed to decode image" in str(found[0]["message"])

@@ -38,7 +38,7 @@ from pipeline.model import WARNING, Article, Finding, Page, Version
 from pipeline.render import engine
 from pipeline.render.engine import engine_key
 from pipeline.render.media import Media
-from pipeline.render.typenodes import Document, document
+from pipeline.render.typenodes import Document, document, without_images
 from pipeline.render.typeset import Images
 from pipeline.render.ui import TEMPLATES_DIR, UiText
 from pipeline.store import kinds
@@ -219,7 +219,7 @@ def print_leaflet(
     source = settings.root / "source" / f"{page.version.article}.md"
     try:
         with engine.budget(settings.seconds):
-            data, warnings = engine.typeset(made.data, settings.root)
+            data, warnings = _typeset(made, settings.root)
     except FontsMissing as exc:
         raise FontsMissing(
             f"no installed font shows some characters of the {locale.tag} text "
@@ -235,6 +235,20 @@ def print_leaflet(
         ) from exc
     elapsed = time.perf_counter() - started
     return Leaflet(leaflet_path(page.version), data, elapsed, made.warnings + warnings)
+
+
+def _typeset(made: Document, root: Path) -> tuple[bytes, tuple[str, ...]]:
+    """The PDF; where Typst cannot decode an image (a PNG that is not one), the leaflet without
+    its images, their alt text printed instead, and a warning saying why."""
+    try:
+        return engine.typeset(made.data, root)
+    except (FontsMissing, LeafletTooSlow):
+        raise
+    except LeafletError as exc:
+        if not made.images or "image" not in exc.message:
+            raise
+        data, warnings = engine.typeset(without_images(made.data), root)
+        return data, (f"cannot show the images: {exc.message}", *warnings)
 
 
 def leaflet_key(made: Document, settings: LeafletSettings) -> str:

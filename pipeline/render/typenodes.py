@@ -200,6 +200,17 @@ def document(html: str, images: Images, digits: str, paper: str) -> Document:
     return Document(data, frozenset(images.used), tuple(images.warnings))
 
 
+def without_images(node: Any) -> Any:
+    """The data with each image replaced by its alt text: what prints when Typst cannot decode one."""
+    if isinstance(node, list):
+        return [without_images(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("t") == "img":
+            return node.get("alt", "")
+        return {key: without_images(value) for key, value in node.items()}
+    return node
+
+
 def page_numbers(template: str) -> list[str | dict[str, str]]:
     """A translated "Page {page} of {pages}" as text around two counters; a one-line footer has
     no use for a line or paragraph break, so control characters become spaces."""
