@@ -173,7 +173,7 @@ def _scaling(
     config = load_config(root)
     settings = LeafletSettings.of(config, collect_media(config, ()))
     print(f"\none paragraph of {args.words} words times k (CPU ms, median of {args.repeat})")
-    print("| k | words | Typst | " + " | ".join(others) + " |")
+    print("| " + " | ".join(["k", "words", "Typst", *others]) + " |")
     print("|--:|--:|--:|" + "--:|" * len(others))
     for k in (1, 2, 4, 8):
         call = long_paragraph(settings, args.words * k, config.source_locale)
