@@ -61,7 +61,7 @@ class LeafletError(PipelineError):
 
 
 class LeafletsUnavailable(LeafletError):
-    """WeasyPrint cannot run here (Debian's Pango is missing): pages are written, leaflets are not."""
+    """Typst or the leaflets' fonts are missing here: pages are written, leaflets are not."""
 
 
 class FontsMissing(LeafletsUnavailable):

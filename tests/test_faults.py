@@ -1064,7 +1064,7 @@ def test_a_large_article_builds_in_linear_time(tmp_path: Path, run) -> None:
     shutil.copytree(DATA / "site", root)
     for article in (root / "source").glob("*.md"):
         article.unlink()
-    # Leaflets off: a PDF of 20,000 paragraphs measures WeasyPrint, not the pipeline (leaflets are timed in benchmarks/).
+    # Leaflets off: a PDF of 20,000 paragraphs measures the PDF engine, not the pipeline (leaflets are timed in benchmarks/).
     (root / "pyproject.toml").write_text(
         '[tool.pipeline]\nlocales = ["es"]\nleaflets = false\n', encoding="utf-8"
     )

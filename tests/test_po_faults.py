@@ -705,22 +705,22 @@ def test_a_po_that_links_to_a_device_is_refused(site: Path, run, command: str) -
     assert path.is_symlink() and os.readlink(path) == os.devnull
 
 
-# A translated "Page {page} of {pages}" with a carriage return or a form feed in it: CSS ends a
-# string at either as at a line feed, and reads the rest of the translation as rules of its own
-# (the old code escaped the line feed only: the page numbers vanished from every page).
+# A translated "Page {page} of {pages}" with a carriage return or a form feed in it: WeasyPrint's
+# CSS ended a string at either and read the rest as rules of its own (the page numbers vanished
+# from every page). The footer is data for Typst now; it must still print, on one line.
 BREAK_THE_STRING = [
     "Página {page} de {pages}" + end + "}} impreso {{ }}" for end in ("\r", "\f", "\r\n")
 ]
 
 
 @pytest.mark.parametrize("msgstr", BREAK_THE_STRING, ids=["cr", "ff", "crlf"])
-def test_a_ui_translation_cannot_break_the_leaflets_css(
+def test_a_ui_translation_cannot_break_the_leaflets_page_numbers(
     site: Path, run, msgstr: str, tmp_path: Path
 ) -> None:
     from pipeline.render import leaflet
 
     if leaflet.unavailable() is not None or not shutil.which("pdftotext"):
-        pytest.skip("no leaflets (Pango) or no pdftotext here")
+        pytest.skip("no leaflets (Typst, fonts) or no pdftotext here")
     path = po_path(site, "es", "ui")
     po = polib.pofile(str(path))
     po.find("Page {page} of {pages}").msgstr = msgstr
@@ -738,8 +738,8 @@ def test_a_ui_translation_cannot_break_the_leaflets_css(
 @pytest.mark.parametrize(
     "char", [chr(c) for c in [*range(1, 32), 127, *range(0x80, 0xA0)]] + ["\u2028", "\u2029"]
 )
-def test_page_numbers_css_holds_no_control_character(char: str) -> None:
-    from pipeline.render import leaflet
+def test_page_numbers_hold_no_control_character(char: str) -> None:
+    from pipeline.render import typenodes
 
-    css = leaflet.page_numbers_css(f"Page{char}{{page}}'{char}", parse_locale("en"))
-    assert css == '"Page " counter(page, decimal) "\\27  "'
+    parts = typenodes.page_numbers(f"Page{char}{{page}}'{char}")
+    assert parts == ["Page ", {"counter": "page"}, "' "]

@@ -12,7 +12,6 @@ the next build compares against.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from ctypes.util import find_library
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -26,6 +25,7 @@ from pipeline.catalog.store import CatalogStore
 from pipeline.errors import PipelineError
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Stats
 from pipeline.project import Catalogs, Project, catalog_store, version_stats
+from pipeline.render import engine
 from pipeline.render.leaflet import LeafletSettings
 from pipeline.render.media import Media, collect_media
 from pipeline.render.site import SiteContext
@@ -288,8 +288,8 @@ def _context(
 
 def _salt(project: Project) -> str:
     """What every version depends on: the code, the configuration, the glossary, today's date
-    (reviews fall due), Pango's presence (a version made without it has no leaflet, which
-    a later build with it must not reuse) and Babel's CLDR data (scripts' directions, plurals)."""
+    (reviews fall due), whether Typst and its fonts are here (a version made without them has no
+    leaflet, which a later build with them must not reuse) and Babel's CLDR data (scripts' directions, plurals)."""
     config = project.config
     return digest(
         code_version(),
@@ -297,7 +297,7 @@ def _salt(project: Project) -> str:
         file_digest(project.glossary.path),
         today().isoformat(),
         repr(config),
-        str(find_library("pango-1.0")),
+        engine.presence(),
         babel.__version__,
     )
 

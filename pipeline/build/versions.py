@@ -12,7 +12,7 @@ sitemap, report) needs only each version's small summary.
 | page, leaflet  | the same, every locale's ui.po (switcher labels), the article's publication plan, images |
 
 A leaflet is also kept under a key of what it prints alone (``render.leaflet.leaflet_key``: its
-HTML, images, leaflet template and engine), so a version made again because the page's template
+data, images, leaflet template and engine), so a version made again because the page's template
 or the pipeline's code changed takes its leaflet from the cache instead of printing it again.
 """
 
@@ -67,7 +67,7 @@ class Made:
     paths: tuple[str, ...] = ()  # where those files go under output/
     part: sitereport.Part | None = None  # its share of the site-wide report
     leaflet: bool = False
-    notice: str | None = None  # why no leaflet could be made (no Pango)
+    notice: str | None = None  # why no leaflet could be made (no Typst, no fonts)
     review: ReviewState | None = None  # a translation's review record (None for the source)
     tally: Tally = Tally()  # its findings, counted
 

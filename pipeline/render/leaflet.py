@@ -1,24 +1,25 @@
-"""A page version -> a printable patient leaflet: an accessible, tagged PDF (PDF/UA-1) made by WeasyPrint.
+"""A page version -> a printable patient leaflet: an accessible, tagged PDF (PDF/UA-1) made by Typst.
 
 Clinics hand articles out on paper and patients forward them as PDF files, so a leaflet must be as
 accessible as its page: a structure tree (headings, lists, tables, figures with alt text, links),
-the version's ``/Lang``, the title shown as the window title, bookmarks from the headings, and
-embedded fonts. It is made from the *same* sanitized body HTML as the page (``Page.body_html``)
-with its own template and stylesheet, designed for paper: no navigation, the page address
-printed, the site's name and the words-to-know box in the reader's language, "Page 2 of 5" too.
-Its images are the ones the page shows, read from the files the build publishes in
-``output/media/`` (``pdf.site_fetcher``).
+the version's ``/Lang`` (and each passage's own, where it falls back), the title shown as the
+window title, bookmarks from the headings, and embedded fonts. It is made from the *same*
+sanitized body HTML as the page (``Page.body_html``) in its own template (``leaflet.html``),
+designed for paper: no navigation, the page address printed, the site's name and the
+words-to-know box in the reader's language, "Page 2 of 5" too. That HTML is read into data
+(``typenodes``) which ``templates/leaflet.typ`` lays out; its images are the ones the page shows,
+read from the files the build publishes in ``output/media/`` (``typeset.Images``).
 
-How WeasyPrint runs (Pango, the ``/Lang`` patch, the fetcher, the CPU budget) is ``pdf.py``'s.
-What the engine logs becomes findings (``findings``), and a leaflet is cached under a key of what
-it prints (``leaflet_key``): the page's own template can change without remaking a leaflet.
+How Typst runs (fonts, the CPU budget) is ``engine.py``'s. What the engine says becomes findings
+(``findings``), and a leaflet is cached under a key of what it prints (``leaflet_key``): the
+page's own template can change without remaking a leaflet.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,19 +35,20 @@ from pipeline.config import DEFAULT_LEAFLET_SECONDS, Config
 from pipeline.errors import FontsMissing, LeafletError, LeafletsUnavailable, LeafletTooSlow
 from pipeline.locales import LocaleInfo
 from pipeline.model import WARNING, Article, Finding, Page, Version
-from pipeline.render import pdf
+from pipeline.render import engine
+from pipeline.render.engine import engine_key
 from pipeline.render.media import Media
-from pipeline.render.pdf import engine_key
+from pipeline.render.typenodes import Document, document, without_images
+from pipeline.render.typeset import Images
 from pipeline.render.ui import TEMPLATES_DIR, UiText
 from pipeline.store import kinds
 from pipeline.store.cache import Cache, digest, file_digest, tables_folder
 
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> CSS @page size
-LEAFLET_CSS = TEMPLATES_DIR / "leaflet.css"
-PDF_VARIANT = "pdf/ua-1"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> its name here
+TYPST_PAPER = {"a4": "a4", "letter": "us-letter"}  # -> Typst's ``page(paper:)``
 DEFAULT_SECONDS = DEFAULT_LEAFLET_SECONDS
 CHECKS = {
-    "leaflet-engine": WARNING,  # the PDF engine complained (an image it could not load)
+    "leaflet-engine": WARNING,  # an image the leaflet cannot show, or a warning of Typst
     "leaflet-too-slow": WARNING,  # the leaflet used up leaflet_seconds: this version has none
 }
 _RELATIVE_HREF = re.compile(
@@ -62,7 +64,7 @@ class LeafletSettings:
     site_name: str  # as configured: each leaflet shows it in its language (ui.po)
     source: LocaleInfo  # the source locale: fallback text is in its language
     root: Path  # the project: no file outside it is read
-    paper: str = "A4"  # CSS page size: "A4" or "letter"
+    paper: str = "A4"  # "A4" or "letter"
     media: Mapping[str, Path] = field(default_factory=dict)  # image under output/ -> its file
     image_digests: Mapping[str, str] = field(default_factory=dict)  # image under output/ -> hash
     seconds: float = DEFAULT_SECONDS  # CPU budget of one leaflet (``leaflet_seconds``)
@@ -87,7 +89,7 @@ class LeafletSettings:
 
 @dataclass(frozen=True)
 class Leaflet:
-    """One made leaflet: where it goes under ``output/``, its bytes, what WeasyPrint complained about."""
+    """One made leaflet: where it goes under ``output/``, its bytes, what could not be shown."""
 
     path: str  # "es/slug.pdf", "en/plain/slug.pdf"
     data: bytes
@@ -105,18 +107,16 @@ def leaflet_path(version: Version) -> str:
 
 
 def paper_size(name: str) -> str | None:
-    """``leaflet_paper`` as CSS understands it, or None when it is neither A4 nor Letter."""
+    """``leaflet_paper`` as the settings name it, or None when it is neither A4 nor Letter."""
     return PAPER_SIZES.get(name.strip().lower())
 
 
-_weasyprint = (
-    pdf.engine
-)  # a name of this module, so a test can stand in for a machine without Pango
+_engine = engine.engine  # a name of this module, so a test can stand in for a machine without Typst
 
 
 def unavailable() -> str | None:
-    """Why leaflets cannot be made on this machine, or None when they can."""
-    found = _weasyprint()
+    """Why leaflets cannot be made on this machine (no Typst, no fonts), or None when they can."""
+    found = _engine()
     return found if isinstance(found, str) else None
 
 
@@ -134,42 +134,6 @@ def size_label(size: int, locale: LocaleInfo) -> str:
     return format_unit(
         size / 1_000_000, "digital-megabyte", length="short", locale=babel_locale, format="#,##0.0"
     )
-
-
-def page_numbers_css(template: str, locale: LocaleInfo) -> Markup:
-    """CSS ``content`` for a translated "Page {page} of {pages}": strings around the two counters.
-
-    The translation is escaped for a CSS string (no quote, backslash or ``<`` can end the rule or
-    the ``<style>`` element); the counters use the locale's own digits.
-    """
-    style = (
-        "arabic-indic"
-        if Locale.parse(locale.base).default_numbering_system == "arab"
-        else "decimal"
-    )
-    parts = re.split(r"(\{page\}|\{pages\})", template)
-    css = []
-    for part in parts:
-        if part == "{page}":
-            css.append(f"counter(page, {style})")
-        elif part == "{pages}":
-            css.append(f"counter(pages, {style})")
-        elif part:
-            css.append('"' + "".join(_css_char(c) for c in part) + '"')
-    return Markup(" ".join(css) or '""')
-
-
-def _css_char(char: str) -> str:
-    """A hex escape for what could end the string or the rule (quotes, backslash, ``<``, ``>``);
-    a space for every control character. CSS ends a string at a carriage return or form feed as
-    at a line feed and reads the rest as rules of its own; escaped, such a character would be
-    drawn as an empty box (and the leaflet refused for it): a one-line footer has no use for it."""
-    if unicodedata.category(char) in _CONTROL:
-        return " "
-    return f"\\{ord(char):x} " if char in "\"'\\<>" else char
-
-
-_CONTROL = ("Cc", "Zl", "Zp")  # C0, DEL, C1; the line and paragraph separators
 
 
 def absolute_links(body_html: str, page_url: str) -> str:
@@ -193,7 +157,7 @@ def _environment() -> Environment:
 def leaflet_html(
     page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
 ) -> str:
-    """The leaflet as HTML for WeasyPrint: the page's body in a paper template.
+    """What the leaflet prints, as HTML: the page's body in the leaflet's template.
 
     ``review`` is the hook for issue 9's review dates: the sentence ("Page last reviewed …"),
     already translated and formatted for the locale; articles do not carry them yet.
@@ -214,9 +178,6 @@ def leaflet_html(
             site_name=ui.content(settings.site_name),
             site_name_text=ui.attribute(settings.site_name),
             review=review,
-            paper=settings.paper,
-            page_numbers=lambda template: page_numbers_css(template, locale),
-            css=Markup(LEAFLET_CSS.read_text(encoding="utf-8")),
             _=ui.content,
             _a=ui.attribute,
         )
@@ -226,56 +187,78 @@ def leaflet_html(
 def leaflet_for(
     page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
 ) -> Leaflet:
-    """Make one leaflet; raise ``LeafletsUnavailable`` without Pango, ``LeafletTooSlow`` past its
-    budget, ``LeafletError`` if WeasyPrint fails."""
-    return print_leaflet(page, leaflet_html(page, locale, ui, settings, review), locale, settings)
+    """Make one leaflet; raise ``LeafletsUnavailable`` where Typst or its fonts are missing,
+    ``FontsMissing`` for a character no font has, ``LeafletTooSlow`` past its budget,
+    ``LeafletError`` if Typst refuses it."""
+    return print_leaflet(
+        page, leaflet_document(page, locale, ui, settings, review), locale, settings
+    )
 
 
-def print_leaflet(page: Page, html: str, locale: LocaleInfo, settings: LeafletSettings) -> Leaflet:
-    """The leaflet's HTML (``leaflet_html``) printed to PDF, within ``settings.seconds`` of CPU."""
-    weasyprint = _weasyprint()
-    if isinstance(weasyprint, str):
-        raise LeafletsUnavailable(weasyprint)
+def leaflet_document(
+    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
+) -> Document:
+    """What the leaflet prints, as the data ``leaflet.typ`` typesets (its HTML read by ``typenodes``)."""
+    html = leaflet_html(page, locale, ui, settings, review)
+    images = Images(page.version.path, settings.media, settings.root)
+    return document(html, images, _digits(locale), TYPST_PAPER[settings.paper.lower()])
+
+
+def _digits(locale: LocaleInfo) -> str:
+    """The page numbers' digits: the locale's own (Arabic-Indic where CLDR says so)."""
+    return "\u0661" if Locale.parse(locale.base).default_numbering_system == "arab" else "1"
+
+
+def print_leaflet(
+    page: Page, made: Document, locale: LocaleInfo, settings: LeafletSettings
+) -> Leaflet:
+    """The leaflet's data (``leaflet_document``) typeset to PDF, within ``settings.seconds`` of CPU."""
+    if isinstance(_engine(), str):
+        raise LeafletsUnavailable(_engine())
     started = time.perf_counter()
-    with pdf.collect_warnings() as warnings, pdf.budget(settings.seconds):
-        try:
-            document = weasyprint.HTML(
-                string=html,
-                base_url=pdf.SITE + page.version.path,
-                url_fetcher=pdf.site_fetcher(weasyprint, settings.media, settings.root),
-            )
-            data = document.write_pdf(
-                pdf_variant=PDF_VARIANT, pdf_identifier=page.version.path.encode()
-            )
-        except LeafletTooSlow:
-            raise
-        except (
-            Exception
-        ) as exc:  # WeasyPrint raises many kinds; the user needs the version, not a traceback
-            source = settings.root / "source" / f"{page.version.article}.md"
-            raise LeafletError(
-                f"cannot make the {page.version.locale} leaflet: {exc}", source
-            ) from exc
-    if any(_NOTDEF.match(warning) for warning in warnings):
+    source = settings.root / "source" / f"{page.version.article}.md"
+    try:
+        with engine.budget(settings.seconds):
+            data, warnings = _typeset(made, settings.root)
+    except FontsMissing as exc:
         raise FontsMissing(
             f"no installed font shows some characters of the {locale.tag} text "
             f"(fc-list :lang={locale.language} lists the fonts for {locale.english_name}), so "
             "its leaflets would print empty boxes and are not made; install a font that covers "
             "them, then run pipeline build --no-cache"
-        )
-    return Leaflet(leaflet_path(page.version), data, time.perf_counter() - started, tuple(warnings))
+        ) from exc
+    except (LeafletTooSlow, LeafletsUnavailable):
+        raise
+    except LeafletError as exc:
+        raise LeafletError(
+            f"cannot make the {page.version.locale} leaflet: {exc.message}", source
+        ) from exc
+    elapsed = time.perf_counter() - started
+    return Leaflet(leaflet_path(page.version), data, elapsed, made.warnings + warnings)
 
 
-# What WeasyPrint logs when it draws a character no font has (.notdef, an empty box).
-_NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts")
+def _typeset(made: Document, root: Path) -> tuple[bytes, tuple[str, ...]]:
+    """The PDF; where Typst cannot decode an image (a PNG that is not one), the leaflet without
+    its images, their alt text printed instead, and a warning saying why."""
+    try:
+        return engine.typeset(made.data, root)
+    except (FontsMissing, LeafletTooSlow):
+        raise
+    except LeafletError as exc:
+        if not made.images or "image" not in exc.message:
+            raise
+        data, warnings = engine.typeset(without_images(made.data), root)
+        return data, (f"cannot show the images: {exc.message}", *warnings)
 
 
-def leaflet_key(html: str, settings: LeafletSettings) -> str:
-    """Everything a leaflet prints: its HTML (body, ui strings, site name, leaflet.css inlined),
-    the images it embeds, the budget, and the engine (``engine_key``). Not the page's template:
-    a new page.html or style.css leaves every leaflet as it was."""
-    images = (f"{out}={sha}" for out, sha in sorted(settings.image_digests.items()) if out in html)
-    return digest(engine_key(), html, *images, repr(settings.seconds))
+def leaflet_key(made: Document, settings: LeafletSettings) -> str:
+    """Everything a leaflet prints: its data (body, ui strings, site name, page numbers), the
+    bytes of the images it embeds, the budget, and the engine (``engine_key``: Typst's version,
+    ``leaflet.typ``, the fonts). Not the page's template: a new page.html or style.css leaves
+    every leaflet as it was."""
+    images = (f"{out}={settings.image_digests.get(out, '')}" for out in sorted(made.images))
+    data = json.dumps(made.data, ensure_ascii=False, sort_keys=True)
+    return digest(engine_key(), data, *images, *made.warnings, repr(settings.seconds))
 
 
 @dataclass
@@ -284,7 +267,7 @@ class Leaflets:
 
     Called once per version between rendering the body and writing the page (the link shows the
     leaflet's size). ``published`` stands in for issue 9's publishing threshold: versions it
-    rejects get no leaflet. Without Pango, the first call records why and no leaflet is made.
+    rejects get no leaflet. Without Typst or its fonts, the first call records why and no leaflet is made.
     ``cache`` keeps each version's last leaflet under ``leaflet_key``; ``problems`` holds
     (check, message) for ``findings``.
     """
@@ -313,15 +296,15 @@ class Leaflets:
 
     def _leaflet(self, page: Page, locale: LocaleInfo, ui: UiText) -> Leaflet | None:
         """From the cache where this version printed the same before, else printed (and kept)."""
-        engine = _weasyprint()
-        if isinstance(engine, str):  # before the key: the key names WeasyPrint's version
-            raise LeafletsUnavailable(engine)
-        html = leaflet_html(page, locale, ui, self.settings)
-        slot, key = leaflet_path(page.version), leaflet_key(html, self.settings)
+        why = _engine()
+        if isinstance(why, str):  # before the key: the key names Typst's version and fonts
+            raise LeafletsUnavailable(why)
+        made = leaflet_document(page, locale, ui, self.settings)
+        slot, key = leaflet_path(page.version), leaflet_key(made, self.settings)
         found = self.cache.get_slot(kinds.LEAFLET, slot, key) if self.cache else None
         if not isinstance(found, (Leaflet, str)):
             try:
-                found = print_leaflet(page, html, locale, self.settings)
+                found = print_leaflet(page, made, locale, self.settings)
             except LeafletTooSlow as exc:
                 found = exc.message
             if self.cache:
@@ -349,7 +332,7 @@ def findings(
     for check, message in problems:
         line = _image_line(article, images, message)
         file = files[0] if line else files[1]
-        text = f"leaflet {message}" if check == "leaflet-too-slow" else f"PDF engine: {message}"
+        text = f"leaflet {message}" if check == "leaflet-too-slow" else f"leaflet: {message}"
         found.append(
             Finding(
                 check, CHECKS[check], article.slug, locale, file, line, "", text + _ADVICE[check]

@@ -5,8 +5,8 @@
 #   - A Java runtime (17+) for the Nu HTML Checker (vnu.jar).
 #   - Fonts so screenshots of Latin and Arabic (RTL) pages show glyphs, not boxes;
 #     the same fonts are embedded in the printable leaflets.
-#   - Pango for WeasyPrint (pipeline/leaflet.py) and poppler-utils (pdftotext,
-#     pdftoppm) for the leaflet tests and the README's picture of a leaflet.
+#   - poppler-utils (pdftotext, pdftoppm) for the leaflet tests and the README's
+#     picture of a leaflet (the leaflets themselves are typeset by the typst wheel).
 #   - The pinned npm packages from package-lock.json (vnu-jar, axe-core,
 #     playwright-core).
 # Idempotent: apt steps whose results already exist are skipped.
@@ -29,7 +29,7 @@ dpkg-query -W -f='${Status}' fonts-noto-ui-core 2>/dev/null | grep -q 'ok instal
 dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null | grep -q 'ok installed' \
   || pkgs+=(fonts-dejavu-core)
 
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; do
+for pkg in poppler-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || pkgs+=("$pkg")
 done
 
