@@ -1,6 +1,6 @@
 """Times the pipeline's CLI on a generated site of N articles x M locales, against its peers.
 
-    .venv/bin/python benchmarks/site.py [--corpus generated|real] [--sizes 50,200] [--locales 6] [--repeat 5] [--peers] [--leaflets] [--output FILE]
+    .venv/bin/python benchmarks/site.py [--corpus generated|real] [--sizes 50,200] [--locales 6] [--repeat 5] [--peers [all|toolkit]] [--no-variants] [--leaflets] [--output FILE]
 
 For each size N: generate a varied corpus (``corpus.py``), pseudo-translate it, then time whole
 processes (``measure.py``) — ``extract``, ``update``, ``check``, ``build`` cold, with nothing
@@ -143,10 +143,18 @@ def our_cases(
 
 
 def run_ours(
-    root: Path, slugs: list[str], locales: list[str], repeat: int, log: Path, rows: list[Row]
+    root: Path,
+    slugs: list[str],
+    locales: list[str],
+    repeat: int,
+    log: Path,
+    rows: list[Row],
+    variants: bool = True,
 ) -> None:
-    """Append each of our cases to ``rows`` as it finishes."""
-    for name, args, before in our_cases(root, slugs[0], BuildFlags.detect()):
+    """Append each of our cases to ``rows`` as it finishes; without ``variants``, the cold build
+    is timed as users run it only (not also with --jobs 1, --jobs N and --no-cache)."""
+    flags = BuildFlags.detect() if variants else BuildFlags(no_cache=False, jobs=False)
+    for name, args, before in our_cases(root, slugs[0], flags):
         figure = measure([corpus.pipeline_cmd(root, *args)], repeat, log, before, CHECKS_MAY_FAIL)
         rows.append(Row("pipeline", name, len(slugs), len(slugs) * (len(locales) + 1), figure))
         _progress(rows[-1])
@@ -177,17 +185,17 @@ def run_leaflets(
 
 
 def prepare_peers(
-    site: Path, work: Path, locales: list[str]
-) -> tuple[peers.ToolkitSite, peers.SphinxSite]:
-    """Copy the site for the peers before our cases edit it, so all three start from the same text."""
-    return peers.toolkit_site(site, work / "translate-toolkit", locales), peers.sphinx_site(
-        site, work / "sphinx", locales
-    )
+    site: Path, work: Path, locales: list[str], which: str
+) -> tuple[peers.ToolkitSite, peers.SphinxSite | None]:
+    """Copy the site for the peers before our cases edit it, so all three start from the same text.
+    ``which``: "all", or "toolkit" alone (Sphinx takes longest of all on large real-size sites)."""
+    toolkit = peers.toolkit_site(site, work / "translate-toolkit", locales)
+    return toolkit, peers.sphinx_site(site, work / "sphinx", locales) if which == "all" else None
 
 
 def run_peers(
     toolkit: peers.ToolkitSite,
-    sphinx: peers.SphinxSite,
+    sphinx: peers.SphinxSite | None,
     slugs: list[str],
     locales: list[str],
     repeat: int,
@@ -203,6 +211,8 @@ def run_peers(
     figure = measure(checked_cmds, repeat, log, toolkit.clean)
     rows.append(Row("translate-toolkit", TOOLKIT_CHECKED, n, n * len(locales), figure))
     _progress(rows[-1])
+    if sphinx is None:
+        return
     cmds = sphinx.commands()
     sphinx_po, sphinx_md = sphinx.po_path(locales[0], slugs[0]), sphinx.md_path(slugs[0])
     cases: list[tuple[str, Callable[[int], object] | None]] = [
@@ -383,8 +393,15 @@ def main() -> None:
     )
     parser.add_argument(
         "--peers",
+        nargs="?",
+        const="all",
+        choices=("all", "toolkit"),
+        help="also time translate-toolkit and Sphinx + MyST + sphinx-intl (all), or translate-toolkit alone",
+    )
+    parser.add_argument(
+        "--no-variants",
         action="store_true",
-        help="also time translate-toolkit and Sphinx + MyST + sphinx-intl",
+        help="time the cold build as users run it only, not also with --jobs 1, --jobs N, --no-cache",
     )
     parser.add_argument(
         "--peer-repeat",
@@ -433,8 +450,10 @@ def main() -> None:
                 if args.corpus == "real"
                 else corpus.make_site(site, n, locales, args.seed)
             )
-            peer_sites = prepare_peers(site, work / str(n), locales) if args.peers else None
-            run_ours(site, slugs, locales, args.repeat, log, rows)
+            peer_sites = (
+                prepare_peers(site, work / str(n), locales, args.peers) if args.peers else None
+            )
+            run_ours(site, slugs, locales, args.repeat, log, rows, not args.no_variants)
             if args.leaflets:
                 run_leaflets(site, slugs, locales, args.repeat, log, rows)
             if peer_sites:
