@@ -311,6 +311,11 @@ class Page:
     body_html: str
     fallbacks: int  # units shown in the source language
     words: tuple[Word, ...] = ()  # glossary terms the page uses, in order of first use
+    # Printed with the page too: "Page last reviewed: …" and the like, and a kept translation's
+    # dated notice, each as HTML in the reader's language; a leaflet without them would outlive
+    # what it says unmarked.
+    review: tuple[str, ...] = ()
+    kept_notice: str = ""
 
 
 @dataclass(frozen=True)

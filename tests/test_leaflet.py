@@ -852,3 +852,27 @@ def test_an_image_typst_cannot_decode_leaves_its_alt_text_and_a_warning(
         assert "A broken chart" in pdf_text(data, tmp_path)
     found = [f for f in _findings(root, "leaflet-engine") if f["locale"] == "en"]
     assert len(found) == 1 and "failed to decode image" in str(found[0]["message"])
+
+
+@pytest.mark.skipif(
+    PDFTOTEXT is None, reason="pdftotext (poppler-utils) is installed by tests/setup.sh"
+)
+def test_a_leaflet_prints_the_review_dates_its_page_shows(tmp_path: Path, run) -> None:  # noqa: ANN001
+    """A printed health leaflet outlives the page: it carries the same "Page last reviewed" and
+    "Next review due" dates the page shows (the NHS-style fixture's front matter), in the
+    reader's language where the interface is translated."""
+    root = tmp_path / "nhs"
+    shutil.copytree(DATA / "nhs", root)
+    config = root / "pyproject.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("leaflets = false", "leaflets = true"),
+        encoding="utf-8",
+    )
+    code, _, err = run(root, "build", "-q", "--jobs", "1")
+    assert code in (0, 1), err
+    page = (root / "output/en/chest-pain.html").read_text(encoding="utf-8")
+    assert "Page last reviewed: September 1, 2025" in page  # what the page says …
+    text = pdf_text((root / "output/en/chest-pain.pdf").read_bytes(), tmp_path)
+    assert "Page last reviewed: September 1, 2025" in text  # … the leaflet says too
+    assert "Next review due: September 1, 2028" in text
+    assert text.index("Next review due") < text.index("It does not replace advice")

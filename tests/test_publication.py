@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from tests.conftest import po_path
 from tests.multisite import make_multisite
 
 Run = Callable[..., tuple[int, str, str]]
+PDFTOTEXT = shutil.which("pdftotext")  # installed by tests/setup.sh
 KEPT_NOTICE = re.compile(r'<p class="notice kept">(.*?)</p>\n?', re.S)
 
 
@@ -42,6 +45,18 @@ def edit_source(root: Path) -> None:
     text = text.replace("talk to your doctor.", "talk to your GP.")
     text = text.replace("- Keep your bedroom dark, quiet and cool.\n", "")
     path.write_text(text, encoding="utf-8")
+
+
+def pdf_text(data: bytes, path: Path) -> str:
+    """The leaflet's words as pdftotext reads them, spaces collapsed."""
+    path.write_bytes(data)
+    out = subprocess.run(
+        [str(PDFTOTEXT), "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return " ".join(out.split())
 
 
 def files(root: Path) -> dict[str, str]:
@@ -85,7 +100,14 @@ def test_a_source_edit_keeps_the_last_published_translation_with_a_dated_notice(
         1
     )
     assert KEPT_NOTICE.sub("", page) == before_page  # exactly what was published, plus the notice
-    assert (output / "es" / "sleep.pdf").read_bytes() == before_leaflet
+    leaflet = (output / "es" / "sleep.pdf").read_bytes()
+    assert leaflet != before_leaflet  # the printed leaflet carries the notice too
+    if PDFTOTEXT:
+        printed = pdf_text(leaflet, published / "kept.pdf")
+        notice = "THE ORIGINAL OF THIS PAGE WAS UPDATED ON 3 de mayo de 2024. THIS TRANSLATION IS BEING UPDATED. "
+        assert notice in printed
+        # and otherwise the words that were published, in their order
+        assert printed.replace(notice, "") == pdf_text(before_leaflet, published / "before.pdf")
     assert "noindex" not in page
     assert "https://everyday.example/es/sleep.html" in (output / "sitemap.xml").read_text()
     assert 'hreflang="es" href="https://everyday.example/es/sleep.html"' in (

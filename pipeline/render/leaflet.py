@@ -154,14 +154,9 @@ def _environment() -> Environment:
     )
 
 
-def leaflet_html(
-    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
-) -> str:
-    """What the leaflet prints, as HTML: the page's body in the leaflet's template.
-
-    ``review`` is the hook for issue 9's review dates: the sentence ("Page last reviewed …"),
-    already translated and formatted for the locale; articles do not carry them yet.
-    """
+def leaflet_html(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings) -> str:
+    """What the leaflet prints, as HTML: the page's body in the leaflet's template, with the
+    page's review dates and a kept translation's notice (``page.review``, ``page.kept_notice``)."""
     url = settings.site_url + page.version.path
     body = absolute_links(page.body_html, url)
     return (
@@ -177,29 +172,26 @@ def leaflet_html(
             url=url,
             site_name=ui.content(settings.site_name),
             site_name_text=ui.attribute(settings.site_name),
-            review=review,
+            review=[Markup(line) for line in page.review],
+            kept_notice=Markup(page.kept_notice),
             _=ui.content,
             _a=ui.attribute,
         )
     )
 
 
-def leaflet_for(
-    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
-) -> Leaflet:
+def leaflet_for(page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings) -> Leaflet:
     """Make one leaflet; raise ``LeafletsUnavailable`` where Typst or its fonts are missing,
     ``FontsMissing`` for a character no font has, ``LeafletTooSlow`` past its budget,
     ``LeafletError`` if Typst refuses it."""
-    return print_leaflet(
-        page, leaflet_document(page, locale, ui, settings, review), locale, settings
-    )
+    return print_leaflet(page, leaflet_document(page, locale, ui, settings), locale, settings)
 
 
 def leaflet_document(
-    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings, review: str | None = None
+    page: Page, locale: LocaleInfo, ui: UiText, settings: LeafletSettings
 ) -> Document:
     """What the leaflet prints, as the data ``leaflet.typ`` typesets (its HTML read by ``typenodes``)."""
-    html = leaflet_html(page, locale, ui, settings, review)
+    html = leaflet_html(page, locale, ui, settings)
     images = Images(page.version.path, settings.media, settings.root)
     return document(html, images, _digits(locale), TYPST_PAPER[settings.paper.lower()])
 

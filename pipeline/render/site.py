@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from babel import Locale
@@ -89,7 +90,12 @@ def render_page(
     and returns the page's link to it ({href, size}), or None for no link.
     """
     ui = UiText(catalogs.ui, source.tag, catalogs.locale.tag)
-    page = _page(article, version, render_body(article, catalogs, source, glossary, ui), images)
+    kept_notice = site.kept_notice(version, catalogs.locale, ui)
+    page = replace(
+        _page(article, version, render_body(article, catalogs, source, glossary, ui), images),
+        review=tuple(review_lines(article, catalogs, source, ui)),
+        kept_notice=str(kept_notice["text"]) if kept_notice else "",
+    )
     html = site.env.get_template("page.html").render(
         **site.page_context(version, catalogs.locale, ui),
         page=page,
@@ -98,9 +104,9 @@ def render_page(
         body=Markup(page.body_html),
         words=page.words,
         leaflet=leaflet(page, catalogs.locale, ui) if leaflet else None,
-        review=review_lines(article, catalogs, source, ui),
+        review=[Markup(line) for line in page.review],
         preview_notice=site.preview_notice(version, catalogs.locale, ui),
-        kept_notice=site.kept_notice(version, catalogs.locale, ui),
+        kept_notice=kept_notice,
     )
     return page, html
 
