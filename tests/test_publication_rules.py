@@ -39,9 +39,12 @@ def _figures(article: tuple[int, int], interface: tuple[int, int] = (5, 0),
 def _plan(config: Config, es: Stats, written: bool = True, gap: str = "", kept: str = "") -> publication.Plan:  # fmt: skip
     figures = {("sleep", loc.name): _figures((2, 0)) for loc in config.all_locales}
     figures[("sleep", "es")] = es
+    spanish = (ARTICLE.slug, "es")
     return publication.plan_versions(
-        config, (ARTICLE,), figures, lambda a, loc: written,
-        lambda a, loc: gap, lambda a, loc: kept if loc.name == "es" else "",
+        config, (ARTICLE,), figures,
+        lambda a, loc: written if loc.is_plain and a.slug == "sleep" else not written,
+        lambda a, loc: gap if (a.slug, loc.name) == spanish else "",
+        lambda a, loc: kept if (a.slug, loc.name) == spanish else "",
     )  # fmt: skip
 
 
@@ -71,7 +74,9 @@ def test_a_version_below_its_threshold_is_a_preview_that_says_why(
 ) -> None:
     """2 of 3 texts: 66.66… %, shown rounded down (66.6 %), published from a threshold of 66.6."""
     config = _config(publish_threshold=90.0, publish_thresholds={"es": threshold})
-    versions, previews = _spanish(_plan(config, _figures((2, 1))))
+    plan = _plan(config, _figures((2, 1)))
+    versions, previews = _spanish(plan)
+    assert plan.shares[("sleep", "es")] == (200 / 3, threshold)
     if published:
         assert versions == [Version("sleep", "es", "es/sleep.html")] and previews == []
         return
@@ -153,3 +158,33 @@ def test_a_plain_version_exists_once_one_text_differs_from_its_standard_text(
 
 def test_a_plain_version_without_a_catalogue_is_not_written() -> None:
     assert publication.written_in(_config(), {}, ARTICLE, EN_PLAIN) is False
+
+
+def test_every_reason_a_version_is_a_preview_is_given() -> None:
+    config = _config(publish_threshold=90.0)
+    [version], _ = _spanish(_plan(config, _figures((1, 1), interface=(5, 1))))
+    assert version.preview == (
+        "50 % translated, below the publishing threshold of 90 %; 1 of its 6 interface texts "
+        "(ui.po) not translated yet, so the page's navigation and disclaimer would show in the "
+        "source language" + PREVIEW
+    )
+
+
+def test_shares_at_exactly_the_threshold_are_enough() -> None:
+    """The article at 90 % of a 90 % threshold: the page as a whole is what keeps it back; an
+    interface at 80 % of an 80 % threshold keeps nothing back."""
+    figures = _figures((9, 1), interface=(5, 0), glossary=(0, 4))
+    [version], _ = _spanish(_plan(_config(publish_threshold=90.0), figures))
+    assert version.preview.startswith("73.6 % of what the page shows is translated")
+    [version], _ = _spanish(_plan(_config(publish_threshold=80.0), _figures((2, 0), (4, 1))))
+    assert version.preview == ""
+
+
+def test_a_version_that_counts_no_interface_is_judged_by_its_article() -> None:
+    figures = Stats.of_parts(("article", Stats(2, 0, 0)))
+    assert _spanish(_plan(_config(), figures))[0] == [Version("sleep", "es", "es/sleep.html")]
+
+
+def test_a_complete_version_is_published_afresh_not_kept() -> None:
+    versions, _ = _spanish(_plan(_config(), _figures((2, 0)), kept="2026-12-01"))
+    assert versions == [Version("sleep", "es", "es/sleep.html")]

@@ -90,15 +90,23 @@ def test_a_version_without_a_catalogue_is_not_reviewed() -> None:
 
 
 def test_any_change_after_the_sign_off_makes_it_out_of_date_and_says_which() -> None:
-    signed = _signed(SPANISH, review.sign_off(ARTICLE, SPANISH, ANA, WHEN))
+    """The record stays (the report still names who reviewed and when); it is no longer current."""
+    fields = review.sign_off(ARTICLE, SPANISH, ANA, WHEN)
+    signed = _signed(SPANISH, fields)
+    was = review.Review(ANA, WHEN, fields["X-Reviewed-Source"], fields["X-Reviewed-Translation"])
     edited_source = _article("Pain.", "Rest well.", "Pain.")
-    assert review.status(edited_source, signed).reason == "the source changed after the review"
-    retranslated = replace(
-        signed, messages={**signed.messages, "Rest.": Message("Rest.", "Reposo.", False, 1)}
+    assert review.status(edited_source, signed) == review.ReviewStatus(
+        was, False, "the source changed after the review"
     )
-    assert not review.status(ARTICLE, retranslated).current
-    assert review.status(ARTICLE, retranslated).reason == "the translation changed after the review"
-    now_fuzzy = replace(
-        signed, messages={**signed.messages, "Rest.": Message("Rest.", "Descanso.", True, 1)}
+    changed = review.ReviewStatus(was, False, "the translation changed after the review")
+    for message in (Message("Rest.", "Reposo.", False, 1), Message("Rest.", "Descanso.", True, 1)):
+        edited = replace(signed, messages={**signed.messages, "Rest.": message})
+        assert review.status(ARTICLE, edited) == changed
+
+
+def test_a_record_written_by_hand_without_fingerprints_is_out_of_date() -> None:
+    """Who and when, typed into Poedit's header: no fingerprint says what was read."""
+    by_hand = _signed(SPANISH, {"X-Reviewed-By": ANA, "X-Reviewed-Date": "2026-11-29"})
+    assert review.status(ARTICLE, by_hand) == review.ReviewStatus(
+        review.Review(ANA, WHEN, "", ""), False, "the source changed after the review"
     )
-    assert review.status(ARTICLE, now_fuzzy).reason == "the translation changed after the review"

@@ -29,8 +29,21 @@ from pipeline.language import terms
         ("Ketamin-Infusionen helfen", "Ketamininfusion", "de", True),
         ("Ketamin und Infusionen", "Ketamin-Infusion", "de", False),  # not one after the other
         ("Ketamininfusions help", "infusion", "en", False),  # English does not glue words
+        ("Eine Ketamininfusion hilft", "Ketamin-Infusionen", "de", True),  # joined, then stemmed
+        ("Starke Rückenschmerzen", "Rücken-Schmerzen", "de", True),  # ü as the stemmer writes it
+        ("Starke Rücken-Schmerzen", "Rückenschmerzen", "de", True),
+        ("Bei chronischen Rückenschmerzen", "chronische Schmerzen", "de", True),
+        ("Ein Ketamin-Gelpflaster", "Ketamin-Gel", "de", True),  # a stem of three letters inside
+        ("Starke Ohrenschmerzen", "Ohr", "de", True),
         ("Ein Ei.", "Ei", "de", True),
         ("Ein Kleid.", "Ei", "de", False),  # a stem of two letters is not looked for inside
+        # esketamine is another drug: a stem inside a longer word counts only where words glue
+        ("Esketamine infusions and ketamine.", "ketamine infusion", "en", False),
+        # the first word of the term twice in a row: the second starts the term
+        ("What is ketamine? Ketamine infusions help.", "ketamine infusion", "en", True),
+        # Hebrew attaches clitics ("for pain") and has no stemmer
+        ("לכאב כרוני", "כאב", "he", True),
+        ("טיפול", "כאב", "he", False),
         # Arabic: harakat are optional, clitics are attached
         ("الكِيتَامِين دواء", "الكيتامين", "ar", True),
         ("وللكيتامين آثار", "كيتامين", "ar", True),
@@ -71,6 +84,7 @@ def test_the_author_s_text_mentions_a_term_only_as_nearly_the_same_word(
 
 def test_outside_english_the_author_s_text_is_matched_by_stem() -> None:
     assert terms.source_mentions("los anestésicos", "anestésico", "es")
+    assert terms.source_mentions("una crema anestésica", "anestésico", "es")
     assert not terms.source_mentions("el dolor", "anestésico", "es")
 
 
@@ -104,6 +118,37 @@ def test_words_are_counted_as_a_reader_counts_them() -> None:
     assert terms.words("Don’t STOP ketamine-infusions", "en") == ["don’t", "stop", "ketamine", "infusions"]  # fmt: skip
     assert terms.words("الكِيتَامِين", "ar") == ["الكيتامين"]
     assert terms.words("点滴 NMDA", "ja") == ["点", "滴", "nmda"]
+    assert terms.words("The word 点滴 means a drip", "en")[2] == "点滴"  # spaced: whole words
+    decomposed = unicodedata.normalize("NFD", "Schmerzmittel für")
+    assert terms.words(decomposed, "de") == ["schmerzmittel", "für"]  # as NFC writes it
     assert terms.stems("Anaesthetists", "en") == ("anaesthetist",)
     assert terms.stems("NMDA", "xx") == ("nmda",)  # no stemmer for the language: the word itself
     assert [terms.lettered(w) for w in ("दवा", "cyp2d6", "ketamine")] == [True, False, True]
+
+
+def test_where_a_term_starts_among_the_words_of_a_text() -> None:
+    assert terms.term_index("Bei chronischen Rückenschmerzen", "chronische Schmerzen", "de") == 1
+    assert terms.term_index("Gute Ketamininfusionen helfen", "Infusion", "de") == 1
+    assert terms.term_index("Starke Ohrenschmerzen", "Ohr", "de") == 1
+    assert terms.term_index("No sharp here.", "C#", "en") is None
+    assert terms.term_index("ケタミンと C++", "C++", "ja") == 5  # each character is a word
+
+
+def test_a_page_asks_first_whether_a_term_can_be_in_a_text_at_all() -> None:
+    assert terms.may_contain("Use C++ here.", "C++", "en")
+    assert not terms.may_contain("Use C here.", "C++", "en")
+    assert not terms.may_contain("Ein Kleid.", "Ohr", "de")
+    assert terms.may_contain("Starke Ohrenschmerzen", "Ohr", "de")
+    assert not terms.may_contain("نص", "ـ", "ar")  # a tatweel alone is no word
+
+
+def test_a_decomposed_text_has_no_mark_for_a_term_written_with_punctuation() -> None:
+    """Its places would be counted in another text than the page's: no mark, not a wrong one."""
+    assert terms.find_term(unicodedata.normalize("NFD", "Café en C++"), "C++", "es") is None
+
+
+def test_a_word_list_is_stemmed_as_running_text_is() -> None:
+    assert terms.stems_of_many(["Anaesthetists", "sleeping pills"], "en") == [
+        "anaesthetist", "sleep", "pill",
+    ]  # fmt: skip
+    assert terms.stems_of_many(["NMDA"], "xx") == ["nmda"]
