@@ -189,6 +189,7 @@ msgstr "Volver"
 msgid "Back"
 msgstr "Atrás"
 
+#| msgctxt "old"
 #| msgid "A stale old source."
 msgid "Rest well."
 msgstr "Descanse bien."
@@ -384,3 +385,15 @@ def test_the_plural_error_names_the_text_by_its_first_forty_characters() -> None
         "the entry for 'Ketamine infusions are given over {n} ho' has plural forms in one file "
         "and not in the other: make both plural or both singular"
     )
+
+
+def test_a_plural_text_that_gains_a_context_keeps_its_forms_and_drops_a_stale_old_source() -> None:
+    pot = _po(
+        'msgctxt "count"\nmsgid "{n} day"\nmsgid_plural "{n} days"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+        language="",
+    )
+    old = _po('#| msgid "{n} dai"\nmsgid "{n} day"\nmsgid_plural "{n} days"\nmsgstr[0] "{n} día"\nmsgstr[1] "{n} días"\n')  # fmt: skip
+    [entry] = merge(old, pot)
+    assert (entry.msgctxt, entry.msgstr_plural, entry.flags, entry.previous_msgid) == (
+        "count", {0: "{n} día", 1: "{n} días"}, [], None,
+    )  # fmt: skip

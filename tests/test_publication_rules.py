@@ -151,6 +151,8 @@ def test_a_plain_version_exists_once_one_text_differs_from_its_standard_text(
 ) -> None:
     catalogs = {
         ("es", "sleep"): _catalog("es", {"Rest.": "Descanse.", "Drink water.": "Beba agua."}),
+        # an English PO left beside the source: a plain English version rewrites the source itself
+        ("en", "sleep"): _catalog("en", {"Rest.": "Rest.", "Drink water.": "Drink some water."}),
         (locale, "sleep"): _catalog(locale, plain),
     }
     assert publication.written_in(_config(), catalogs, ARTICLE, parse_locale(locale)) is written
