@@ -357,3 +357,42 @@ def test_numbers_are_compared_as_a_reader_counts_them(
     source: str, translation: str, language: str, expected: tuple[str | None, str | None]
 ) -> None:
     assert markup.number_problem(source, translation, language) == expected
+
+
+def test_arabic_osman_computed_by_hand_on_the_shipped_translation() -> None:
+    """Two units of ``locales/ar/…/ketamine-infusions-chronic-pain.po``, a paragraph and a list
+    item (closed with a full stop as every unit is), scored with Osman's formula (textstat's form):
+
+        200.791 - 1.015 x words per sentence
+                - 24.181 x (complex + syllables + faseeh + long words, each per word)
+
+    Counted by hand: 10 + 7 = 17 words in 2 sentences. Long words, over 5 letters: الكيتامين,
+    المزمن, ارتفاع, المعالج (4). No word carries more than 5 harakat (complex: 0), and none of the
+    words with a faseeh letter (يظهر ظ, نتائج ئ, واعدة وا) has over 5 syllables (faseeh: 0).
+    Syllables: the text is not vocalised, so textstat counts its letters other than alef (ا),
+    spaces and full stops, less 2: 41 + 24 = 65 letters (the tanween of جدًا among them), 63;
+    then 2 for that tanween (a stressed syllable counts double): 65.
+    """
+    paragraph = "يظهر تسريب الكيتامين نتائج واعدة جدًا في علاج الألم المزمن."
+    list_item = "تعاني من ارتفاع ضغط الدم غير المعالج"
+    text = formulas.document_text([paragraph, list_item])
+    assert text == paragraph + " " + list_item + "."
+    words, sentences, syllables, long_words = 17, 2, 65, 4
+    scores = formulas.scores(text, "ar")
+    assert scores == {
+        "osman": pytest.approx(
+            200.791 - 1.015 * words / sentences - 24.181 * (syllables + long_words) / words,
+            abs=0.01,
+        )
+    }
+    # Osman is an ease score: the default targets are at least 20, and 50 for a plain version.
+    standard = formulas.target_for("ar", "ar", False, {})
+    plain_target = formulas.target_for("ar@plain", "ar", True, {})
+    assert standard == formulas.Target("osman", 20.0, True)
+    assert plain_target == formulas.Target("osman", 50.0, True)
+    assert plain_target.met(scores["osman"])  # 94.02: easy reading, even for a plain version
+
+
+def test_every_report_words_a_target_s_direction_the_same_way() -> None:
+    assert (formulas.bound(True), formulas.bound(True, symbol=True)) == ("at least", "≥")
+    assert (formulas.bound(False), formulas.bound(False, symbol=True)) == ("at most", "≤")
