@@ -129,3 +129,19 @@ def test_in_a_language_written_without_spaces_a_run_of_characters_is_not_one_lon
     """Each Japanese character is a token of its own, too short to be judged: without a
     dictionary, a run up to the next punctuation is no word a reader would call rare."""
     assert plain.rare_words("ケタミンの点滴を受けます。", "ja", frozenset()) == []
+
+
+def test_a_latin_word_in_japanese_or_chinese_plain_text_is_judged_without_optional_tokenizers() -> (
+    None
+):
+    """wordfreq reads Japanese and Chinese with MeCab or jieba, optional extras not installed:
+    "NMDA" in a ja@plain or zh@plain text was a ModuleNotFoundError that stopped the check. The
+    word is looked up as written: a word wordfreq does not know in that language is rare."""
+    assert plain.rare_words("NMDA", "ja", frozenset()) == ["nmda"]
+    assert plain.rare_words("NMDA", "zh", frozenset({"nmda"})) == []
+
+
+def test_a_language_without_a_word_list_has_no_rare_words() -> None:
+    """Thai has no wordfreq list: no word can be called rare, and none is (not every word)."""
+    assert plain.rare_words("ยาเคตามีนช่วยบรรเทาอาการปวด", "th", frozenset()) == []
+    plain.vocabulary("th")  # the warm-up asks for every locale's list: nothing to load, no error

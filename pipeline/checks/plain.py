@@ -72,7 +72,10 @@ def _glossary_stems(subject: Subject) -> frozenset[str]:
 
 
 def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -> list[str]:
-    """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar"."""
+    """Rare as a word *and* as a family: "vigilarán" is a rare form of the everyday "vigilar".
+    A language wordfreq has no list for (Thai, say) has no rare words: nothing to judge them by."""
+    if not _listed(language):
+        return []
     rare = []
     common = _vocabulary(language)[1]
     for word in dict.fromkeys(
@@ -94,15 +97,26 @@ def _frequent(word: str, language: str) -> bool:
     from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
     from wordfreq.tokens import lossy_tokenize  # noqa: PLC0415
 
-    tokens = lossy_tokenize(word, language)
+    try:
+        tokens = lossy_tokenize(word, language)
+    except ModuleNotFoundError:  # Japanese and Chinese need MeCab or jieba, optional extras
+        tokens = [word]  # already one word of our own tokenizer: looked up as written
     if len(tokens) == 1 and not any(c.isdigit() for c in tokens[0]):
         return tokens[0] in _vocabulary(language)[0]
     return zipf_frequency(word, language) >= RARE_ZIPF  # several tokens: wordfreq's own rule
 
 
+@cache
+def _listed(language: str) -> bool:
+    import wordfreq  # noqa: PLC0415
+
+    return language in wordfreq.available_languages()
+
+
 def vocabulary(language: str) -> None:
     """Load (or build, into the build's cache) the language's word lists: ``warmup``."""
-    _vocabulary(language)
+    if _listed(language):
+        _vocabulary(language)
 
 
 @cache
