@@ -44,7 +44,7 @@ RENAMED = {"b": "strong", "i": "em", "cite": "em", "var": "em", "kbd": "code", "
            "header": "div", "footer": "div", "aside": "div", "main": "div", "nav": "div",
            "figure": "div", "figcaption": "p", "address": "p", "details": "div", "summary": "p"}  # fmt: skip
 KNOWN = frozenset({"p", "div", "ul", "ol", "li", "dl", "dt", "dd", "table", "img", "a", "strong",
-                   "em", "code", "pre", "sup", "sub", "s", "blockquote", "q", "br", "hr"})  # fmt: skip
+                   "em", "code", "pre", "sup", "sub", "s", "blockquote", "q", "br", "hr", "dfn"})  # fmt: skip
 _LANG = re.compile(r"([A-Za-z]{2,3})(?:-[A-Za-z]{4})?(?:-([A-Za-z]{2}))?(?:-|$)")
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is text
 
