@@ -377,3 +377,14 @@ def test_a_remembered_hyphenation_keeps_a_count_not_pyphen_s_list_and_is_bounded
     info = remembered._breaks.cache_info()
     assert info.currsize == syllables.HYPHENATED
     assert info.maxsize == syllables.HYPHENATED
+
+
+def test_pyphen_keeps_no_answer_of_its_own_for_the_words_a_build_counts() -> None:
+    """Pyphen remembers every word it hyphenated, without bound: the build's bounded memo is the
+    only one, so a site's memory does not grow with its vocabulary."""
+    from pipeline.language import syllables
+
+    remembered = syllables._get_pyphen("fr")
+    for n in range(100):
+        remembered.positions(f"Douleurchronique{n}")
+    assert not any(word.startswith("douleurchronique") for word in remembered._pyphen.hd.cache)

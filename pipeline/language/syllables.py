@@ -89,13 +89,22 @@ class _Hyphenation:
 
     Only the number of break points is kept, and for the last ``HYPHENATED`` words: textstat
     (and ``_word_syllables``) asks nothing but ``len(positions(word))``, and Pyphen's answer is
-    a list of ints carrying data, about 0.9 KB a word. A site of real articles holds hundreds of
-    thousands of distinct words; remembering 131,072 answers each took some 120 MB per language,
-    most of a cold build's memory at 200 articles.
+    a list of ints carrying data, about 0.9 KB a word. Pyphen itself remembers every answer it
+    ever gave, without bound, in its table's ``cache``: a site of real articles holds hundreds of
+    thousands of distinct words, so that memory grew with the site (a cold build at 50 articles
+    peaked at 288 MB, at 20 at 190 MB). Each answer is taken out of it once counted.
     """
 
     def __init__(self, pyphen: Any) -> None:
-        self._breaks = lru_cache(maxsize=HYPHENATED)(lambda word: len(pyphen.positions(word)))
+        self._pyphen = pyphen
+        self._breaks = lru_cache(maxsize=HYPHENATED)(self._count)
+
+    def _count(self, word: str) -> int:
+        count = len(self._pyphen.positions(word))
+        answers = getattr(getattr(self._pyphen, "hd", None), "cache", None)
+        if isinstance(answers, dict):
+            answers.pop(word.lower(), None)  # Pyphen's own key for the word
+        return count
 
     def positions(self, word: str) -> range:
         """As long as Pyphen's list of positions: all a syllable count reads of it."""
