@@ -248,6 +248,23 @@ def version_stats(
             for loc in project.config.locales:
                 figures[(a.slug, loc.name)] = figures_of(project, catalogs, a, loc)
         return figures
+    figures.update(
+        (item, known[1]) for item, known in _table(project, catalogs, cache, ahead).items()
+    )
+    return figures
+
+
+Known = dict[tuple[str, str], tuple[str, Stats]]  # (article, locale) -> (its key, its figures)
+
+
+def _table(
+    project: Project,
+    catalogs: CatalogStore,
+    cache: Cache,
+    ahead: Callable[[list[int]], Counted] | None,
+) -> Known:
+    """The last build's table, each version whose key changed counted again (the stale articles
+    by ``ahead`` where it is given); kept for the next build where it changed."""
     last = cache.get(*STATS_TABLE)
     last = last if isinstance(last, dict) else {}
     keys = _stats_keys(project, catalogs)
@@ -257,7 +274,7 @@ def version_stats(
         if any(last.get(item, ("",))[0] != keys[item] for item in _items(project, article))
     ]
     counted = ahead(stale) if ahead and stale else {}
-    table = {}
+    table: Known = {}
     for article in project.articles:
         for item in _items(project, article):
             known = last.get(item)
@@ -269,10 +286,9 @@ def version_stats(
                     figures_of(project, catalogs, article, _locale(project, item[1])),
                 )
             table[item] = known
-            figures[item] = known[1]
     if table != last:
         cache.put(*STATS_TABLE, table)
-    return figures
+    return table
 
 
 def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> Stats:

@@ -396,3 +396,34 @@ def test_arabic_osman_computed_by_hand_on_the_shipped_translation() -> None:
 def test_every_report_words_a_target_s_direction_the_same_way() -> None:
     assert (formulas.bound(True), formulas.bound(True, symbol=True)) == ("at least", "≥")
     assert (formulas.bound(False), formulas.bound(False, symbol=True)) == ("at most", "≤")
+
+
+def test_a_remembered_hyphenation_keeps_a_count_not_pyphen_s_list_and_is_bounded() -> None:
+    """A site of real articles holds more distinct words than any memory should: the hyphenation
+    memo keeps each word's count of break points (what textstat reads), for a bounded number of
+    words, and answers as long a sequence as Pyphen's own."""
+    import pyphen
+
+    from pipeline.language import syllables
+
+    remembered = syllables._get_pyphen("de")
+    own = pyphen.Pyphen(lang="de")
+    for word in ("Narkosemittel", "Schmerzen", "vielversprechender", "und"):
+        assert len(remembered.positions(word)) == len(own.positions(word))
+    remembered._breaks.cache_clear()
+    for n in range(syllables.HYPHENATED + 10):
+        remembered.positions(f"wort{n}")
+    info = remembered._breaks.cache_info()
+    assert info.currsize == syllables.HYPHENATED
+    assert info.maxsize == syllables.HYPHENATED
+
+
+def test_pyphen_keeps_no_answer_of_its_own_for_the_words_a_build_counts() -> None:
+    """Pyphen remembers every word it hyphenated, without bound: the build's bounded memo is the
+    only one, so a site's memory does not grow with its vocabulary."""
+    from pipeline.language import syllables
+
+    remembered = syllables._get_pyphen("fr")
+    for n in range(100):
+        remembered.positions(f"Douleurchronique{n}")
+    assert not any(word.startswith("douleurchronique") for word in remembered._pyphen.hd.cache)

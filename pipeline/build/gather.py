@@ -171,6 +171,7 @@ def _kept_inputs(
         return {}, {}
     articles = {a.slug: a for a in project.articles}
     previous, found = dict(record.versions), {}
+    parsed: dict[str, Article] = {}  # each published text parsed once, not once per locale
     for item, entry in record.versions.items():
         article = articles.get(item[0])
         if (
@@ -180,7 +181,7 @@ def _kept_inputs(
             or entry.source in ("", digest(article.text.encode("utf-8")))
         ):
             continue
-        inputs = _parsed(project, record, article, item[1], entry)
+        inputs = _parsed(project, record, article, item[1], entry, parsed)
         if inputs is None:
             previous[item] = replace(entry, source="")
         else:
@@ -189,7 +190,12 @@ def _kept_inputs(
 
 
 def _parsed(
-    project: Project, record: published.Record, article: Article, locale: str, entry: Entry
+    project: Project,
+    record: published.Record,
+    article: Article,
+    locale: str,
+    entry: Entry,
+    parsed: dict[str, Article],
 ) -> tuple[Article, Catalog | None, str] | None:
     text = record.text(entry.source)
     po = record.text(entry.po) if entry.po else b""
@@ -197,8 +203,10 @@ def _parsed(
         return None
     path = project.po_path(locale, article.slug)
     try:
+        if entry.source not in parsed:
+            parsed[entry.source] = parse_article(article.path, text.decode("utf-8"))
         return (
-            parse_article(article.path, text.decode("utf-8")),
+            parsed[entry.source],
             catalog.load_bytes(po, path, article.slug, locale) if po else None,
             digest(entry.source, entry.po),
         )

@@ -1,0 +1,263 @@
+"""The editors' site-wide report assembled from the versions' parts (``parts.Part``).
+
+Why from parts: on a site of 200 articles in 7 versions whose translations are rough, the report
+holds tens of thousands of findings, a hundred megabytes and more. Rendering it at the end from
+every version's findings costs memory that grows with the site, and redoing all of it when one PO
+changed costs seconds. So the reduce step only puts the frame around the parts, in build order:
+each section of each part is copied by the kernel (``os.copy_file_range``) from where the part is
+(the cache, or this build's file of fresh parts) straight into its place in the framed file.
+Nothing of a part is read into the process, decoded or held: a build that changed one version
+renders one part, and the rest of the report costs one copy of its bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from pipeline.locales import LocaleInfo
+from pipeline.model import DocumentReadability, Finding, Preview, ReviewState, Tally
+from pipeline.report import formats as report
+from pipeline.report.parts import GROUPS, LISTS, MARK, MARKS, SECTIONS, Part, part
+from pipeline.report.readability import version_anchor
+
+
+@dataclass
+class Language:
+    """One language's share of the report: its own page and its line in the overview."""
+
+    info: LocaleInfo
+    counts: Counter[str] = field(default_factory=Counter)
+    scored: int = 0  # versions with a formula and a target
+    met: int = 0  # of those, within the target
+    previews: list[Preview] = field(default_factory=list)
+    reviews: list[ReviewState] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"reports/{self.info.file_stem}.html"
+
+    @property
+    def title(self) -> str:
+        """The language as an English-speaking editor names it: "Spanish, plain language"."""
+        plain = ", plain language" if self.info.is_plain else ""
+        return f"{self.info.english_name}{plain}"
+
+    @property
+    def reviews_current(self) -> int:
+        return sum(r.current for r in self.reviews)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One version in the overview's table of articles by language: its counts, where to look."""
+
+    tally: Tally
+    too_hard: bool
+    href: str | None  # its first findings on its language's page, else its readability row
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Where one part's bytes are: a cached part's own file, or this build's file of fresh parts."""
+
+    file: Path
+    offset: int
+    sizes: tuple[int, ...]  # bytes per section, in ``SECTIONS`` order
+    language: str | None  # None: a part with only JSON sections (the site-wide catalogues)
+
+    def section(self, index: int) -> tuple[int, int]:
+        """(offset in ``file``, size) of the part's section ``index``."""
+        return self.offset + sum(self.sizes[:index]), self.sizes[index]
+
+
+class SiteReport:
+    """Collects where each version's part is, in build order, then writes the framed files by
+    copying each section of every part, in the kernel, into its place in the frame.
+
+    The HTML is one page per language, and an overview: at 200 articles in seven versions one
+    page held 38 MB (every finding and every version's hardest units), which Chromium took
+    half a minute to open. An editor reviews a language; the overview says which one needs it.
+    ``report.json`` stays one document, for tools.
+    """
+
+    def __init__(self, folder: Path, languages: Sequence[LocaleInfo]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
+        self.counts: Counter[str] = Counter()
+        self.languages = {info.name: Language(info) for info in languages}
+        self.source = languages[0].name  # the source first, then the configured locales
+        self._fresh_path = self.folder / "fresh-parts"
+        self._fresh = open(self._fresh_path, "wb")  # parts made in this build, one after another
+        self.pieces: list[Piece] = []  # every part, in build order
+        self.cells: dict[str, dict[str, Cell]] = {}  # article -> language -> its cell
+
+    def __enter__(self) -> SiteReport:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._fresh.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add_site(self, findings: Sequence[Finding], env: Environment, source: LocaleInfo) -> None:
+        """The site-wide catalogues' findings: in ``report.json`` in the order ``check`` gives
+        them, on each language's page its own."""
+        self.add(part(findings, None, env, source, html=False), language=None)
+        for name in self.languages:
+            own = [f for f in findings if self._language_of(f.locale) == name]
+            if own:
+                self.add(part(own, None, env, source, json=False), language=name)
+
+    def add(
+        self,
+        part: Part,
+        stored: Path | None = None,
+        language: str | None = None,
+        document: DocumentReadability | None = None,
+        article: str | None = None,
+    ) -> None:
+        """A part made now (its blob), or one cached at ``stored``, of a version in ``language``."""
+        language = self._language_of(language) if language is not None else None
+        if part.blob or stored is None:
+            self.pieces.append(Piece(self._fresh_path, self._fresh.tell(), part.sizes, language))
+            self._fresh.write(part.blob)
+        else:
+            self.pieces.append(Piece(stored, 0, part.sizes, language))
+        counts = dict(zip(SECTIONS, part.counts, strict=True))
+        self.counts.update(counts)
+        if language is not None:
+            own = self.languages[language]
+            own.counts.update(counts)
+            if document is not None and document.met is not None:
+                own.scored += 1
+                own.met += document.met
+            if article is not None:
+                self.cells.setdefault(article, {})[language] = _cell(own, article, counts, document)
+
+    def _language_of(self, locale: str) -> str:
+        """Every finding, preview and review is of a configured locale; were one not, it would be
+        shown with the source's rather than stop the build."""
+        return locale if locale in self.languages else self.source
+
+    def finish(
+        self,
+        env: Environment,
+        site_name: str,
+        previews: Sequence[Preview],
+        reviews: Sequence[ReviewState],
+        publication: Sequence[str] = (),
+    ) -> dict[str, Path]:
+        """Write the framed files; return them by their path under ``output/``. ``publication``:
+        what this build changed in the published set (versions withdrawn, kept, withheld), one
+        line each, shown first."""
+        self._fresh.close()
+        for preview in previews:
+            self.languages[self._language_of(preview.locale)].previews.append(preview)
+        for review in reviews:
+            self.languages[self._language_of(review.locale)].reviews.append(review)
+        files = {"reports/index.html": self._overview(env, site_name, publication)}
+        for name, language in self.languages.items():
+            frame = self._language_frame(env, site_name, language)
+            files[language.path] = self._fill(f"{language.info.file_stem}.html", frame, name)
+        files["reports/report.json"] = self._fill(
+            "report.json", self._json_frame(previews, reviews)
+        )
+        return files
+
+    def _overview(self, env: Environment, site_name: str, publication: Sequence[str]) -> Path:
+        count = self.counts
+        return self._fill(
+            "index.html",
+            env.get_template("report_index.html").render(
+                site_name=site_name, publication=publication, languages=list(self.languages.values()),
+                cells=self.cells, errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
+            ),
+        )  # fmt: skip
+
+    def _language_frame(self, env: Environment, site_name: str, language: Language) -> str:
+        count = language.counts
+        return env.get_template("report.html").render(
+            site_name=site_name, language=language, previews=language.previews,
+            reviews=language.reviews, is_source=language.info.name == self.source,
+            groups=[(name, title, count[name], Markup(MARK.format(name))) for name, title in GROUPS],
+            chart_rows=Markup(MARK.format("chart")), hardest=Markup(MARK.format("hardest")),
+            errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
+        )  # fmt: skip
+
+    def _json_frame(self, previews: Sequence[Preview], reviews: Sequence[ReviewState]) -> str:
+        count = self.counts
+        summary = report.summary(count["errors"], count["warnings"], count["deliberate"])
+        lists = {name: MARK.format(name) if count[name] else None for name in LISTS}
+        return report.json_frame(summary, lists["documents"], lists["findings"], previews, reviews)
+
+    def _fill(self, name: str, frame: str, language: str | None = None) -> Path:
+        """The frame with each mark replaced by its section of every part of ``language`` (of
+        every part, for the JSON lists), in build order."""
+        path = self.folder / name
+        with open(path, "wb", buffering=0) as out:
+            for i, piece in enumerate(MARKS.split(frame)):
+                if i % 2 == 0:
+                    out.write(piece.encode("utf-8"))
+                else:
+                    self._copy_section(out.fileno(), piece, None if piece in LISTS else language)
+        return path
+
+    def _copy_section(self, target: int, name: str, language: str | None) -> None:
+        """Section ``name`` of each part of ``language`` (every part: ``None``), one after
+        another; a JSON list's elements joined by ``",\\n    "`` as ``json.dumps`` joins them."""
+        index, first = SECTIONS.index(name), True
+        for piece in self.pieces:
+            offset, size = piece.section(index)
+            if not size or (language is not None and piece.language != language):
+                continue
+            if not first and name in LISTS:
+                os.write(target, b",\n    ")
+            first = False
+            _copy_from(piece.file, target, offset, size)
+
+
+def _cell(
+    language: Language, article: str, counts: dict[str, int], doc: DocumentReadability | None
+) -> Cell:
+    """Its link goes to the version's first findings, or to its readability row if it has none."""
+    first = next((name for name, _ in GROUPS if counts[name]), "version" if doc else None)
+    anchor = version_anchor(language.info.name, article)
+    return Cell(
+        Tally(counts["errors"], counts["warnings"], counts["deliberate"]),
+        doc is not None and doc.met is False,
+        f"{language.info.file_stem}.html#{first}-{anchor}" if first else None,
+    )
+
+
+def _copy_from(file: Path, target: int, offset: int, size: int) -> None:
+    try:
+        source = os.open(file, os.O_RDONLY)
+    except FileNotFoundError as exc:
+        raise OSError(exc.errno, "a cached report part vanished during the build (was .pipeline-cache deleted?): run the build again", str(file)) from exc  # fmt: skip
+    try:
+        _copy(source, target, offset, size)
+    finally:
+        os.close(source)
+
+
+def _copy(source: int, target: int, offset: int, size: int) -> None:
+    """``size`` bytes of ``source`` from ``offset`` to ``target``'s position, in the kernel."""
+    while size:
+        try:
+            done = os.copy_file_range(source, target, size, offset)
+        except OSError:  # a file system or kernel without it: read and write
+            done = os.write(target, os.pread(source, min(size, 1 << 20), offset))
+        if done == 0:
+            raise OSError(f"a cached report part is shorter than recorded: {size} bytes missing")
+        offset += done
+        size -= done

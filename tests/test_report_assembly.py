@@ -1,0 +1,107 @@
+"""The editors' report is assembled from each version's part: cached parts copied, changed ones made.
+
+A translator's save must cost one version's share of the report, not the site's: these tests hold
+a build after one PO changed to rendering that version's part alone, copying every other part
+from the cache, and to writing the same report bytes as a build from scratch.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+
+from pipeline.cli import main
+from pipeline.locales import parse_locale
+from pipeline.report import assemble
+from pipeline.report import site as sitereport
+from tests.multisite import make_multisite
+
+REPORTS = ("index.html", "report.json", "en.html", "es.html")
+
+
+def build(root: Path, *options: str) -> dict[str, bytes]:
+    assert main(["--root", str(root), "-q", "build", *options]) in (0, 1)
+    folder = root / "output" / "reports"
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def recorded_parts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(article, locale) of each version whose part a build renders."""
+    made: list[tuple[str, str]] = []
+    render = sitereport.part
+
+    def recorded(*args: Any, **kwargs: Any) -> sitereport.Part:
+        document, article = args[1], args[4]
+        made.append((article.slug, document.locale if document else "?"))
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(sitereport, "part", recorded)
+    return made
+
+
+def recorded_copies(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The file each section of the report was copied from."""
+    sources: list[Path] = []
+    copy = assemble._copy_from
+
+    def recorded(file: Path, target: int, offset: int, size: int) -> None:
+        sources.append(file)
+        copy(file, target, offset, size)
+
+    monkeypatch.setattr(assemble, "_copy_from", recorded)
+    return sources
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_multisite(tmp_path / "site")
+
+
+def test_one_changed_po_renders_only_its_versions_part_and_copies_the_rest_from_the_cache(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(site)
+    po = site / "locales/es/LC_MESSAGES/sleep.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"', 1), encoding="utf-8")  # fmt: skip
+    made, sources = recorded_parts(monkeypatch), recorded_copies(monkeypatch)
+    incremental = build(site)
+    assert made == [("sleep", "es")]
+    cached = [s for s in sources if (site / ".pipeline-cache") in s.parents]
+    fresh = {s for s in sources if s not in cached}
+    assert cached, "the unchanged versions' sections come from their cached parts"
+    assert len(fresh) == 1 and next(iter(fresh)).name == "fresh-parts"  # the one new part
+    assert set(REPORTS) <= set(incremental)
+    made.clear()
+    assert build(site, "--no-cache") == incremental
+    assert ("sleep", "es") in made and len(made) > 1, "from scratch, every part is made"
+
+
+def test_a_report_from_cached_parts_is_the_report_made_from_scratch(
+    site: Path, tmp_path: Path
+) -> None:
+    """Cold with the cache, then warm after an edit, against a copy built with no cache at all."""
+    build(site)
+    po = polib.pofile(str(site / "locales/ar/LC_MESSAGES/sleep.po"))
+    entry = next(e for e in po if e.msgstr)
+    entry.msgstr += " ؟"
+    po.save()
+    warm = build(site)
+    scratch = tmp_path / "scratch"
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    assert build(scratch, "--no-cache") == warm
+
+
+def test_a_cached_part_gone_during_the_build_is_an_error_naming_it(tmp_path: Path) -> None:
+    """Never a report with a hole: the build stops, and the next one makes the part again."""
+    report = assemble.SiteReport(tmp_path, [parse_locale("en")])
+    with report:
+        stored = tmp_path / "part"
+        stored.write_bytes(b"x")
+        report.add(sitereport.Part((0, 0, 0, 0, 0, 1, 0), (0, 0, 0, 0, 0, 1, 0)), stored, "en")
+        stored.unlink()
+        with pytest.raises(OSError, match="vanished"):
+            report._fill("report.json", "[\x00report-part:documents\x00]")
