@@ -36,3 +36,30 @@ def test_a_published_text_is_parsed_once_for_all_its_kept_translations(
     assert "notice kept" in kept, "the Spanish translation is kept, as published"
     assert "notice kept" in (root / "output" / "en" / "plain" / "sleep.html").read_text(encoding="utf-8")  # fmt: skip
     assert parsed == [source]
+
+
+def test_the_builds_after_it_take_the_kept_inputs_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translation stays kept for weeks: the builds in between (a translator's save elsewhere,
+    nothing at all) neither parse its published text nor read its published PO again, and make
+    the same pages; without the cache they do, to the same bytes."""
+    root = make_multisite(tmp_path)
+    assert main(["--root", str(root), "-q", "build"]) in (0, 1)
+    source = root / "source" / "sleep.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")  # fmt: skip
+    assert main(["--root", str(root), "-q", "build"]) in (0, 1)
+    page = root / "output" / "es" / "sleep.html"
+    kept = page.read_bytes()
+    parsed: list[Path] = []
+    parse = gather.parse_article
+
+    def counted(path: Path, text: str) -> Any:
+        parsed.append(path)
+        return parse(path, text)
+
+    monkeypatch.setattr(gather, "parse_article", counted)
+    assert main(["--root", str(root), "-q", "build"]) in (0, 1)
+    assert parsed == [] and page.read_bytes() == kept
+    assert main(["--root", str(root), "-q", "build", "--no-cache"]) in (0, 1)
+    assert parsed == [source] and page.read_bytes() == kept

@@ -31,7 +31,7 @@ from pipeline.render.media import Media, collect_media
 from pipeline.render.site import SiteContext
 from pipeline.source.dates import today
 from pipeline.source.reader import parse_article
-from pipeline.store import published
+from pipeline.store import kinds, published
 from pipeline.store.cache import Cache, code_version, digest, file_digest
 from pipeline.store.published import KEPT, PUBLISHED, WITHHELD, Entry
 
@@ -105,7 +105,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     config = project.config
     project, withheld = _withhold_images(project)
     record = published.load(config.root)
-    previous, kept = _kept_inputs(project, record)
+    previous, kept = _kept_inputs(project, record, cache)
     store = catalog_store(project, cache)
     figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
     plan = publication.plan(config, project.articles, store, figures, cache, previous)
@@ -162,11 +162,13 @@ def withheld_line(project: Project, slug: str, error: PipelineError) -> str:
 
 
 def _kept_inputs(
-    project: Project, record: published.Record | None
+    project: Project, record: published.Record | None, cache: Cache
 ) -> tuple[keeping.Previous, Kept]:
     """The last build's states, and the inputs of each live translation whose source changed
     since: its article's text and its PO as published. One whose inputs are lost or no longer
-    readable cannot be rebuilt as it was, so it is not kept (its ``source`` is forgotten)."""
+    readable cannot be rebuilt as it was, so it is not kept (its ``source`` is forgotten).
+    A translation stays kept for weeks, and every build in between needs these inputs: they are
+    parsed once and kept in the cache (``kinds.KEPT_INPUTS``), by the published texts they come from."""
     if record is None:
         return {}, {}
     articles = {a.slug: a for a in project.articles}
@@ -181,12 +183,33 @@ def _kept_inputs(
             or entry.source in ("", digest(article.text.encode("utf-8")))
         ):
             continue
-        inputs = _parsed(project, record, article, item[1], entry, parsed)
+        inputs = _cached_parse(project, record, article, item[1], entry, parsed, cache)
         if inputs is None:
             previous[item] = replace(entry, source="")
         else:
             found[item] = inputs
     return previous, found
+
+
+def _cached_parse(
+    project: Project,
+    record: published.Record,
+    article: Article,
+    locale: str,
+    entry: Entry,
+    parsed: dict[str, Article],
+    cache: Cache,
+) -> tuple[Article, Catalog | None, str] | None:
+    slot, key = (
+        f"{article.slug}\x00{locale}",
+        kinds.versioned(entry.source, entry.po, str(article.path)),
+    )
+    found = cache.get_slot(kinds.KEPT_INPUTS, slot, key)
+    if found is None:
+        found = _parsed(project, record, article, locale, entry, parsed)
+        if found is not None:
+            cache.put_slot(kinds.KEPT_INPUTS, slot, key, found)
+    return found
 
 
 def _parsed(

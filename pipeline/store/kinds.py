@@ -23,6 +23,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | merged           | slot    | a PO's hash as the last update left it                        | build/verbs          |
 | plain-written    | slot    | whether a plain version was written                           | build/publication    |
 | leaflet          | slot    | a version's leaflet, by what it prints                        | render/leaflet       |
+| kept-inputs      | slot    | a kept translation's inputs as published, parsed              | build/gather         |
 | stats            | slot    | every version's figures, one entry                            | project              |
 | ui-units         | slot    | the templates' texts, per release of the code                 | project              |
 | published        | slot    | the record of ``output/``                                     | store/outputs        |
@@ -51,12 +52,13 @@ BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL = (
 SITE_KINDS = (BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL)
 
 # slot kinds: one entry per file or version, replaced when it changes
-ARTICLE, POT, MERGED, PLAIN_WRITTEN, LEAFLET = (
+ARTICLE, POT, MERGED, PLAIN_WRITTEN, LEAFLET, KEPT_INPUTS = (
     "article",
     "pot",
     "merged",
     "plain-written",
     "leaflet",
+    "kept-inputs",
 )
 STATS, UI_UNITS, PUBLISHED = "stats", "ui-units", "published"
 
