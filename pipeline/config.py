@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalog.powrite import header_problem
 from pipeline.errors import ConfigError, LocaleError
+from pipeline.headers import header_problem
 from pipeline.language.formulas import Target, parse_target
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.store import files

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.catalog import catalogs as catalog
-from pipeline.catalog import powrite, review
+from pipeline.catalog import review
 from pipeline.errors import CatalogError, ConfigError, SourceError
+from pipeline.headers import header_problem
 from pipeline.locales import parse_locale
 from pipeline.model import stats_of
 from pipeline.project import Project
@@ -24,7 +25,7 @@ def sign_off(
         raise ConfigError(
             "--by: say who reviewed the translation (a name, and an address if you like)"
         )
-    problem = powrite.header_problem(reviewer)
+    problem = header_problem(reviewer)
     if problem:
         raise ConfigError(f"--by: {problem}")
     locales = [parse_locale(name) for name in names]

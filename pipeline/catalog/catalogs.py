@@ -27,6 +27,7 @@ from pipeline.catalog import poread, powrite, saving
 from pipeline.catalog.merge import _copy_from_template, _key, merge
 from pipeline.catalog.plurals import nplurals, plural_forms
 from pipeline.errors import CatalogError
+from pipeline.headers import header_problem
 from pipeline.locales import LocaleInfo
 from pipeline.model import Catalog, Message, Unit
 
@@ -215,7 +216,7 @@ def set_headers(items: list[tuple[Path, dict[str, str], saving.Seen]]) -> list[P
             raise CatalogError(SAVED_MEANWHILE, path)
         po = poread.read(raw, path)
         for name, value in headers.items():
-            problem = powrite.header_problem(f"{name}{value}")
+            problem = header_problem(f"{name}{value}")
             if problem:
                 raise CatalogError(f"{name}: {problem}", path)
         po.metadata.update(headers)

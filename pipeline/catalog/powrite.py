@@ -138,17 +138,6 @@ _INDIRECT = {  # UAX #14 LB23-LB25, LB28, LB30: no break between these unless sp
 _NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 
 
-@lru_cache(maxsize=4096)
-def header_problem(value: str) -> str | None:
-    """Why ``value`` cannot be a PO header field's value, or None. A header is one ``Name: value``
-    line per field: a line break would end the field and start a forged one (another reviewer,
-    another Plural-Forms), and other control characters are invisible in every editor."""
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
-            return f"a control character or line break (U+{ord(ch):04X}) cannot be in a PO header"
-    return None
-
-
 def _class(ch: str) -> str:
     """The line-break class (UAX #14) of a character, resolved as gnulib resolves AI, SA, XX."""
     if ch in _EXPLICIT:
