@@ -49,7 +49,6 @@ TRANSLATION_REVIEWED = N_("Translation reviewed on {date}")
 PREVIEW = N_(
     "Preview for translators: {percent} % of this article is translated; it is published from {threshold} %. This page is not listed or indexed."
 )
-
 KEPT = N_("The original of this page was updated on {date}. This translation is being updated.")
 READ_ORIGINAL = N_("Read the updated original")
 
