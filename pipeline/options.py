@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Mapping
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
@@ -93,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Markdown articles -> gettext catalogues -> accessible localized pages.",
         epilog="Run `pipeline COMMAND --help` for what each command does, reads and returns.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     _common_options(parser, None)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -259,7 +258,17 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--no-open", action="store_true", help="do not open the site in the browser")
 
 
+class _VersionAction(argparse._VersionAction):
+    """argparse's ``--version``, its number read only when asked (the metadata costs every run)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        self.version = f"%(prog)s {_version()}"
+        super().__call__(parser, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def _version() -> str:
+    from importlib import metadata  # noqa: PLC0415 (it imports email and zipfile: only for --version)
+
     try:
         return metadata.version("pipeline")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed

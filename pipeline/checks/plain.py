@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib.util
 import itertools
 import math
+import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from pathlib import Path
 
 from pipeline.checks.subject import Shown, Subject, short
 from pipeline.language import formulas, terms
@@ -89,11 +91,24 @@ def rare_words(text: str, language: str, explained: frozenset[str] | set[str]) -
     return rare
 
 
+# Where wordfreq's tokenizer is certain to give back the word itself, case-folded, as its one
+# token: a Latin-script language with none of its special rules (no dotless i, no comma or cedilla
+# under letters, no transliteration; wordfreq's language_info), and a word of letters that are
+# already in NFC and are letters to its regular expression. tests/test_plain_words.py holds the
+# two equal on generated words.
+_PLAIN_LATIN = frozenset(
+    {"en", "es", "de", "fr", "it", "pt", "nl", "ca", "da", "sv", "nb", "fi", "pl", "cs"}
+)
+_LATIN_WORD = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]+")
+
+
 @lru_cache(maxsize=1 << 15)
 def _frequent(word: str, language: str) -> bool:
     """``zipf_frequency(word) >= RARE_ZIPF``, answered from the kept set for a one-token word.
     Remembered: the plain check and the readability view ask it of the same words, and a site's
     texts share most of theirs (wordfreq's tokenizer is the costly part)."""
+    if language in _PLAIN_LATIN and _LATIN_WORD.fullmatch(word):
+        return word.casefold() in _vocabulary(language)[0]  # wordfreq's one token (tests prove it)
     from wordfreq import zipf_frequency  # noqa: PLC0415 (a build with nothing to check never loads it)
     from wordfreq.tokens import lossy_tokenize  # noqa: PLC0415
 
@@ -108,9 +123,16 @@ def _frequent(word: str, language: str) -> bool:
 
 @cache
 def _listed(language: str) -> bool:
-    import wordfreq  # noqa: PLC0415
-
-    return language in wordfreq.available_languages()
+    """``language in wordfreq.available_languages()``, read as wordfreq reads it (the names of
+    its list files) without importing it: the import alone costs 0.2 s of a save's rebuild."""
+    spec = importlib.util.find_spec("wordfreq")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        return False
+    return any(
+        path.name.split(".")[0].split("_") in (["small", language], ["large", language])
+        for path in (Path(folders[0]) / "data").glob("*.msgpack.gz")
+    )
 
 
 def vocabulary(language: str) -> None:
@@ -121,11 +143,10 @@ def vocabulary(language: str) -> None:
 
 @cache
 def _vocabulary(language: str) -> tuple[WordSet, WordSet]:
-    import wordfreq  # noqa: PLC0415
+    # the lists' key names wordfreq without importing it (0.2 s): a kept table needs no wordfreq
+    from importlib import metadata  # noqa: PLC0415 (it imports email and zipfile)
 
-    key = digest(
-        code_version(), wordfreq.__name__, importlib.metadata.version("wordfreq"), language
-    )
+    key = digest(code_version(), "wordfreq", metadata.version("wordfreq"), language)
     return table(kinds.VOCABULARY, key, lambda: _read_vocabulary(language))
 
 

@@ -10,7 +10,6 @@ counts. ``install()`` hands it to textstat; the test suite checks that the count
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
@@ -76,7 +75,9 @@ def cmu_index() -> CmuIndex:
 
 
 def _version(distribution: str) -> str:
-    return importlib.metadata.version(distribution)
+    from importlib import metadata  # noqa: PLC0415 (it imports email and zipfile)
+
+    return metadata.version(distribution)
 
 
 def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import markdown
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
-_SIMPLE = markdown.Markdown()
 
 
 # The memories keyed by a text (here and in formulas, terms, checks) hold about one article's
 # units in all its versions: a build goes article by article, so a text comes again within its
 # article or never. At 8,192 they held some 100 MB of other articles' texts in every process.
+@cache
+def _simple() -> markdown.Markdown:
+    """Made at the first unit converted: a build whose versions all come from the cache needs none."""
+    return markdown.Markdown()
+
+
 @lru_cache(maxsize=2048)
 def to_html(markdown_text: str) -> str:
     """One unit's inline Markdown as HTML; one shared instance, reset per call (it is not thread-safe)."""
-    return _SIMPLE.reset().convert(markdown_text)
+    return _simple().reset().convert(markdown_text)
 
 
 # A text with none of these characters, and no block marker (list, heading, rule) at its start,

@@ -33,7 +33,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +169,8 @@ def budget(seconds: float) -> Iterator[None]:
 @cache
 def engine_key() -> str:
     """What prints a leaflet: this code, the converter, the template, Typst's version, the fonts."""
+    from importlib import metadata  # noqa: PLC0415 (it imports email and zipfile: leaflets only)
+
     here = Path(__file__).parent
     code = [here / name for name in ("leaflet.py", "engine.py", "typeset.py", "typenodes.py")]
     return digest(

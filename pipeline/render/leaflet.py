@@ -24,11 +24,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from babel import Locale
-from babel.units import format_unit
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.config import DEFAULT_LEAFLET_SECONDS, Config
@@ -43,6 +42,9 @@ from pipeline.render.typeset import Images
 from pipeline.render.ui import TEMPLATES_DIR, UiText
 from pipeline.store import kinds
 from pipeline.store.cache import Cache, digest, file_digest, tables_folder
+
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered
+    from jinja2 import Environment
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # [tool.pipeline] leaflet_paper -> its name here
 TYPST_PAPER = {"a4": "a4", "letter": "us-letter"}  # -> Typst's ``page(paper:)``
@@ -122,6 +124,8 @@ def unavailable() -> str | None:
 
 def size_label(size: int, locale: LocaleInfo) -> str:
     """A file size for readers, in the locale's words and digits: "118 kB", "1,2 Mo"."""
+    from babel.units import format_unit  # noqa: PLC0415 (only when a leaflet is printed)
+
     babel_locale = locale.base
     if size < 1_000_000:
         return format_unit(
@@ -144,6 +148,13 @@ def absolute_links(body_html: str, page_url: str) -> str:
 @cache
 def _environment() -> Environment:
     # compiled once, as the pages' (``site``); its own folder: its options differ
+    from jinja2 import (  # noqa: PLC0415 (only when a leaflet is printed)
+        Environment,
+        FileSystemBytecodeCache,
+        FileSystemLoader,
+        select_autoescape,
+    )
+
     folder = tables_folder(kinds.TEMPLATES_LEAFLET)
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),

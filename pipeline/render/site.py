@@ -16,11 +16,9 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.catalog import review
@@ -40,6 +38,8 @@ from pipeline.source.dates import review_dates
 from pipeline.store import kinds
 from pipeline.store.cache import tables_folder
 
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered
+    from jinja2 import Environment
 PLAIN_LABEL = N_("{language} – plain language")
 TO_PLAIN = N_("Read this page in plain language")
 TO_STANDARD = N_("Read the standard version of this page")
@@ -58,6 +58,13 @@ Siblings = list[tuple[Version, LocaleInfo]]
 def template_environment() -> Environment:
     """The templates, compiled once per change of their text where the build keeps a cache
     (Jinja's own bytecode cache, keyed by each template's source)."""
+    from jinja2 import (  # noqa: PLC0415 (only when a page is rendered)
+        Environment,
+        FileSystemBytecodeCache,
+        FileSystemLoader,
+        select_autoescape,
+    )
+
     folder = tables_folder(kinds.TEMPLATES)
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -152,6 +159,8 @@ def _dated(ui: UiText, msgid: str, day: date, locale: LocaleInfo, source: Locale
     """A sentence left in the source language shows its date in that language too."""
     translated = ui.catalog is not None and ui.catalog.translation(msgid) is not None
     language = locale if translated or locale.language == source.language else source
+    from babel.dates import format_date  # noqa: PLC0415 (only when a page is rendered)
+
     return ui.content(
         msgid, date=format_date(day, format="long", locale=Locale.parse(language.base))
     )
@@ -218,6 +227,8 @@ class SiteContext:
             return None
         percent, threshold = self.shares.get((version.article, locale.name), (0.0, 100.0))
         number = Locale.parse(locale.base)
+        from babel.numbers import format_decimal  # noqa: PLC0415 (only for a preview's notice)
+
         return ui.content(
             PREVIEW,
             percent=format_decimal(floor_percent(percent), locale=number),

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from pipeline.locales import LocaleInfo
@@ -29,6 +29,9 @@ from pipeline.model import DocumentReadability, Finding, Preview, ReviewState, T
 from pipeline.report import formats as report
 from pipeline.report.parts import GROUPS, LISTS, MARK, MARKS, SECTIONS, Part, part
 from pipeline.report.readability import version_anchor
+
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered
+    from jinja2 import Environment
 
 
 @dataclass

@@ -10,8 +10,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict
 
-import orjson
-
 from pipeline.language.formulas import bound, formulas_for
 from pipeline.model import (
     ERROR,
@@ -87,12 +85,16 @@ def _nested(value: object, depth: int) -> str:
 
 
 # What json cannot write (a dataclass, a date), orjson must not write either: json says why.
-_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def _fast_json(value: object) -> str | None:
+    import orjson  # noqa: PLC0415 (only when a report is written; it imports uuid and platform)
+
+    options = (
+        orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    )
     try:
-        return orjson.dumps(value, option=_OPTIONS).decode("utf-8")
+        return orjson.dumps(value, option=options).decode("utf-8")
     except orjson.JSONEncodeError:  # a key that is not a string, a lone surrogate, a big integer
         return None
 

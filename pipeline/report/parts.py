@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from jinja2 import Environment
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
@@ -26,6 +26,9 @@ from pipeline.report import formats as report
 from pipeline.report import readability as readability_view
 from pipeline.report.diff import word_diff
 from pipeline.report.readability import version_anchor
+
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered
+    from jinja2 import Environment
 
 GROUPS = (
     ("errors", "Errors"),

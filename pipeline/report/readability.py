@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING
 
 from pipeline.checks.plain import rare_words
 from pipeline.checks.subject import is_body
 from pipeline.language import formulas, terms
 from pipeline.locales import LocaleInfo, parse_locale
 from pipeline.model import Article, DocumentReadability
+
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered
+    from jinja2 import Environment
 
 MARKED = 12  # the editor's short list: more marks than this on one page are noise
 MIN_WORDS = 6  # as in the hardest-units table: a formula on three words is noise

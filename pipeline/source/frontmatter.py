@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from functools import cache
 from typing import Any
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.extensions.meta import META_MORE_RE, META_RE, MetaPreprocessor
 
@@ -112,38 +112,46 @@ def _key_lines(lines: list[str], first: int = 1) -> dict[str, int]:
     return found
 
 
-class _Loader(yaml.SafeLoader):
-    """``safe_load`` with two refusals, each at its line: an alias (``*name``: a few lines of
-    nested aliases expand into billions of values, the "billion laughs"), and a date that is
-    no date (``2024-02-30``: PyYAML raises a bare ``ValueError``, with no line)."""
+@cache
+def _loader() -> Any:
+    """The loader class, made at the first front matter: PyYAML is imported only when a source
+    with front matter is parsed (a build whose articles come from the cache needs none)."""
+    import yaml  # noqa: PLC0415 (only when a front matter is parsed)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"an alias (*{event.anchor}) is not allowed in front matter: write the value out",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+    class _Loader(yaml.SafeLoader):
+        """``safe_load`` with two refusals, each at its line: an alias (``*name``: a few lines of
+        nested aliases expand into billions of values, the "billion laughs"), and a date that is
+        no date (``2024-02-30``: PyYAML raises a bare ``ValueError``, with no line)."""
 
-    def construct_yaml_timestamp(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not a date ({exc})", node.start_mark
-            ) from exc
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"an alias (*{event.anchor}) is not allowed in front matter: write the value out",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
 
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a date ({exc})", node.start_mark
+                ) from exc
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+    return _Loader
 
 
 def parse_yaml(text: str) -> dict[str, str]:
     """The front matter as lower-case keys and string values (dates in ISO form, lists joined)."""
+    import yaml  # noqa: PLC0415 (only when a front matter is parsed)
+
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # the YAML starts on the article's line 2

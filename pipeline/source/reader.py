@@ -19,8 +19,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from markdown.extensions.fenced_code import FencedBlockPreprocessor
-
 from pipeline.config import toml_error
 from pipeline.errors import SourceError
 from pipeline.model import Article, Asset, Glossary, Term, Unit
@@ -140,6 +138,9 @@ class SourceText:
 
 def _blank_fences(text: str) -> str:
     """Fenced code as spaces (line breaks kept): its words are code, not the next unit's text."""
+    # the extension's module imports codehilite and Pygments: only when a source is read
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor  # noqa: PLC0415
+
     return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(
         lambda m: re.sub(r"[^\n]", " ", m.group(0)), text
     )
