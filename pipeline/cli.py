@@ -10,36 +10,179 @@ Exit codes: 0 success, 1 quality checks found errors, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from pipeline.build import recovery
-from pipeline.build import verbs as build
-from pipeline.config import Config, load_config, locales_on_disk
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.model import CheckResult, CheckTotals, Stats
-from pipeline.options import (
-    EXIT_BAD_INPUT,
-    EXIT_CHECKS_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    make_parser,
-)
-from pipeline.report import formats as report
-from pipeline.source import dates
-from pipeline.store import files
-from pipeline.store.cache import Cache
+from pipeline.store import files, stamp
+
+if TYPE_CHECKING:
+    from pipeline.build import recovery
+    from pipeline.build import verbs as build
+    from pipeline.config import Config, load_config, locales_on_disk
+    from pipeline.model import CheckResult, CheckTotals, Stats
+    from pipeline.options import (
+        EXIT_BAD_INPUT,
+        EXIT_CHECKS_FAILED,
+        EXIT_INTERRUPTED,
+        EXIT_OK,
+        make_parser,
+    )
+    from pipeline.report import formats as report
+    from pipeline.source import dates
+    from pipeline.store.cache import Cache
 
 T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one verb; every failure the user can fix becomes one line on stderr and an exit code."""
+    """Run one verb; every failure the user can fix becomes one line on stderr and an exit code.
+
+    A ``build`` is first compared with the stamp of the last build that found nothing to do
+    (``store.stamp``): when nothing it reads has changed, that build's output is replayed before
+    the pipeline is imported (most of such a build's cost). Else, the build's output is kept
+    while it runs, for the stamp a build that finds nothing to do records."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    before = _signature_before(argv)
+    if before is not None and (replayed := _replayed(argv, *before)) is not None:
+        return replayed
+    _import_pipeline()
+    if before is None:
+        return _main(argv)[0]
+    output: list[tuple[int, str]] = []
+    with _kept(output):
+        code, args = _main(argv)
+    _remember(argv, before[1], args, code, output)
+    return code
+
+
+def _import_pipeline() -> None:
+    """The pipeline itself, imported once a build with nothing to do is ruled out."""
+    global recovery, build, Config, load_config, locales_on_disk, CheckResult, CheckTotals
+    global Stats, EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_INTERRUPTED, EXIT_OK, make_parser
+    global report, dates, Cache
+    from pipeline.build import recovery
+    from pipeline.build import verbs as build
+    from pipeline.config import Config, load_config, locales_on_disk
+    from pipeline.model import CheckResult, CheckTotals, Stats
+    from pipeline.options import (
+        EXIT_BAD_INPUT,
+        EXIT_CHECKS_FAILED,
+        EXIT_INTERRUPTED,
+        EXIT_OK,
+        make_parser,
+    )
+    from pipeline.report import formats as report
+    from pipeline.source import dates
+    from pipeline.store.cache import Cache
+
+
+def _signature_before(argv: list[str]) -> tuple[Path, stamp.Signature] | None:
+    """The project's signature before a ``build`` that may record or replay a stamp; None for
+    another verb, ``--no-cache``, or any doubt (then the command runs as it always did)."""
+    if "build" not in argv or "--no-cache" in argv:
+        return None
+    try:
+        root = _root_named(argv) or find_root(Path.cwd()) or Path.cwd().resolve()
+        return root, stamp.signature(root, argv)
+    except (OSError, ValueError):
+        return None
+
+
+def _root_named(argv: list[str]) -> Path | None:
+    """``--root DIR`` as written (argparse decides in the end: the stamp names the arguments)."""
+    for here, word in enumerate(argv):
+        if word.startswith("--root="):
+            return Path(word.removeprefix("--root=")).resolve()
+        if word == "--root" and here + 1 < len(argv):
+            return Path(argv[here + 1]).resolve()
+    return None
+
+
+def _replayed(argv: list[str], root: Path, before: stamp.Signature) -> int | None:
+    """The exit code of the recorded build with nothing to do, after printing what it printed;
+    None when the project changed since (or the stamp is missing or damaged)."""
+    recorded = stamp.load(root)
+    if recorded is None or recorded.digest != before.digest:
+        return None
+    try:
+        if not stamp.same_contents(recorded):
+            return None
+    except OSError:
+        return None
+    for stream, text in recorded.output:
+        _write(sys.stdout if stream == 1 else sys.stderr, text)
+    return recorded.code
+
+
+def _write(stream: object, text: str) -> None:
+    """Write as ``_say`` does: quietly when the reader is gone."""
+    global _stdout_closed
+    if _stdout_closed and stream is sys.stdout:
+        return
+    try:
+        stream.write(text)  # type: ignore[attr-defined]
+        stream.flush()  # type: ignore[attr-defined]
+    except BrokenPipeError:
+        _stdout_closed = stream is sys.stdout or _stdout_closed
+        _silence(stream)
+
+
+class _Keeper:
+    """A stream that keeps a copy of what is written to it, in order with the other stream's."""
+
+    def __init__(self, stream: TextIO, number: int, kept: list[tuple[int, str]]) -> None:
+        self._stream, self._number, self._kept = stream, number, kept
+
+    def write(self, text: str) -> int:
+        self._kept.append((self._number, text))
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _kept(output: list[tuple[int, str]]) -> Iterator[None]:
+    """stdout and stderr kept in ``output`` meanwhile (a test's capture stays underneath)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Keeper(out, 1, output), _Keeper(err, 2, output)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _remember(
+    argv: list[str],
+    before: stamp.Signature,
+    args: argparse.Namespace,
+    code: int,
+    output: list[tuple[int, str]],
+) -> None:
+    """The stamp of a whole-site build that found nothing to do (the next one would find the
+    same, and print the same), taken after all its writes; any other build forgets it."""
+    if args.command != "build" or args.root is None:
+        return
+    recordable = code in (EXIT_OK, EXIT_CHECKS_FAILED) and not getattr(args, "only", None)
+    try:
+        if recordable and args.cache and getattr(args, "nothing_to_do", False):
+            after = stamp.signature(args.root, argv)
+            stamp.record(args.root, before, after, output, code)
+        else:
+            stamp.forget(args.root)
+    except OSError:  # the stamp only saves time: without it, the next build checks everything
+        stamp.forget(args.root)
+
+
+def _main(argv: list[str]) -> tuple[int, argparse.Namespace]:
+    """The command as it always ran, and its arguments."""
     args = make_parser().parse_args(argv)
     args.quiet, args.verbose = (
         getattr(args, "quiet", False) or False,
@@ -48,23 +191,23 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root
     try:
         args.root = root if root is not None else _discover(Path.cwd())
-        return _run(args, discovered=root is None)
+        return _run(args, discovered=root is None), args
     except PipelineError as exc:
         _say(f"pipeline: {exc.relative_to(args.root or Path('.'))}", sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, args
     except KeyboardInterrupt:  # every write is a temporary file or folder, removed on the way out
         _say(
             "pipeline: interrupted: no file was left half-written; run the command again to finish",
             sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, args
     except RecursionError:
         # input nested deeper than any reader's recursion (source/reader.py names the article)
         print("pipeline: input nested too deeply to read", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, args
     except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix
         _say(f"pipeline: {_os_error_line(exc, args.root)}", sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, args
     finally:
         _flush()
 
@@ -218,6 +361,7 @@ def _update(project: build.Project, args: argparse.Namespace, runtime: build.Run
 def _build(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
     scheduler = args.scheduler or project.config.scheduler
     result = build.build(project, runtime, max(1, args.jobs), _progress(args), scheduler=scheduler)
+    args.nothing_to_do = result.nothing_to_do  # for the stamp (``_remember``)
     _print_result(project, result.checks, result.stats, args, warnings=False, limit=report.SHOWN)
     for notice in result.notices:
         print(f"pipeline: {notice}", file=sys.stderr)

@@ -47,6 +47,7 @@ class BuildResult:
         Change, ...
     ] = ()  # versions whose publication state changed since the last build
     withheld: tuple[str, ...] = ()  # one line per article not published because of its error
+    nothing_to_do: bool = False  # the last build's result, all as it left it: the CLI's stamp
 
     @property
     def withdrawals(self) -> tuple[Change, ...]:

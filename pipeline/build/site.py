@@ -16,6 +16,7 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import TypeVar
 
 from pipeline.build import versions
@@ -99,7 +100,7 @@ def _unchanged(
     if not isinstance(done, BuildResult):
         return None
     gathered.remember(gathered.context.locales)
-    return done
+    return replace(done, nothing_to_do=True)
 
 
 def _last_summaries(cache: Cache, record: outputs.Record | None) -> dict[str, versions.Made]:

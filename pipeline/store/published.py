@@ -103,4 +103,9 @@ def _item(name: str) -> tuple[str, str]:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Atomically, and not at all when the file already holds ``data``: a build with nothing to
+    do then writes nothing, and the CLI can stamp it (``store.stamp``)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
     files.write_atomically(path, data)
