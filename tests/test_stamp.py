@@ -1,7 +1,7 @@
 """A build with nothing to do is answered from the stamp (``store.stamp``), and only then.
 
 The visible sign of the fast path is that the pipeline is never imported: in a subprocess,
-``pipeline.build`` is not in ``sys.modules``; in this process, ``cli._import_pipeline`` (the one
+``pipeline.build`` is not in ``sys.modules``; in this process, ``cli._commands`` (the one
 place the CLI imports it) is not called.
 """
 
@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -46,13 +47,13 @@ def build(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -
     """Build in this process: (exit code, stdout, stderr, whether the pipeline was imported)."""
     monkeypatch.setenv("PIPELINE_TODAY", "2026-12-07")
     calls: list[int] = []
-    real = cli._import_pipeline
+    real = cli._commands
 
-    def counted() -> None:
+    def counted() -> ModuleType:
         calls.append(1)
-        real()
+        return real()
 
-    monkeypatch.setattr(cli, "_import_pipeline", counted)
+    monkeypatch.setattr(cli, "_commands", counted)
 
     def _build(root: Path, *args: str) -> tuple[int, str, str, bool]:
         calls.clear()
