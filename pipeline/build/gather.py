@@ -67,9 +67,10 @@ class Gathered:
         before = self.record.versions if self.record else {}
         entries = {item: e for item, e in before.items() if item[1] not in names}
         inputs: dict[str, Callable[[], bytes]] = {}
+        sources: dict[str, tuple[bytes, str]] = {}
         for item, (state, _) in self.states.items():
             if item[1] in names:
-                entries[item] = self._entry(item, state, before.get(item), inputs)
+                entries[item] = self._entry(item, state, before.get(item), inputs, sources)
         published.save(self.project.config.root, entries, inputs)
 
     def _entry(
@@ -78,6 +79,7 @@ class Gathered:
         state: str,
         old: Entry | None,
         inputs: dict[str, Callable[[], bytes]],
+        sources: dict[str, tuple[bytes, str]],
     ) -> Entry:
         if state == KEPT:
             assert old is not None, "only a version published before is kept"
@@ -87,14 +89,22 @@ class Gathered:
         if state != PUBLISHED:
             return Entry(state)
         slug, locale = item
-        text = self.context.articles[slug].text.encode("utf-8")
-        inputs[digest(text)] = lambda: text
+        text, text_digest = self._source_of(slug, sources)
+        inputs[text_digest] = lambda: text
         po = ""
         path = self.project.po_path(locale, slug)
         if locale != self.project.config.source_locale.name and path.is_file():
             po = self.store.digest(locale, slug)
             inputs[po] = path.read_bytes
-        return Entry(PUBLISHED, digest(text), po)
+        return Entry(PUBLISHED, text_digest, po)
+
+    def _source_of(self, slug: str, sources: dict[str, tuple[bytes, str]]) -> tuple[bytes, str]:
+        """An article's text and its digest, once for all its locales (hashing 2,000 words for
+        each of seven versions of every article was most of what recording them cost)."""
+        if slug not in sources:
+            text = self.context.articles[slug].text.encode("utf-8")
+            sources[slug] = text, digest(text)
+        return sources[slug]
 
     def plan_version(self, item: tuple[str, str]) -> publication.Version:
         return next(v for v, loc in self.plan.versions[item[0]] if loc.name == item[1])
