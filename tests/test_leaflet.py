@@ -876,3 +876,17 @@ def test_a_leaflet_prints_the_review_dates_its_page_shows(tmp_path: Path, run) -
     assert "Page last reviewed: September 1, 2025" in text  # … the leaflet says too
     assert "Next review due: September 1, 2028" in text
     assert text.index("Next review due") < text.index("It does not replace advice")
+
+
+def test_a_skipped_heading_level_is_printed_one_level_down(fixture_site: Path) -> None:
+    """Markdown written by hand often goes from ``#`` to ``###``. PDF/UA-1 refuses a skipped
+    level, and Typst with it: the build stopped with exit 2. The leaflet prints each heading at
+    most one level below the one before it (the page keeps its levels)."""
+    config = load_config(fixture_site)
+    settings = LeafletSettings.of(config, collect_media(config, ()))
+    body = "<h1>Title</h1><p>One.</p><h3>Deep</h3><p>Two.</p><h4>Deeper</h4><h2>Back</h2><p>3.</p>"
+    page = Page(Version("leaflet-demo", "en", "en/leaflet-demo.html"), "Title", "", body, 0)
+    made = leaflet_for(page, parse_locale("en"), UiText(None, "en", "en"), settings)
+    with pikepdf.open(io.BytesIO(made.data)) as pdf:
+        headings = [r for r in roles(pdf) if re.fullmatch(r"/H\d", r)]
+    assert headings == ["/H1", "/H2", "/H3", "/H2"]  # h1, h3, h4, h2 as written

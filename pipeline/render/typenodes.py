@@ -40,6 +40,14 @@ class Converter:
     images: Images
     targets: set[str]
     labelled: set[str] = field(default_factory=set)
+    level: int = 0  # the last heading's level, as printed
+
+    def heading_level(self, written: int) -> int:
+        """A heading's level in the PDF: never more than one below the heading before it. PDF/UA-1
+        refuses a skipped level (an ``h1`` then an ``h3``, common in Markdown written by hand),
+        and a reader's outline needs none; the page keeps the levels as written."""
+        self.level = min(written, self.level + 1)
+        return self.level
 
     def nodes(self, children: list[Element | str], depth: int, block: bool) -> list[Node]:
         """The children as nodes; in a block, white space at its edges and between blocks goes."""
@@ -78,7 +86,7 @@ class Converter:
         if re.fullmatch(r"h[1-6]", tag):
             return {
                 "t": "h",
-                "level": int(tag[1]),
+                "level": self.heading_level(int(tag[1])),
                 "c": self.nodes(element.children, depth + 1, True),
             }
         if tag == "pre":  # preformatted: its white space is what it says
