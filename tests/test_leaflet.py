@@ -821,7 +821,7 @@ def test_page_numbers_follow_the_translation_in_every_shipped_leaflet(
 
 def test_a_process_forked_after_a_leaflet_still_makes_leaflets(fixture_site: Path) -> None:
     """Typst's threads start with its first compile and a forked child has none: a build forked
-    from a process that made leaflets before (serve, a test session) must not wait for ever."""
+    from a process that made leaflets before (serve, a test run) must not wait for ever."""
     import multiprocessing
 
     config = load_config(fixture_site)

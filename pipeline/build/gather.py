@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 import babel
 
@@ -35,7 +36,10 @@ from pipeline.store import kinds, published
 from pipeline.store.cache import Cache, code_version, digest, file_digest
 from pipeline.store.published import KEPT, PUBLISHED, WITHHELD, Entry
 
-Kept = dict[tuple[str, str], tuple[Article, Catalog | None, str]]  # version -> inputs, their hash
+Inputs = tuple[
+    Article, Catalog | None, str
+]  # a kept version's article and PO as published, their hash
+Kept = dict[tuple[str, str], Inputs]  # version -> its inputs
 States = dict[tuple[str, str], tuple[str, str]]  # version -> (state, why)
 
 
@@ -193,7 +197,10 @@ def _kept_inputs(
             or entry.source in ("", digest(article.text.encode("utf-8")))
         ):
             continue
-        inputs = _cached_parse(project, record, article, item[1], entry, parsed, cache)
+        inputs = _cached(
+            cache, article, item[1], entry,
+            partial(_parsed, project, record, article, item[1], entry, parsed),
+        )  # fmt: skip
         if inputs is None:
             previous[item] = replace(entry, source="")
         else:
@@ -201,22 +208,16 @@ def _kept_inputs(
     return previous, found
 
 
-def _cached_parse(
-    project: Project,
-    record: published.Record,
-    article: Article,
-    locale: str,
-    entry: Entry,
-    parsed: dict[str, Article],
-    cache: Cache,
-) -> tuple[Article, Catalog | None, str] | None:
-    slot, key = (
-        f"{article.slug}\x00{locale}",
-        kinds.versioned(entry.source, entry.po, str(article.path)),
-    )
-    found = cache.get_slot(kinds.KEPT_INPUTS, slot, key)
+def _cached(
+    cache: Cache, article: Article, locale: str, entry: Entry, parse: Callable[[], Inputs | None]
+) -> Inputs | None:
+    """The kept version's inputs from its slot when they were made from the same published texts,
+    else ``parse()``d and kept there."""
+    slot = f"{article.slug}\x00{locale}"
+    key = kinds.versioned(entry.source, entry.po, str(article.path))
+    found: Inputs | None = cache.get_slot(kinds.KEPT_INPUTS, slot, key)
     if found is None:
-        found = _parsed(project, record, article, locale, entry, parsed)
+        found = parse()
         if found is not None:
             cache.put_slot(kinds.KEPT_INPUTS, slot, key, found)
     return found
@@ -229,7 +230,7 @@ def _parsed(
     locale: str,
     entry: Entry,
     parsed: dict[str, Article],
-) -> tuple[Article, Catalog | None, str] | None:
+) -> Inputs | None:
     text = record.text(entry.source)
     po = record.text(entry.po) if entry.po else b""
     if text is None or po is None:

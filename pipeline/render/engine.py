@@ -16,7 +16,7 @@ leaflet's images are given to it as paths from that root (``typeset.Images``).
 Typst compiles on threads of its own, started by the first compile; a process forked after
 that has the threads' bookkeeping but not the threads, and its first compile would wait for
 ever. The build forks its workers before any leaflet is made, but a long-lived process (``serve``,
-a test session) may make leaflets itself and fork later: such a child typesets in a new process
+a test run) may make leaflets itself and fork later: such a child typesets in a new process
 of its own (``python -m pipeline.render.engine``), slower but never stuck.
 """
 
