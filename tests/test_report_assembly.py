@@ -80,6 +80,26 @@ def test_one_changed_po_renders_only_its_versions_part_and_copies_the_rest_from_
     assert ("sleep", "es") in made and len(made) > 1, "from scratch, every part is made"
 
 
+def test_a_translators_save_rewrites_its_languages_report_page_and_links_the_others(
+    site: Path, tmp_path: Path
+) -> None:
+    """The other languages' pages are the files already published (same inode: linked, not
+    copied again); the Spanish page and report.json, which hold the change, are written anew."""
+    build(site)
+    folder = site / "output" / "reports"
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    po = site / "locales/es/LC_MESSAGES/sleep.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"', 1), encoding="utf-8")  # fmt: skip
+    warm = build(site)
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    kept = {name for name in before if after.get(name) == before[name]}
+    assert {"en.html", "ar.html", "en-plain.html"} <= kept
+    assert not {"es.html", "report.json"} & kept
+    scratch = tmp_path / "scratch"
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    assert build(scratch, "--no-cache") == warm
+
+
 def test_a_report_from_cached_parts_is_the_report_made_from_scratch(
     site: Path, tmp_path: Path
 ) -> None:
@@ -101,7 +121,8 @@ def test_a_cached_part_gone_during_the_build_is_an_error_naming_it(tmp_path: Pat
     with report:
         stored = tmp_path / "part"
         stored.write_bytes(b"x")
-        report.add(sitereport.Part((0, 0, 0, 0, 0, 1, 0), (0, 0, 0, 0, 0, 1, 0)), stored, "en")
+        part = sitereport.Part((0, 0, 0, 0, 0, 1, 0), (0, 0, 0, 0, 0, 1, 0))
+        report.add(part, "its-version-key", stored, "en")
         stored.unlink()
         with pytest.raises(OSError, match="vanished"):
             report._fill("report.json", "[\x00report-part:documents\x00]")

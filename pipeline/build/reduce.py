@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 
 from pipeline import checks
 from pipeline.build import versions
@@ -108,7 +109,9 @@ class Reduce:
                 yield from self._version_files(key, item)
                 assert item.part is not None
                 stored = self.cache.path("part", key, item.part.size)
-                site_report.add(item.part, stored, item.locale, item.result.document, item.article)
+                site_report.add(
+                    item.part, key, stored, item.locale, item.result.document, item.article
+                )
                 self._count(key, item)
                 self.pack[key] = item.summary()
             yield from self._site_files(site_report)
@@ -154,16 +157,21 @@ class Reduce:
             "assets/style.css": STYLESHEET.read_text(encoding="utf-8"),
             "assets/report.css": report.REPORT_CSS.read_text(encoding="utf-8"),
         }
-        files.update(
-            site_report.finish(
-                site.env, config.site_name, self.plan.previews, reviews, self.gathered.lines
-            )
-        )
         for path, content in files.items():
             self.made_by[path] = (
                 "site"  # made from every input: trusted only by an unchanged site key
             )
             yield path, content
+        reports = site_report.finish(
+            site.env, config.site_name, self.plan.previews, reviews, self.gathered.lines,
+            reuse=self._reused_report,
+        )  # fmt: skip
+        for path, (key, made) in reports.items():
+            self.made_by[path] = key
+            yield path, made
+
+    def _reused_report(self, path: str, key: str) -> Path | None:
+        return self.record.reusable(self.current, path, key) if self.record else None
 
     def _indexes(self) -> dict[str, str]:
         """The indexes and the sitemap, each remade only when what it shows changed: the plan

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +29,7 @@ from pipeline.model import DocumentReadability, Finding, Preview, ReviewState, T
 from pipeline.report import formats as report
 from pipeline.report.parts import GROUPS, LISTS, MARK, MARKS, SECTIONS, Part, part
 from pipeline.report.readability import version_anchor
+from pipeline.store.cache import digest
 
 if TYPE_CHECKING:  # Jinja is imported where a template is rendered
     from jinja2 import Environment
@@ -69,6 +70,9 @@ class Cell:
     href: str | None  # its first findings on its language's page, else its readability row
 
 
+Reuse = Callable[[str, str], "Path | None"]  # (path under output/, key) -> the file made already
+
+
 @dataclass(frozen=True)
 class Piece:
     """Where one part's bytes are: a cached part's own file, or this build's file of fresh parts."""
@@ -77,6 +81,7 @@ class Piece:
     offset: int
     sizes: tuple[int, ...]  # bytes per section, in ``SECTIONS`` order
     language: str | None  # None: a part with only JSON sections (the site-wide catalogues)
+    key: str  # what made the part: its version's key, or its own bytes' hash
 
     def section(self, index: int) -> tuple[int, int]:
         """(offset in ``file``, size) of the part's section ``index``."""
@@ -115,27 +120,32 @@ class SiteReport:
     def add_site(self, findings: Sequence[Finding], env: Environment, source: LocaleInfo) -> None:
         """The site-wide catalogues' findings: in ``report.json`` in the order ``check`` gives
         them, on each language's page its own."""
-        self.add(part(findings, None, env, source, html=False), language=None)
+        whole = part(findings, None, env, source, html=False)
+        self.add(whole, key=digest(whole.blob), language=None)
         for name in self.languages:
             own = [f for f in findings if self._language_of(f.locale) == name]
             if own:
-                self.add(part(own, None, env, source, json=False), language=name)
+                made = part(own, None, env, source, json=False)
+                self.add(made, key=digest(made.blob), language=name)
 
     def add(
         self,
         part: Part,
+        key: str,
         stored: Path | None = None,
         language: str | None = None,
         document: DocumentReadability | None = None,
         article: str | None = None,
     ) -> None:
-        """A part made now (its blob), or one cached at ``stored``, of a version in ``language``."""
+        """A part made now (its blob), or one cached at ``stored``, of a version in ``language``;
+        ``key`` says what made it (the same key, the same bytes)."""
         language = self._language_of(language) if language is not None else None
         if part.blob or stored is None:
-            self.pieces.append(Piece(self._fresh_path, self._fresh.tell(), part.sizes, language))
+            here = Piece(self._fresh_path, self._fresh.tell(), part.sizes, language, key)
+            self.pieces.append(here)
             self._fresh.write(part.blob)
         else:
-            self.pieces.append(Piece(stored, 0, part.sizes, language))
+            self.pieces.append(Piece(stored, 0, part.sizes, language, key))
         counts = dict(zip(SECTIONS, part.counts, strict=True))
         self.counts.update(counts)
         if language is not None:
@@ -159,32 +169,47 @@ class SiteReport:
         previews: Sequence[Preview],
         reviews: Sequence[ReviewState],
         publication: Sequence[str] = (),
-    ) -> dict[str, Path]:
-        """Write the framed files; return them by their path under ``output/``. ``publication``:
-        what this build changed in the published set (versions withdrawn, kept, withheld), one
-        line each, shown first."""
+        reuse: Reuse = lambda path, key: None,
+    ) -> dict[str, tuple[str, Path]]:
+        """Write the framed files; return them by their path under ``output/``, each with the key
+        of what it holds. ``publication``: what this build changed in the published set
+        (versions withdrawn, kept, withheld), one line each, shown first. A file ``reuse`` finds
+        already made from the same key is not written again: a translator's save changes one
+        language's page, and the other pages (tens of megabytes) are linked as they are."""
         self._fresh.close()
         for preview in previews:
             self.languages[self._language_of(preview.locale)].previews.append(preview)
         for review in reviews:
             self.languages[self._language_of(review.locale)].reviews.append(review)
-        files = {"reports/index.html": self._overview(env, site_name, publication)}
+        frames: dict[str, tuple[str, str | None]] = {
+            "reports/index.html": (self._overview(env, site_name, publication), None)
+        }
         for name, language in self.languages.items():
-            frame = self._language_frame(env, site_name, language)
-            files[language.path] = self._fill(f"{language.info.file_stem}.html", frame, name)
-        files["reports/report.json"] = self._fill(
-            "report.json", self._json_frame(previews, reviews)
-        )
-        return files
+            frames[language.path] = (self._language_frame(env, site_name, language), name)
+        frames["reports/report.json"] = (self._json_frame(previews, reviews), "")
+        return {
+            path: self._made(path, frame, language, reuse)
+            for path, (frame, language) in frames.items()
+        }
 
-    def _overview(self, env: Environment, site_name: str, publication: Sequence[str]) -> Path:
+    def _made(self, path: str, frame: str, language: str | None, reuse: Reuse) -> tuple[str, Path]:
+        """(key, file) of one framed file; ``language``: None for a file that is its frame alone,
+        "" for one that holds every part."""
+        own = [p.key for p in self.pieces if language == "" or p.language == language]
+        key = digest(path, frame, *(own if language is not None else ()))
+        found = reuse(path, key)
+        if found is not None:
+            return key, found
+        name = path.removeprefix("reports/")
+        if language is None:
+            return key, self._fill(name, frame)
+        return key, self._fill(name, frame, language or None)
+
+    def _overview(self, env: Environment, site_name: str, publication: Sequence[str]) -> str:
         count = self.counts
-        return self._fill(
-            "index.html",
-            env.get_template("report_index.html").render(
+        return env.get_template("report_index.html").render(
                 site_name=site_name, publication=publication, languages=list(self.languages.values()),
-                cells=self.cells, errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
-            ),
+            cells=self.cells, errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
         )  # fmt: skip
 
     def _language_frame(self, env: Environment, site_name: str, language: Language) -> str:
