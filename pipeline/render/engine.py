@@ -30,7 +30,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -80,10 +80,14 @@ def engine() -> Any:
 
 
 def presence() -> str:
-    """Whether Typst and the leaflets' font folders are installed, cheaply (nothing loaded): a
-    build made without them has versions without leaflets, which a build with them remakes."""
-    found = importlib.util.find_spec("typst") is not None
-    return f"typst={found}; " + "; ".join(f"{d}={d.is_dir()}" for d in FONT_DIRS)
+    """Which Typst and template, and whether the leaflets' font folders are installed, cheaply
+    (nothing loaded, Typst's files stamped): a build made without them has versions without
+    leaflets, and a version whose leaflet Typst refused has none either; a build with them, or
+    with another Typst or template, makes those versions again instead of keeping them so."""
+    spec = importlib.util.find_spec("typst")
+    typst = _stamps([Path(spec.origin).parent]) if spec and spec.origin else None
+    dirs = "; ".join(f"{d}={d.is_dir()}" for d in FONT_DIRS)
+    return f"typst={typst}; template={digest(template())}; {dirs}"
 
 
 @cache
@@ -183,11 +187,17 @@ def engine_key() -> str:
 
 def _fonts() -> str:
     """The fonts Typst may use (file, size, time): a font updated can change how a leaflet prints."""
+    return _stamps(FONT_DIRS)
+
+
+def _stamps(folders: Iterable[Path]) -> str:
+    """The files of ``folders`` (name, size, time), not their subfolders (``__pycache__``)."""
     stamps = []
-    for folder in FONT_DIRS:
+    for folder in folders:
         for path in sorted(folder.glob("*")) if folder.is_dir() else ():
-            status = path.stat()
-            stamps.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+            if path.is_file():
+                status = path.stat()
+                stamps.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
     return digest(*stamps)
 
 

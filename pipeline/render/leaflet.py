@@ -33,7 +33,7 @@ from markupsafe import Markup
 from pipeline.config import DEFAULT_LEAFLET_SECONDS, Config
 from pipeline.errors import FontsMissing, LeafletError, LeafletsUnavailable, LeafletTooSlow
 from pipeline.locales import LocaleInfo
-from pipeline.model import WARNING, Article, Finding, Page, Version
+from pipeline.model import ERROR, WARNING, Article, Finding, Page, Version
 from pipeline.render import engine
 from pipeline.render.engine import engine_key
 from pipeline.render.media import Media
@@ -52,6 +52,7 @@ DEFAULT_SECONDS = DEFAULT_LEAFLET_SECONDS
 CHECKS = {
     "leaflet-engine": WARNING,  # an image the leaflet cannot show, or a warning of Typst
     "leaflet-too-slow": WARNING,  # the leaflet used up leaflet_seconds: this version has none
+    "leaflet-refused": ERROR,  # Typst refused this version's leaflet: its page is published without one
 }
 _RELATIVE_HREF = re.compile(
     r'(<a\b[^>]*\bhref=")(?![#]|[a-z][a-z0-9+.-]*:)([^"]*)(")', re.IGNORECASE
@@ -271,8 +272,11 @@ class Leaflets:
     Called once per version between rendering the body and writing the page (the link shows the
     leaflet's size). ``published`` stands in for issue 9's publishing threshold: versions it
     rejects get no leaflet. Without Typst or its fonts, the first call records why and no leaflet is made.
-    ``cache`` keeps each version's last leaflet under ``leaflet_key``; ``problems`` holds
-    (check, message) for ``findings``.
+    A leaflet Typst refuses (``LeafletError``) or that runs past its budget is not made either:
+    its page is written without a link, and ``problems`` says why, so one version's leaflet never
+    stops the site. ``cache`` keeps each version's last leaflet under ``leaflet_key``, and a
+    leaflet past its budget as its message; a refusal is never kept, so the next build that makes
+    the version asks Typst again. ``problems`` holds (check, message) for ``findings``.
     """
 
     settings: LeafletSettings
@@ -310,6 +314,11 @@ class Leaflets:
                 found = print_leaflet(page, made, locale, self.settings)
             except LeafletTooSlow as exc:
                 found = exc.message
+            except LeafletsUnavailable:
+                raise
+            except LeafletError as exc:  # not kept: a fixed text or another Typst may print it
+                self.problems.append(("leaflet-refused", exc.message))
+                return None
             if self.cache:
                 self.cache.put_slot(kinds.LEAFLET, slot, key, found)
         if isinstance(found, str):
@@ -361,4 +370,5 @@ def _image_line(article: Article, images: Mapping[str, str], message: str) -> in
 _ADVICE = {
     "leaflet-engine": "",
     "leaflet-too-slow": "; this version has no leaflet: split its longest paragraphs, or raise leaflet_seconds",
+    "leaflet-refused": "; this version is published without a leaflet until Typst accepts its text",
 }
