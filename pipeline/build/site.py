@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import TypeVar
 
 from pipeline.build import versions
@@ -77,8 +78,11 @@ def build(
     last = _last_summaries(cache, record)
     made = progress(_map(gathered, record, cache, mapper, every_finding, last), "building")
     reduce = Reduce(gathered, record, cache, every_finding)
-    publish(config.output_dir, reduce.files(made))
-    return _remember(gathered, record, cache, site_key, every_finding, reduce, last)
+    remember = partial(_remember, gathered, record, cache, site_key, every_finding, reduce, last)
+    publish(config.output_dir, reduce.files(made), meanwhile=remember)
+    # after the old site is deleted: each unlink changes the ctime of a file the new one links
+    outputs.save(cache, config.output_dir, site_key, reduce.made_by)
+    return reduce.result()
 
 
 def _result_kind(every_finding: bool) -> str:
@@ -136,18 +140,17 @@ def _remember(
     every_finding: bool,
     reduce: Reduce,
     last: dict[str, versions.Made],
-) -> BuildResult:
-    """What the next build reads: the record of ``output/``, the result, every summary; and
-    what no later build can read, deleted."""
+) -> None:
+    """What the next build reads (the result, every summary, the published versions' record;
+    the record of ``output/`` is the build's last step), and what no later build can read,
+    deleted."""
     result = reduce.result()
-    outputs.save(cache, gathered.project.config.output_dir, site_key, reduce.made_by)
     gathered.remember(gathered.context.locales)
     cache.put(_result_kind(every_finding), site_key, result)
     cache.put(PACK, site_key, reduce.pack)
     if record and record.site_key != site_key:
         cache.delete(PACK, record.site_key)  # read by this build: the sweep would keep it
     _forget(cache, set(last) - set(gathered.keys.values()))
-    return result
 
 
 def _build_locales(
