@@ -100,6 +100,25 @@ def test_a_translators_save_rewrites_its_languages_report_page_and_links_the_oth
     assert build(scratch, "--no-cache") == warm
 
 
+def test_a_new_error_in_one_language_reaches_the_overview_as_a_build_from_scratch_shows_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """The overview is kept by what it shows: a count that changes must make it again."""
+    build(site)
+    po = polib.pofile(str(site / "locales/es/LC_MESSAGES/sleep.po"))
+    entry = next(e for e in po if "7 and 9 hours" in e.msgid)
+    changed = entry.msgstr.replace("7", "8", 1)  # a number the source does not have
+    assert changed != entry.msgstr
+    entry.msgstr = changed
+    po.save()
+    before = (site / "output/reports/index.html").stat().st_ino
+    warm = build(site)
+    assert (site / "output/reports/index.html").stat().st_ino != before
+    scratch = tmp_path / "scratch"
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    assert build(scratch, "--no-cache") == warm
+
+
 def test_a_report_from_cached_parts_is_the_report_made_from_scratch(
     site: Path, tmp_path: Path
 ) -> None:

@@ -29,7 +29,7 @@ from pipeline.model import DocumentReadability, Finding, Preview, ReviewState, T
 from pipeline.report import formats as report
 from pipeline.report.parts import GROUPS, LISTS, MARK, MARKS, SECTIONS, Part, part
 from pipeline.report.readability import version_anchor
-from pipeline.store.cache import digest
+from pipeline.store.cache import code_version, digest
 
 if TYPE_CHECKING:  # Jinja is imported where a template is rendered
     from jinja2 import Environment
@@ -181,36 +181,41 @@ class SiteReport:
             self.languages[self._language_of(preview.locale)].previews.append(preview)
         for review in reviews:
             self.languages[self._language_of(review.locale)].reviews.append(review)
-        frames: dict[str, tuple[str, str | None]] = {
-            "reports/index.html": (self._overview(env, site_name, publication), None)
-        }
+        files = {"reports/index.html": self._overview(env, site_name, publication, reuse)}
         for name, language in self.languages.items():
-            frames[language.path] = (self._language_frame(env, site_name, language), name)
-        frames["reports/report.json"] = (self._json_frame(previews, reviews), "")
-        return {
-            path: self._made(path, frame, language, reuse)
-            for path, (frame, language) in frames.items()
-        }
+            frame = self._language_frame(env, site_name, language)
+            files[language.path] = self._framed(language.path, frame, name, reuse)
+        frame = self._json_frame(previews, reviews)
+        files["reports/report.json"] = self._framed("reports/report.json", frame, None, reuse)
+        return files
 
-    def _made(self, path: str, frame: str, language: str | None, reuse: Reuse) -> tuple[str, Path]:
-        """(key, file) of one framed file; ``language``: None for a file that is its frame alone,
-        "" for one that holds every part."""
-        own = [p.key for p in self.pieces if language == "" or p.language == language]
-        key = digest(path, frame, *(own if language is not None else ()))
+    def _framed(
+        self, path: str, frame: str, language: str | None, reuse: Reuse
+    ) -> tuple[str, Path]:
+        """(key, file) of a frame filled with the parts of ``language`` (None: every part)."""
+        own = (p.key for p in self.pieces if language is None or p.language == language)
+        key = digest(path, frame, *own)
+        found = reuse(path, key)
+        return key, found or self._fill(path.removeprefix("reports/"), frame, language)
+
+    def _overview(
+        self, env: Environment, site_name: str, publication: Sequence[str], reuse: Reuse
+    ) -> tuple[str, Path]:
+        """Keyed by what it shows, not by its text: rendering a table of every article in every
+        language only to find it unchanged cost more than linking it."""
+        languages, count, path = list(self.languages.values()), self.counts, "reports/index.html"
+        key = digest(
+            path, code_version(), site_name, repr(publication), repr(languages), repr(self.cells),
+            repr(sorted(count.items())),
+        )  # fmt: skip
         found = reuse(path, key)
         if found is not None:
             return key, found
-        name = path.removeprefix("reports/")
-        if language is None:
-            return key, self._fill(name, frame)
-        return key, self._fill(name, frame, language or None)
-
-    def _overview(self, env: Environment, site_name: str, publication: Sequence[str]) -> str:
-        count = self.counts
-        return env.get_template("report_index.html").render(
-                site_name=site_name, publication=publication, languages=list(self.languages.values()),
+        frame = env.get_template("report_index.html").render(
+            site_name=site_name, publication=publication, languages=languages,
             cells=self.cells, errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
         )  # fmt: skip
+        return key, self._fill("index.html", frame)
 
     def _language_frame(self, env: Environment, site_name: str, language: Language) -> str:
         count = language.counts

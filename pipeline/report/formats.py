@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from pipeline.language.formulas import bound, formulas_for
 from pipeline.model import (
@@ -64,8 +63,8 @@ def json_frame(
 
     return (
         f'{{\n  "summary": {_nested(totals, 1)},\n  "documents": {listed(documents)},\n'
-        f'  "findings": {listed(findings)},\n  "previews": {_nested([asdict(p) for p in previews], 1)},\n'
-        f'  "reviews": {_nested([asdict(r) for r in reviews], 1)}\n}}\n'
+        f'  "findings": {listed(findings)},\n  "previews": {_nested([_fields(p) for p in previews], 1)},\n'
+        f'  "reviews": {_nested([_fields(r) for r in reviews], 1)}\n}}\n'
     )
 
 
@@ -118,7 +117,7 @@ def finding_json(finding: Finding) -> str:
     return _nested(fields, 2)
 
 
-def _fields(item: UnitScore | Finding) -> dict[str, object]:
+def _fields(item: UnitScore | Finding | Preview | ReviewState) -> dict[str, object]:
     """``asdict`` for a dataclass of plain values, without its deep copy (the report's hot loop)."""
     return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
