@@ -35,9 +35,11 @@ def recorded_pools(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[
     """One item for each process pool ``module`` starts (all go through ``forked.forked_map``)."""
     started: list[int] = []
 
-    def recorded(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Any]:
+    def recorded(
+        function: Callable[[Any], Any], items: Sequence[Any], jobs: int, **options: Any
+    ) -> Iterator[Any]:
         started.append(1)
-        return forked.forked_map(function, items, jobs)
+        return forked.forked_map(function, items, jobs, **options)
 
     monkeypatch.setattr(module, "forked_map", recorded)
     return started
@@ -482,6 +484,39 @@ def test_check_on_every_core_finds_what_one_process_finds(
     assert pools == [1], "only the two-process check used a pool"
     assert printed["2"] == printed["1"]
     assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"
+
+
+def test_an_authors_edit_makes_its_first_version_here_and_shares_the_rest_with_workers(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed source remakes each of its versions: the first in this process (which loads the
+    tables the others need), the rest over the two cores by workers forked from it. The bytes
+    are those of a build from scratch."""
+    build(site)
+    shared: list[int] = []
+
+    def recorded(
+        function: Callable[[Any], Any], items: Sequence[Any], jobs: int, **options: Any
+    ) -> Iterator[Any]:
+        shared.append(len(items))
+        return forked.forked_map(function, items, jobs, **options)
+
+    monkeypatch.setattr(versions, "forked_map", recorded)
+    made: list[tuple[str, str]] = []
+    store = versions.store
+
+    def stored(cache: Any, key: str, version: versions.Made) -> None:
+        made.append((version.article, version.locale))
+        store(cache, key, version)
+
+    monkeypatch.setattr(versions, "store", stored)
+    _edit(site / "source/sleep.md", "Older adults", "Older people")
+    scratch = tmp_path / "scratch"  # before the build: "what this build changed" is since the last
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    after = build(site, "--jobs", "2")
+    sleep = [item for item in made if item[0] == "sleep"]
+    assert len(sleep) >= versions.SHARED_FROM and shared == [len(sleep) - 1]
+    assert build(scratch, "--no-cache", "--jobs", "1") == after
 
 
 def test_the_warmer_starts_before_the_site_is_read(

@@ -30,8 +30,10 @@ CHUNK = 4
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
-def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """``map(function, items)`` over ``jobs`` forked processes, in order."""
+def forked_map(
+    function: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int = CHUNK
+) -> Iterator[R]:
+    """``map(function, items)`` over ``jobs`` forked processes, in order, ``chunk`` items at a time."""
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
@@ -39,7 +41,7 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
         initargs=(os.getpid(), (function, items)),
     )
     try:
-        yield from pool.map(_call, range(len(items)), chunksize=CHUNK)
+        yield from pool.map(_call, range(len(items)), chunksize=chunk)
     except BaseException:  # Ctrl-C, an error: the queued work is dropped, not done first
         pool.shutdown(wait=True, cancel_futures=True)
         raise
