@@ -42,10 +42,17 @@ class Domain:
     name: str
     units: tuple[Unit, ...]
     source_name: str  # for #: references
+    text_digest: str = ""  # an article's: its units are a function of its text (and the code)
 
     @cached_property
     def msgids(self) -> frozenset[str]:
         return frozenset(unit.key for unit in self.units)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What its template is written from: an article's text's hash (``Article.digest``,
+        hashed once), else its units' (the glossary's and the interface's: a few hundred)."""
+        return self.text_digest or digest(repr(self.units))
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ class Project:
     @cached_property
     def domains(self) -> list[Domain]:
         rel = self.config.rel
-        found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
+        found = [Domain(a.slug, a.units, rel(a.path), a.digest) for a in self.articles]
         found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
         found.append(
             Domain(
@@ -238,23 +245,29 @@ def version_stats(
 
     A version's figures depend on its PO, its locale's ``ui.po`` and ``glossary.po``, the
     article's texts, the glossary and the templates' texts alone. With a cache, the table of the
-    last build is kept whole: only the versions whose key changed are counted again, by ``ahead``
+    last build is kept whole: only the articles whose key changed are counted again, by ``ahead``
     where it is given (``counting``: the articles at those positions, on every core).
     """
-    source = project.config.source_locale.name
-    figures = {(a.slug, source): Stats(len(a.msgids), 0, 0) for a in project.articles}
     if cache is None or not isinstance(catalogs, CatalogStore):
-        for a in project.articles:
-            for loc in project.config.locales:
-                figures[(a.slug, loc.name)] = figures_of(project, catalogs, a, loc)
-        return figures
-    figures.update(
-        (item, known[1]) for item, known in _table(project, catalogs, cache, ahead).items()
-    )
-    return figures
+        table = {a.slug: _counted(project, catalogs, a, {}) for a in project.articles}
+    else:
+        table = {slug: known[1] for slug, known in _table(project, catalogs, cache, ahead).items()}
+    source = project.config.source_locale.name
+    figures: dict[tuple[str, str], Stats] = {}
+    others: dict[tuple[str, str], Stats] = {}
+    for counted in table.values():
+        for item, stats in counted.items():
+            (figures if item[1] == source else others)[item] = stats
+    return figures | others  # the sources first, then article by article
 
 
-Known = dict[tuple[str, str], tuple[str, Stats]]  # (article, locale) -> (its key, its figures)
+def source_figures(project: Project, article: Article) -> tuple[tuple[str, str], Stats]:
+    """The source version's figures: complete, by definition."""
+    return (article.slug, project.config.source_locale.name), Stats(len(article.msgids), 0, 0)
+
+
+Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
+Known = dict[str, tuple[str, Counted]]  # article -> (its key, its versions' figures)
 
 
 def _table(
@@ -263,32 +276,48 @@ def _table(
     cache: Cache,
     ahead: Callable[[list[int]], Counted] | None,
 ) -> Known:
-    """The last build's table, each version whose key changed counted again (the stale articles
-    by ``ahead`` where it is given); kept for the next build where it changed."""
+    """The last build's table, each article whose key changed counted again (by ``ahead`` where
+    it is given); kept for the next build where it changed. One key per article, not per version:
+    a translator's save hashes 200 small keys, not 1,400, and counts its own article alone."""
     last = cache.get(*STATS_TABLE)
     last = last if isinstance(last, dict) else {}
     keys = _stats_keys(project, catalogs)
     stale = [
         i
         for i, article in enumerate(project.articles)
-        if any(last.get(item, ("",))[0] != keys[item] for item in _items(project, article))
+        if _known_key(last, article.slug) != keys[article.slug]
     ]
     counted = ahead(stale) if ahead and stale else {}
+    recount = set(stale)
     table: Known = {}
-    for article in project.articles:
-        for item in _items(project, article):
-            known = last.get(item)
-            if item in counted:
-                known = (keys[item], counted[item])
-            elif known is None or known[0] != keys[item]:
-                known = (
-                    keys[item],
-                    figures_of(project, catalogs, article, _locale(project, item[1])),
-                )
-            table[item] = known
-    if table != last:
+    for i, article in enumerate(project.articles):
+        table[article.slug] = (
+            (keys[article.slug], _counted(project, catalogs, article, counted))
+            if i in recount
+            else last[article.slug]
+        )
+    if stale or table.keys() != last.keys():
         cache.put(*STATS_TABLE, table)
     return table
+
+
+def _counted(project: Project, catalogs: Catalogs, article: Article, counted: Counted) -> Counted:
+    """An article's versions' figures: as ``ahead`` counted them, else counted here."""
+    found = dict([source_figures(project, article)])
+    for loc in project.config.locales:
+        item = (article.slug, loc.name)
+        found[item] = (
+            counted[item] if item in counted else figures_of(project, catalogs, article, loc)
+        )
+    return found
+
+
+def _known_key(last: dict[object, object], slug: str) -> str:
+    """The key an article's figures were counted under at the last build ("" if none, or if the
+    entry is not of this table's shape)."""
+    found = last.get(slug)
+    shaped = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict)
+    return found[0] if shaped else ""  # type: ignore[index]
 
 
 def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> Stats:
@@ -304,39 +333,35 @@ def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: L
     )
 
 
-def _locale(project: Project, name: str) -> LocaleInfo:
-    return next(loc for loc in project.config.locales if loc.name == name)
+STATS_TABLE = (kinds.STATS, "last build")  # (kind, key): every article's (key, figures), one entry
 
 
-def _items(project: Project, article: Article) -> list[tuple[str, str]]:
-    return [(article.slug, loc.name) for loc in project.config.locales]
-
-
-Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
-STATS_TABLE = (kinds.STATS, "last build")  # (kind, key): every version's (key, figures), one entry
-
-
-def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[tuple[str, str], str]:
-    """Every version's key: its article's texts, the glossary and the page's interface texts
-    (one digest for the site), its PO and its locale's ``ui.po`` and ``glossary.po``."""
+def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[str, str]:
+    """Every article's key: what its versions' figures are counted from. The site's part (the
+    glossary, the page's interface texts, each locale's ``ui.po`` and ``glossary.po``) is one
+    digest; each article adds its text's hash and its POs' (``Cache.file_digest``: stamps)."""
+    locales = [loc.name for loc in project.config.locales]
     site = digest(
         code_version(),
         repr(project.glossary.terms),
         *sorted(project.interface.texts),
         project.config.source_locale.name,
-    )
-    keys = {}
-    for article in project.articles:
-        texts = digest(site, *sorted(article.msgids))
-        for loc in project.config.locales:
-            keys[(article.slug, loc.name)] = digest(
-                texts,
-                loc.name,
-                catalogs.digest(loc.name, article.slug),
-                catalogs.digest(loc.name, UI_DOMAIN),
-                catalogs.digest(loc.name, GLOSSARY_DOMAIN),
+        *(
+            part
+            for name in locales
+            for part in (
+                name,
+                catalogs.digest(name, UI_DOMAIN),
+                catalogs.digest(name, GLOSSARY_DOMAIN),
             )
-    return keys
+        ),
+    )
+    return {
+        article.slug: digest(
+            site, article.digest, *(catalogs.digest(name, article.slug) for name in locales)
+        )
+        for article in project.articles
+    }
 
 
 def catalog_store(project: Project, cache: Cache) -> CatalogStore:
