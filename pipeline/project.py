@@ -6,7 +6,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -235,30 +235,25 @@ def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
     ]
 
 
-def version_stats(
-    project: Project,
-    catalogs: Catalogs,
-    cache: Cache | None = None,
-    ahead: Callable[[list[int]], Counted] | None = None,
-) -> dict[tuple[str, str], Stats]:
+def version_stats(project: Project, catalogs: Catalogs) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's translated share, by kind (``shown``); the source is complete.
 
     A version's figures depend on its PO, its locale's ``ui.po`` and ``glossary.po``, the
-    article's texts, the glossary and the templates' texts alone. With a cache, the table of the
-    last build is kept whole: only the articles whose key changed are counted again, by ``ahead``
-    where it is given (``counting``: the articles at those positions, on every core).
+    article's texts, the glossary and the templates' texts alone. A build keeps them by article
+    between builds (``build.figures``) and orders them as here (``in_order``).
     """
-    if cache is None or not isinstance(catalogs, CatalogStore):
-        table = {a.slug: _counted(project, catalogs, a, {}) for a in project.articles}
-    else:
-        table = {slug: known[1] for slug, known in _table(project, catalogs, cache, ahead).items()}
-    source = project.config.source_locale.name
+    counted = (_counted(project, catalogs, a) for a in project.articles)
+    return in_order(counted, project.config.source_locale.name)
+
+
+def in_order(table: Iterable[Counted], source: str) -> dict[tuple[str, str], Stats]:
+    """Each article's figures, the sources' first, then article by article."""
     figures: dict[tuple[str, str], Stats] = {}
     others: dict[tuple[str, str], Stats] = {}
-    for counted in table.values():
+    for counted in table:
         for item, stats in counted.items():
             (figures if item[1] == source else others)[item] = stats
-    return figures | others  # the sources first, then article by article
+    return figures | others
 
 
 def source_figures(project: Project, article: Article) -> tuple[tuple[str, str], Stats]:
@@ -267,57 +262,14 @@ def source_figures(project: Project, article: Article) -> tuple[tuple[str, str],
 
 
 Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
-Known = dict[str, tuple[str, Counted]]  # article -> (its key, its versions' figures)
 
 
-def _table(
-    project: Project,
-    catalogs: CatalogStore,
-    cache: Cache,
-    ahead: Callable[[list[int]], Counted] | None,
-) -> Known:
-    """The last build's table, each article whose key changed counted again (by ``ahead`` where
-    it is given); kept for the next build where it changed. One key per article, not per version:
-    a translator's save hashes 200 small keys, not 1,400, and counts its own article alone."""
-    last = cache.get(*STATS_TABLE)
-    last = last if isinstance(last, dict) else {}
-    keys = _stats_keys(project, catalogs)
-    stale = [
-        i
-        for i, article in enumerate(project.articles)
-        if _known_key(last, article.slug) != keys[article.slug]
-    ]
-    counted = ahead(stale) if ahead and stale else {}
-    recount = set(stale)
-    table: Known = {}
-    for i, article in enumerate(project.articles):
-        table[article.slug] = (
-            (keys[article.slug], _counted(project, catalogs, article, counted))
-            if i in recount
-            else last[article.slug]
-        )
-    if stale or table.keys() != last.keys():
-        cache.put(*STATS_TABLE, table)
-    return table
-
-
-def _counted(project: Project, catalogs: Catalogs, article: Article, counted: Counted) -> Counted:
-    """An article's versions' figures: as ``ahead`` counted them, else counted here."""
+def _counted(project: Project, catalogs: Catalogs, article: Article) -> Counted:
+    """An article's versions' figures, counted (without a cache)."""
     found = dict([source_figures(project, article)])
     for loc in project.config.locales:
-        item = (article.slug, loc.name)
-        found[item] = (
-            counted[item] if item in counted else figures_of(project, catalogs, article, loc)
-        )
+        found[(article.slug, loc.name)] = figures_of(project, catalogs, article, loc)
     return found
-
-
-def _known_key(last: dict[object, object], slug: str) -> str:
-    """The key an article's figures were counted under at the last build ("" if none, or if the
-    entry is not of this table's shape)."""
-    found = last.get(slug)
-    shaped = isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict)
-    return found[0] if shaped else ""  # type: ignore[index]
 
 
 def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> Stats:
@@ -331,37 +283,6 @@ def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: L
     return version_figures(
         article, found, locale, config.source_locale, project.interface, project.glossary
     )
-
-
-STATS_TABLE = (kinds.STATS, "last build")  # (kind, key): every article's (key, figures), one entry
-
-
-def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[str, str]:
-    """Every article's key: what its versions' figures are counted from. The site's part (the
-    glossary, the page's interface texts, each locale's ``ui.po`` and ``glossary.po``) is one
-    digest; each article adds its text's hash and its POs' (``Cache.file_digest``: stamps)."""
-    locales = [loc.name for loc in project.config.locales]
-    site = digest(
-        code_version(),
-        repr(project.glossary.terms),
-        *sorted(project.interface.texts),
-        project.config.source_locale.name,
-        *(
-            part
-            for name in locales
-            for part in (
-                name,
-                catalogs.digest(name, UI_DOMAIN),
-                catalogs.digest(name, GLOSSARY_DOMAIN),
-            )
-        ),
-    )
-    return {
-        article.slug: digest(
-            site, article.digest, *(catalogs.digest(name, article.slug) for name in locales)
-        )
-        for article in project.articles
-    }
 
 
 def catalog_store(project: Project, cache: Cache) -> CatalogStore:

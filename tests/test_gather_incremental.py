@@ -12,7 +12,7 @@ from typing import Any
 import polib
 import pytest
 
-from pipeline import project as project_module
+from pipeline.build import figures as figures_module
 from pipeline.build import publication
 from pipeline.cli import main
 from pipeline.store import cache as cache_module
@@ -95,22 +95,22 @@ def test_every_kind_of_edit_in_a_row_builds_what_a_build_from_scratch_builds(
         assert _build(site) == _build(scratch, "--no-cache"), f"after editing {path}"
 
 
-def test_a_translators_save_plans_and_counts_its_own_article_alone(
+def test_a_translators_save_plans_its_own_article_and_counts_its_own_version_alone(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     planned = _recorded(monkeypatch, publication, "_made", lambda args: args[1])
-    counted = _recorded(monkeypatch, project_module, "figures_of", lambda args: (args[2],))
+    counted = _recorded(monkeypatch, figures_module, "figures_of", lambda a: (a[2].slug, a[3].name))
     _retranslate(po_path(site, "es", "sleep"))
     _build(site)
     assert {a.slug for articles in planned for a in articles} == {"sleep"}
-    assert {a.slug for articles in counted for a in articles} == {"sleep"}
+    assert counted == [("sleep", "es")]
 
 
 def test_a_changed_glossary_catalogue_counts_every_article_again(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every page shows its glossary entries: each article's figures count them."""
-    counted = _recorded(monkeypatch, project_module, "figures_of", lambda args: (args[2],))
+    counted = _recorded(monkeypatch, figures_module, "figures_of", lambda args: (args[2],))
     _retranslate(po_path(site, "es", "glossary"))
     _build(site)
     assert {a.slug for articles in counted for a in articles} == {"sleep", "walking", "water"}

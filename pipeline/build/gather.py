@@ -19,13 +19,13 @@ from functools import partial
 import babel
 
 from pipeline import checks
-from pipeline.build import counting, keeping, publication, versions
+from pipeline.build import counting, figures, keeping, publication, versions
 from pipeline.build.publication import Plan
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
 from pipeline.errors import PipelineError
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Stats
-from pipeline.project import Catalogs, Project, catalog_store, version_stats
+from pipeline.project import Catalogs, Project, catalog_store
 from pipeline.render import engine
 from pipeline.render.leaflet import LeafletSettings
 from pipeline.render.media import Media, collect_media
@@ -113,8 +113,10 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     record = published.load(config.root)
     previous, kept = _kept_inputs(project, record, cache)
     store = catalog_store(project, cache)
-    figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
-    plan = publication.plan(config, project.articles, store, figures, cache, previous)
+    counted = figures.version_stats(
+        project, store, cache, counting.ahead(project, store, cache, jobs)
+    )
+    plan = publication.plan(config, project.articles, store, counted, cache, previous)
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media, kept, cache)
     states = _states(project, plan, withheld)
@@ -124,7 +126,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     return Gathered(
         project,
         store,
-        figures,
+        counted,
         plan,
         media,
         context,

@@ -24,7 +24,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | plain-written    | slot    | whether a plain version was written                           | build/publication    |
 | leaflet          | slot    | a version's leaflet, by what it prints                        | render/leaflet       |
 | kept-inputs      | slot    | a kept translation's inputs as published, parsed              | build/gather         |
-| stats            | slot    | every article's versions' figures, by its inputs, one entry   | project              |
+| stats            | slot    | every article's versions' figures, by its inputs, one entry   | build/figures        |
 | ui-units         | slot    | the templates' texts, per release of the code                 | project              |
 | published        | slot    | the record of ``output/``                                     | store/outputs        |
 | stamps           | slot    | each hashed file's stamps and hash, as git's index keeps them | store/cache          |
