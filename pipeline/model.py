@@ -8,6 +8,7 @@ re-exported here, so ``from pipeline.model import Finding`` names the one model 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.findings import (
@@ -21,6 +22,7 @@ from pipeline.findings import (
     UnitScore,
     first_errors,
 )
+from pipeline.store.cache import digest as hash_of
 
 __all__ = [
     # read, translated and rendered
@@ -115,6 +117,13 @@ class Article:
     @property
     def msgids(self) -> frozenset[str]:
         return frozenset(unit.msgid for unit in self.units)
+
+    @cached_property
+    def digest(self) -> str:
+        """The hash of its text, hashed once: what the record of a published version names as
+        its source (``store.published``), and the token of every per-article cache key (a
+        version's figures, plan and key change only where it or one of its POs did)."""
+        return hash_of(self.text)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ one place, with one meaning: over the texts the source has now, a fuzzy entry no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -42,10 +42,17 @@ class Domain:
     name: str
     units: tuple[Unit, ...]
     source_name: str  # for #: references
+    text_digest: str = ""  # an article's: its units are a function of its text (and the code)
 
     @cached_property
     def msgids(self) -> frozenset[str]:
         return frozenset(unit.key for unit in self.units)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What its template is written from: an article's text's hash (``Article.digest``,
+        hashed once), else its units' (the glossary's and the interface's: a few hundred)."""
+        return self.text_digest or digest(repr(self.units))
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ class Project:
     @cached_property
     def domains(self) -> list[Domain]:
         rel = self.config.rel
-        found = [Domain(a.slug, a.units, rel(a.path)) for a in self.articles]
+        found = [Domain(a.slug, a.units, rel(a.path), a.digest) for a in self.articles]
         found.append(Domain(GLOSSARY_DOMAIN, self.glossary.units(), rel(self.glossary.path)))
         found.append(
             Domain(
@@ -228,67 +235,41 @@ def stats(project: Project, catalogs: Catalogs) -> list[tuple[str, str, Stats]]:
     ]
 
 
-def version_stats(
-    project: Project,
-    catalogs: Catalogs,
-    cache: Cache | None = None,
-    ahead: Callable[[list[int]], Counted] | None = None,
-) -> dict[tuple[str, str], Stats]:
+def version_stats(project: Project, catalogs: Catalogs) -> dict[tuple[str, str], Stats]:
     """(article, locale) -> that version's translated share, by kind (``shown``); the source is complete.
 
     A version's figures depend on its PO, its locale's ``ui.po`` and ``glossary.po``, the
-    article's texts, the glossary and the templates' texts alone. With a cache, the table of the
-    last build is kept whole: only the versions whose key changed are counted again, by ``ahead``
-    where it is given (``counting``: the articles at those positions, on every core).
+    article's texts, the glossary and the templates' texts alone. A build keeps them by article
+    between builds (``build.figures``) and orders them as here (``in_order``).
     """
-    source = project.config.source_locale.name
-    figures = {(a.slug, source): Stats(len(a.msgids), 0, 0) for a in project.articles}
-    if cache is None or not isinstance(catalogs, CatalogStore):
-        for a in project.articles:
-            for loc in project.config.locales:
-                figures[(a.slug, loc.name)] = figures_of(project, catalogs, a, loc)
-        return figures
-    figures.update(
-        (item, known[1]) for item, known in _table(project, catalogs, cache, ahead).items()
-    )
-    return figures
+    counted = (_counted(project, catalogs, a) for a in project.articles)
+    return in_order(counted, project.config.source_locale.name)
 
 
-Known = dict[tuple[str, str], tuple[str, Stats]]  # (article, locale) -> (its key, its figures)
+def in_order(table: Iterable[Counted], source: str) -> dict[tuple[str, str], Stats]:
+    """Each article's figures, the sources' first, then article by article."""
+    figures: dict[tuple[str, str], Stats] = {}
+    others: dict[tuple[str, str], Stats] = {}
+    for counted in table:
+        for item, stats in counted.items():
+            (figures if item[1] == source else others)[item] = stats
+    return figures | others
 
 
-def _table(
-    project: Project,
-    catalogs: CatalogStore,
-    cache: Cache,
-    ahead: Callable[[list[int]], Counted] | None,
-) -> Known:
-    """The last build's table, each version whose key changed counted again (the stale articles
-    by ``ahead`` where it is given); kept for the next build where it changed."""
-    last = cache.get(*STATS_TABLE)
-    last = last if isinstance(last, dict) else {}
-    keys = _stats_keys(project, catalogs)
-    stale = [
-        i
-        for i, article in enumerate(project.articles)
-        if any(last.get(item, ("",))[0] != keys[item] for item in _items(project, article))
-    ]
-    counted = ahead(stale) if ahead and stale else {}
-    table: Known = {}
-    for article in project.articles:
-        for item in _items(project, article):
-            known = last.get(item)
-            if item in counted:
-                known = (keys[item], counted[item])
-            elif known is None or known[0] != keys[item]:
-                known = (
-                    keys[item],
-                    figures_of(project, catalogs, article, _locale(project, item[1])),
-                )
-            table[item] = known
-    if table != last:
-        cache.put(*STATS_TABLE, table)
-    return table
+def source_figures(project: Project, article: Article) -> tuple[tuple[str, str], Stats]:
+    """The source version's figures: complete, by definition."""
+    return (article.slug, project.config.source_locale.name), Stats(len(article.msgids), 0, 0)
+
+
+Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
+
+
+def _counted(project: Project, catalogs: Catalogs, article: Article) -> Counted:
+    """An article's versions' figures, counted (without a cache)."""
+    found = dict([source_figures(project, article)])
+    for loc in project.config.locales:
+        found[(article.slug, loc.name)] = figures_of(project, catalogs, article, loc)
+    return found
 
 
 def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: LocaleInfo) -> Stats:
@@ -302,41 +283,6 @@ def figures_of(project: Project, catalogs: Catalogs, article: Article, locale: L
     return version_figures(
         article, found, locale, config.source_locale, project.interface, project.glossary
     )
-
-
-def _locale(project: Project, name: str) -> LocaleInfo:
-    return next(loc for loc in project.config.locales if loc.name == name)
-
-
-def _items(project: Project, article: Article) -> list[tuple[str, str]]:
-    return [(article.slug, loc.name) for loc in project.config.locales]
-
-
-Counted = dict[tuple[str, str], Stats]  # (article, locale) -> figures counted ahead (``counting``)
-STATS_TABLE = (kinds.STATS, "last build")  # (kind, key): every version's (key, figures), one entry
-
-
-def _stats_keys(project: Project, catalogs: CatalogStore) -> dict[tuple[str, str], str]:
-    """Every version's key: its article's texts, the glossary and the page's interface texts
-    (one digest for the site), its PO and its locale's ``ui.po`` and ``glossary.po``."""
-    site = digest(
-        code_version(),
-        repr(project.glossary.terms),
-        *sorted(project.interface.texts),
-        project.config.source_locale.name,
-    )
-    keys = {}
-    for article in project.articles:
-        texts = digest(site, *sorted(article.msgids))
-        for loc in project.config.locales:
-            keys[(article.slug, loc.name)] = digest(
-                texts,
-                loc.name,
-                catalogs.digest(loc.name, article.slug),
-                catalogs.digest(loc.name, UI_DOMAIN),
-                catalogs.digest(loc.name, GLOSSARY_DOMAIN),
-            )
-    return keys
 
 
 def catalog_store(project: Project, cache: Cache) -> CatalogStore:

@@ -19,13 +19,13 @@ from functools import partial
 import babel
 
 from pipeline import checks
-from pipeline.build import counting, keeping, publication, versions
+from pipeline.build import counting, figures, keeping, publication, versions
 from pipeline.build.publication import Plan
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
 from pipeline.errors import PipelineError
 from pipeline.model import GLOSSARY_DOMAIN, UI_DOMAIN, Article, Catalog, Stats
-from pipeline.project import Catalogs, Project, catalog_store, version_stats
+from pipeline.project import Catalogs, Project, catalog_store
 from pipeline.render import engine
 from pipeline.render.leaflet import LeafletSettings
 from pipeline.render.media import Media, collect_media
@@ -71,11 +71,10 @@ class Gathered:
         before = self.record.versions if self.record else {}
         entries = {item: e for item, e in before.items() if item[1] not in names}
         inputs: dict[str, Callable[[], bytes]] = {}
-        sources: dict[str, tuple[bytes, str]] = {}
         for item, (state, _) in self.states.items():
             if item[1] in names:
-                entries[item] = self._entry(item, state, before.get(item), inputs, sources)
-        published.save(self.project.config.root, entries, inputs)
+                entries[item] = self._entry(item, state, before.get(item), inputs)
+        published.save(self.project.config.root, entries, inputs, before)
 
     def _entry(
         self,
@@ -83,8 +82,9 @@ class Gathered:
         state: str,
         old: Entry | None,
         inputs: dict[str, Callable[[], bytes]],
-        sources: dict[str, tuple[bytes, str]],
     ) -> Entry:
+        """A version's entry; a published one's inputs are read only where the record lacks them
+        (the article's text is hashed once, ``Article.digest``; a PO's hash is its stamps')."""
         if state == KEPT:
             assert old is not None, "only a version published before is kept"
             return replace(old, state=KEPT, since=self.plan_version(item).kept)
@@ -93,22 +93,14 @@ class Gathered:
         if state != PUBLISHED:
             return Entry(state)
         slug, locale = item
-        text, text_digest = self._source_of(slug, sources)
-        inputs[text_digest] = lambda: text
+        article = self.context.articles[slug]
+        inputs[article.digest] = partial(article.text.encode, "utf-8")
         po = ""
-        path = self.project.po_path(locale, slug)
-        if locale != self.project.config.source_locale.name and path.is_file():
+        path = self.store.path(locale, slug)
+        if locale != self.project.config.source_locale.name and path is not None:
             po = self.store.digest(locale, slug)
             inputs[po] = path.read_bytes
-        return Entry(PUBLISHED, text_digest, po)
-
-    def _source_of(self, slug: str, sources: dict[str, tuple[bytes, str]]) -> tuple[bytes, str]:
-        """An article's text and its digest, once for all its locales (hashing 2,000 words for
-        each of seven versions of every article was most of what recording them cost)."""
-        if slug not in sources:
-            text = self.context.articles[slug].text.encode("utf-8")
-            sources[slug] = text, digest(text)
-        return sources[slug]
+        return Entry(PUBLISHED, article.digest, po)
 
     def plan_version(self, item: tuple[str, str]) -> publication.Version:
         return next(v for v, loc in self.plan.versions[item[0]] if loc.name == item[1])
@@ -121,8 +113,10 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     record = published.load(config.root)
     previous, kept = _kept_inputs(project, record, cache)
     store = catalog_store(project, cache)
-    figures = version_stats(project, store, cache, counting.ahead(project, store, cache, jobs))
-    plan = publication.plan(config, project.articles, store, figures, cache, previous)
+    counted = figures.version_stats(
+        project, store, cache, counting.ahead(project, store, cache, jobs)
+    )
+    plan = publication.plan(config, project.articles, store, counted, cache, previous)
     media = collect_media(config, project.articles)
     context = _context(project, store, plan, media, kept, cache)
     states = _states(project, plan, withheld)
@@ -132,7 +126,7 @@ def gather(project: Project, cache: Cache, jobs: int) -> Gathered:
     return Gathered(
         project,
         store,
-        figures,
+        counted,
         plan,
         media,
         context,
@@ -194,7 +188,7 @@ def _kept_inputs(
             article is None
             or entry.state not in published.LIVE
             or item[1] == project.config.source_locale.name
-            or entry.source in ("", digest(article.text.encode("utf-8")))
+            or entry.source in ("", article.digest)
         ):
             continue
         inputs = _cached(

@@ -29,7 +29,6 @@ from datetime import date, timedelta
 from pipeline.config import KEEP, Config
 from pipeline.locales import LocaleInfo
 from pipeline.model import Article, Version
-from pipeline.store.cache import digest
 from pipeline.store.published import KEPT, LIVE, PREVIEW, PUBLISHED, WITHHELD, Entry
 
 Previous = Mapping[tuple[str, str], Entry]
@@ -50,7 +49,7 @@ def kept_since(
     entry = previous.get((article.slug, locale.name))
     if entry is None or entry.state not in LIVE or config.policy_for(locale.name) != KEEP:
         return ""
-    if not entry.source or entry.source == digest(article.text.encode("utf-8")):
+    if not entry.source or entry.source == article.digest:
         return ""  # the source is as published: the translation itself changed
     since = entry.since or today.isoformat()
     expired = today - date.fromisoformat(since) >= timedelta(days=config.keep_days)

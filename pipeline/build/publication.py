@@ -171,28 +171,61 @@ def plan(
 ) -> Plan:
     """The plan of a build (or of ``check``'s report) from the project's catalogues.
 
-    With a cache, a plan is a function of the configuration, the articles, their catalogues'
-    hashes and the figures (which count the ``ui.po`` and ``glossary.po`` texts too), the last
-    build's states and the date: one entry for the whole site. ``previous`` (the last build's
-    states) lets a changed source's published translation be kept.
+    With a cache, each article's plan is kept, by its key: the configuration, the date and the
+    code (shared by all), the article's text, its catalogues' hashes, its versions' figures
+    (which count the ``ui.po`` and ``glossary.po`` texts too) and their states at the last build
+    (``previous``, which lets a changed source's published translation be kept). A translator's
+    save plans its own article again, not the site's 1,400 versions.
     """
     previous, day = previous or {}, today()
     if cache is None or not isinstance(catalogs, CatalogStore):
         return _made(config, articles, catalogs, figures, cache, previous, day)
-    key = digest(
-        code_version(),
-        repr(config),
-        *(part for a in articles for part in (a.slug, a.text)),
-        *(catalogs.digest(loc.name, a.slug) for a in articles for loc in config.locales),
-        repr(sorted(previous.items())),
-        day.isoformat(),
-        repr(sorted(figures.items())),
+    last = cache.get(*PLAN_TABLE)
+    last = last if isinstance(last, dict) else {}
+    site = digest(code_version(), repr(config), day.isoformat())
+    table: dict[str, tuple[str, Plan]] = {}
+    for article in articles:
+        key = _article_key(site, config, article, catalogs, figures, previous)
+        found = last.get(article.slug)
+        if not (isinstance(found, tuple) and found[0] == key and isinstance(found[1], Plan)):
+            found = key, _made(config, (article,), catalogs, figures, cache, previous, day)
+        table[article.slug] = found
+    if any(table[slug] is not last.get(slug) for slug in table) or len(table) != len(last):
+        cache.put(*PLAN_TABLE, table)
+    return joined([part for _, part in table.values()])
+
+
+PLAN_TABLE = (kinds.PLAN, "last build")  # (kind, key): article -> (its key, its plan), one entry
+
+
+def _article_key(
+    site: str,
+    config: Config,
+    article: Article,
+    catalogs: CatalogStore,
+    figures: dict[tuple[str, str], Stats],
+    previous: keeping.Previous,
+) -> str:
+    """Everything an article's plan reads beside the site's part: its text, its catalogues, its
+    versions' figures and last states."""
+    items = [(article.slug, loc.name) for loc in config.all_locales]
+    return digest(
+        site,
+        article.slug,
+        article.digest,
+        *(catalogs.digest(loc.name, article.slug) for loc in config.locales),
+        repr([(figures.get(item), previous.get(item)) for item in items]),
     )
-    found = cache.get(kinds.PLAN, key)
-    if not isinstance(found, Plan):
-        found = _made(config, articles, catalogs, figures, cache, previous, day)
-        cache.put(kinds.PLAN, key, found)
-    return found
+
+
+def joined(parts: list[Plan]) -> Plan:
+    """The site's plan from its articles', in their order (as ``plan_versions`` makes it)."""
+    return Plan(
+        {slug: written for part in parts for slug, written in part.versions.items()},
+        tuple(preview for part in parts for preview in part.previews),
+        {item: share for part in parts for item, share in part.shares.items()},
+        {item: status for part in parts for item, status in part.reviews.items()},
+    )
 
 
 def _made(

@@ -51,13 +51,14 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     """Write every domain's POT; return the ones whose content changed.
 
     With a cache, a template whose units are unchanged and whose file is still the one written
-    last time is not even formatted again (and when that holds for all, one entry says so).
+    last time is not even formatted again (and when that holds for all, one entry says so). An
+    article's units are known unchanged by its text's hash, not by formatting 200 of them.
     """
     config = project.config
     keys = {
         project.pot_path(domain.name): digest(
             code_version(), domain.name, domain.source_name, config.site_name,
-            config.report_bugs_to, repr(domain.units),
+            config.report_bugs_to, domain.fingerprint,
         )
         for domain in project.domains
     }  # fmt: skip

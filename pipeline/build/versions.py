@@ -141,7 +141,7 @@ class Context:
         if slug not in self._article_keys:
             plan = [(v.path, v.preview, loc.name) for v, loc in self.plan.versions.get(slug, [])]
             self._article_keys[slug] = digest(
-                self.articles[slug].text, slug, repr(plan), repr(self._shares.get(slug, []))
+                self.articles[slug].digest, slug, repr(plan), repr(self._shares.get(slug, []))
             )
         return self._article_keys[slug]
 

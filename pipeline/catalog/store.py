@@ -56,6 +56,10 @@ class CatalogStore(Mapping[tuple[str, str], Catalog]):
     def __len__(self) -> int:
         return len(self._paths)
 
+    def path(self, locale: str, domain: str) -> Path | None:
+        """Where its PO is, if it was there when the store was made (as its ``digest`` says)."""
+        return self._paths.get((locale, domain))
+
     def digest(self, locale: str, domain: str) -> str:
         key = (locale, domain)
         if key not in self._digests:

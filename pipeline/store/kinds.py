@@ -14,7 +14,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | part             | version | a version's share of the site report (raw bytes)              | build/versions       |
 | build, build-all | site    | the last build's result (first errors, or every finding)      | build/site           |
 | summaries        | site    | every version's summary in one entry, read back at once       | build/site           |
-| plan             | site    | what the site publishes                                       | build/publication    |
+| plan             | site    | what each article publishes, by its inputs, one entry         | build/publication    |
 | index            | site    | each index page and the sitemap, by what it shows             | build/site           |
 | articles         | site    | every parsed article, by the hash of their files              | project              |
 | pot-all          | site    | the POTs as extract last wrote them                           | build/verbs          |
@@ -24,7 +24,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | plain-written    | slot    | whether a plain version was written                           | build/publication    |
 | leaflet          | slot    | a version's leaflet, by what it prints                        | render/leaflet       |
 | kept-inputs      | slot    | a kept translation's inputs as published, parsed              | build/gather         |
-| stats            | slot    | every version's figures, one entry                            | project              |
+| stats            | slot    | every article's versions' figures, by its inputs, one entry   | build/figures        |
 | ui-units         | slot    | the templates' texts, per release of the code                 | project              |
 | published        | slot    | the record of ``output/``                                     | store/outputs        |
 | stamps           | slot    | each hashed file's stamps and hash, as git's index keeps them | store/cache          |
