@@ -18,7 +18,7 @@ from typing import TypeVar
 from pipeline.build import recovery
 from pipeline.build import verbs as build
 from pipeline.config import Config, load_config, locales_on_disk
-from pipeline.console import flush, say
+from pipeline.console import flush, say, say_chunks
 from pipeline.discovery import discover
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.model import CheckResult, CheckTotals, Stats
@@ -30,6 +30,7 @@ from pipeline.options import (
     make_parser,
 )
 from pipeline.report import formats as report
+from pipeline.report import streamed
 from pipeline.source import dates
 from pipeline.store.cache import Cache
 
@@ -165,21 +166,22 @@ def _build(project: build.Project, args: argparse.Namespace, runtime: build.Runt
 
 
 def _check(project: build.Project, args: argparse.Namespace, runtime: build.Runtime) -> int:
+    """Every finding, taken in as each version is checked and let go (``streamed``): a site's
+    findings and readability documents are never all held, nor its JSON report as one string."""
     catalogs = build.load_catalogs(project)
-    result = build.check(project, catalogs, _progress(args), max(1, args.jobs))
+    site_findings, results = build.check_stream(
+        project, catalogs, _progress(args), max(1, args.jobs)
+    )
     if args.format == "json":
-        reviews = build.reviews(project, catalogs)
-        say(report.to_json(result, build.previews(project, catalogs), reviews).rstrip("\n"))
-    else:
-        _print_result(
-            project,
-            result,
-            build.version_stats(project, catalogs),
-            args,
-            warnings=args.warnings,
-            limit=None,
-        )
-    return EXIT_CHECKS_FAILED if result.errors else EXIT_OK
+        with streamed.JsonLists() as lists:
+            lists.add_all(site_findings, results)
+            reviews = build.reviews(project, catalogs)
+            say_chunks(lists.chunks(build.previews(project, catalogs), reviews))
+        return EXIT_CHECKS_FAILED if lists.errors else EXIT_OK
+    totals = streamed.totals(site_findings, results)
+    stats = build.version_stats(project, catalogs)
+    _print_result(project, totals, stats, args, warnings=args.warnings, limit=None)
+    return EXIT_CHECKS_FAILED if totals.errors else EXIT_OK
 
 
 def _print_result(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
+from typing import TextIO
 
 _stdout_closed = False
 
@@ -28,6 +30,22 @@ def say(text: str, stream: object = None) -> None:
         return
     try:
         print(text, file=stream, flush=True)  # type: ignore[arg-type]
+    except BrokenPipeError:
+        _stdout_closed = True
+        silence(stream)
+
+
+def say_chunks(chunks: Iterable[str], stream: TextIO | None = None) -> None:
+    """Print a text made piece by piece, as ``say`` would print it whole (the caller's pieces
+    end with the newline ``say`` adds): a report too big to hold as one string."""
+    global _stdout_closed
+    stream = stream or sys.stdout
+    if _stdout_closed and stream is sys.stdout:
+        return
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.flush()
     except BrokenPipeError:
         _stdout_closed = True
         silence(stream)

@@ -526,7 +526,7 @@ FAULTS = [
                 _edit_source_then(_interrupt(os, "replace")),
                 ("update",),
             ),
-            ("while checking", _interrupt(verbs, "check"), ("check",)),
+            ("while checking", _interrupt(verbs, "check_stream"), ("check",)),
             (
                 "while building with two workers",
                 _interrupt(publish, "_write", 3),

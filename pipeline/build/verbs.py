@@ -22,7 +22,7 @@ from pipeline.build.site import BuildResult, Progress, no_progress
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog import review
 from pipeline.locales import LocaleInfo, parse_locale
-from pipeline.model import CheckResult, Preview, ReviewState
+from pipeline.model import CheckResult, Finding, Preview, ReviewState
 from pipeline.project import (
     Catalogs,
     Domain,
@@ -41,7 +41,7 @@ from pipeline.store.cache import Cache, code_version, digest
 # The verbs' module is the one entry point of the CLI, the preview server and the tests: what they
 # read about a project (project.py) is named here too.
 __all__ = [
-    "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "extract",
+    "BuildResult", "Catalogs", "Domain", "Project", "build", "catalog_store", "check", "check_stream", "extract",
     "init", "load_catalogs", "previews", "reviews", "read_project", "Runtime", "sign_off", "stats", "update",
     "version_stats",
 ]  # fmt: skip
@@ -157,13 +157,26 @@ def check(
     jobs: int = 1,
 ) -> CheckResult:
     """Every quality check; findings are values, the caller decides the exit code."""
+    site_findings, results = check_stream(project, catalogs, progress, jobs)
+    return checks.collect(site_findings, results)
+
+
+def check_stream(
+    project: Project,
+    catalogs: Catalogs | None = None,
+    progress: Progress = no_progress,
+    jobs: int = 1,
+) -> tuple[list[Finding], Iterator[checks.VersionResult]]:
+    """The site-wide findings, and each version's results as it is checked: ``check``'s, for a
+    caller that keeps only what it shows of each (the CLI: a site's findings and readability
+    documents are a hundred megabytes and more at 200 articles in seven versions)."""
     catalogs = load_catalogs(project) if catalogs is None else catalogs
     collect_media(
         project.config, project.articles
     )  # a missing image is an error of the source, before any check
     site = site_for_checks(project, catalogs)
     found = subjects(project, catalogs, site)
-    return checks.run_all(site, progress(_checked(found, jobs), "checking"))
+    return checks.check_site(site), iter(progress(_checked(found, jobs), "checking"))
 
 
 def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionResult]:
@@ -171,9 +184,9 @@ def _checked(found: list[checks.Subject], jobs: int) -> Iterator[checks.VersionR
     process pool (forked: the workers inherit the catalogues, and the lookup tables loaded here
     first, rather than each building its own)."""
     if jobs <= 1 or len(found) < versions.PARALLEL_FROM:
-        return map(checks.check_version, found)
+        return map(checks.check_afresh, found)
     warmup.load_tables(subject.locale.language for subject in found)
-    return forked_map(checks.check_version, found, jobs)
+    return forked_map(checks.check_afresh, found, jobs)
 
 
 def build(

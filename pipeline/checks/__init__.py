@@ -56,7 +56,10 @@ SEVERITIES: dict[str, str] = {
     check: severity for family in FAMILIES for check, severity in family.CHECKS.items()
 }
 
-__all__ = ["FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_version", "run_all"]
+__all__ = [
+    "FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_afresh", "check_site",
+    "check_version", "collect", "run_all",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,26 @@ def check_version(subject: Subject) -> VersionResult:
     return VersionResult(document, tuple(_waive(findings, subject.catalog)))
 
 
+def check_afresh(subject: Subject) -> VersionResult:
+    """``check_version`` on a copy of ``subject``: what its checks work out once and keep on it
+    (``Subject.shown``, ``Subject.review``) goes with the copy, not with a list of every version
+    that a process checking them all holds to the end."""
+    return check_version(dataclasses.replace(subject))
+
+
 def check_site(site: Site) -> list[Finding]:
     return [f for family in FAMILIES if hasattr(family, "run_site") for f in family.run_site(site)]
 
 
 def run_all(site: Site, results: Iterable[VersionResult]) -> CheckResult:
     """The site-wide checks, then every version's results (``check_version``), in a stable order."""
+    return collect(check_site(site), results)
+
+
+def collect(site_findings: list[Finding], results: Iterable[VersionResult]) -> CheckResult:
+    """The site-wide findings, then every version's results, all kept."""
     documents: list[DocumentReadability] = []
-    findings = check_site(site)
+    findings = list(site_findings)
     for result in results:
         if result.document is not None:
             documents.append(result.document)
