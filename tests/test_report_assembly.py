@@ -29,6 +29,13 @@ def build(root: Path, *options: str) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
+def from_scratch(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The report of a copy of ``site``'s sources built with no cache and no earlier output."""
+    scratch = tmp_path / "scratch"
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    return build(scratch, "--no-cache")
+
+
 def recorded_parts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """(article, locale) of each version whose part a build renders."""
     made: list[tuple[str, str]] = []
@@ -95,9 +102,7 @@ def test_a_translators_save_rewrites_its_languages_report_page_and_links_the_oth
     kept = {name for name in before if after.get(name) == before[name]}
     assert {"en.html", "ar.html", "en-plain.html"} <= kept
     assert not {"es.html", "report.json"} & kept
-    scratch = tmp_path / "scratch"
-    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
-    assert build(scratch, "--no-cache") == warm
+    assert from_scratch(site, tmp_path) == warm
 
 
 def test_a_new_error_in_one_language_reaches_the_overview_as_a_build_from_scratch_shows_it(
@@ -114,9 +119,7 @@ def test_a_new_error_in_one_language_reaches_the_overview_as_a_build_from_scratc
     before = (site / "output/reports/index.html").stat().st_ino
     warm = build(site)
     assert (site / "output/reports/index.html").stat().st_ino != before
-    scratch = tmp_path / "scratch"
-    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
-    assert build(scratch, "--no-cache") == warm
+    assert from_scratch(site, tmp_path) == warm
 
 
 def test_a_report_from_cached_parts_is_the_report_made_from_scratch(
@@ -129,9 +132,7 @@ def test_a_report_from_cached_parts_is_the_report_made_from_scratch(
     entry.msgstr += " ؟"
     po.save()
     warm = build(site)
-    scratch = tmp_path / "scratch"
-    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
-    assert build(scratch, "--no-cache") == warm
+    assert from_scratch(site, tmp_path) == warm
 
 
 def test_a_cached_part_gone_during_the_build_is_an_error_naming_it(tmp_path: Path) -> None:
