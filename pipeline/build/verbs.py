@@ -232,10 +232,8 @@ def previews(project: Project, catalogs: Catalogs) -> tuple[Preview, ...]:
 def reviews(project: Project, catalogs: Catalogs) -> list[ReviewState]:
     """Every translated version's review record, in build order: for ``check``'s report."""
     return [
-        versions.review_state(
-            article.slug,
-            locale.name,
-            review.status(article, catalogs.get((locale.name, article.slug))),
+        review.status(article, catalogs.get((locale.name, article.slug))).line(
+            article.slug, locale.name
         )
         for article in project.articles
         for locale in project.config.locales

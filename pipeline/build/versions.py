@@ -26,7 +26,6 @@ from typing import Protocol
 from pipeline import checks
 from pipeline.build.forked import forked_map
 from pipeline.build.publication import Plan
-from pipeline.catalog import review
 from pipeline.catalog.store import CatalogStore
 from pipeline.locales import LocaleInfo
 from pipeline.model import (
@@ -320,7 +319,7 @@ def make(context: Context, slug: str, locale_name: str) -> Made:
         ),  # fmt: skip
         leaflet=any(path.endswith(".pdf") for path, _ in files),
         notice=leaflets.skipped if leaflets else None,
-        review=None if subject.is_source else review_state(slug, locale_name, subject.review),
+        review=None if subject.is_source else subject.review.line(slug, locale_name),
         tally=Tally.of(result.findings),
     )
 
@@ -350,19 +349,6 @@ def _subject(context: Context, slug: str, locale_name: str) -> checks.Subject:
 def _scores_only(doc: DocumentReadability | None) -> DocumentReadability | None:
     """The units' scores are in the report's part and the view already: a site's summaries stay small."""
     return replace(doc, units=(), hardest=()) if doc else None
-
-
-def review_state(slug: str, locale: str, status: review.ReviewStatus) -> ReviewState:
-    """The report's line of a translation's review record, from its status (``Subject.review``)."""
-    record = status.review
-    return ReviewState(
-        slug,
-        locale,
-        record.reviewer if record else None,
-        record.date.isoformat() if record else None,
-        status.current,
-        status.reason,
-    )
 
 
 def _leaflet_findings(

@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.model import Article, Catalog
+from pipeline.model import Article, Catalog, ReviewState
 
 BY, DATE, SOURCE, TRANSLATION = (
     "X-Reviewed-By",
@@ -43,6 +43,12 @@ class ReviewStatus:
     review: Review | None
     current: bool
     reason: str  # why it is not current ("" when it is)
+
+    def line(self, slug: str, locale: str) -> ReviewState:
+        """The report's line of this translation's review record."""
+        record = self.review
+        reviewer, when = (record.reviewer, record.date.isoformat()) if record else (None, None)
+        return ReviewState(slug, locale, reviewer, when, self.current, self.reason)
 
 
 def fingerprint(parts: list[str]) -> str:
