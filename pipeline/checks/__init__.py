@@ -58,7 +58,7 @@ SEVERITIES: dict[str, str] = {
 
 __all__ = [
     "FAMILIES", "SEVERITIES", "Site", "Subject", "VersionResult", "check_afresh", "check_site",
-    "check_version", "collect", "run_all",
+    "check_version", "collect",
 ]  # fmt: skip
 
 
@@ -89,13 +89,9 @@ def check_site(site: Site) -> list[Finding]:
     return [f for family in FAMILIES if hasattr(family, "run_site") for f in family.run_site(site)]
 
 
-def run_all(site: Site, results: Iterable[VersionResult]) -> CheckResult:
-    """The site-wide checks, then every version's results (``check_version``), in a stable order."""
-    return collect(check_site(site), results)
-
-
 def collect(site_findings: list[Finding], results: Iterable[VersionResult]) -> CheckResult:
-    """The site-wide findings, then every version's results, all kept."""
+    """The site-wide findings (``check_site``), then every version's results, all kept, in a
+    stable order."""
     documents: list[DocumentReadability] = []
     findings = list(site_findings)
     for result in results:
