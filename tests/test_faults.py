@@ -738,8 +738,10 @@ def test_output_that_is_a_link_is_updated_where_it_points(
         assert run(site_copy, "build")[0] == 0
         assert os.readlink(site_copy / "output") == "../www/site"
         assert tree(web_root) == tree(built / "output")
+        # beside the web root, not in it: the previous site, which the next build writes over
         assert leftovers(site_copy) == [] and sorted(p.name for p in web_root.parent.iterdir()) == [
-            "site"
+            ".pipeline-spare-site",
+            "site",
         ]
 
 
@@ -855,7 +857,20 @@ def _kill_child(root: Path, kill_after: str, log: Path, *args: str, fallback: bo
     ).returncode
 
 
-@pytest.mark.parametrize("layout", ["exchange", "fallback", "output-is-a-link"])
+def _spare_in_the_way(root: Path, files: dict[str, str]) -> None:
+    """A spare (the site before last) that the new site must be written over: other inodes
+    than output/'s, a folder where a new page goes, a stray folder, a page the new site lacks."""
+    spare = root / ".pipeline-spare-output"
+    shutil.rmtree(spare, ignore_errors=True)  # the one the fixture's build left
+    shutil.copytree(root / "output", spare)
+    (spare / "es" / "new-article.html").mkdir(parents=True)
+    (spare / "es" / "new-article.html" / "inside.html").write_text("x", encoding="utf-8")
+    (spare / "stray").mkdir()
+    (spare / "stray" / "page.html").write_text("x", encoding="utf-8")
+    assert (spare / "sitemap.xml").is_file() and "sitemap.xml" not in files
+
+
+@pytest.mark.parametrize("layout", ["exchange", "with-a-spare", "fallback", "output-is-a-link"])
 def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
     layout: str, built: Path, tmp_path: Path
 ) -> None:
@@ -866,12 +881,14 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
         os.rename(pristine / "output", pristine / "www" / "site")
         (pristine / "output").symlink_to(Path("www") / "site")
     files = _new_site(pristine / "output")
+    if layout == "with-a-spare":
+        _spare_in_the_way(pristine, files)
     (tmp_path / "files.json").write_text(json.dumps(files), encoding="utf-8")
     old = tree(pristine / "output")
     new = _expected(files, old)
     assert old != new
     killed, steps = 0, []
-    for n in range(1, 200):
+    for n in range(1, 400):
         root, log = tmp_path / f"run-{n}", tmp_path / f"log-{n}"
         shutil.copytree(pristine, root, symlinks=True)
         code = _kill_child(
@@ -900,9 +917,9 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
         assert tree(root / "output") == new and leftovers(root) == []
         shutil.rmtree(root)
     assert code == 0 and killed >= 20, (code, killed)
-    assert "exchange" in steps and steps.count("rename") == (
-        2 if layout == "fallback" else 0
-    )  # the fallback's exchange said no
+    # the old site kept as the spare, and the fallback's two (the spare is claimed by a replace)
+    assert "exchange" in steps and steps.count("rename") == (3 if layout == "fallback" else 1)
+    assert steps.count("replace") == 1
 
 
 def _expected(files: dict[str, str], old: Tree) -> Tree:

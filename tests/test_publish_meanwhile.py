@@ -1,4 +1,5 @@
-"""``publish(meanwhile=...)``: the build's bookkeeping runs while the old site is deleted.
+"""``publish(meanwhile=...)``: the build's bookkeeping runs while the old site is deleted, where
+it cannot be kept as the spare (``store.spare``).
 
 What a publisher relies on is unchanged: when ``publish`` returns, ``output/`` is the new site and
 no leftover of the old one remains; an error of either half is raised, never printed and lost.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.store import publish
+from pipeline.store import publish, spare
 
 OLD = {"index.html": "old", "es/a.html": "vieja"}
 NEW = {"index.html": "new", "es/a.html": "nueva", "es/b.html": "otra"}
@@ -35,12 +36,29 @@ def leftovers(output: Path) -> list[str]:
     return [p.name for p in output.parent.iterdir() if p.name.startswith(".output-")]
 
 
-def test_the_work_sees_the_new_site_and_no_old_site_is_left_after(tmp_path: Path) -> None:
+@pytest.fixture
+def not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old site cannot become the spare (one is there already, or it is read-only): deleted."""
+    monkeypatch.setattr(spare, "keep", lambda old, target: False)
+
+
+def test_the_work_sees_the_new_site_and_no_old_site_is_left_after(
+    tmp_path: Path, not_kept: None
+) -> None:
     output = site(tmp_path)
     seen: list[dict[str, str]] = []
     publish.publish(output, NEW, meanwhile=lambda: seen.append(tree(output)))
     assert seen == [NEW]
     assert tree(output) == NEW and leftovers(output) == []
+    assert not spare.spare_path(output).exists()
+
+
+def test_the_old_site_kept_as_the_spare_is_no_leftover(tmp_path: Path) -> None:
+    output = site(tmp_path)
+    seen: list[dict[str, str]] = []
+    publish.publish(output, NEW, meanwhile=lambda: seen.append(tree(output)))
+    assert seen == [NEW] and tree(output) == NEW and leftovers(output) == []
+    assert tree(spare.spare_path(output)) == OLD
 
 
 def test_a_first_build_runs_the_work_too(tmp_path: Path) -> None:
@@ -49,7 +67,9 @@ def test_a_first_build_runs_the_work_too(tmp_path: Path) -> None:
     assert ran == [True] and tree(tmp_path / "output") == NEW
 
 
-def test_the_works_error_is_raised_once_the_old_site_is_gone(tmp_path: Path) -> None:
+def test_the_works_error_is_raised_once_the_old_site_is_gone(
+    tmp_path: Path, not_kept: None
+) -> None:
     output = site(tmp_path)
 
     def broken() -> None:
@@ -61,7 +81,7 @@ def test_the_works_error_is_raised_once_the_old_site_is_gone(tmp_path: Path) -> 
 
 
 def test_an_old_site_that_cannot_be_deleted_is_an_error_after_the_work(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, not_kept: None
 ) -> None:
     output = site(tmp_path)
 

@@ -79,9 +79,9 @@ def build(
     made = progress(_map(gathered, record, cache, mapper, every_finding, last), "building")
     reduce = Reduce(gathered, record, cache, every_finding)
     remember = partial(_remember, gathered, record, cache, site_key, every_finding, reduce, last)
-    publish(config.output_dir, reduce.files(made), meanwhile=remember)
-    # after the old site is deleted: each unlink changes the ctime of a file the new one links
-    outputs.save(cache, config.output_dir, site_key, reduce.made_by)
+    written = publish(config.output_dir, reduce.files(made), meanwhile=remember)
+    # after the old site is deleted, if it was: each unlink changes the ctime of a file the new one links
+    outputs.save(cache, config.output_dir, site_key, reduce.made_by, (record, written))
     return reduce.result()
 
 

@@ -74,6 +74,8 @@ class Made:
         """Without the files' bytes, the report's text and the findings (``tally`` counts them):
         what a build whose files are still in ``output/`` loads. The report part and the
         findings are read from their own cache entries, and only where wanted."""
+        if not self.files and not self.result.findings and not (self.part and self.part.blob):
+            return self  # a summary already: a save loads 1,400 of them
         return replace(
             self,
             files=(),

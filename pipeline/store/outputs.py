@@ -56,11 +56,42 @@ def load(cache: Cache, output_dir: Path) -> Record | None:
     return found if isinstance(found, Record) else None
 
 
-def save(cache: Cache, output_dir: Path, site_key: str, made_by: dict[str, str]) -> None:
-    """Record what ``output/`` now holds: ``made_by`` maps each written path to its key."""
-    found = scan(site_folder(output_dir))
-    files = {path: (key, *found[path]) for path, key in made_by.items() if path in found}
+def save(
+    cache: Cache,
+    output_dir: Path,
+    site_key: str,
+    made_by: dict[str, str],
+    kept: tuple[Record | None, set[str] | None] | None = None,
+) -> None:
+    """Record what ``output/`` now holds: ``made_by`` maps each written path to its key.
+
+    ``kept``: the record the build started from, and the paths ``publish`` wrote anew (None:
+    it cannot say, and every file is read). Every
+    other path is the file that record's stamp was checked against (same inode, no link added
+    or removed since, so the same ctime): its stamp is carried over, not read again. A stamp
+    carried over wrongly could only make the next build write that file again."""
+    if kept is None or kept[0] is None or kept[1] is None:
+        found = scan(site_folder(output_dir))
+        files = {path: (key, *found[path]) for path, key in made_by.items() if path in found}
+    else:
+        files = _carried(site_folder(output_dir), made_by, kept[0], kept[1])
     cache.put(KIND, _key(output_dir), Record(site_key, files))
+
+
+def _carried(
+    folder: Path, made_by: dict[str, str], record: Record, written: set[str]
+) -> dict[str, tuple[str, int, int, int, int]]:
+    files: dict[str, tuple[str, int, int, int, int]] = {}
+    for path, key in made_by.items():
+        entry = record.files.get(path)
+        if path not in written and entry is not None and entry[0] == key:
+            files[path] = entry
+            continue
+        try:
+            files[path] = (key, *_stamp(os.lstat(os.path.join(folder, path))))
+        except FileNotFoundError:
+            continue
+    return files
 
 
 def _key(output_dir: Path) -> str:

@@ -19,7 +19,7 @@ What the signature covers: everything under the project (``output/`` too, so a p
 deleted by hand is repaired), the folder ``output/`` links to, the pipeline's own code and
 templates, and the folders on ``sys.path`` (an installed or upgraded library changes their mtime).
 What it leaves out: ``.git/``, ``.venv/``, ``node_modules/``, ``__pycache__/`` and
-``.pipeline-cache/``, which only ever saves time (``--no-cache`` gives the same bytes) and which a
+``.pipeline-cache/`` and the spare site beside ``output/`` (``.pipeline-spare-*``), which only ever save time (``--no-cache`` gives the same bytes) and which a
 build writes even when it has nothing to do; the stamp lives in it, so deleting the cache forgets
 the stamp. Of the leftovers of an interrupted build (``.output-staging-*``, ``.output-old-*``)
 only the names count: their presence alone sends the next run to the normal path, whose recovery
@@ -46,6 +46,7 @@ from pathlib import Path
 from pipeline.store import files
 from pipeline.store.cache import CACHE_DIR, PACKAGE_DIR, RACY_NS
 from pipeline.store.publish import OLD_PREFIX, STAGING_PREFIX
+from pipeline.store.spare import SPARE_PREFIX
 
 STAMP_FILE = "noop-stamp.json"  # in .pipeline-cache/
 SKIPPED = frozenset({".git", ".venv", "node_modules", "__pycache__", CACHE_DIR})
@@ -107,7 +108,7 @@ def _walk(folder: str, label: str, rows: list[str], recent: dict[str, int], deep
         name = f"{label}/{entry.name}"
         if entry.name.startswith(LEFTOVERS):
             rows.append(f"leftover {name}")
-        elif not deep or entry.name in SKIPPED:
+        elif not deep or entry.name in SKIPPED or entry.name.startswith(SPARE_PREFIX):
             continue
         elif entry.is_dir(follow_symlinks=False):
             rows.append(f"dir {name}")
