@@ -124,11 +124,17 @@ def test_a_spare_with_a_read_only_folder_is_not_used_and_not_kept(tmp_path: Path
     assert tree(output) == expected(files) and not kept.exists()  # deleted, as before spares
 
 
-def test_a_spare_that_is_a_link_is_never_followed(tmp_path: Path) -> None:
-    output, files = _site(tmp_path)
+def _someones_folder(tmp_path: Path, name: str) -> Path:
+    """A folder outside the site, with one file a link in the way could lead the build to."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (elsewhere / "index.html").write_text("someone's", encoding="utf-8")
+    (elsewhere / name).write_text("someone's", encoding="utf-8")
+    return elsewhere
+
+
+def test_a_spare_that_is_a_link_is_never_followed(tmp_path: Path) -> None:
+    output, files = _site(tmp_path)
+    elsewhere = _someones_folder(tmp_path, "index.html")
     kept = spare.spare_path(output)
     shutil.rmtree(kept)
     kept.symlink_to(elsewhere)
@@ -140,9 +146,7 @@ def test_a_spare_that_is_a_link_is_never_followed(tmp_path: Path) -> None:
 
 def test_a_link_inside_the_spare_is_removed_not_followed(tmp_path: Path) -> None:
     output, files = _site(tmp_path)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "page-0.html").write_text("someone's", encoding="utf-8")
+    elsewhere = _someones_folder(tmp_path, "page-0.html")
     kept = spare.spare_path(output)
     shutil.rmtree(kept / "es")
     (kept / "es").symlink_to(elsewhere)
