@@ -209,3 +209,16 @@ def test_the_record_of_output_carried_over_is_what_a_fresh_look_finds(tmp_path: 
     found.pop("README.md", None)
     assert {path: entry[1:] for path, entry in record.files.items()} == found
     assert record.intact(config.output_dir)
+
+
+def test_a_read_only_spare_that_cannot_be_removed_leaves_nothing_in_the_new_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an unprivileged user, ``rmtree`` of a read-only folder fails (silently, asked to):
+    the new site must still start from an empty folder, not from what is left of the spare."""
+    output, files = _site(tmp_path)
+    (spare.spare_path(output) / "es").chmod(0o555)
+    monkeypatch.setattr(spare.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    del files["es/page-3.html"]
+    publish.publish(output, linked_from(output, files))
+    assert tree(output) == expected(files)

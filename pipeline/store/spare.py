@@ -124,10 +124,9 @@ def claim(target: Path) -> Staging:
     except OSError:  # none; a concurrent build's; or not a folder (then left as it is)
         return Staging(folder)
     found = _scan(folder)
-    if found is None:  # a folder it may not change: start afresh
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder, exist_ok=True)
-        return Staging(folder)
+    if found is None:  # a folder it may not change: start afresh, in a folder surely empty
+        shutil.rmtree(folder, ignore_errors=True)  # what stays is a leftover the next start sweeps
+        return Staging(Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent)))
     return Staging(folder, *found)
 
 
