@@ -12,6 +12,8 @@ from typing import Any
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.build import counting, forked, versions
 from pipeline.cli import main
@@ -19,7 +21,7 @@ from pipeline.render.site import SiteContext
 from pipeline.report import formats as report
 from pipeline.store import cache as cache_module
 from pipeline.store import kinds as store_kinds
-from tests.multisite import make_multisite
+from tests.multisite import LOCALES, make_multisite
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -486,36 +488,72 @@ def test_check_on_every_core_finds_what_one_process_finds(
     assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"
 
 
-def test_an_authors_edit_makes_its_first_version_here_and_shares_the_rest_with_workers(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A changed source remakes each of its versions: the first in this process (which loads the
-    tables the others need), the rest over the two cores by workers forked from it. The bytes
-    are those of a build from scratch."""
-    build(site)
-    shared: list[int] = []
+def _record_making(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """In order: ("begun", n) for each pool of n versions started, "read" for each version
+    read from the cache, ("made", article, locale) for each version made."""
+    events: list[object] = []
+    forked_map, cached_version, store = versions.forked_map, versions.cached_version, versions.store
 
-    def recorded(
+    def begun(
         function: Callable[[Any], Any], items: Sequence[Any], jobs: int, **options: Any
     ) -> Iterator[Any]:
-        shared.append(len(items))
-        return forked.forked_map(function, items, jobs, **options)
+        events.append(("begun", len(items)))
+        return forked_map(function, items, jobs, **options)
 
-    monkeypatch.setattr(versions, "forked_map", recorded)
-    made: list[tuple[str, str]] = []
-    store = versions.store
+    def read(*args: Any) -> versions.Made | None:
+        events.append("read")
+        return cached_version(*args)
 
     def stored(cache: Any, key: str, version: versions.Made) -> None:
-        made.append((version.article, version.locale))
+        events.append(("made", version.article, version.locale))
         store(cache, key, version)
 
+    monkeypatch.setattr(versions, "forked_map", begun)
+    monkeypatch.setattr(versions, "cached_version", read)
     monkeypatch.setattr(versions, "store", stored)
-    _edit(site / "source/sleep.md", "Older adults", "Older people")
-    scratch = tmp_path / "scratch"  # before the build: "what this build changed" is since the last
+    return events
+
+
+def _scratch(site: Path, tmp_path: Path) -> Path:
+    """A copy of the site's inputs, to build from nothing: what every cached build must give."""
+    scratch = tmp_path / "scratch"
     shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(".pipeline-cache", "output"))
+    return scratch
+
+
+def test_a_translators_save_is_made_on_the_second_core_while_the_rest_is_read(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The changed version is begun before a single other version is read from the cache, so
+    the two cores work at once; the versions after it (Spanish's sleep is not the last) are
+    taken in before it is there, and the bytes are still those of a build from scratch."""
+    build(site)
+    events = _record_making(monkeypatch)
+    _edit(site / "locales/es/LC_MESSAGES/sleep.po", 'msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"')
+    scratch = _scratch(site, tmp_path)
     after = build(site, "--jobs", "2")
-    sleep = [item for item in made if item[0] == "sleep"]
-    assert len(sleep) >= versions.SHARED_FROM and shared == [len(sleep) - 1]
+    assert events[0] == ("begun", 1), events[:3]
+    versions_of_site = len(list((site / "source").glob("*.md"))) * (1 + len(LOCALES))
+    assert events.count("read") == versions_of_site - 1
+    assert ("made", "sleep", "es") in events
+    assert build(scratch, "--no-cache", "--jobs", "1") == after
+
+
+def test_an_authors_edit_makes_its_versions_on_every_core_while_the_rest_is_read(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed source remakes each of its versions, all begun at once over the two cores
+    before any other version is read; the bytes are those of a build from scratch."""
+    build(site)
+    events = _record_making(monkeypatch)
+    _edit(site / "source/sleep.md", "Older adults", "Older people")
+    scratch = _scratch(site, tmp_path)
+    after = build(site, "--jobs", "2")
+    sleep = [
+        event for event in events if isinstance(event, tuple) and event[:2] == ("made", "sleep")
+    ]
+    assert len(sleep) >= 3
+    assert events[0] == ("begun", len(sleep)), events[:3]
     assert build(scratch, "--no-cache", "--jobs", "1") == after
 
 
@@ -620,3 +658,18 @@ def test_every_change_between_updates_is_merged_as_without_the_cache(site: Path)
     assert any(e.previous_msgid == changed and e.msgstr for e in fuzzy)  # kept, to review
     after = both(lambda root: (root / sleep_es).unlink())
     assert sleep_es.as_posix() in after  # made again from the template
+
+
+@given(st.permutations(range(24)))
+def test_versions_ready_in_any_order_come_back_in_the_builds_order_as_soon_as_they_can(
+    arrival: list[int],
+) -> None:
+    """A translator's save reads the versions after the changed one while it is being made: each
+    is given back in the build's order, the moment every version before it is there."""
+    reordered: versions.Reordered[int] = versions.Reordered()
+    given_back: list[int] = []
+    for count, position in enumerate(arrival, start=1):
+        given_back += reordered.add(position, position)
+        arrived = set(arrival[:count])
+        assert given_back == list(range(min(set(range(len(arrival) + 1)) - arrived)))
+    assert given_back == list(range(len(arrival)))

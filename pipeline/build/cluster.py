@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -104,7 +104,7 @@ class DaskCluster:
 
     def make(
         self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
-    ) -> Iterator[Made]:
+    ) -> Generator[Made, None, None]:
         """One task per version, all submitted at once; the versions come back in ``todo``'s
         order, each with its files read from the cache the worker wrote."""
         if not todo:

@@ -9,12 +9,13 @@ however that one ends (``tether``): a build killed by a CI timeout leaves no wor
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pipeline.build.tether import die_with_parent
 
@@ -32,8 +33,20 @@ _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 def forked_map(
     function: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int = CHUNK
-) -> Iterator[R]:
-    """``map(function, items)`` over ``jobs`` forked processes, in order, ``chunk`` items at a time."""
+) -> Generator[R, None, None]:
+    """``map(function, items)`` over ``jobs`` forked processes, in order, ``chunk`` items at a time.
+
+    Begun when called, not when the first result is asked for: the workers fork and are given
+    every item at once, so the caller's own work in the meantime (reading the rest of the site
+    from the cache) overlaps theirs. Closing the generator stops the pool."""
+    running = _forked(function, items, jobs, chunk)
+    next(running)  # up to the first ``yield``: the pool is made and every item given
+    return cast("Generator[R, None, None]", running)
+
+
+def _forked(
+    function: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int
+) -> Generator[R | None, None, None]:
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
@@ -41,8 +54,16 @@ def forked_map(
         initargs=(os.getpid(), (function, items)),
     )
     try:
-        yield from pool.map(_call, range(len(items)), chunksize=chunk)
-    except BaseException:  # Ctrl-C, an error: the queued work is dropped, not done first
+        gc.freeze()  # the workers' collections leave the parent's objects alone (none of their pages copied)
+        try:
+            results = pool.map(_call, range(len(items)), chunksize=chunk)  # forks every worker
+        finally:
+            gc.unfreeze()
+        yield None  # begun
+        yield from results
+    except (
+        BaseException
+    ):  # Ctrl-C, an error, the generator closed: queued work is dropped, not done first
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:

@@ -97,24 +97,35 @@ class Reduce:
             changes=tuple(c for c in gathered.changes if c.locale in only),
         )
 
-    def files(self, made: Iterable[tuple[str, versions.Made]]) -> Iterator[tuple[str, Content]]:
-        """Every file of the new site, each page as soon as it is made (memory stays flat)."""
+    def files(
+        self, made: Iterable[tuple[int, str, versions.Made]]
+    ) -> Iterator[tuple[str, Content]]:
+        """Every file of the new site, each version's as soon as it is ready (memory stays flat),
+        whatever its position (``versions.make_all``); what depends on the build's order (the
+        report, the counts, the summaries) in that order."""
         for out, path in self.gathered.media.files.items():
             yield out, self._reused(out, self.context.image_digests[out]) or files.read_bytes(path)
         with sitereport.SiteReport(
             self.current.parent, self.project.config.all_locales
         ) as site_report:
             site_report.add_site(self.site_findings, self.context.site.env, self.context.source)
-            for key, item in made:
+            order: versions.Reordered[tuple[str, versions.Made]] = versions.Reordered()
+            for position, key, item in made:
                 yield from self._version_files(key, item)
-                assert item.part is not None
-                stored = self.cache.path("part", key, item.part.size)
-                site_report.add(
-                    item.part, key, stored, item.locale, item.result.document, item.article
-                )
-                self._count(key, item)
-                self.pack[key] = item.summary()
+                # held without its files while one before it is being made
+                for ready in order.add(
+                    position, (key, replace(item, files=()) if item.files else item)
+                ):
+                    self._reduce(site_report, *ready)
             yield from self._site_files(site_report)
+
+    def _reduce(self, site_report: sitereport.SiteReport, key: str, item: versions.Made) -> None:
+        """The version's share of the report, its counts, its summary."""
+        assert item.part is not None
+        stored = self.cache.path("part", key, item.part.size)
+        site_report.add(item.part, key, stored, item.locale, item.result.document, item.article)
+        self._count(key, item)
+        self.pack[key] = item.summary()
 
     def _count(self, key: str, item: versions.Made) -> None:
         """Count the version's findings; keep the first errors of the site (or every finding).

@@ -16,6 +16,7 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import replace
 from functools import partial
 from typing import TypeVar
@@ -75,11 +76,19 @@ def build(
     done = _unchanged(gathered, record, cache, site_key, every_finding)
     if done is not None:
         return done
-    last = _last_summaries(cache, record)
-    made = progress(_map(gathered, record, cache, mapper, every_finding, last), "building")
-    reduce = Reduce(gathered, record, cache, every_finding)
-    remember = partial(_remember, gathered, record, cache, site_key, every_finding, reduce, last)
-    written = publish(config.output_dir, reduce.files(made), meanwhile=remember)
+    # what no build has made yet is made on the other cores from here on, while this process
+    # reads the rest of the site
+    begun = versions.begin(gathered.context, cache, mapper, gathered.keys)
+    with closing(begun.made):  # however the build ends, no worker is left making
+        last = _last_summaries(cache, record)
+        made = progress(
+            _map(gathered, record, cache, mapper, begun, every_finding, last), "building"
+        )
+        reduce = Reduce(gathered, record, cache, every_finding)
+        remember = partial(
+            _remember, gathered, record, cache, site_key, every_finding, reduce, last
+        )
+        written = publish(config.output_dir, reduce.files(made), meanwhile=remember)
     # after the old site is deleted, if it was: each unlink changes the ctime of a file the new one links
     outputs.save(cache, config.output_dir, site_key, reduce.made_by, (record, written))
     return reduce.result()
@@ -117,18 +126,19 @@ def _map(
     record: outputs.Record | None,
     cache: Cache,
     mapper: versions.Mapper,
+    begun: versions.Begun,
     every_finding: bool,
     last: dict[str, versions.Made],
-) -> Iterator[tuple[str, versions.Made]]:
-    """Every version made, or taken from the cache; a file still in ``output/`` as the last
-    build left it is linked, not written again."""
+) -> Iterator[tuple[int, str, versions.Made]]:
+    """Every version made, or taken from the cache, as soon as it is ready; a file still in
+    ``output/`` as the last build left it is linked, not written again."""
     current = site_folder(gathered.project.config.output_dir)
 
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
         return record is not None and all(record.reusable(current, p, key) for p in paths)
 
     return versions.make_all(
-        gathered.context, cache, mapper, gathered.keys, in_place, every_finding, last
+        gathered.context, cache, mapper, gathered.keys, in_place, every_finding, last, begun
     )
 
 
@@ -170,7 +180,7 @@ def _build_locales(
     keys = {item: key for item, key in gathered.keys.items() if item[1] in only}
     record = outputs.load(cache, config.output_dir)
     making = versions.make_all(context, cache, pool, keys, every_finding=every_finding)
-    made = list(progress(making, "building"))
+    made = list(versions.in_order(progress(making, "building")))
     made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
     theirs = _version_paths(context, only)
     publish(config.output_dir, _carried_over(made, record, config, theirs, made_by))

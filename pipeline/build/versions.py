@@ -18,10 +18,11 @@ or the pipeline's code changed takes its leaflet from the cache instead of print
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from pipeline import checks
 from pipeline.build.forked import forked_map
@@ -165,14 +166,12 @@ class Context:
         return found
 
 
-# Each worker loads its own syllable, hyphenation and word-frequency tables (about a second of
-# CPU); a version costs some 35 ms. A translator's save (one to a few dozen versions) is made
-# faster in the one process than by starting a pool.
+# Each worker loads its own syllable, hyphenation and word-frequency tables (from the cache, some
+# milliseconds); a version costs some 35 ms at the generated corpus's size, 0.15 s at 2,000 words.
+# From this many versions a build spreads them over ``jobs`` workers in chunks of ``CHUNK``;
+# fewer go one at a time to at most ``jobs`` workers, which make them while this process reads
+# every other version from the cache.
 PARALLEL_FROM = 64
-# ... unless the one process has loaded them first: from this many versions, the first is made in
-# the process, and the rest are shared by workers forked from it, which inherit its tables. An
-# author's edit remakes an article's every version (seven at 2,000 words: some 0.1 s each).
-SHARED_FROM = 3
 
 
 class Mapper(Protocol):
@@ -181,8 +180,10 @@ class Mapper(Protocol):
 
     def make(
         self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
-    ) -> Iterator[Made]:
-        """Each version of ``todo`` ((article, locale) -> key), in its order, its entries in ``cache``."""
+    ) -> Generator[Made, None, None]:
+        """Each version of ``todo`` ((article, locale) -> key), in its order, its entries in
+        ``cache``. The work may begin before the first version is asked for; closing the
+        generator stops it."""
         ...  # pragma: no cover
 
 
@@ -192,8 +193,8 @@ def _no_wait() -> None:
 
 @dataclass(frozen=True)
 class LocalPool:
-    """One process, or from ``PARALLEL_FROM`` versions on a pool forked over ``jobs`` cores: the
-    workers inherit the context, and the parent writes each version's cache entries. ``ready``
+    """This process with ``jobs`` 1, else workers forked over ``jobs`` cores, begun at once: they
+    inherit the context, and the parent writes each version's cache entries. ``ready``
     (``Runtime.ready``) returns once the lookup tables are in the cache, if a warmer builds them."""
 
     jobs: int
@@ -201,12 +202,21 @@ class LocalPool:
 
     def make(
         self, context: Context, cache: Cache, todo: dict[tuple[str, str], str]
-    ) -> Iterator[Made]:
+    ) -> Generator[Made, None, None]:
         if todo:
             self.ready()  # before the pool forks: its workers load the tables, not build them
-        for key, made in zip(todo.values(), _run(context, list(todo), self.jobs), strict=True):
+        return _stored(cache, list(todo.values()), _run(context, list(todo), self.jobs))
+
+
+def _stored(
+    cache: Cache, keys: list[str], making: Generator[Made, None, None]
+) -> Generator[Made, None, None]:
+    try:
+        for key, made in zip(keys, making, strict=True):
             store(cache, key, made)
             yield made
+    finally:
+        making.close()
 
 
 def make_all(
@@ -217,24 +227,83 @@ def make_all(
     in_place: Callable[[str, tuple[str, ...]], bool] = lambda key, paths: False,
     every_finding: bool = False,
     known: Mapping[str, Made] | None = None,
-) -> Iterator[tuple[str, Made]]:
-    """(key, version) for every version, in the order of ``keys`` (``context.keys()``).
+    begun: Begun | None = None,
+) -> Generator[tuple[int, str, Made], None, None]:
+    """(position in ``keys``, key, version) for every version, each as soon as it is ready: the
+    cached ones first, in order, while ``begun`` (``begin``) makes those the cache has no summary
+    of; then those, in order; then any other the cache turned out to lack (a part or files gone),
+    made by ``mapper``. ``in_order`` puts them back in the build's order.
 
     A cached version is not made again; where ``in_place(key, paths)`` says its files are already
     in ``output/``, only its summary is loaded (the files are linked from there), without its
-    findings unless ``every_finding``. ``known`` holds the last build's summaries by key. The
-    others are made by ``mapper``.
+    findings unless ``every_finding``. ``known`` holds the last build's summaries by key.
     """
-    order = list(keys)
-    cached = {
-        item: made
-        for item in order
-        if (made := cached_version(cache, keys[item], in_place, every_finding, known or {}))
-    }
-    fresh = mapper.make(context, cache, {item: keys[item] for item in order if item not in cached})
-    for item in order:
-        made = cached.get(item) or next(fresh)
-        yield keys[item], made
+    begun = begun if begun is not None else begin(context, cache, mapper, keys)
+    try:
+        position = {item: n for n, item in enumerate(keys)}
+        late: dict[tuple[str, str], str] = {}
+        for item, key in keys.items():
+            if item in begun.todo:
+                continue
+            made = cached_version(cache, key, in_place, every_finding, known or {})
+            if made is None:
+                late[item] = key
+            else:
+                yield position[item], key, made
+        for (item, key), made in zip(begun.todo.items(), begun.made, strict=True):
+            yield position[item], key, made
+        with closing(mapper.make(context, cache, late)) as later:
+            for (item, key), made in zip(late.items(), later, strict=True):
+                yield position[item], key, made
+    finally:
+        begun.made.close()
+
+
+V = TypeVar("V")
+
+
+class Reordered(Generic[V]):
+    """What comes in any order (``make_all``), given back in the build's: ``add`` returns what
+    has become ready, each as soon as it and every one before it are there."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[int, V] = {}
+        self._ready = 0
+
+    def add(self, position: int, value: V) -> list[V]:
+        self._waiting[position] = value
+        found = []
+        while self._ready in self._waiting:
+            found.append(self._waiting.pop(self._ready))
+            self._ready += 1
+        return found
+
+
+def in_order(
+    made: Iterable[tuple[int, str, Made]],
+) -> Generator[tuple[str, Made], None, None]:
+    """(key, version) in the build's order, each as soon as it and every one before it are ready."""
+    order: Reordered[tuple[str, Made]] = Reordered()
+    for position, key, version in made:
+        yield from order.add(position, (key, version))
+
+
+@dataclass(frozen=True)
+class Begun:
+    """The versions a build must make for certain (the cache has no summary of them), being made
+    while the build reads every other version from the cache."""
+
+    todo: dict[tuple[str, str], str]
+    made: Generator[Made, None, None]
+
+
+def begin(
+    context: Context, cache: Cache, mapper: Mapper, keys: dict[tuple[str, str], str]
+) -> Begun:
+    """Start making the versions no build has made yet: a translator's save is one, made on the
+    second core while this process links the other 1,399 of a real-size site."""
+    todo = {item: key for item, key in keys.items() if not cache.has(kinds.SUMMARY, key)}
+    return Begun(todo, mapper.make(context, cache, todo))
 
 
 def store(cache: Cache, key: str, made: Made) -> None:
@@ -269,17 +338,15 @@ def cached_version(
     return None if files is None else replace(summary, files=files)
 
 
-def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Iterator[Made]:
-    if jobs <= 1 or len(todo) < SHARED_FROM:
-        yield from (make(context, slug, locale) for slug, locale in todo)
-        return
-    # the workers inherit the context (articles, loaded catalogues, templates) without pickling it
+def _run(context: Context, todo: list[tuple[str, str]], jobs: int) -> Generator[Made, None, None]:
+    """In this process with one job (lazily, as asked for); else over forked workers, begun now.
+    The workers inherit the context (articles, loaded catalogues, templates) without pickling it."""
+    if jobs <= 1 or not todo:
+        return (make(context, slug, locale) for slug, locale in todo)
     making = partial(_make_pair, context)
     if len(todo) >= PARALLEL_FROM:
-        yield from forked_map(making, todo, jobs)
-        return
-    yield making(todo[0])
-    yield from forked_map(making, todo[1:], min(jobs, len(todo) - 1), chunk=1)
+        return forked_map(making, todo, jobs)
+    return forked_map(making, todo, min(jobs, len(todo)), chunk=1)
 
 
 def _make_pair(context: Context, item: tuple[str, str]) -> Made:

@@ -101,6 +101,10 @@ class Cache:
         self.used.add((kind, key))
         return value
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether there is an entry, unread: asked of every version by a build that has changed."""
+        return self.folder is not None and os.path.exists(self._file(kind, key))
+
     def file_digest(self, path: Path) -> str:
         """``file_digest``, remembered by the file's size, time stamps and inode, as git's index
         does: a build hashes only the files changed since the last one, not a site's thousands.
