@@ -7,12 +7,15 @@ from the cache, and to writing the same report bytes as a build from scratch.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.locales import parse_locale
@@ -68,23 +71,45 @@ def site(tmp_path: Path) -> Path:
     return make_multisite(tmp_path / "site")
 
 
-def test_one_changed_po_renders_only_its_versions_part_and_copies_the_rest_from_the_cache(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build(site)
+def _save(site: Path) -> None:
+    """A translator's save: one msgstr of Spanish's "sleep" changed."""
     po = site / "locales/es/LC_MESSAGES/sleep.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"', 1), encoding="utf-8")  # fmt: skip
+
+
+def test_one_changed_po_renders_only_its_versions_part_and_copies_the_rest_from_the_last_report(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sections of every unchanged version are copied from the report files the last build
+    wrote, where they lie one after another (a few runs, not one copy per version); only the
+    new part is copied from this build's own file."""
+    build(site)
+    _save(site)
     made, sources = recorded_parts(monkeypatch), recorded_copies(monkeypatch)
-    incremental = build(site)
+    incremental = build(site, "--jobs", "1")  # made in this process, where it is recorded
     assert made == [("sleep", "es")]
-    cached = [s for s in sources if (site / ".pipeline-cache") in s.parents]
-    fresh = {s for s in sources if s not in cached}
-    assert cached, "the unchanged versions' sections come from their cached parts"
-    assert len(fresh) == 1 and next(iter(fresh)).name == "fresh-parts"  # the one new part
+    assert {s.name for s in sources} == {"fresh-parts"}, sources
     assert set(REPORTS) <= set(incremental)
     made.clear()
     assert build(site, "--no-cache", "--jobs", "1") == incremental
     assert ("sleep", "es") in made and len(made) > 1, "from scratch, every part is made"
+
+
+def test_a_report_file_changed_by_hand_is_not_copied_from(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A published report.json someone edited (same size, other bytes) is no source: the
+    sections come from the cached parts, and the report is the one a build from scratch makes."""
+    build(site)
+    published = site / "output/reports/report.json"
+    text = published.read_bytes()
+    published.write_bytes(text.replace(b'"es"', b'"xx"'))
+    assert published.stat().st_size == len(text)
+    _save(site)
+    sources = recorded_copies(monkeypatch)
+    warm = build(site)
+    assert any((site / ".pipeline-cache") in s.parents for s in sources)
+    assert from_scratch(site, tmp_path) == warm
 
 
 def test_a_translators_save_rewrites_its_languages_report_page_and_links_the_others(
@@ -145,4 +170,51 @@ def test_a_cached_part_gone_during_the_build_is_an_error_naming_it(tmp_path: Pat
         report.add(part, "its-version-key", stored, "en")
         stored.unlink()
         with pytest.raises(OSError, match="vanished"):
-            report._fill("report.json", "[\x00report-part:documents\x00]")
+            report._fill("reports/report.json", "key", "[\x00report-part:documents\x00]")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sections=st.lists(st.binary(min_size=1, max_size=12), min_size=1, max_size=10),
+    kept=st.lists(st.booleans(), min_size=10, max_size=10),
+    other_joint=st.lists(st.booleans(), min_size=10, max_size=10),
+    order=st.randoms(use_true_random=False),
+    joint=st.sampled_from([b"", b",\n    "]),
+)
+def test_sections_copied_in_runs_from_the_earlier_file_are_the_sections_in_order(
+    tmp_path_factory: pytest.TempPathFactory,
+    sections: list[bytes],
+    kept: list[bool],
+    other_joint: list[bool],
+    order: Any,
+    joint: bytes,
+) -> None:
+    """Whatever the earlier file holds (some sections, in any order, joined as now or by other
+    bytes of the same length), the file made is every section in order, joined by ``joint``, and
+    each section is where the layout for the next build says."""
+    folder = tmp_path_factory.mktemp("runs")
+    own = []
+    for n, data in enumerate(sections):  # each section in a part file of its own
+        (folder / f"part{n}").write_bytes(b"<" + data + b">")
+        own.append(folder / f"part{n}")
+    chosen = [n for n in range(len(sections)) if kept[n]]
+    order.shuffle(chosen)
+    earlier, layout = b"HEAD", {}
+    for i, n in enumerate(chosen):
+        if i:
+            earlier += b"~" * max(1, len(joint)) if other_joint[n] else joint
+        layout[(f"key{n}", 0)] = len(earlier)
+        earlier += sections[n]
+    (folder / "earlier").write_bytes(earlier + b"TAIL")
+    handle = os.open(folder / "earlier", os.O_RDONLY)
+    with open(folder / "made", "wb", buffering=0) as out:
+        with assemble._Runs(out.fileno(), assemble._Earlier(handle, layout)) as runs:
+            runs.write(b"[")
+            where = [
+                runs.copy(file, 1, len(data), joint if n else b"", (f"key{n}", 0))
+                for n, (file, data) in enumerate(zip(own, sections, strict=True))
+            ]
+            runs.write(b"]")
+    made = (folder / "made").read_bytes()
+    assert made == b"[" + joint.join(sections) + b"]"
+    assert [made[at : at + len(data)] for at, data in zip(where, sections, strict=True)] == sections

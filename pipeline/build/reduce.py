@@ -106,7 +106,7 @@ class Reduce:
         for out, path in self.gathered.media.files.items():
             yield out, self._reused(out, self.context.image_digests[out]) or files.read_bytes(path)
         with sitereport.SiteReport(
-            self.current.parent, self.project.config.all_locales
+            self.current.parent, self.project.config.all_locales, self.cache
         ) as site_report:
             site_report.add_site(self.site_findings, self.context.site.env, self.context.source)
             order: versions.Reordered[tuple[str, versions.Made]] = versions.Reordered()
@@ -175,7 +175,7 @@ class Reduce:
             yield path, content
         reports = site_report.finish(
             site.env, config.site_name, self.plan.previews, reviews, self.gathered.lines,
-            reuse=self._reused_report,
+            reuse=self._reused_report, earlier=self._earlier_report,
         )  # fmt: skip
         for path, (key, made) in reports.items():
             self.made_by[path] = key
@@ -183,6 +183,9 @@ class Reduce:
 
     def _reused_report(self, path: str, key: str) -> Path | None:
         return self.record.reusable(self.current, path, key) if self.record else None
+
+    def _earlier_report(self, path: str) -> tuple[str, Path] | None:
+        return self.record.earlier(self.current, path) if self.record else None
 
     def _indexes(self) -> dict[str, str]:
         """The indexes and the sitemap, each remade only when what it shows changed: the plan

@@ -5,9 +5,11 @@ holds tens of thousands of findings, a hundred megabytes and more. Rendering it 
 every version's findings costs memory that grows with the site, and redoing all of it when one PO
 changed costs seconds. So the reduce step only puts the frame around the parts, in build order:
 each section of each part is copied by the kernel (``os.copy_file_range``) from where the part is
-(the cache, or this build's file of fresh parts) straight into its place in the framed file.
-Nothing of a part is read into the process, decoded or held: a build that changed one version
-renders one part, and the rest of the report costs one copy of its bytes.
+(the cache, or this build's file of fresh parts) straight into its place in the framed file; where
+the file the last build wrote holds a section (its layout is kept), it is copied from there, and
+sections that lie one after another there are copied as one run. Nothing of a part is read into
+the process, decoded or held: a build that changed one version renders one part, and the rest of
+the report costs a few copies of its bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from pipeline.model import DocumentReadability, Finding, Preview, ReviewState, T
 from pipeline.report import formats as report
 from pipeline.report.parts import GROUPS, LISTS, MARK, MARKS, SECTIONS, Part, part
 from pipeline.report.readability import version_anchor
-from pipeline.store.cache import code_version, digest
+from pipeline.store import kinds
+from pipeline.store.cache import Cache, code_version, digest
 
 if TYPE_CHECKING:  # Jinja is imported where a template is rendered
     from jinja2 import Environment
@@ -71,6 +74,8 @@ class Cell:
 
 
 Reuse = Callable[[str, str], "Path | None"]  # (path under output/, key) -> the file made already
+# path under output/ -> the key and file the last build wrote there, untouched since; else None
+Earlier = Callable[[str], "tuple[str, Path] | None"]
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,11 @@ class SiteReport:
     ``report.json`` stays one document, for tools.
     """
 
-    def __init__(self, folder: Path, languages: Sequence[LocaleInfo]) -> None:
+    def __init__(
+        self, folder: Path, languages: Sequence[LocaleInfo], cache: Cache | None = None
+    ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=".output-staging-report-", dir=folder))
+        self.cache = cache or Cache.disabled()  # where each file's layout is kept (``_fill``)
         self.counts: Counter[str] = Counter()
         self.languages = {info.name: Language(info) for info in languages}
         self.source = languages[0].name  # the source first, then the configured locales
@@ -170,12 +178,14 @@ class SiteReport:
         reviews: Sequence[ReviewState],
         publication: Sequence[str] = (),
         reuse: Reuse = lambda path, key: None,
+        earlier: Earlier = lambda path: None,
     ) -> dict[str, tuple[str, Path]]:
         """Write the framed files; return them by their path under ``output/``, each with the key
         of what it holds. ``publication``: what this build changed in the published set
         (versions withdrawn, kept, withheld), one line each, shown first. A file ``reuse`` finds
         already made from the same key is not written again: a translator's save changes one
-        language's page, and the other pages (tens of megabytes) are linked as they are."""
+        language's page, and the other pages (tens of megabytes) are linked as they are. A file
+        written again takes the parts it shares with its ``earlier`` self from there, in runs."""
         self._fresh.close()
         for preview in previews:
             self.languages[self._language_of(preview.locale)].previews.append(preview)
@@ -184,19 +194,20 @@ class SiteReport:
         files = {"reports/index.html": self._overview(env, site_name, publication, reuse)}
         for name, language in self.languages.items():
             frame = self._language_frame(env, site_name, language)
-            files[language.path] = self._framed(language.path, frame, name, reuse)
+            files[language.path] = self._framed(language.path, frame, name, reuse, earlier)
         frame = self._json_frame(previews, reviews)
-        files["reports/report.json"] = self._framed("reports/report.json", frame, None, reuse)
+        json = "reports/report.json"
+        files[json] = self._framed(json, frame, None, reuse, earlier)
         return files
 
     def _framed(
-        self, path: str, frame: str, language: str | None, reuse: Reuse
+        self, path: str, frame: str, language: str | None, reuse: Reuse, earlier: Earlier
     ) -> tuple[str, Path]:
         """(key, file) of a frame filled with the parts of ``language`` (None: every part)."""
         own = (p.key for p in self.pieces if language is None or p.language == language)
         key = digest(path, frame, *own)
         found = reuse(path, key)
-        return key, found or self._fill(path.removeprefix("reports/"), frame, language)
+        return key, found or self._fill(path, key, frame, language, earlier(path))
 
     def _overview(
         self, env: Environment, site_name: str, publication: Sequence[str], reuse: Reuse
@@ -215,7 +226,7 @@ class SiteReport:
             site_name=site_name, publication=publication, languages=languages,
             cells=self.cells, errors=count["errors"], warnings=count["warnings"], deliberate=count["deliberate"],
         )  # fmt: skip
-        return key, self._fill("index.html", frame)
+        return key, self._fill(path, key, frame)
 
     def _language_frame(self, env: Environment, site_name: str, language: Language) -> str:
         count = language.counts
@@ -233,30 +244,129 @@ class SiteReport:
         lists = {name: MARK.format(name) if count[name] else None for name in LISTS}
         return report.json_frame(summary, lists["documents"], lists["findings"], previews, reviews)
 
-    def _fill(self, name: str, frame: str, language: str | None = None) -> Path:
+    def _fill(
+        self,
+        path: str,
+        key: str,
+        frame: str,
+        language: str | None = None,
+        earlier: tuple[str, Path] | None = None,
+    ) -> Path:
         """The frame with each mark replaced by its section of every part of ``language`` (of
-        every part, for the JSON lists), in build order."""
-        path = self.folder / name
-        with open(path, "wb", buffering=0) as out:
-            for i, piece in enumerate(MARKS.split(frame)):
+        every part, for the JSON lists), in build order. A section the ``earlier`` file (its key
+        and where it is) holds is copied from there, and neighbours there are copied as one run:
+        a translator's save writes ``report.json`` (130 MB at 200 real-size articles) in a few
+        copies, not one per section of 1,400 parts. Where each section went is kept for the
+        next build (``kinds.REPORT_LAYOUT``, by the file's key)."""
+        made = self.folder / path.removeprefix("reports/")
+        layout: Layout = {}
+        with open(made, "wb", buffering=0) as out, _Runs(out.fileno(), self._earlier(path, earlier)) as runs:  # fmt: skip
+            for i, text in enumerate(MARKS.split(frame)):
                 if i % 2 == 0:
-                    out.write(piece.encode("utf-8"))
+                    runs.write(text.encode("utf-8"))
                 else:
-                    self._copy_section(out.fileno(), piece, None if piece in LISTS else language)
-        return path
+                    self._copy_section(runs, text, None if text in LISTS else language, layout)
+            size = runs.written
+        self.cache.put_slot(kinds.REPORT_LAYOUT, path, key, (size, layout))
+        return made
 
-    def _copy_section(self, target: int, name: str, language: str | None) -> None:
+    def _earlier(self, path: str, earlier: tuple[str, Path] | None) -> _Earlier | None:
+        """The earlier file, open, with where its sections are; None where either is missing or
+        the file is not the one the layout describes."""
+        kept = self.cache.get_slot(kinds.REPORT_LAYOUT, path, earlier[0]) if earlier else None
+        if earlier is None or not isinstance(kept, tuple):
+            return None
+        size, layout = kept
+        try:
+            handle = os.open(earlier[1], os.O_RDONLY)
+        except OSError:
+            return None
+        if os.fstat(handle).st_size != size:
+            os.close(handle)
+            return None
+        return _Earlier(handle, layout)
+
+    def _copy_section(self, runs: _Runs, name: str, language: str | None, layout: Layout) -> None:
         """Section ``name`` of each part of ``language`` (every part: ``None``), one after
         another; a JSON list's elements joined by ``",\\n    "`` as ``json.dumps`` joins them."""
         index, first = SECTIONS.index(name), True
+        joint = b",\n    " if name in LISTS else b""
         for piece in self.pieces:
             offset, size = piece.section(index)
             if not size or (language is not None and piece.language != language):
                 continue
-            if not first and name in LISTS:
-                os.write(target, b",\n    ")
+            where = (piece.key, index)
+            layout[where] = runs.copy(piece.file, offset, size, b"" if first else joint, where)
             first = False
-            _copy_from(piece.file, target, offset, size)
+
+
+Layout = dict[tuple[str, int], int]  # (part's key, section) -> where the section starts in the file
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    handle: int  # the earlier file, open
+    layout: Layout
+
+
+class _Runs:
+    """Copies sections into ``target`` one after another; sections that lie one after the other
+    in the earlier file (with the same joint between them) are copied from it as one run."""
+
+    def __init__(self, target: int, earlier: _Earlier | None) -> None:
+        self.target, self.earlier = target, earlier
+        self.written = 0  # bytes given so far, a pending run included
+        self._run: tuple[int, int] | None = None  # (start, end) in the earlier file, not yet copied
+
+    def __enter__(self) -> _Runs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if kind is None:
+                self._flush()
+        finally:
+            if self.earlier is not None:
+                os.close(self.earlier.handle)
+
+    def write(self, data: bytes) -> None:
+        self._flush()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.target, view) :]
+        self.written += len(data)
+
+    def copy(self, file: Path, offset: int, size: int, joint: bytes, where: tuple[str, int]) -> int:
+        """``size`` bytes of ``file`` from ``offset``, after ``joint``, or the same bytes from the
+        earlier file where it holds section ``where``; returns where they start in ``target``."""
+        found = self.earlier.layout.get(where) if self.earlier is not None else None
+        if found is not None and self._run is not None and self._extends(found, joint):
+            self._run = (self._run[0], found + size)
+            self.written += len(joint)
+        else:
+            if joint:
+                self.write(joint)
+            self._flush()
+            if found is not None:
+                self._run = (found, found + size)
+            else:
+                _copy_from(file, self.target, offset, size)
+        self.written += size
+        return self.written - size
+
+    def _extends(self, found: int, joint: bytes) -> bool:
+        """Whether a section at ``found`` in the earlier file follows the pending run there, with
+        ``joint`` between them."""
+        assert self.earlier is not None and self._run is not None
+        if found != self._run[1] + len(joint):
+            return False
+        return not joint or os.pread(self.earlier.handle, len(joint), self._run[1]) == joint
+
+    def _flush(self) -> None:
+        if self._run is not None and self.earlier is not None:
+            start, end = self._run
+            self._run = None
+            _copy(self.earlier.handle, self.target, start, end - start)
 
 
 def _cell(

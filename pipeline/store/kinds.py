@@ -24,6 +24,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | plain-written    | slot    | whether a plain version was written                           | build/publication    |
 | leaflet          | slot    | a version's leaflet, by what it prints                        | render/leaflet       |
 | kept-inputs      | slot    | a kept translation's inputs as published, parsed              | build/gather         |
+| report-layout    | slot    | where each part's sections lie in a report file, by its key   | report/assemble      |
 | stats            | slot    | every article's versions' figures, by its inputs, one entry   | build/figures        |
 | ui-units         | slot    | the templates' texts, per release of the code                 | project              |
 | published        | slot    | the record of ``output/``                                     | store/outputs        |
@@ -60,7 +61,7 @@ ARTICLE, POT, MERGED, PLAIN_WRITTEN, LEAFLET, KEPT_INPUTS = (
     "leaflet",
     "kept-inputs",
 )
-STATS, UI_UNITS, PUBLISHED = "stats", "ui-units", "published"
+STATS, UI_UNITS, PUBLISHED, REPORT_LAYOUT = "stats", "ui-units", "published", "report-layout"
 
 # lookup tables (``cache.table``) and the folders libraries keep their own caches in
 VOCABULARY, HYPHENATION, CMU_INDEX, LOCALE_NAMES = (

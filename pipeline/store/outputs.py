@@ -44,6 +44,12 @@ class Record:
             return None
         return Path(found) if _stamp(status) == entry[1:] else None
 
+    def earlier(self, output_dir: Path, path: str) -> tuple[str, Path] | None:
+        """The key of what made ``path`` and the file in ``output/``, if untouched since."""
+        entry = self.files.get(path)
+        found = self.reusable(output_dir, path, entry[0]) if entry else None
+        return (entry[0], found) if entry and found else None
+
     def intact(self, output_dir: Path) -> bool:
         """``output/`` holds exactly the recorded files, each untouched (the publisher's README aside)."""
         found = scan(site_folder(output_dir))
