@@ -1,5 +1,5 @@
 """Allows ``python -m pipeline``."""
 
-from pipeline.cli import main
+from pipeline.cli import run
 
-raise SystemExit(main())
+run()

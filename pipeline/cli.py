@@ -13,16 +13,35 @@ Exit codes: 0 success, 1 quality checks found errors, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from pipeline import console
 from pipeline.discovery import find_root
 from pipeline.store import stamp
+
+
+def run() -> NoReturn:
+    """The program (``pipeline``, ``python -m pipeline``): ``main``, then the process ends
+    without freeing its objects one by one, which after a build at 200 articles took some 60 ms
+    of every command. What is registered to run at exit still runs and the output is flushed;
+    the system takes the memory back at once. A thread still running (none should be) gets the
+    usual ending, which waits for it."""
+    code = main()
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone, a stream closed
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

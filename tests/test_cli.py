@@ -261,3 +261,16 @@ def test_a_closed_pipe_ends_quietly_with_the_commands_exit_code(site: Path) -> N
         text=True,
     )
     assert shell.stderr == "" and shell.stdout.startswith("locale ")
+
+
+def test_the_program_prints_what_main_prints_and_ends_with_its_exit_code(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``pipeline`` ends its process without the interpreter's slow teardown: what ``main``
+    printed must still all reach a pipe, and the exit code be main's."""
+    with_warning(site)
+    code = main(["--root", str(site), "check", "--verbose"])
+    printed = capsys.readouterr()
+    assert printed.out.count("\n") > 3, "enough lines to lose some to a missing flush"
+    result = pipeline("check", "--verbose", cwd=site)
+    assert (result.returncode, result.stdout, result.stderr) == (code, printed.out, printed.err)

@@ -122,7 +122,8 @@ class Reduce:
     def _reduce(self, site_report: sitereport.SiteReport, key: str, item: versions.Made) -> None:
         """The version's share of the report, its counts, its summary."""
         assert item.part is not None
-        stored = self.cache.path("part", key, item.part.size)
+        # a cached version's part was found whole by ``versions.cached_version``; a new one is in hand
+        stored = None if item.part.blob else self.cache.where(kinds.PART, key)
         site_report.add(item.part, key, stored, item.locale, item.result.document, item.article)
         self._count(key, item)
         self.pack[key] = item.summary()

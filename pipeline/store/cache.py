@@ -216,6 +216,10 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(self._file(kind, key))
 
+    def where(self, kind: str, key: str) -> Path | None:
+        """Where an entry is or would be, unchecked: for one ``path`` checked earlier in the build."""
+        return Path(self._file(kind, key)) if self.folder is not None else None
+
     def path(self, kind: str, key: str, size: int) -> Path | None:
         """Where a raw entry of ``size`` bytes is; None when there is none (or not of that size)."""
         if self.folder is None:
