@@ -488,6 +488,26 @@ def test_check_on_every_core_finds_what_one_process_finds(
     assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"
 
 
+def test_check_renews_its_workers_and_finds_what_one_process_finds(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker checks at most ``RENEWED_AFTER`` versions before a fresh one is forked (its memory
+    grows with what it checks): the report is still the one process's, byte for byte."""
+    from pipeline.build import verbs as build_module
+
+    monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
+    monkeypatch.setattr(build_module, "RENEWED_AFTER", 2)
+    pools = recorded_pools(monkeypatch, build_module)
+    printed = {}
+    for jobs in ("1", "2"):
+        capsys.readouterr()
+        assert main(["--root", str(site), "check", "--format", "json", "--jobs", jobs]) in (0, 1)
+        printed[jobs] = capsys.readouterr().out
+    versions_of_site = len(list((site / "source").glob("*.md"))) * (1 + len(LOCALES))
+    assert len(pools) == -(-versions_of_site // 4), "a fresh pool every 2 versions a worker"
+    assert printed["2"] == printed["1"]
+
+
 def _record_making(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """In order: ("begun", n) for each pool of n versions started, "read" for each version
     read from the cache, ("made", article, locale) for each version made."""
