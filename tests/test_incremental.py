@@ -469,6 +469,16 @@ def test_a_build_stopped_by_a_broken_glossary_leaves_no_warmer_behind(site: Path
     assert not (site / "output").exists()
 
 
+def _check_printed(site: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """What ``check --format json`` prints with one job and with two."""
+    printed = {}
+    for jobs in ("1", "2"):
+        capsys.readouterr()
+        assert main(["--root", str(site), "check", "--format", "json", "--jobs", jobs]) in (0, 1)
+        printed[jobs] = capsys.readouterr().out
+    return printed
+
+
 def test_check_on_every_core_finds_what_one_process_finds(
     site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -478,11 +488,7 @@ def test_check_on_every_core_finds_what_one_process_finds(
 
     monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
     pools = recorded_pools(monkeypatch, build_module)
-    printed = {}
-    for jobs in ("1", "2"):
-        capsys.readouterr()
-        assert main(["--root", str(site), "check", "--format", "json", "--jobs", jobs]) in (0, 1)
-        printed[jobs] = capsys.readouterr().out
+    printed = _check_printed(site, capsys)
     assert pools == [1], "only the two-process check used a pool"
     assert printed["2"] == printed["1"]
     assert json.loads(printed["1"])["findings"], "the fixture site has findings to compare"
@@ -498,11 +504,7 @@ def test_check_renews_its_workers_and_finds_what_one_process_finds(
     monkeypatch.setattr(versions, "PARALLEL_FROM", 2)  # the fixture site is small: pool it anyway
     monkeypatch.setattr(build_module, "RENEWED_AFTER", 2)
     pools = recorded_pools(monkeypatch, build_module)
-    printed = {}
-    for jobs in ("1", "2"):
-        capsys.readouterr()
-        assert main(["--root", str(site), "check", "--format", "json", "--jobs", jobs]) in (0, 1)
-        printed[jobs] = capsys.readouterr().out
+    printed = _check_printed(site, capsys)
     versions_of_site = len(list((site / "source").glob("*.md"))) * (1 + len(LOCALES))
     assert len(pools) == -(-versions_of_site // 4), "a fresh pool every 2 versions a worker"
     assert printed["2"] == printed["1"]
