@@ -561,6 +561,25 @@ def test_a_translators_save_is_made_on_the_second_core_while_the_rest_is_read(
     assert build(scratch, "--no-cache", "--jobs", "1") == after
 
 
+def test_a_version_whose_part_is_gone_is_made_after_those_begun_in_the_build_order(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save begins its changed version at once; the versions the cache turns out to lack only
+    while they are read (their parts deleted) are made after it. All land in their places: the
+    bytes are those of a build from scratch."""
+    build(site)
+    shutil.rmtree(site / ".pipeline-cache" / store_kinds.PART)
+    events = _record_making(monkeypatch)
+    _edit(site / "locales/es/LC_MESSAGES/sleep.po", 'msgstr "SLEEPING WELL"', 'msgstr "SLEEPING!"')
+    scratch = _scratch(site, tmp_path)
+    after = build(site, "--jobs", "2")
+    versions_of_site = len(list((site / "source").glob("*.md"))) * (1 + len(LOCALES))
+    begun = [event for event in events if isinstance(event, tuple) and event[0] == "begun"]
+    assert begun == [("begun", 1), ("begun", versions_of_site - 1)]
+    assert events[0] == ("begun", 1)
+    assert build(scratch, "--no-cache", "--jobs", "1") == after
+
+
 def test_an_authors_edit_makes_its_versions_on_every_core_while_the_rest_is_read(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
