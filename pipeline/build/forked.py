@@ -9,7 +9,6 @@ however that one ends (``tether``): a build killed by a CI timeout leaves no wor
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -54,16 +53,10 @@ def _forked(
         initargs=(os.getpid(), (function, items)),
     )
     try:
-        gc.freeze()  # the workers' collections leave the parent's objects alone (none of their pages copied)
-        try:
-            results = pool.map(_call, range(len(items)), chunksize=chunk)  # forks every worker
-        finally:
-            gc.unfreeze()
+        results = pool.map(_call, range(len(items)), chunksize=chunk)  # forks every worker
         yield None  # begun
         yield from results
-    except (
-        BaseException
-    ):  # Ctrl-C, an error, the generator closed: queued work is dropped, not done first
+    except BaseException:  # Ctrl-C, an error, closed: the queued work is dropped, not done first
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
