@@ -31,6 +31,7 @@ from pipeline.build.recovery import project_run
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.store import publish
+from pipeline.store.spare import spare_path
 from tests.conftest import DATA, REPO, pipe_feeding, po_path
 
 Tree = dict[str, str]
@@ -887,6 +888,9 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
     old = tree(pristine / "output")
     new = _expected(files, old)
     assert old != new
+    held = spare_path(publish.site_folder(pristine / "output"))
+    # the spare's copies of what the new site writes (its files, and the publisher's README)
+    moved = sum((held / rel).is_file() for rel in [*files, "README.md"])
     killed, steps = 0, []
     for n in range(1, 400):
         root, log = tmp_path / f"run-{n}", tmp_path / f"log-{n}"
@@ -917,8 +921,10 @@ def test_sigkill_at_every_step_of_publishing_leaves_the_old_or_the_new_site(
         assert tree(root / "output") == new and leftovers(root) == []
         shutil.rmtree(root)
     assert code == 0 and killed >= 20, (code, killed)
-    # the old site kept as the spare, and the fallback's two (the spare is claimed by a replace)
-    assert "exchange" in steps and steps.count("rename") == (3 if layout == "fallback" else 1)
+    # the old site kept as the spare, and the fallback's two (the spare is claimed by a replace);
+    # each file the spare held and the new site replaces is moved aside by one rename
+    renames = (3 if layout == "fallback" else 1) + moved
+    assert "exchange" in steps and steps.count("rename") == renames
     assert steps.count("replace") == 1
 
 

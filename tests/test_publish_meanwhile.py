@@ -107,3 +107,18 @@ def test_work_that_fails_before_the_swap_never_runs(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="Input/output"):
         publish.publish(output, files(), meanwhile=lambda: ran.append(True))
     assert ran == [] and tree(output) == OLD and leftovers(output) == []
+
+
+def test_a_failed_build_over_the_spare_leaves_no_file_it_moved_aside(tmp_path: Path) -> None:
+    """The spare's copy of a file being replaced is moved aside at once and deleted after the
+    swap; a build that fails first deletes it with the rest of its folder."""
+    output = site(tmp_path)
+    publish.publish(output, OLD)  # the first site is now the spare
+
+    def files() -> Iterator[tuple[str, str]]:
+        yield "index.html", "half"  # replaces the spare's index.html
+        raise OSError(5, "Input/output error", "source")
+
+    with pytest.raises(OSError, match="Input/output"):
+        publish.publish(output, files())
+    assert tree(output) == OLD and leftovers(output) == []

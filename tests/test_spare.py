@@ -100,10 +100,16 @@ def test_one_changed_page_is_the_only_file_written(
     inodes = {rel: (output / rel).stat().st_ino for rel in files}
     files["es/page-3.html"] = "es 3, corrected"
     links, unlinks = _counted(monkeypatch, "link"), _counted(monkeypatch, "unlink")
+    renames = _counted(monkeypatch, "rename")
     publish.publish(output, linked_from(output, files))
     assert tree(output) == expected(files)
-    assert [Path(p).name for p in unlinks] == ["page-3.html"]  # the spare's old copy, only
+    # the spare's old copy, only: moved aside at once, deleted once the new site is in
+    assert [Path(p).name for p in renames if p.endswith(".html")] == ["page-3.html"]
+    assert len(unlinks) == 1
     assert links == []  # every unchanged file was already the spare's
+    assert [p.name for p in output.parent.iterdir() if p.name != "output"] == [
+        ".pipeline-spare-output"
+    ]
     assert {rel: (output / rel).stat().st_ino for rel in files if rel != "es/page-3.html"} == {
         rel: inode for rel, inode in inodes.items() if rel != "es/page-3.html"
     }

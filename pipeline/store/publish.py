@@ -85,27 +85,34 @@ def publish(
             old = _swap(staging.folder, target)
     except BaseException:
         remove_tree(staging.folder)  # the new site, never swapped in
+        if staging.trash is not None:
+            remove_tree(staging.trash)
         raise
     work = meanwhile or (lambda: None)
+    trash = [staging.trash] if staging.trash is not None else []
     if old is None or spare.keep(old, target):
-        work()
+        _remove_during(trash, work)
         return staging.written
-    _remove_during(old, work)
+    _remove_during([old, *trash], work)
     return None
 
 
-def _remove_during(old: Path, work: Callable[[], None]) -> None:
-    """Delete the old site on a thread while ``work`` runs; either's error is raised, once both
-    are done."""
+def _remove_during(folders: list[Path], work: Callable[[], None]) -> None:
+    """Delete ``folders`` (the old site, the spare's replaced files) on a thread while ``work``
+    runs; either's error is raised, once both are done."""
+    if not folders:
+        work()
+        return
     failed: list[BaseException] = []
 
     def remove() -> None:
         try:
-            remove_tree(old)
+            for folder in folders:
+                remove_tree(folder)
         except BaseException as exc:  # raised in the caller's thread, not printed by threading
             failed.append(exc)
 
-    removing = threading.Thread(target=remove, name="pipeline-remove-old-site")
+    removing = threading.Thread(target=remove, name="pipeline-remove-old-files")
     removing.start()
     try:
         work()

@@ -52,6 +52,8 @@ class Staging:
         self._folders = folders or set()  # the spare's folders
         self._made: set[str] = set()  # folders the new site has, known to exist
         self.written: set[str] = set()  # paths made anew, not kept from the spare
+        self.trash: Path | None = None  # the spare's replaced files, to delete after the swap
+        self._discarded = 0
 
     def holds(self, rel: str, source: Path) -> bool:
         """True where the spare's ``rel`` is the file ``source`` (same inode): kept as it is.
@@ -75,7 +77,7 @@ class Staging:
         path = os.path.join(self.folder, rel)
         self.written.add(rel)
         if rel in self._files:
-            os.unlink(path)
+            self._discard(path)
             del self._files[rel]
         elif rel in self._folders:
             self._drop_folder(rel)
@@ -88,6 +90,16 @@ class Staging:
             os.makedirs(os.path.join(self.folder, folder), exist_ok=True)
             self._note_folders(rel)
         return path
+
+    def _discard(self, path: str) -> None:
+        """Out of the way with one rename, deleted once the new site is in (``publish``, on a
+        thread): unlinking a save's old ``report.json`` frees 130 MB of blocks, a wait of tens
+        of milliseconds the build need not sit through. A kill leaves a leftover the next
+        command sweeps (``STAGING_PREFIX``)."""
+        if self.trash is None:
+            self.trash = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.folder.parent))
+        self._discarded += 1
+        os.rename(path, os.path.join(self.trash, str(self._discarded)))
 
     def finish(self) -> None:
         """Remove what the spare held and the new site lacks."""
