@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import NoReturn, TextIO
 
-from pipeline import console
+from pipeline import collector, console
 from pipeline.discovery import find_root
 from pipeline.store import stamp
 
@@ -55,20 +55,28 @@ def main(argv: list[str] | None = None) -> int:
     before = _signature_before(argv)
     if before is not None and (replayed := _replayed(argv, *before)) is not None:
         return replayed
-    commands = _commands()
-    if before is None:
-        return commands.run(argv)[0]
-    output: list[tuple[int, str]] = []
-    with _kept(output):
-        code, args = commands.run(argv)
-    _remember(argv, before[1], args, code, output)
-    return code
+    try:
+        commands = _commands()
+        if before is None:
+            return commands.run(argv)[0]
+        output: list[tuple[int, str]] = []
+        with _kept(output):
+            code, args = commands.run(argv)
+        _remember(argv, before[1], args, code, output)
+        return code
+    finally:
+        collector.release()  # what the command froze (``collector``), back to the collector
 
 
 def _commands() -> ModuleType:
     """The pipeline itself (``commands`` imports every stage), once a build with nothing to do
     is ruled out."""
-    from pipeline import commands  # noqa: PLC0415 (most of a build with nothing to do)
+    if "pipeline.commands" in sys.modules:  # a test session's second command
+        from pipeline import commands  # noqa: PLC0415
+
+        return commands
+    with collector.paused():  # thousands of functions and classes, held until the end
+        from pipeline import commands  # noqa: PLC0415 (most of a build with nothing to do)
 
     return commands
 

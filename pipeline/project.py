@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from pipeline import collector
 from pipeline.catalog import catalogs as catalog
 from pipeline.catalog.store import CatalogStore
 from pipeline.checks.shown import Interface, PageCatalogs, version_figures
@@ -97,18 +98,14 @@ class Project:
     def po_path(self, locale: str, domain: str) -> Path:
         return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
-    @cached_property
-    def files(self) -> dict[tuple[str, str], str]:
-        """(article, locale) -> the file a version's findings point to, as the user names it: the
-        article for the source, its PO for a translation. Every locale of the site, ``-l`` or not."""
+    def file_of(self, article: Article, locale: str) -> str:
+        """The file a version's findings point to, as the user names it: the article for the
+        source, its PO for a translation. Asked per version: a worker making one version of a
+        site of 1,400 works out one path, not every path."""
         config = self.config
-        return {
-            (a.slug, loc.name): config.rel(a.path)
-            if loc.name == config.source_locale.name
-            else config.rel(self.po_path(loc.name, a.slug))
-            for a in self.articles
-            for loc in config.all_locales
-        }
+        if locale == config.source_locale.name:
+            return config.rel(article.path)
+        return config.rel(self.po_path(locale, article.slug))
 
     def po_paths(self) -> dict[tuple[str, str], Path]:
         """(locale, domain) -> where its PO is, for every configured locale and domain."""
@@ -197,7 +194,8 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
         return tuple(read_article(path) for path in paths)
     hashes = [(path, cache.file_digest(path)) for path in paths]
     key = kinds.versioned(*(part for path, sha in hashes for part in (str(path), sha)))
-    found = cache.get(kinds.ARTICLES, key)
+    with collector.paused():  # every article parsed, held until the command ends
+        found = cache.get(kinds.ARTICLES, key)
     if not isinstance(found, tuple):
         found = tuple(_article(path, sha, cache) for path, sha in hashes)
         cache.put(kinds.ARTICLES, key, found)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.locales import parse_locale
-from pipeline.report import assemble
+from pipeline.report import assemble, parts
 from pipeline.report import site as sitereport
 from tests.multisite import make_multisite
 
@@ -218,3 +218,66 @@ def test_sections_copied_in_runs_from_the_earlier_file_are_the_sections_in_order
     made = (folder / "made").read_bytes()
     assert made == b"[" + joint.join(sections) + b"]"
     assert [made[at : at + len(data)] for at, data in zip(where, sections, strict=True)] == sections
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    versions=st.lists(
+        st.tuples(
+            st.lists(
+                st.text("ab\u00e9<>", max_size=4),
+                min_size=len(parts.SECTIONS),
+                max_size=len(parts.SECTIONS),
+            ),
+            st.sampled_from(["en", "es"]),
+            st.booleans(),  # cached (a file of its own) or made now (its blob)
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    order=st.randoms(use_true_random=False),
+    site_part_at=st.integers(0, 8),
+)
+def test_versions_added_as_they_arrive_give_the_report_of_the_build_order(
+    tmp_path_factory: pytest.TempPathFactory, versions: list[Any], order: Any, site_part_at: int
+) -> None:
+    """A save takes in 1,399 cached versions while its own is being made: whatever the order
+    they arrive in, each file of the report and the overview's cells are those of the build's
+    order; a part given no position (the site-wide catalogues') comes before every version's."""
+    folder = tmp_path_factory.mktemp("arrival")
+    made = []
+    for n, (texts, language, cached) in enumerate(versions):
+        part = sitereport.Part(
+            tuple(1 if t else 0 for t in texts),
+            tuple(len(t.encode()) for t in texts),
+            "".join(texts).encode(),
+        )
+        stored = None
+        if cached:
+            stored = folder / f"part{n}"
+            stored.write_bytes(part.blob)
+            part = part.stored()
+        made.append((part, f"key{n}", stored, language, f"article{n // 2}"))
+    sizes = [0] * len(parts.SECTIONS)
+    sizes[-1] = len(b'"site-wide"')
+    site_part = sitereport.Part(tuple(sizes), tuple(sizes), b'"site-wide"')
+    arrival = list(range(len(made)))
+    order.shuffle(arrival)
+    frame = "[" + "|".join(parts.MARK.format(name) for name in parts.SECTIONS) + "]"
+    files = []
+    for sequence in (range(len(made)), arrival):
+        with assemble.SiteReport(folder, [parse_locale("en"), parse_locale("es")]) as report:
+            site_at = min(site_part_at, len(made) - 1) if sequence is arrival else 0
+            for i, n in enumerate(sequence):
+                if i == site_at:
+                    report.add(site_part, "site")
+                part, key, stored, language, article = made[n]
+                report.add(part, key, stored, language, None, article, position=n)
+            report._fresh.close()  # as ``finish`` does before it fills the files
+            written = {
+                language: report._fill(f"reports/{language}", "k", frame, language).read_bytes()
+                for language in (None, "en", "es")
+            }
+            files.append((written, repr(report.cells), [p.key for p in report.pieces]))
+    assert files[0] == files[1]
+    assert files[0][2] == ["site", *(f"key{n}" for n in range(len(made)))]

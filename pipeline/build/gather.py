@@ -315,7 +315,7 @@ def _context(
         salt=_salt(project),
         make_check_site=lambda: site_for_checks(project, store),
         make_site=lambda: _site_context(project, store, plan),
-        make_files=lambda: project.files,
+        file_of=project.file_of,
         kept_keys={item: inputs[2] for item, inputs in kept.items()},
         make_kept=lambda: {item: inputs[:2] for item, inputs in kept.items()},
         cache=cache,

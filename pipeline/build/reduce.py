@@ -64,8 +64,15 @@ class Reduce:
     """Streams every file of the new site to ``publish`` and keeps the versions' summaries."""
 
     def __init__(
-        self, gathered: Gathered, record: outputs.Record | None, cache: Cache, every_finding: bool
+        self,
+        gathered: Gathered,
+        record: outputs.Record | None,
+        cache: Cache,
+        every_finding: bool,
+        reduced: Callable[[Reduce], None] = lambda reduce: None,
     ) -> None:
+        """``reduced``: called once every version is counted and summarized (``result`` and
+        ``pack`` are final), before the report is written."""
         self.gathered, self.project, self.context = gathered, gathered.project, gathered.context
         self.plan, self.figures = gathered.plan, gathered.figures
         self.record, self.cache = record, cache
@@ -78,6 +85,7 @@ class Reduce:
         )
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
         self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
+        self.reduced = reduced
 
     @classmethod
     def partial(
@@ -112,19 +120,30 @@ class Reduce:
             order: versions.Reordered[tuple[str, versions.Made]] = versions.Reordered()
             for position, key, item in made:
                 yield from self._version_files(key, item)
+                self._report(site_report, position, key, item)
                 # held without its files while one before it is being made
                 for ready in order.add(
                     position, (key, replace(item, files=()) if item.files else item)
                 ):
-                    self._reduce(site_report, *ready)
+                    self._reduce(*ready)
+            self.reduced(self)
             yield from self._site_files(site_report)
 
-    def _reduce(self, site_report: sitereport.SiteReport, key: str, item: versions.Made) -> None:
-        """The version's share of the report, its counts, its summary."""
+    def _report(
+        self, site_report: sitereport.SiteReport, position: int, key: str, item: versions.Made
+    ) -> None:
+        """The version's share of the report, taken in as it arrives (``SiteReport`` puts it in
+        its place): a save's 1,399 cached versions while its own is still being made."""
         assert item.part is not None
         # a cached version's part was found whole by ``versions.cached_version``; a new one is in hand
         stored = None if item.part.blob else self.cache.where(kinds.PART, key)
-        site_report.add(item.part, key, stored, item.locale, item.result.document, item.article)
+        site_report.add(
+            item.part, key, stored, item.locale, item.result.document, item.article, position
+        )
+
+    def _reduce(self, key: str, item: versions.Made) -> None:
+        """The version's counts and its summary, in the build's order (the first errors, the
+        order of the indexes)."""
         self._count(key, item)
         self.pack[key] = item.summary()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import babel
 
-from pipeline import checks
+from pipeline import checks, collector
 from pipeline.build import cluster, publication, versions, warmup
 from pipeline.build import site as sitebuild
 from pipeline.build.forked import forked_map
@@ -136,14 +136,14 @@ def update(project: Project, cache: Cache) -> list[Path]:
 
 def subjects(project: Project, catalogs: Catalogs, site: checks.Site) -> list[checks.Subject]:
     """Every article version: the source first, then each target locale."""
-    config, files = project.config, project.files
+    config = project.config
     return [
         checks.Subject(
             site,
             article,
             loc,
             catalogs.get((loc.name, article.slug)) if loc != config.source_locale else None,
-            files[(article.slug, loc.name)],
+            project.file_of(article, loc.name),
         )
         for article in project.articles
         for loc in config.all_locales
@@ -224,7 +224,10 @@ def build(
         # connected before anything is written: an unreachable scheduler leaves everything as it was
         with cluster.mapper(jobs, scheduler, project.config, run) as mapper:
             extract(project, run.cache)
-            result = sitebuild.build(project, run.cache, jobs, progress, every_finding, mapper)
+            try:
+                result = sitebuild.build(project, run.cache, jobs, progress, every_finding, mapper)
+            finally:
+                collector.release()  # ``pipeline serve`` builds again and again in one process
         run.cache.save_stamps()
     return result
 

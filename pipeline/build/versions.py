@@ -103,7 +103,7 @@ class Context:
     # Made on first use: the keys need none of them, so a build with nothing to do parses no PO.
     make_check_site: Callable[[], checks.Site]
     make_site: Callable[[], SiteContext]
-    make_files: Callable[[], dict[tuple[str, str], str]]
+    file_of: Callable[[Article, str], str]  # (article, locale) -> the file its findings point to
     # A kept translation (``keeping``): the hash of the inputs it was published from, and those
     # inputs (the article and its catalogue, as published), parsed on first use.
     kept_keys: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -122,11 +122,6 @@ class Context:
     @cached_property
     def kept(self) -> dict[tuple[str, str], tuple[Article, Catalog | None]]:
         return self.make_kept()
-
-    @cached_property
-    def files(self) -> dict[tuple[str, str], str]:
-        """(article, locale) -> the file its findings point to."""
-        return self.make_files()
 
     def key(self, slug: str, locale: str) -> str:
         """Everything the version depends on (see the module's table)."""
@@ -410,7 +405,7 @@ def _subject(context: Context, slug: str, locale_name: str) -> checks.Subject:
     article, locale = context.articles[slug], context.locales[locale_name]
     is_source = locale.name == context.source.name
     catalog = None if is_source else context.store.get((locale.name, slug))
-    file = context.files[(slug, locale_name)]
+    file = context.file_of(article, locale_name)
     known = context.plan.reviews.get((slug, locale_name))
     return checks.Subject(context.check_site, article, locale, catalog, file, known)
 
@@ -425,8 +420,8 @@ def _leaflet_findings(
 ) -> tuple[Finding, ...]:
     """What the PDF engine said, at the article's line of an image or at the version's PO."""
     files = (
-        context.files[(article.slug, context.source.name)],
-        context.files[(article.slug, locale_name)],
+        context.file_of(article, context.source.name),
+        context.file_of(article, locale_name),
     )
     images = context.images.get((article.slug, locale_name), {})
     return leaflet.findings(leaflets.problems, article, locale_name, files, images)

@@ -104,7 +104,7 @@ def part(
     it, by the heading the unit sits under (ids come from the source text, the same in every
     language) and a text fragment of its first words. ``html`` and ``json`` say which sections
     it has: the site-wide findings go to each language's page apart (``SiteReport.add_site``).
-    ``file`` is the one the version's readability row names (``Project.files``).
+    ``file`` is the one the version's readability row names (``Project.file_of``).
     """
     macros = env.get_template("report_parts.html").module
     anchors = unit_anchors(article, set(_ID.findall(page[1]))) if article and page else {}
