@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -17,10 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.build import counting, forked, versions
-from pipeline.build import site as sitebuild
 from pipeline.cli import main
 from pipeline.render.site import SiteContext
-from pipeline.report import assemble
 from pipeline.report import formats as report
 from pipeline.store import cache as cache_module
 from pipeline.store import kinds as store_kinds
@@ -717,59 +714,3 @@ def test_versions_ready_in_any_order_come_back_in_the_builds_order_as_soon_as_th
         arrived = set(arrival[:count])
         assert given_back == list(range(min(set(range(len(arrival) + 1)) - arrived)))
     assert given_back == list(range(len(arrival)))
-
-
-def test_the_next_builds_entries_are_written_on_a_thread_while_the_report_is(
-    site: Path, reference: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The result and the summaries the next build reads are pickled while the report's files
-    are copied in the kernel: begun on a thread of their own once every version is counted,
-    before the first report file is written; and the next build, with nothing changed, has
-    nothing to do with them."""
-    events: list[tuple[str, str]] = []
-    keep, fill = sitebuild._keep_for_next, assemble.SiteReport._fill
-
-    def kept(*args: Any) -> None:
-        events.append(("kept", threading.current_thread().name))
-        keep(*args)
-
-    def filled(self: assemble.SiteReport, path: str, *args: Any) -> Path:
-        events.append(("filled", threading.current_thread().name))
-        return fill(self, path, *args)
-
-    monkeypatch.setattr(sitebuild, "_keep_for_next", kept)
-    monkeypatch.setattr(assemble.SiteReport, "_fill", filled)
-    start = sitebuild._Early.start
-
-    def started(self: sitebuild._Early, *args: Any) -> None:
-        events.append(("started", threading.current_thread().name))
-        start(self, *args)
-
-    monkeypatch.setattr(sitebuild._Early, "start", started)
-    assert build(site) == reference[1]
-    main_thread = threading.main_thread().name
-    assert events[0] == ("started", main_thread)
-    assert ("kept", "pipeline-keep-for-next-build") in events
-    assert all(name == main_thread for kind, name in events if kind == "filled")
-    assert [kind for kind, _ in events].index("filled") > 0
-    events.clear()
-    assert main(["--root", str(site), "build"]) in (0, 1)
-    assert events == []  # nothing to do: the result kept by the thread was found
-
-
-def test_an_error_of_the_early_work_is_raised_by_the_build(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Never printed by a thread and lost: the build's own thread raises it."""
-
-    def broken(*args: Any) -> None:
-        raise RuntimeError("the cache could not take the summaries")
-
-    monkeypatch.setattr(sitebuild, "_keep_for_next", broken)
-    with pytest.raises(RuntimeError, match="could not take the summaries"):
-        main(["--root", str(site), "-q", "build"])
-    early = sitebuild._Early()
-    early.start(broken)
-    early.wait()  # where the build already failed for another reason: its own error stands
-    with pytest.raises(RuntimeError):
-        early.join()

@@ -69,10 +69,7 @@ class Reduce:
         record: outputs.Record | None,
         cache: Cache,
         every_finding: bool,
-        reduced: Callable[[Reduce], None] = lambda reduce: None,
     ) -> None:
-        """``reduced``: called once every version is counted and summarized (``result`` and
-        ``pack`` are final), before the report is written."""
         self.gathered, self.project, self.context = gathered, gathered.project, gathered.context
         self.plan, self.figures = gathered.plan, gathered.figures
         self.record, self.cache = record, cache
@@ -85,7 +82,6 @@ class Reduce:
         )
         self.made_by: dict[str, str] = {}  # path under output/ -> the key of what made it
         self.pack: dict[str, versions.Made] = {}  # version key -> its summary, findings counted
-        self.reduced = reduced
 
     @classmethod
     def partial(
@@ -126,7 +122,6 @@ class Reduce:
                     position, (key, replace(item, files=()) if item.files else item)
                 ):
                     self._reduce(*ready)
-            self.reduced(self)
             yield from self._site_files(site_report)
 
     def _report(

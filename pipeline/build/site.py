@@ -15,7 +15,6 @@ The cache only ever saves time: ``--no-cache`` and a deleted cache folder give t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -87,16 +86,11 @@ def build(
         made = progress(
             _map(gathered, record, cache, mapper, begun, every_finding, last), "building"
         )
-        early = _Early()
-        reduce = Reduce(
-            gathered, record, cache, every_finding,
-            reduced=partial(early.start, _keep_for_next, cache, site_key, every_finding),
-        )  # fmt: skip
-        remember = partial(_remember, gathered, record, cache, site_key, reduce, last, early)
-        try:
-            written = publish(config.output_dir, reduce.files(made), meanwhile=remember)
-        finally:
-            early.wait()  # ``remember`` joined it; where the build failed before, its own error
+        reduce = Reduce(gathered, record, cache, every_finding)
+        remember = partial(
+            _remember, gathered, record, cache, site_key, every_finding, reduce, last
+        )
+        written = publish(config.output_dir, reduce.files(made), meanwhile=remember)
     # after the old site is deleted, if it was: each unlink changes the ctime of a file the new one links
     outputs.save(cache, config.output_dir, site_key, reduce.made_by, (record, written))
     return reduce.result()
@@ -150,58 +144,22 @@ def _map(
     )
 
 
-class _Early:
-    """Work begun on a thread, its error raised where it is joined: the next build's entries,
-    written while this build's report is copied in the kernel (which lets Python run)."""
-
-    def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        self._failed: list[BaseException] = []
-
-    def start(self, work: Callable[..., None], *args: object) -> None:
-        def run() -> None:
-            try:
-                work(*args)
-            except BaseException as exc:  # raised by ``join``, in the build's thread
-                self._failed.append(exc)
-
-        self._thread = threading.Thread(target=run, name="pipeline-keep-for-next-build")
-        self._thread.start()
-
-    def wait(self) -> None:
-        """Until the work is done, whatever became of it (a build failing for another reason)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def join(self) -> None:
-        """Until the work is done; its error, if it failed."""
-        self.wait()
-        if self._failed:
-            raise self._failed.pop()
-
-
-def _keep_for_next(cache: Cache, site_key: str, every_finding: bool, reduce: Reduce) -> None:
-    """What the next build reads of this one (its result, every summary): by the site's key,
-    so nothing reads them before ``output/`` is recorded as this site's (``outputs.save``)."""
-    cache.put(_result_kind(every_finding), site_key, reduce.result())
-    cache.put(PACK, site_key, reduce.pack)
-
-
 def _remember(
     gathered: Gathered,
     record: outputs.Record | None,
     cache: Cache,
     site_key: str,
+    every_finding: bool,
     reduce: Reduce,
     last: dict[str, versions.Made],
-    early: _Early,
 ) -> None:
-    """Once the new site is in: the published versions' record (the record of ``output/`` is
-    the build's last step), the entries ``early`` writes, and what no later build can read,
+    """What the next build reads (the result, every summary, the published versions' record;
+    the record of ``output/`` is the build's last step), and what no later build can read,
     deleted."""
+    result = reduce.result()
     gathered.remember(gathered.context.locales)
-    early.join()
+    cache.put(_result_kind(every_finding), site_key, result)
+    cache.put(PACK, site_key, reduce.pack)
     if record and record.site_key != site_key:
         cache.delete(PACK, record.site_key)  # read by this build: the sweep would keep it
     _forget(cache, set(last) - set(gathered.keys.values()))
