@@ -72,7 +72,9 @@ def extract(project: Project, cache: Cache | None = None) -> list[Path]:
     for domain in project.domains:
         path = project.pot_path(domain.name)
         written = cache.get_slot(kinds.POT, str(path), keys[path])
-        if written != cache.file_digest(path) and _write_pot(project, domain):
+        if written == cache.file_digest(path):
+            continue  # its entry stays as it is: an author's edit rewrites one, not 202
+        if _write_pot(project, domain):
             changed.append(path)
         cache.put_slot(kinds.POT, str(path), keys[path], cache.file_digest(path))
     cache.put(kinds.POT_ALL, every, {path: cache.file_digest(path) for path in keys})
