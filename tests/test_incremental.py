@@ -312,6 +312,19 @@ def _changed_files(before: dict[str, str], after: dict[str, str]) -> set[str]:
             "es/sleep.html",
         ),
         ("source/glossary.toml", 'definition = "', 'definition = "Changed: ', "en/sleep.html"),
+        # the site-wide catalogues' findings are kept by their inputs (``reduce._site_findings``)
+        (
+            "locales/es/LC_MESSAGES/glossary.po",
+            'msgstr "INSOMNIA"',
+            'msgstr ""',
+            "reports/report.json",
+        ),
+        (
+            "locales/es/LC_MESSAGES/ui.po",
+            'msgstr "PLAIN LANGUAGE"',
+            'msgstr "PLAIN LANGUAGE {x}"',
+            "reports/report.json",
+        ),
         ("pyproject.toml", 'site_name = "', 'site_name = "New ', "en/water.html"),
     ],
 )

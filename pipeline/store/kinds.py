@@ -18,6 +18,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | index            | site    | each index page and the sitemap, by what it shows             | build/site           |
 | articles         | site    | every parsed article, by the hash of their files              | project              |
 | pot-all          | site    | the POTs as extract last wrote them                           | build/verbs          |
+| site-findings    | site    | the findings of every glossary.po and ui.po, by their inputs  | build/reduce         |
 | article          | slot    | one parsed article, by its file                               | project              |
 | pot              | slot    | one POT as extract wrote it                                   | build/verbs          |
 | merged           | slot    | a PO's hash as the last update left it                        | build/verbs          |
@@ -41,7 +42,7 @@ SUMMARY, FINDINGS, FILES, PART = "summary", "findings", "files", "part"
 VERSION_KINDS = (SUMMARY, FINDINGS, FILES, PART)
 
 # site kinds: the current site's entry; a build sweeps the others
-BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL = (
+BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL, SITE_FINDINGS = (
     "build",
     "build-all",
     "summaries",
@@ -49,8 +50,9 @@ BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL = (
     "index",
     "articles",
     "pot-all",
+    "site-findings",
 )
-SITE_KINDS = (BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL)
+SITE_KINDS = (BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL, SITE_FINDINGS)
 
 # slot kinds: one entry per file or version, replaced when it changes
 ARTICLE, POT, MERGED, PLAIN_WRITTEN, LEAFLET, KEPT_INPUTS = (
