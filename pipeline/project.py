@@ -196,9 +196,11 @@ def _articles(paths: list[Path], cache: Cache | None) -> tuple[Article, ...]:
     key = kinds.versioned(*(part for path, sha in hashes for part in (str(path), sha)))
     with collector.paused():  # every article parsed, held until the command ends
         found = cache.get(kinds.ARTICLES, key)
-        if not isinstance(found, tuple):  # an author's edit: one parsed, 199 read from the cache
-            found = tuple(_article(path, sha, cache) for path, sha in hashes)
-            cache.put(kinds.ARTICLES, key, found)
+    if not isinstance(found, tuple):
+        # not paused: parsing makes cycles (Python-Markdown's), which a frozen heap would keep
+        # to the end; a cold cache's 200 articles held some 25 MB more
+        found = tuple(_article(path, sha, cache) for path, sha in hashes)
+        cache.put(kinds.ARTICLES, key, found)
     return found
 
 
