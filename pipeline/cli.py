@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 def _commands() -> ModuleType:
     """The pipeline itself (``commands`` imports every stage), once a build with nothing to do
     is ruled out."""
-    if "pipeline.commands" in sys.modules:  # a test session's second command
+    if "pipeline.commands" in sys.modules:  # the test suite's second command
         from pipeline import commands  # noqa: PLC0415
 
         return commands

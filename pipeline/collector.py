@@ -15,7 +15,7 @@ dropped; only the search for cycles skips them. Only loads are paused, never par
 rendering: what is frozen is everything alive at that moment, cyclic garbage included, and
 Python-Markdown's cycles from 200 articles parsed on a cold cache stayed to the end (25 MB).
 ``release`` gives everything back to the collector: every command and every build ends with it,
-so a long-running ``pipeline serve`` (or a test session) collects what cycles its builds left.
+so a long-running ``pipeline serve`` (or the test suite's process) collects what cycles its builds left.
 """
 
 from __future__ import annotations

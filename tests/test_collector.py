@@ -1,7 +1,7 @@
 """The cycle collector kept off what a command holds (``pipeline.collector``).
 
 What matters to a user: a build is quicker, and no process that runs many builds (``pipeline
-serve``, a test session) keeps garbage because of it. So: within ``paused`` nothing is collected,
+serve``, the test suite's process) keeps garbage because of it. So: within ``paused`` nothing is collected,
 after it what was alive is frozen, and every command gives all of it back when it ends.
 """
 
