@@ -954,7 +954,8 @@ def test_whole_build_killed_right_after_the_swap(
     )
     assert code == -signal.SIGKILL
     killed_state = tree(site_copy / "output")
-    assert len(leftovers(site_copy)) == 1  # the old site, not yet deleted
+    # the old site, not yet deleted, and the spare's copies the new site replaced, moved aside
+    assert len(leftovers(site_copy)) == 2
     code, _, err = run(site_copy, "build")
     assert code == 0 and err.startswith(
         "pipeline: cleaned up after an interrupted run: .output-staging-"
@@ -974,7 +975,7 @@ def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(
     _translate_dose(site_copy, "Dosis nueva")
     code = _kill_child(
         site_copy,
-        "rename",
+        _first_swap_rename(site_copy, tmp_path),
         tmp_path / "log",
         "cli",
         "--root",
@@ -994,6 +995,20 @@ def test_whole_build_killed_between_the_fallback_renames_gets_its_readme_back(
         encoding="utf-8"
     )
     assert leftovers(site_copy) == []
+
+
+def _first_swap_rename(site: Path, tmp_path: Path) -> str:
+    """The step at which the fallback's swap begins: the first rename after the chmod of the
+    staging folder, publish's last step before it (the renames before are the spare's copies of
+    replaced files, moved aside). Found by a run of a copy of the site that is not killed."""
+    dry = tmp_path / "dry"
+    shutil.copytree(site, dry, symlinks=True)
+    log = tmp_path / "dry-log"
+    code = _kill_child(dry, "never", log, "cli", "--root", str(dry), "build", fallback=True)
+    assert code in (0, 1)
+    steps = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    last_chmod = max(i for i, (_, name) in enumerate(steps) if name == "chmod")
+    return next(step for step, name in steps[last_chmod:] if name == "rename")
 
 
 # --- a build killed from outside leaves no process behind ---------------------------------------------------
