@@ -71,11 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 def _commands() -> ModuleType:
     """The pipeline itself (``commands`` imports every stage), once a build with nothing to do
     is ruled out."""
-    if "pipeline.commands" in sys.modules:  # the test suite's second command
-        from pipeline import commands  # noqa: PLC0415
-
-        return commands
-    with collector.paused():  # thousands of functions and classes, held until the end
+    first = "pipeline.commands" not in sys.modules  # not so for the test suite's second command
+    # thousands of functions and classes, held until the end
+    with collector.paused() if first else contextlib.nullcontext():
         from pipeline import commands  # noqa: PLC0415 (most of a build with nothing to do)
 
     return commands

@@ -65,11 +65,7 @@ class Reduce:
     """Streams every file of the new site to ``publish`` and keeps the versions' summaries."""
 
     def __init__(
-        self,
-        gathered: Gathered,
-        record: outputs.Record | None,
-        cache: Cache,
-        every_finding: bool,
+        self, gathered: Gathered, record: outputs.Record | None, cache: Cache, every_finding: bool
     ) -> None:
         self.gathered, self.project, self.context = gathered, gathered.project, gathered.context
         self.plan, self.figures = gathered.plan, gathered.figures
