@@ -13,7 +13,6 @@ block's line (the block's first line, searched forward) plus its line within the
 
 from __future__ import annotations
 
-import bisect
 import re
 import tomllib
 from pathlib import Path
@@ -25,15 +24,13 @@ from pipeline.model import Article, Asset, Glossary, Term, Unit
 from pipeline.source.frontmatter import FrontMatterError
 from pipeline.source.rawhtml import local_image
 from pipeline.source.segment import Collected, Found, collect, normalize
+from pipeline.source.sourcetext import SourceText
 from pipeline.store import files
 
 REMOVED_KIND = "removed from the page (script, frame or script URL)"
 META_KINDS = {"title": "page title (metadata)", "description": "page description (metadata)"}
 RAW_HTML_KIND = "raw HTML (SVG or MathML) that stays in the source language"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SEPARATOR = (
-    r"(?:[\s>]|\\(?=\n))+"  # white space, line breaks, blockquote markers, backslash breaks
-)
 NEEDLE_WORDS = 8
 GLOSSARY_FILE = "glossary.toml"
 
@@ -116,46 +113,6 @@ def _read_text(path: Path) -> str:
         raise SourceError(f"not UTF-8 text ({exc.reason})", path, line) from exc
 
 
-class SourceText:
-    """The article's lines as Python-Markdown counts them, with what can hold no unit blanked out."""
-
-    def __init__(self, text: str, body_start: int) -> None:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.lines = lines
-        lines = [""] * body_start + [line.expandtabs(4) for line in lines[body_start:]]
-        self.text = _blank_fences("\n".join(lines))
-        self.starts = [0]
-        for line in lines[:-1]:
-            self.starts.append(self.starts[-1] + len(line) + 1)
-        self.body = self.starts[min(body_start, len(self.starts) - 1)]
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-    def search(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
-        return pattern.search(self.text, max(start, self.body))
-
-
-def _blank_fences(text: str) -> str:
-    """Fenced code as spaces (line breaks kept): its words are code, not the next unit's text."""
-    # the extension's module imports codehilite and Pygments: only when a source is read
-    from markdown.extensions.fenced_code import FencedBlockPreprocessor  # noqa: PLC0415
-
-    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub(
-        lambda m: re.sub(r"[^\n]", " ", m.group(0)), text
-    )
-
-
-def needle(text: str, words: int = NEEDLE_WORDS) -> re.Pattern[str]:
-    """The unit's first words as the source writes them: any white space, ``>`` or escape between."""
-    parts = [
-        "".join(re.escape(c) if c.isalnum() else "\\\\?" + re.escape(c) for c in word)
-        for word in text.split()[:words]
-    ]
-    boundary = r"(?<!\w)" if text[:1].isalnum() else ""
-    return re.compile(boundary + _SEPARATOR.join(parts))
-
-
 def _meta_units(found: Collected) -> list[Unit]:
     return [
         Unit(normalize(" ".join(found.meta[key])), kind, found.meta_lines.get(key, 1))
@@ -199,9 +156,9 @@ class _RawBlocks:
 
     def line(self, first: str, index: int, offset: int) -> int:
         if index not in self.starts:
-            match = self.source.search(re.compile(re.escape(first[:60])), self.cursor)
-            self.starts[index] = self.source.line_of(match.start() if match else self.cursor)
-            self.cursor = match.end() if match else self.cursor
+            place = self.source.find(first[:60], self.cursor)
+            self.starts[index] = self.source.line_of(place[0] if place else self.cursor)
+            self.cursor = place[1] if place else self.cursor
         return self.starts[index] + offset - 1
 
 
@@ -214,10 +171,10 @@ def _find(text: str, source: SourceText, start: int, hint: bool = False) -> tupl
     """(line, next cursor): the first place at or after ``start`` where the text's first words are."""
     if hint:
         return source.line_of(start), start
-    match = source.search(needle(text), start) or source.search(needle(text, 1), start)
-    if match is None:
+    place = source.find_words(text, start, NEEDLE_WORDS) or source.find_words(text, start, 1)
+    if place is None:
         return source.line_of(start), start
-    return source.line_of(match.start()), match.end()
+    return source.line_of(place[0]), place[1]
 
 
 def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
@@ -226,11 +183,9 @@ def _assets(found: Collected, source: SourceText) -> tuple[Asset, ...]:
     for src in found.images:
         if not local_image(src):
             continue
-        match = source.search(re.compile(re.escape(src)), cursor) or source.search(
-            re.compile(re.escape(src)), 0
-        )
-        line = source.line_of(match.start()) if match else source.line_of(cursor)
-        cursor = match.end() if match else cursor
+        place = source.find(src, cursor) or source.find(src, 0)
+        line = source.line_of(place[0] if place else cursor)
+        cursor = place[1] if place else cursor
         assets.append(Asset(src, line))
     return tuple(assets)
 
@@ -240,9 +195,9 @@ def _raw_blocks(found: Collected, source: SourceText) -> tuple[Unit, ...]:
     units, cursor = [], source.body
     for html, visible in found.raw_blocks:
         first = next((line.strip() for line in html.splitlines() if line.strip()), html.strip())
-        match = source.search(re.compile(re.escape(first[:60])), cursor)
-        line = source.line_of(match.start()) if match else source.line_of(cursor)
-        cursor = match.end() if match else cursor
+        place = source.find(first[:60], cursor)
+        line = source.line_of(place[0] if place else cursor)
+        cursor = place[1] if place else cursor
         units.append(Unit(visible, RAW_HTML_KIND, line))
     return tuple(units)
 
@@ -251,9 +206,9 @@ def _removed(found: Collected, source: SourceText) -> tuple[Unit, ...]:
     """Each script, frame or script URL the sanitizer removes, at the line where it is written."""
     units, cursor = [], source.body
     for part in found.removed:
-        match = source.search(re.compile(re.escape(part)), cursor)
-        line = source.line_of(match.start() if match else cursor)
-        cursor = match.end() if match else cursor
+        place = source.find(part, cursor)
+        line = source.line_of(place[0] if place else cursor)
+        cursor = place[1] if place else cursor
         units.append(Unit(part, REMOVED_KIND, line))
     return tuple(units)
 
