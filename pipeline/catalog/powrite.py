@@ -158,7 +158,10 @@ def _class(ch: str) -> str:
     return "ID" if unicodedata.east_asian_width(ch) in ("W", "F") else "AL"
 
 
-@lru_cache(maxsize=4096)
+_CLASS_OF: dict[str, str] = {}  # each character's class, once: a site's templates hold millions
+_WIDTH_OF: dict[str, int] = {}
+
+
 def _width(ch: str) -> int:
     """Columns a character takes (gnulib ``uc_width`` in a UTF-8 locale)."""
     if unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc") or ch == "\u200b":
@@ -218,8 +221,11 @@ def _opportunities(chars: Sequence[str]) -> list[str]:
     """Per character: 'B' break possible before it, 'M' mandatory (column resets), '' none."""
     result = [""] * len(chars)
     last, space = "BK", False
+    known = _CLASS_OF
     for i, ch in enumerate(chars):
-        cls = _class(ch)
+        cls = known.get(ch)
+        if cls is None:
+            cls = known[ch] = _class(ch)
         if cls == "BK":
             result[i], last, space = "M", "BK", False
         elif cls == "SP":
@@ -237,11 +243,16 @@ def _opportunities(chars: Sequence[str]) -> list[str]:
     return result
 
 
-def _breaks(chars: Sequence[str], possible: Sequence[str], width: int, start: int) -> list[bool]:
+def _widths(chars: Sequence[str]) -> list[int]:
+    known = _WIDTH_OF
+    return [known[ch] if ch in known else known.setdefault(ch, _width(ch)) for ch in chars]
+
+
+def _breaks(widths: Sequence[int], possible: Sequence[str], width: int, start: int) -> list[bool]:
     """Greedy fill (gnulib ``u8_width_linebreaks``): break at the last opportunity before overflow."""
-    breaks = [False] * len(chars)
+    breaks = [False] * len(widths)
     last_break, column, piece = None, start, 0
-    for i, ch in enumerate(chars):
+    for i, columns in enumerate(widths):
         kind = possible[i]
         if kind and last_break is not None and column + piece > width:
             breaks[last_break], column = True, 0
@@ -250,7 +261,7 @@ def _breaks(chars: Sequence[str], possible: Sequence[str], width: int, start: in
             continue
         if kind == "B":
             last_break, column, piece = i, column + piece, 0
-        piece += _width(ch)
+        piece += columns
     if last_break is not None and column + piece > width:
         breaks[last_break] = True
     return breaks
@@ -301,24 +312,22 @@ def _wrapped(keyword: str, value: str, prefix: str) -> tuple[str, ...]:
     for index, portion in enumerate(portions):
         chars, prohibited = _escaped(portion)
         start = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        fits = start + len(chars) <= width and not any(_width(ch) > 1 for ch in chars)
+        widths = _widths(chars)
+        fits = start + len(chars) <= width and max(widths, default=0) <= 1
         if fits and (not first or index == len(portions) - 1):
             breaks = [False] * len(chars)  # one line, no search needed
         else:
             possible = _allowed(chars, prohibited)
-            breaks = _breaks(chars, possible, width, start)
+            breaks = _breaks(widths, possible, width, start)
             if first and chars and (index < len(portions) - 1 or start > width or any(breaks)):
                 lines.append(f'{prefix}{keyword} ""')
                 first, start = False, 0
-                breaks = _breaks(chars, possible, width, start)
-        head = f"{prefix}{keyword} " if first else prefix
-        current: list[str] = []
-        for ch, cut in zip(chars, breaks, strict=False):
-            if cut:
-                lines.append(f'{head}"{"".join(current)}"')
-                head, current = prefix, []
-            current.append(ch)
-        lines.append(f'{head}"{"".join(current)}"')
+                breaks = _breaks(widths, possible, width, start)
+        head, begin = f"{prefix}{keyword} " if first else prefix, 0
+        for cut in (i for i, cut in enumerate(breaks) if cut):
+            lines.append(f'{head}"{"".join(chars[begin:cut])}"')
+            head, begin = prefix, cut
+        lines.append(f'{head}"{"".join(chars[begin:])}"')
         first = False
     return tuple(lines)
 
