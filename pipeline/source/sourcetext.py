@@ -19,7 +19,8 @@ import re
 _SEPARATORS = r"(?:[\s>]|\\(?=\n))+"
 # a backslash escapes a character that is not a letter, a digit, white space or a marker
 _ESCAPE = r"\\(?=[^\w\s>]|_)"
-_FLATTENED = re.compile(f"(?P<separators>{_SEPARATORS})|{_ESCAPE}")
+# a single space between two words is already flat: only the other runs are replaced
+_FLATTENED = re.compile(f"(?P<separators>(?! (?![\\s>]|\\\\\n)){_SEPARATORS})|{_ESCAPE}")
 _WORD_CHARACTER = re.compile(r"\w")
 
 
