@@ -166,3 +166,29 @@ def test_leftovers_of_a_killed_build_are_cleaned(site: Path, build: Build) -> No
     code, _, err, imported = build(site)
     assert imported and "cleaned up after an interrupted run" in err
     assert not (site / ".output-staging-x1").exists()
+
+
+def test_a_file_changed_while_the_build_runs_records_no_stamp(
+    site: Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signature is taken before the build reads anything: a file changed during a build
+    that finds nothing to do differs between the signatures before and after it, so no stamp
+    is recorded and the next build takes the normal path."""
+    _settled(build, site)
+    stamp.forget(site)
+    real = cli._commands()
+    changed = site / "source" / "notes.txt"
+
+    class During:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        @staticmethod
+        def run(argv: list[str]) -> object:
+            result = real.run(argv)
+            changed.write_text("an editor's note, saved while the build ran\n", encoding="utf-8")
+            return result
+
+    monkeypatch.setattr(cli, "_commands", During)
+    assert cli.main(["--root", str(site), "build"]) == 0
+    assert not stamp.stamp_path(site).exists()
