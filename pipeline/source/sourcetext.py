@@ -6,7 +6,8 @@ which cost two thirds of reading an article (some 34 ms of 49 for the shipped on
 every article's units are new patterns, so Python's pattern cache never helps. Instead the text
 is flattened once (every run of white space, ``>`` and backslash line breaks is one space, an
 escaping backslash is dropped) with each flat character's offset in the text, and each unit's
-flattened first words are found with ``str.find``. ``tests/test_sourcetext.py`` holds this to the
+first words are found with ``str.find`` (words that themselves hold a ``>`` or a backslash, which
+are rare, are still searched with their pattern). ``tests/test_sourcetext.py`` holds this to the
 regular expressions it replaced.
 """
 
