@@ -427,6 +427,16 @@ FAULTS = [
         ]
     ),
     Fault(
+        "a link out of the project: the source folder itself",
+        lambda root, mp: (
+            os.rename(root / "source", root.parent / "elsewhere"),
+            (root / "source").symlink_to(root.parent / "elsewhere"),
+        ),
+        2,
+        f"pipeline: source/feature.md: {OUT_OF_PROJECT.format(tmp='{tmp}', name='elsewhere/feature.md')}",
+        args=("check",),
+    ),
+    Fault(
         "a link inside the project is followed: an article kept in drafts/",
         lambda root, mp: (
             (root / "drafts").mkdir(),

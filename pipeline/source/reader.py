@@ -39,8 +39,8 @@ def article_paths(source_dir: Path) -> list[Path]:
     """Every article; one that is a link out of the project, or no file at all, is refused."""
     if not source_dir.is_dir():
         raise SourceError("no source/ folder: articles live in source/<slug>.md", source_dir)
-    root = source_dir.parent
-    return [files.check_file(path, root, SourceError) for path in sorted(source_dir.glob("*.md"))]
+    paths = sorted(source_dir.glob("*.md"))
+    return files.check_files(source_dir, paths, source_dir.parent, SourceError)
 
 
 def read_article(path: Path) -> Article:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -55,6 +56,30 @@ def check_file(path: Path, root: Path | None, error: type[PipelineError] = Pipel
     if reason:
         raise error(reason, path)
     return path
+
+
+def check_files(
+    folder: Path, paths: Iterable[Path], root: Path, error: type[PipelineError] = PipelineError
+) -> list[Path]:
+    """``check_file`` of each of ``folder``'s ``paths``, with ``folder`` resolved once: a file
+    of a folder inside ``root`` that is not itself a link cannot lead out of it, so only links
+    (and the files of a folder that is itself a way out) are resolved one by one. Resolving
+    each of 200 articles took most of the time a translator's build spent listing them."""
+    inside = folder.resolve().is_relative_to(root.resolve())
+    checked = []
+    for path in paths:
+        try:
+            status = os.lstat(path)
+        except OSError:
+            status = None
+        if not inside or path.parent != folder or status is None or stat.S_ISLNK(status.st_mode):
+            checked.append(check_file(path, root, error))
+            continue
+        kind = not_regular(status.st_mode)
+        if kind:
+            raise error(f"is {kind}, not a file: refused", path)
+        checked.append(path)
+    return checked
 
 
 def read_bytes(path: Path, error: type[PipelineError] = PipelineError) -> bytes:
