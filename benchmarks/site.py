@@ -18,11 +18,7 @@ Build options the pipeline may gain (``--no-cache``, ``--jobs N``) are detected 
 from __future__ import annotations
 
 import argparse
-import compileall
-import datetime
-import importlib.util
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -37,7 +33,7 @@ import ablation  # noqa: E402
 import corpus  # noqa: E402
 import peers  # noqa: E402
 import realsize  # noqa: E402
-from measure import Figure, measure  # noqa: E402
+from measure import Figure, compile_pipeline, machine, measure  # noqa: E402
 
 CHECKS_MAY_FAIL = (
     0,
@@ -242,35 +238,6 @@ def _progress(row: Row) -> None:
 
 
 # ---- report ------------------------------------------------------------------------------------
-
-
-def compile_pipeline() -> str:
-    """Byte-compile the pipeline as pip does when it installs a package, and say so.
-
-    The peers' environments are compiled by pip. The pipeline runs from the project (an
-    editable install), and where ``PYTHONDONTWRITEBYTECODE`` is set (this machine sets it) every
-    timed run would compile its fifty modules again: some 60 ms that no installed copy pays.
-    """
-    spec = importlib.util.find_spec("pipeline")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        compileall.compile_dir(folder, quiet=1)
-    return f"- the pipeline's modules byte-compiled before timing (`compileall` on {', '.join(f'`{f}`' for f in folders)}), as pip compiles an installed package and the peers' environments"
-
-
-def machine() -> list[str]:
-    """Enough to tell one machine and moment from another."""
-    commit = subprocess.run(
-        ["git", "-C", str(corpus.REPO), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return [
-        f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='minutes')}",
-        f"- machine: {os.cpu_count()} CPUs; `{' '.join(platform.uname())}`",
-        f"- Python {platform.python_version()}; pipeline at commit {commit or 'unknown'}",
-        f"- load average (1, 5, 15 min) at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
-    ]
 
 
 def results_table(rows: list[Row]) -> list[str]:

@@ -727,3 +727,65 @@ def test_versions_ready_in_any_order_come_back_in_the_builds_order_as_soon_as_th
         arrived = set(arrival[:count])
         assert given_back == list(range(min(set(range(len(arrival) + 1)) - arrived)))
     assert given_back == list(range(len(arrival)))
+
+
+def _preview_build(site: Path, cache: cache_module.Cache) -> Any:
+    """A build as the preview server makes one: every finding kept for its panel."""
+    from pipeline.build import verbs
+    from pipeline.config import load_config
+
+    with verbs.Runtime(cache) as runtime:
+        return verbs.build(
+            verbs.read_project(load_config(site), cache), runtime, every_finding=True
+        )
+
+
+def _checked(site: Path) -> tuple[Any, ...]:
+    from pipeline.build import verbs
+    from pipeline.config import load_config
+
+    return verbs.check(verbs.read_project(load_config(site))).findings
+
+
+def test_the_previews_findings_are_checks_after_a_save_and_with_nothing_changed(
+    site: Path,
+) -> None:
+    """The preview's panel shows every finding. A build keeps its result without them (they are
+    read back from each version's entry), and the preview server holds what each rebuild reads
+    whole in memory between rebuilds: neither may change a finding or its place in the order."""
+    from pipeline.serve.server import HELD
+
+    held = cache_module.Cache.of_project(site, held=HELD)
+    cold = _preview_build(site, held)
+    assert not cold.nothing_to_do
+    assert cold.checks.findings == _checked(site) and cold.checks.findings
+    again = _preview_build(site, held)  # the same server, nothing changed
+    assert again.nothing_to_do and again.checks.findings == cold.checks.findings
+    restarted = _preview_build(site, cache_module.Cache.of_project(site, held=HELD))
+    assert restarted.nothing_to_do and restarted.checks.findings == cold.checks.findings
+    po = polib.pofile(str(site / "locales/es/LC_MESSAGES/sleep.po"))
+    for entry in po:  # a translation that drops the source's numbers and glossary terms
+        entry.msgstr = "Texto" if entry.msgstr else ""
+    po.save()
+    saved = _preview_build(site, held)
+    assert not saved.nothing_to_do
+    assert saved.checks.findings == _checked(site) != cold.checks.findings
+    # a command-line build after the preview's reads the result it kept: the same counts
+    assert main(["--root", str(site), "-q", "build"]) == 1
+
+
+def test_a_held_entry_is_given_again_until_its_file_is_replaced(tmp_path: Path) -> None:
+    """A long-running process keeps what it reads of the kinds it holds; another process's
+    write or delete of the entry is seen at once."""
+    held = cache_module.Cache(tmp_path, frozenset({"kept"}))
+    other = cache_module.Cache(tmp_path)  # another process, holding nothing
+    held.put("kept", "key", ["first"])
+    first = held.get("kept", "key")
+    assert first == ["first"] and held.get("kept", "key") is first  # not read again
+    other.put("kept", "key", ["second value"])
+    assert held.get("kept", "key") == ["second value"]
+    other.delete("kept", "key")
+    assert held.get("kept", "key") is None
+    held.put("other", "key", ["read"])
+    assert held.get("other", "key") == ["read"]
+    assert held.get("other", "key") is not held.get("other", "key")  # a kind not held is read

@@ -239,6 +239,18 @@ class Reduce:
             if self.every_finding
             else CheckTotals(documents, self.tallies, tuple(self.findings))
         )
+        return self._result(found)
+
+    def totals(self) -> BuildResult:
+        """The result as a build without every finding gives it (``result``): what the cache
+        keeps for the next build, whichever kind that is (``every_finding``)."""
+        if not self.every_finding:
+            return self.result()
+        documents = tuple(m.result.document for m in self.summaries if m.result.document)
+        first = first_errors(self.findings, report.SHOWN)
+        return self._result(CheckTotals(documents, self.tallies, first))
+
+    def _result(self, found: CheckTotals | CheckResult) -> BuildResult:
         notices = (f"no leaflets: {m.notice}" for m in self.summaries if m.notice)
         return BuildResult(
             pages=tuple(self.pages()),
@@ -250,6 +262,19 @@ class Reduce:
             changes=self.gathered.changes,
             withheld=self.gathered.withheld,
         )
+
+
+def with_every_finding(gathered: Gathered, cache: Cache, totals: BuildResult) -> BuildResult | None:
+    """A build's ``totals`` with every finding, in ``check``'s order, read back from each
+    version's entry: the preview server's first build over a site with nothing changed. None
+    where an entry is gone (the build is then made as usual)."""
+    found = _site_findings(gathered.context, cache)
+    for key in gathered.keys.values():
+        findings = cache.get(kinds.FINDINGS, key)
+        if not isinstance(findings, tuple):
+            return None
+        found += findings
+    return replace(totals, checks=CheckResult(totals.checks.documents, tuple(found)))
 
 
 def _site_findings(context: versions.Context, cache: Cache) -> list[Finding]:

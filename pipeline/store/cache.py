@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from pipeline.store import files
 
@@ -68,8 +68,12 @@ class Cache:
     A command run makes one (``of_project``) and passes it to every stage that may use it; a
     stage with nothing to keep is given ``disabled()``, never a cache of its own."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, held: frozenset[str] = frozenset()) -> None:
         self.folder = folder
+        # kinds whose values this process keeps once read or written (``pipeline serve``): a
+        # value is given again while its file is the very one it came from
+        self.held = held
+        self._held: dict[tuple[str, str], tuple[tuple[int, int, int, int], Any]] = {}
         self.hits = 0
         self.misses = 0
         self.used: set[tuple[str, str]] = set()  # (kind, key) read or written by this process
@@ -84,21 +88,45 @@ class Cache:
         return cls(None)
 
     @classmethod
-    def of_project(cls, root: Path, enabled: bool = True) -> Cache:
-        """The project's ``.pipeline-cache/``, or the disabled cache where it is not to be used."""
-        return cls(root / CACHE_DIR) if enabled else cls.disabled()
+    def of_project(
+        cls, root: Path, enabled: bool = True, held: frozenset[str] = frozenset()
+    ) -> Cache:
+        """The project's ``.pipeline-cache/``, or the disabled cache where it is not to be used;
+        ``held``: the kinds a long-running process keeps in memory (``get``)."""
+        return cls(root / CACHE_DIR, held) if enabled else cls.disabled()
 
     def get(self, kind: str, key: str) -> Any | None:
+        """The entry's value; None when there is none or it cannot be read.
+
+        A value of a ``held`` kind is kept and given again, unread, while the entry's file is
+        the same file unchanged (inode, size, modification and change time): the preview server
+        reads every version's findings at each rebuild, 1,400 files and 0.23 s at 200 articles
+        otherwise. Another process that writes the entry replaces the file, and is seen.
+        """
         if self.folder is None:
             return None
+        path = self._file(kind, key)
         try:
-            with open(self._file(kind, key), "rb") as handle:
-                value = pickle.load(handle)
+            with open(path, "rb") as handle:
+                if kind in self.held:
+                    value = self._held_value(kind, key, handle)
+                else:
+                    value = pickle.load(handle)
         except Exception:  # missing, truncated, from another Python: recompute, never fail
             self.misses += 1
+            self._held.pop((kind, key), None)
             return None
         self.hits += 1
         self.used.add((kind, key))
+        return value
+
+    def _held_value(self, kind: str, key: str, handle: BinaryIO) -> Any:
+        identity = _identity(os.fstat(handle.fileno()))
+        kept = self._held.get((kind, key))
+        if kept is not None and kept[0] == identity:
+            return kept[1]
+        value = pickle.load(handle)
+        self._held[(kind, key)] = (identity, value)
         return value
 
     def has(self, kind: str, key: str) -> bool:
@@ -168,20 +196,27 @@ class Cache:
         self.put(kind, digest(slot), (key, value))
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        """Atomic (temporary file + rename), so a killed build never leaves a half entry."""
-        self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        """Atomic (temporary file + rename), so a killed build never leaves a half entry. A
+        value of a ``held`` kind is kept as given: the caller hands over a value it no longer
+        changes."""
+        written = self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if written is not None and kind in self.held:
+            self._held[(kind, key)] = (written, value)
 
-    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
-        """A raw entry (read back from ``path``), written as atomically as ``put``."""
+    def put_bytes(self, kind: str, key: str, data: bytes) -> tuple[int, int, int, int] | None:
+        """A raw entry (read back from ``path``), written as atomically as ``put``; the file's
+        identity once written (``_identity``), None where it was not."""
         if self.folder is None:
-            return
+            return None
         path = self._file(kind, key)
         self.used.add((kind, key))
+        self._held.pop((kind, key), None)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             files.write_atomically(Path(path), data)
+            return _identity(os.stat(path))
         except OSError:  # an entry that cannot be written only makes the next build slower
-            pass
+            return None
 
     def sweep(self, kinds: tuple[str, ...]) -> None:
         """Delete the entries of ``kinds`` this process neither read nor wrote: for the kinds of
@@ -190,6 +225,7 @@ class Cache:
         for kind in kinds:
             for path in self._entries(kind):
                 if (kind, path.name) not in self.used:
+                    self._held.pop((kind, path.name), None)
                     with contextlib.suppress(OSError):
                         path.unlink()
 
@@ -212,6 +248,7 @@ class Cache:
         return next(self._walk(kind), None) is not None
 
     def delete(self, kind: str, key: str) -> None:
+        self._held.pop((kind, key), None)
         if self.folder is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._file(kind, key))
@@ -234,6 +271,11 @@ class Cache:
         """A string, not a ``Path``: a build looks up thousands of entries."""
         assert self.folder is not None
         return os.path.join(self.folder, kind, key[:2], key)
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one file from another at the same path: a replaced entry has a new inode."""
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
 _tables: Cache | None = None  # where this process keeps its lookup tables (``tables_kept_in``)

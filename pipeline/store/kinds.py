@@ -12,7 +12,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | findings         | version | every finding of a version (report, preview panel)            | build/versions       |
 | files            | version | the files a version wrote, by output path                     | build/versions       |
 | part             | version | a version's share of the site report (raw bytes)              | build/versions       |
-| build, build-all | site    | the last build's result (first errors, or every finding)      | build/site           |
+| build            | site    | the last build's result (each version's tally, first errors)  | build/site           |
 | summaries        | site    | every version's summary in one entry, read back at once       | build/site           |
 | plan             | site    | what each article publishes, by its inputs, one entry         | build/publication    |
 | index            | site    | each index page and the sitemap, by what it shows             | build/site           |
@@ -52,6 +52,8 @@ BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL, SITE_FINDINGS = (
     "pot-all",
     "site-findings",
 )
+# build-all, the result with every finding, is no longer written (the findings are read back from
+# the versions' entries): listed so that a build sweeps what an earlier release left there
 SITE_KINDS = (BUILD, BUILD_ALL, SUMMARIES, PLAN, INDEX, ARTICLES, POT_ALL, SITE_FINDINGS)
 
 # slot kinds: one entry per file or version, replaced when it changes
