@@ -5,7 +5,8 @@ of the same kind, in the same rounds.
 
 A translator who previews runs ``pipeline serve``: one process that rebuilds the site each time a
 PO or a source is saved. A translator who does not runs ``pipeline build`` after the save. Both
-are timed here on one site, built once first (untimed):
+are timed here on two copies of one site, each built once first (untimed), each side on its own
+copy (a translator uses one or the other: neither side sees the other's writes):
 
 - **preview**: a process of its own holding ``pipeline.serve.server.Preview`` (the server's builder,
   without HTTP or the file watcher, whose delay is the editor's and inotify's), which has made
@@ -14,8 +15,9 @@ are timed here on one site, built once first (untimed):
 - **build**: ``pipeline build`` as a whole process (``measure.run_process``: its wall, and the CPU
   of it and its workers).
 
-Each round edits the file once before each of the two (a different word each time, so each has
-one change to make), the two taken in turn, the first one alternating from round to round. The
+Each round edits the file once in each copy before its side runs (a different word each time, so
+each has one change to make), the two taken in turn, the first one alternating from round to
+round: a pair shares the machine's moment. The
 report gives the medians and the median of the paired ratios, for one PO changed
 (``peers.change_one_msgstr``) and one source changed (``peers.edit_source``).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,6 +72,7 @@ class Server:
     """The preview process, driven through its standard input and output."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
         self.process = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(root)],
             stdin=subprocess.PIPE,
@@ -113,26 +117,47 @@ def make_site(root: Path, kind: str, size: int, locales: int) -> str:
     return slugs[0]
 
 
+def copy_site(root: Path, copy: Path) -> None:
+    """A second copy of the built site, built once there (its record of ``output/`` names the
+    first copy's files, so this build writes them again: untimed)."""
+    shutil.copytree(root, copy, symlinks=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(copy), "-q", "build"],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def rounds(
-    root: Path, server: Server, edit: Callable[[], None], repeat: int, log: Path
+    server: Server, root: Path, edit: Callable[[Path], None], repeat: int, log: Path
 ) -> dict[str, list[tuple[float, float]]]:
-    """(wall, CPU) of each side, round by round."""
+    """(wall, CPU) of each side, round by round: the preview's on its own copy, ``pipeline
+    build`` on ``root``; ``edit`` changes the file in the copy it is given."""
     found: dict[str, list[tuple[float, float]]] = {"preview": [], "build": []}
     build = [sys.executable, "-m", "pipeline", "--root", str(root), "-q", "build"]
 
     def preview() -> tuple[float, float]:
+        edit(server.root)
         return server.rebuild()
 
     def command() -> tuple[float, float]:
+        edit(root)
         sample = run_process(build, log, CHECKS_MAY_FAIL)
         return sample.wall, sample.cpu
 
     sides = {"preview": preview, "build": command}
     for i in range(repeat):
         for name in list(sides)[:: 1 if i % 2 == 0 else -1]:
-            edit()
             found[name].append(sides[name]())
     return found
+
+
+def _changed(path: Path, edit: Callable[[Path], None]) -> None:
+    """``edit(path)``, checked to have changed the file: an edit that misses times nothing."""
+    before = path.read_bytes()
+    edit(path)
+    if path.read_bytes() == before:
+        raise SystemExit(f"the benchmark's edit did not change {path}")
 
 
 def table(results: dict[str, dict[str, list[tuple[float, float]]]]) -> list[str]:
@@ -166,20 +191,29 @@ def main() -> None:
         return
     compiled = compile_pipeline()
     with tempfile.TemporaryDirectory(prefix="bench-preview-") as folder:
-        root = Path(folder) / "site"
+        root, previewed = Path(folder) / "site", Path(folder) / "previewed"
         slug = make_site(root, args.corpus, args.size, args.locales)
-        po = root / "locales" / "es" / "LC_MESSAGES" / f"{slug}.po"
-        md = root / "source" / f"{slug}.md"
+        copy_site(root, previewed)
+        po = Path("locales") / "es" / "LC_MESSAGES" / f"{slug}.po"
+        md = Path("source") / f"{slug}.md"
         log = Path(folder) / "commands.log"
-        server = Server(root)
+        server = Server(previewed)
         try:
             results = {
                 "one PO changed": rounds(
-                    root, server, lambda: peers.change_one_msgstr(po), args.repeat, log
-                ),
+                    server,
+                    root,
+                    lambda site: _changed(site / po, peers.change_one_msgstr),
+                    args.repeat,
+                    log,
+                ),  # fmt: skip
                 "one source changed": rounds(
-                    root, server, lambda: peers.edit_source(md), args.repeat, log
-                ),
+                    server,
+                    root,
+                    lambda site: _changed(site / md, peers.edit_source),
+                    args.repeat,
+                    log,
+                ),  # fmt: skip
             }
         finally:
             server.close()

@@ -134,7 +134,7 @@ def _map(
     current = site_folder(gathered.project.config.output_dir)
 
     def in_place(key: str, paths: tuple[str, ...]) -> bool:
-        return record is not None and all(record.reusable(current, p, key) for p in paths)
+        return record is not None and all(record.untouched(current, p, key) for p in paths)
 
     return versions.make_all(
         gathered.context, cache, mapper, gathered.keys, in_place, every_finding, last, begun

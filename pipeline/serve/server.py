@@ -54,9 +54,10 @@ KEEPALIVE_SECONDS = 15.0
 REQUEST_SECONDS = 60.0  # a client silent for this long (mid-request, or not reading) is let go
 IGNORED_SUFFIXES = {".pot", ".mo"}  # written by the build itself, or not read by it
 # Read whole by every rebuild, changed by a save in one entry at most: every version's findings
-# (for the panel), the parsed articles, the versions' summaries. 0.3 s of a rebuild at 200
-# real-size articles, and memory the rebuild holds anyway.
-HELD = frozenset({kinds.FINDINGS, kinds.ARTICLES, kinds.SUMMARIES})
+# (for the panel), the parsed articles, the versions' summaries, the tables of every article's
+# figures and plan. 0.3 s of a rebuild at 200 real-size articles, and memory the rebuild holds
+# anyway. Each is read, never changed, by the build (a table is made anew and handed over).
+HELD = frozenset({kinds.FINDINGS, kinds.ARTICLES, kinds.SUMMARIES, kinds.STATS, kinds.PLAN})
 
 Notify = Callable[[str], None]
 

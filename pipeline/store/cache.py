@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 from pipeline.store import files
 
@@ -107,11 +107,7 @@ class Cache:
             return None
         path = self._file(kind, key)
         try:
-            with open(path, "rb") as handle:
-                if kind in self.held:
-                    value = self._held_value(kind, key, handle)
-                else:
-                    value = pickle.load(handle)
+            value = self._held_value(kind, key, path) if kind in self.held else _load(path)
         except Exception:  # missing, truncated, from another Python: recompute, never fail
             self.misses += 1
             self._held.pop((kind, key), None)
@@ -120,13 +116,14 @@ class Cache:
         self.used.add((kind, key))
         return value
 
-    def _held_value(self, kind: str, key: str, handle: BinaryIO) -> Any:
-        identity = _identity(os.fstat(handle.fileno()))
+    def _held_value(self, kind: str, key: str, path: str) -> Any:
+        """The kept value while the file is the one it came from (one ``stat``), else read."""
         kept = self._held.get((kind, key))
-        if kept is not None and kept[0] == identity:
+        if kept is not None and kept[0] == _identity(os.stat(path)):
             return kept[1]
-        value = pickle.load(handle)
-        self._held[(kind, key)] = (identity, value)
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
+            self._held[(kind, key)] = (_identity(os.fstat(handle.fileno())), value)
         return value
 
     def has(self, kind: str, key: str) -> bool:
@@ -271,6 +268,11 @@ class Cache:
         """A string, not a ``Path``: a build looks up thousands of entries."""
         assert self.folder is not None
         return os.path.join(self.folder, kind, key[:2], key)
+
+
+def _load(path: str) -> Any:
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
 
 
 def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
