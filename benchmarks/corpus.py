@@ -337,7 +337,10 @@ def write_pyproject(
 
 def pipeline_cmd(root: Path, *args: str) -> list[str]:
     """The pipeline's own CLI, from the interpreter running the benchmark (the project's venv)."""
-    return [sys.executable, "-m", "pipeline", "--root", str(root), *args]
+    # -P: the pipeline ``PYTHONPATH`` or the environment names, not one in the working folder
+    # (``-m`` would put the folder first: run from the project, a checkout timed through
+    # ``PYTHONPATH`` would be this one)
+    return [sys.executable, "-P", "-m", "pipeline", "--root", str(root), *args]
 
 
 def po_files(root: Path, locale: str) -> Iterator[Path]:

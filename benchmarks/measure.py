@@ -110,9 +110,13 @@ def compile_pipeline() -> str:
 
 
 def machine() -> list[str]:
-    """Enough to tell one machine and moment from another."""
+    """Enough to tell one machine and moment from another. The commit is that of the pipeline
+    the timed commands import (``PYTHONPATH`` may name another checkout than this one)."""
+    spec = importlib.util.find_spec("pipeline")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    where = Path(folders[0]).parent if folders else REPO
     commit = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
         capture_output=True,
         text=True,
     ).stdout.strip()

@@ -110,7 +110,7 @@ def make_site(root: Path, kind: str, size: int, locales: int) -> str:
     else:
         slugs = corpus.make_site(root, size, corpus.LOCALES[:locales], SEED)
     subprocess.run(
-        [sys.executable, "-m", "pipeline", "--root", str(root), "-q", "build"],
+        corpus.pipeline_cmd(root, "-q", "build"),
         check=False,
         stdout=subprocess.DEVNULL,
     )
@@ -122,7 +122,7 @@ def copy_site(root: Path, copy: Path) -> None:
     first copy's files, so this build writes them again: untimed)."""
     shutil.copytree(root, copy, symlinks=True)
     subprocess.run(
-        [sys.executable, "-m", "pipeline", "--root", str(copy), "-q", "build"],
+        corpus.pipeline_cmd(copy, "-q", "build"),
         check=False,
         stdout=subprocess.DEVNULL,
     )
@@ -134,7 +134,7 @@ def rounds(
     """(wall, CPU) of each side, round by round: the preview's on its own copy, ``pipeline
     build`` on ``root``; ``edit`` changes the file in the copy it is given."""
     found: dict[str, list[tuple[float, float]]] = {"preview": [], "build": []}
-    build = [sys.executable, "-m", "pipeline", "--root", str(root), "-q", "build"]
+    build = corpus.pipeline_cmd(root, "-q", "build")
 
     def preview() -> tuple[float, float]:
         edit(server.root)
