@@ -268,7 +268,7 @@ def with_every_finding(gathered: Gathered, cache: Cache, totals: BuildResult) ->
     """A build's ``totals`` with every finding, in ``check``'s order, read back from each
     version's entry: the preview server's first build over a site with nothing changed. None
     where an entry is gone (the build is then made as usual)."""
-    found = _site_findings(gathered.context, cache)
+    found = list(_site_findings(gathered.context, cache))  # the cache's list stays as it is
     for key in gathered.keys.values():
         findings = cache.get(kinds.FINDINGS, key)
         if not isinstance(findings, tuple):
