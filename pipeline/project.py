@@ -96,7 +96,8 @@ class Project:
         return self.config.locales_dir / f"{domain}.pot"
 
     def po_path(self, locale: str, domain: str) -> Path:
-        return self.config.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+        # one Path of four parts, not three joins: asked for every PO of a site at each build
+        return Path(self.config.locales_dir, locale, "LC_MESSAGES", f"{domain}.po")
 
     def file_of(self, article: Article, locale: str) -> str:
         """The file a version's findings point to, as the user names it: the article for the
