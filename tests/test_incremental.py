@@ -15,10 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.build import counting, forked, versions
+from pipeline.build import counting, forked, verbs, versions
 from pipeline.cli import main
+from pipeline.config import load_config
 from pipeline.render.site import SiteContext
 from pipeline.report import formats as report
+from pipeline.serve.server import HELD
 from pipeline.store import cache as cache_module
 from pipeline.store import kinds as store_kinds
 from tests.multisite import LOCALES, make_multisite
@@ -731,9 +733,6 @@ def test_versions_ready_in_any_order_come_back_in_the_builds_order_as_soon_as_th
 
 def _preview_build(site: Path, cache: cache_module.Cache) -> Any:
     """A build as the preview server makes one: every finding kept for its panel."""
-    from pipeline.build import verbs
-    from pipeline.config import load_config
-
     with verbs.Runtime(cache) as runtime:
         return verbs.build(
             verbs.read_project(load_config(site), cache), runtime, every_finding=True
@@ -741,9 +740,6 @@ def _preview_build(site: Path, cache: cache_module.Cache) -> Any:
 
 
 def _checked(site: Path) -> tuple[Any, ...]:
-    from pipeline.build import verbs
-    from pipeline.config import load_config
-
     return verbs.check(verbs.read_project(load_config(site))).findings
 
 
@@ -753,8 +749,6 @@ def test_the_previews_findings_are_checks_after_a_save_and_with_nothing_changed(
     """The preview's panel shows every finding. A build keeps its result without them (they are
     read back from each version's entry), and the preview server holds what each rebuild reads
     whole in memory between rebuilds: neither may change a finding or its place in the order."""
-    from pipeline.serve.server import HELD
-
     held = cache_module.Cache.of_project(site, held=HELD)
     cold = _preview_build(site, held)
     assert not cold.nothing_to_do

@@ -20,6 +20,7 @@ from pipeline.model import (
     GLOSSARY_DOMAIN,
     CheckResult,
     CheckTotals,
+    DocumentReadability,
     Finding,
     Page,
     Preview,
@@ -233,22 +234,18 @@ class Reduce:
 
     def result(self) -> BuildResult:
         """The same order as ``check``: site-wide findings, then each version's, in article order."""
-        documents = tuple(m.result.document for m in self.summaries if m.result.document)
-        found = (
-            CheckResult(documents, tuple(self.findings))
-            if self.every_finding
-            else CheckTotals(documents, self.tallies, tuple(self.findings))
-        )
-        return self._result(found)
+        if not self.every_finding:
+            return self.totals()
+        return self._result(CheckResult(self._documents(), tuple(self.findings)))
 
     def totals(self) -> BuildResult:
         """The result as a build without every finding gives it (``result``): what the cache
         keeps for the next build, whichever kind that is (``every_finding``)."""
-        if not self.every_finding:
-            return self.result()
-        documents = tuple(m.result.document for m in self.summaries if m.result.document)
-        first = first_errors(self.findings, report.SHOWN)
-        return self._result(CheckTotals(documents, self.tallies, first))
+        first = first_errors(self.findings, report.SHOWN)  # already so without ``every_finding``
+        return self._result(CheckTotals(self._documents(), self.tallies, first))
+
+    def _documents(self) -> tuple[DocumentReadability, ...]:
+        return tuple(m.result.document for m in self.summaries if m.result.document)
 
     def _result(self, found: CheckTotals | CheckResult) -> BuildResult:
         notices = (f"no leaflets: {m.notice}" for m in self.summaries if m.notice)

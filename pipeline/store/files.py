@@ -34,6 +34,11 @@ def not_regular(mode: int) -> str | None:
     return next((kind for test, kind in _KINDS.items() if test(mode)), "not a regular file")
 
 
+def not_a_file(kind: str) -> str:
+    """How every reader refuses what is not a regular file, in one wording."""
+    return f"is {kind}, not a file: refused"
+
+
 def refusal(path: Path, root: Path | None) -> str | None:
     """Why ``path`` may not be read (a link out of ``root``, not a regular file), or None.
 
@@ -47,7 +52,7 @@ def refusal(path: Path, root: Path | None) -> str | None:
         kind = not_regular(os.stat(path).st_mode)
     except OSError:
         return None
-    return f"is {kind}, not a file: refused" if kind else None
+    return not_a_file(kind) if kind else None
 
 
 def check_file(path: Path, root: Path | None, error: type[PipelineError] = PipelineError) -> Path:
@@ -77,7 +82,7 @@ def check_files(
             continue
         kind = not_regular(status.st_mode)
         if kind:
-            raise error(f"is {kind}, not a file: refused", path)
+            raise error(not_a_file(kind), path)
         checked.append(path)
     return checked
 
@@ -102,7 +107,7 @@ def read_with_stat(
         stat = os.fstat(fd)
         kind = not_regular(stat.st_mode)
         if kind:
-            raise error(f"is {kind}, not a file: refused", path)
+            raise error(not_a_file(kind), path)
         return handle.read(), stat
 
 
