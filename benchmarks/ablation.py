@@ -24,7 +24,8 @@ Prints medians of CPU per page and their ratios to translate-toolkit measured in
 bare and followed by ``pofilter``. ``--corpus real`` takes the enciphered copies of the shipped
 article (``realsize.py``, as ``site.py --corpus real``); ``--shipped-only`` times the build as
 shipped alone against the two translate-toolkit runs (a round of the real-size corpus at 200
-articles takes some six minutes so).
+articles takes some ten minutes so; its locales are the shipped article's six, whatever
+``--locales`` says).
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -89,7 +90,7 @@ class Server:
             raise SystemExit(f"the preview's rebuild failed: {answer['error']}")
         return answer["wall"], answer["cpu"]
 
-    def _answer(self) -> dict[str, float]:
+    def _answer(self) -> dict[str, Any]:  # "wall" and "cpu", or "error"
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line:

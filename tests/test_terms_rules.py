@@ -7,57 +7,58 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.language import terms
 
+CASES = [
+    # inflection is not drift: a plural, a German dative plural, a Spanish plural
+    ("The anaesthetists agreed.", "anaesthetist", "en", True),
+    ("mit Narkosemitteln behandelt", "Narkosemittel", "de", True),
+    ("los anestésicos locales", "anestésico", "es", True),
+    ("Take a painkiller.", "anaesthetic", "en", False),
+    # a term of several words: in order, one after the other
+    ("a ketamine infusion helps", "ketamine infusion", "en", True),
+    ("an infusion of ketamine helps", "ketamine infusion", "en", False),
+    ("ketamine", "ketamine infusion", "en", False),  # a text shorter than the term
+    # compounds: a stem inside a longer word, in a language that glues words together
+    ("Ketamininfusionen helfen", "Infusion", "de", True),
+    ("Ketamininfusionen helfen", "Ketamin-Infusion", "de", True),
+    ("Ketamin-Infusionen helfen", "Ketamininfusion", "de", True),
+    ("Ketamin und Infusionen", "Ketamin-Infusion", "de", False),  # not one after the other
+    ("Ketamininfusions help", "infusion", "en", False),  # English does not glue words
+    ("Eine Ketamininfusion hilft", "Ketamin-Infusionen", "de", True),  # joined, then stemmed
+    ("Starke Rückenschmerzen", "Rücken-Schmerzen", "de", True),  # ü as the stemmer writes it
+    ("Starke Rücken-Schmerzen", "Rückenschmerzen", "de", True),
+    ("Bei chronischen Rückenschmerzen", "chronische Schmerzen", "de", True),
+    ("Ein Ketamin Gelpflaster", "Ketamin-Gel", "de", True),  # a stem of three letters inside
+    ("Starke Ohrenschmerzen", "Ohr", "de", True),
+    ("Ein Ei.", "Ei", "de", True),
+    ("Ein Kleid.", "Ei", "de", False),  # a stem of two letters is not looked for inside
+    # esketamine is another drug: a stem inside a longer word counts only where words glue
+    ("Esketamine infusions and ketamine.", "ketamine infusion", "en", False),
+    # the first word of the term twice in a row: the second starts the term
+    ("What is ketamine? Ketamine infusions help.", "ketamine infusion", "en", True),
+    # Hebrew attaches clitics ("for pain") and has no stemmer
+    ("לכאב כרוני", "כאב", "he", True),
+    ("טיפול", "כאב", "he", False),
+    # Arabic: harakat are optional, clitics are attached
+    ("الكِيتَامِين دواء", "الكيتامين", "ar", True),
+    ("وللكيتامين آثار", "كيتامين", "ar", True),
+    # a language written without spaces: the term is found as its characters
+    ("ケタミンの点滴を受けます。", "点滴", "ja", True),
+    ("ケタミンの注射を受けます。", "点滴", "ja", False),
+    # a term with punctuation of its own is found as written, as a whole
+    ("Written in C++ today.", "C++", "en", True),
+    ("Written in C today.", "C++", "en", False),
+    ("Written in C++x today.", "C++", "en", False),
+    # a file saved decomposed (NFD) says the same words
+    (unicodedata.normalize("NFD", "los anestésicos"), "anestésico", "es", True),
+]
 
-@pytest.mark.parametrize(
-    ("text", "term", "language", "found"),
-    [
-        # inflection is not drift: a plural, a German dative plural, a Spanish plural
-        ("The anaesthetists agreed.", "anaesthetist", "en", True),
-        ("mit Narkosemitteln behandelt", "Narkosemittel", "de", True),
-        ("los anestésicos locales", "anestésico", "es", True),
-        ("Take a painkiller.", "anaesthetic", "en", False),
-        # a term of several words: in order, one after the other
-        ("a ketamine infusion helps", "ketamine infusion", "en", True),
-        ("an infusion of ketamine helps", "ketamine infusion", "en", False),
-        ("ketamine", "ketamine infusion", "en", False),  # a text shorter than the term
-        # compounds: a stem inside a longer word, in a language that glues words together
-        ("Ketamininfusionen helfen", "Infusion", "de", True),
-        ("Ketamininfusionen helfen", "Ketamin-Infusion", "de", True),
-        ("Ketamin-Infusionen helfen", "Ketamininfusion", "de", True),
-        ("Ketamin und Infusionen", "Ketamin-Infusion", "de", False),  # not one after the other
-        ("Ketamininfusions help", "infusion", "en", False),  # English does not glue words
-        ("Eine Ketamininfusion hilft", "Ketamin-Infusionen", "de", True),  # joined, then stemmed
-        ("Starke Rückenschmerzen", "Rücken-Schmerzen", "de", True),  # ü as the stemmer writes it
-        ("Starke Rücken-Schmerzen", "Rückenschmerzen", "de", True),
-        ("Bei chronischen Rückenschmerzen", "chronische Schmerzen", "de", True),
-        ("Ein Ketamin Gelpflaster", "Ketamin-Gel", "de", True),  # a stem of three letters inside
-        ("Starke Ohrenschmerzen", "Ohr", "de", True),
-        ("Ein Ei.", "Ei", "de", True),
-        ("Ein Kleid.", "Ei", "de", False),  # a stem of two letters is not looked for inside
-        # esketamine is another drug: a stem inside a longer word counts only where words glue
-        ("Esketamine infusions and ketamine.", "ketamine infusion", "en", False),
-        # the first word of the term twice in a row: the second starts the term
-        ("What is ketamine? Ketamine infusions help.", "ketamine infusion", "en", True),
-        # Hebrew attaches clitics ("for pain") and has no stemmer
-        ("לכאב כרוני", "כאב", "he", True),
-        ("טיפול", "כאב", "he", False),
-        # Arabic: harakat are optional, clitics are attached
-        ("الكِيتَامِين دواء", "الكيتامين", "ar", True),
-        ("وللكيتامين آثار", "كيتامين", "ar", True),
-        # a language written without spaces: the term is found as its characters
-        ("ケタミンの点滴を受けます。", "点滴", "ja", True),
-        ("ケタミンの注射を受けます。", "点滴", "ja", False),
-        # a term with punctuation of its own is found as written, as a whole
-        ("Written in C++ today.", "C++", "en", True),
-        ("Written in C today.", "C++", "en", False),
-        ("Written in C++x today.", "C++", "en", False),
-        # a file saved decomposed (NFD) says the same words
-        (unicodedata.normalize("NFD", "los anestésicos"), "anestésico", "es", True),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "term", "language", "found"), CASES)
 def test_a_glossary_term_is_found_by_its_stems(
     text: str, term: str, language: str, found: bool
 ) -> None:
@@ -141,6 +142,25 @@ def test_a_page_asks_first_whether_a_term_can_be_in_a_text_at_all() -> None:
     assert not terms.may_contain("Ein Kleid.", "Ohr", "de")
     assert terms.may_contain("Starke Ohrenschmerzen", "Ohr", "de")
     assert not terms.may_contain("نص", "ـ", "ar")  # a tatweel alone is no word
+
+
+_LANGUAGES = sorted({language for _, _, language, _ in CASES})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_LANGUAGES), st.data())
+def test_a_page_s_probe_answers_as_may_contain_for_each_term(
+    language: str, data: st.DataObject
+) -> None:
+    """The first-use links ask a page's probe about many terms at once: the same answers, in
+    the same order, as ``may_contain`` asked term by term (the same term twice included)."""
+    texts = [text for text, _, lang, _ in CASES if lang == language]
+    every_term = sorted({term for _, term, _, _ in CASES})
+    text = data.draw(st.sampled_from(texts + every_term))
+    asked = data.draw(st.lists(st.sampled_from(every_term), max_size=8))
+    probe = terms.TermProbe(asked, language)
+    expected = [term for term in asked if terms.may_contain(text, term, language)]
+    assert probe.among(text, asked, lambda term: term) == expected
 
 
 def test_a_decomposed_text_has_no_mark_for_a_term_written_with_punctuation() -> None:

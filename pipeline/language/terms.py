@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import snowballstemmer
 
@@ -47,6 +47,7 @@ SNOWBALL = {
 # Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun, Hebrew
 # "ל" + noun: "לכאב" is "for pain"): a term's stem may sit inside a longer word.
 INSIDE_WORDS = {"ar", "da", "de", "fi", "he", "nb", "nl", "sv"}
+T = TypeVar("T")
 # A word is letters, digits *and combining marks* (Unicode's definition, UTS #18, which the
 # ``regex`` module follows): Python's ``re`` stops a word at every mark, so a Hindi "दवा" was the
 # word "दव" and a vowel sign ("ा"), Arabic vocalised inside was several words, and a term's link
@@ -285,6 +286,39 @@ def may_contain(text: str, term: str, language: str) -> bool:
     present, joined = _stem_lookup(text, language)
     first = term_stems[0]
     return first in present or (language in INSIDE_WORDS and len(first) >= 3 and first in joined)
+
+
+class TermProbe:
+    """``may_contain`` for a page's terms, asked of each of its pieces of text: the page's
+    first-use links try every term not linked yet against every piece (some 3,000 pairs a
+    real-size page), and a call per pair cost more than the answers. Each term's first stem
+    is found once, each piece's stems once, and a pair is one set lookup."""
+
+    def __init__(self, terms: Iterable[str], language: str) -> None:
+        self.language = language
+        self._inside = language in INSIDE_WORDS
+        # a term's first stem; None for a term found only as written, "" for one without words
+        self._first = {
+            term: None if as_written(term) else next(iter(stems(term, language)), "")
+            for term in terms
+        }
+
+    def among(self, text: str, candidates: Iterable[T], term_of: Callable[[T], str]) -> list[T]:
+        """The ``candidates`` whose term (``term_of``, one the probe was made with)
+        ``may_contain`` says ``text`` may hold, in their order."""
+        present, joined = _stem_lookup(text, self.language)
+        found = []
+        for candidate in candidates:
+            term = term_of(candidate)
+            first = self._first[term]
+            if first is None:
+                if _written_at(text, term) is not None:
+                    found.append(candidate)
+            elif first and (
+                first in present or (self._inside and len(first) >= 3 and first in joined)
+            ):
+                found.append(candidate)
+        return found
 
 
 @lru_cache(maxsize=1024)

@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import markdown
@@ -241,12 +242,13 @@ def _link_first_uses(linkable: list[etree.Element], words: list[Word], language:
         (el, child) for el in linkable for child in (None, *el)
     ]
     remaining = list(words)
+    probe = terms.TermProbe((word.term for word in words), language)
     index = 0
     while remaining and index < len(pieces):
         el, after = pieces[index]
         text = el.text if after is None else after.tail
         if text:
-            for word in [w for w in remaining if terms.may_contain(text, w.term, language)]:
+            for word in probe.among(text, remaining, attrgetter("term")):
                 link = _wrap(el, after, word, language)
                 if link is not None:
                     remaining.remove(word)
