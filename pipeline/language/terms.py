@@ -32,6 +32,8 @@ import snowballstemmer
 
 from pipeline.language.korean import ParticleStemmer
 
+T = TypeVar("T")  # what a ``TermProbe`` sorts: anything with a term
+
 if TYPE_CHECKING:
     import regex
 
@@ -47,7 +49,6 @@ SNOWBALL = {
 # Languages that glue words together (compounds) or attach clitics (Arabic "وال" + noun, Hebrew
 # "ל" + noun: "לכאב" is "for pain"): a term's stem may sit inside a longer word.
 INSIDE_WORDS = {"ar", "da", "de", "fi", "he", "nb", "nl", "sv"}
-T = TypeVar("T")
 # A word is letters, digits *and combining marks* (Unicode's definition, UTS #18, which the
 # ``regex`` module follows): Python's ``re`` stops a word at every mark, so a Hindi "दवा" was the
 # word "दव" and a vowel sign ("ा"), Arabic vocalised inside was several words, and a term's link
@@ -283,9 +284,14 @@ def may_contain(text: str, term: str, language: str) -> bool:
     term_stems = stems(term, language)
     if not term_stems:
         return False
-    present, joined = _stem_lookup(text, language)
-    first = term_stems[0]
-    return first in present or (language in INSIDE_WORDS and len(first) >= 3 and first in joined)
+    return _holds(_stem_lookup(text, language), term_stems[0], language in INSIDE_WORDS)
+
+
+def _holds(lookup: tuple[frozenset[str], str], first: str, inside: bool) -> bool:
+    """Whether a text (its ``_stem_lookup``) holds a term's first stem: as a word, or inside one
+    where words glue together (a stem of three letters or more)."""
+    present, joined = lookup
+    return first in present or (inside and len(first) >= 3 and first in joined)
 
 
 class TermProbe:
@@ -306,7 +312,7 @@ class TermProbe:
     def among(self, text: str, candidates: Iterable[T], term_of: Callable[[T], str]) -> list[T]:
         """The ``candidates`` whose term (``term_of``, one the probe was made with)
         ``may_contain`` says ``text`` may hold, in their order."""
-        present, joined = _stem_lookup(text, self.language)
+        lookup = _stem_lookup(text, self.language)
         found = []
         for candidate in candidates:
             term = term_of(candidate)
@@ -314,9 +320,7 @@ class TermProbe:
             if first is None:
                 if _written_at(text, term) is not None:
                     found.append(candidate)
-            elif first and (
-                first in present or (self._inside and len(first) >= 3 and first in joined)
-            ):
+            elif first and _holds(lookup, first, self._inside):
                 found.append(candidate)
         return found
 
