@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -766,6 +767,44 @@ def test_the_previews_findings_are_checks_after_a_save_and_with_nothing_changed(
     assert saved.checks.findings == _checked(site) != cold.checks.findings
     # a command-line build after the preview's reads the result it kept: the same counts
     assert main(["--root", str(site), "-q", "build"]) == 1
+
+
+def _build_in_process(site: Path) -> Any:
+    cache = cache_module.Cache.of_project(site)
+    with verbs.Runtime(cache) as runtime:
+        return verbs.build(verbs.read_project(load_config(site), cache), runtime)
+
+
+def test_a_build_with_nothing_to_do_gives_the_last_result_whole(site: Path) -> None:
+    """The last result is kept without the pages and readability scores the versions' summaries
+    already hold, and put back together from them: a build that finds nothing to do gives what
+    the build before it gave, every page and score in its place."""
+    first = _build_in_process(site)
+    again = _build_in_process(site)
+    assert again.nothing_to_do and first.pages and first.checks.documents
+    assert replace(again, nothing_to_do=False) == first
+
+
+def test_articles_read_through_the_cache_are_those_their_files_give(site: Path) -> None:
+    """The parsed articles are kept in shards: after an article is edited, added or deleted,
+    the project read through the cache is the one read from the files, in the same order."""
+    cache = cache_module.Cache.of_project(site)
+    sleep = site / "source" / "sleep.md"
+
+    def as_read() -> tuple[Any, ...]:
+        config = load_config(site)
+        through_cache = verbs.read_project(config, cache).articles
+        assert through_cache == verbs.read_project(config).articles
+        return through_cache
+
+    first = as_read()
+    _edit(sleep, "Most adults need", "Most grown-ups need")
+    edited = as_read()
+    assert [a.slug for a in edited] == [a.slug for a in first] and edited != first
+    shutil.copy(sleep, site / "source" / "sleep-again.md")
+    assert "sleep-again" in {a.slug for a in as_read()}
+    sleep.unlink()
+    assert "sleep" not in {a.slug for a in as_read()}
 
 
 def test_a_held_entry_is_given_again_until_its_file_is_replaced(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ lookup table that depends on the code and a library's data only, kept until eith
 | summaries        | site    | every version's summary in one entry, read back at once       | build/site           |
 | plan             | site    | what each article publishes, by its inputs, one entry         | build/publication    |
 | index            | site    | each index page and the sitemap, by what it shows             | build/site           |
-| articles         | site    | every parsed article, by the hash of their files              | project              |
+| articles         | site    | the parsed articles of a shard (a hex digit of the file name) | project              |
 | pot-all          | site    | the POTs as extract last wrote them                           | build/verbs          |
 | site-findings    | site    | the findings of every glossary.po and ui.po, by their inputs  | build/reduce         |
 | article          | slot    | one parsed article, by its file                               | project              |
