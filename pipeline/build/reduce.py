@@ -7,6 +7,7 @@ the cache, or linked from ``output/``); an index is remade only when what it sho
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -33,7 +34,7 @@ from pipeline.report import formats as report
 from pipeline.report import site as sitereport
 from pipeline.store import files, kinds, outputs
 from pipeline.store.cache import Cache, digest
-from pipeline.store.publish import Content, site_folder
+from pipeline.store.publish import Content, Linked, site_folder
 
 STYLESHEET = TEMPLATES_DIR / "style.css"
 
@@ -72,6 +73,8 @@ class Reduce:
         self.plan, self.figures = gathered.plan, gathered.figures
         self.record, self.cache = record, cache
         self.current = site_folder(self.project.config.output_dir)
+        self._current = os.fspath(self.current)
+        self._device = _device(self._current)
         self.site_findings = _site_findings(self.context, cache)
         self.every_finding = every_finding
         self.tallies = Tally.by_version(self.site_findings)
@@ -165,8 +168,13 @@ class Reduce:
         if item.files:
             yield from item.files
         else:  # a summary: make_all found its files in output/, untouched
-            yield from ((path, self.current / path) for path in item.paths)
+            yield from ((path, self._untouched(path)) for path in item.paths)
         self.made_by.update(dict.fromkeys(item.paths, key))
+
+    def _untouched(self, path: str) -> Linked:
+        """A file of ``output/`` that ``make_all`` found as the record has it (``in_place``)."""
+        assert self.record is not None and self._device is not None, "checked by in_place"
+        return Linked(os.path.join(self._current, path), self._device, self.record.files[path][4])
 
     def _reused(self, path: str, key: str) -> Content | None:
         self.made_by[path] = key
@@ -266,6 +274,13 @@ class Reduce:
             changes=self.gathered.changes,
             withheld=self.gathered.withheld,
         )
+
+
+def _device(folder: str) -> int | None:
+    try:
+        return os.stat(folder).st_dev
+    except OSError:
+        return None
 
 
 def filled(kept: BuildResult, summaries: Iterable[versions.Made]) -> BuildResult | None:

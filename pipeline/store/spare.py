@@ -58,14 +58,17 @@ class Staging:
     def holds(self, rel: str, source: Path) -> bool:
         """True where the spare's ``rel`` is the file ``source`` (same inode): kept as it is.
         The spare's inodes are the folder listing's, so this costs one ``stat``."""
-        inode = self._files.get(rel)
-        if not inode:
+        if not self._files.get(rel):
             return False
         try:
             theirs = os.stat(source)
         except OSError:
             return False
-        if (theirs.st_dev, theirs.st_ino) != (self._device, inode):
+        return self.holds_file(rel, theirs.st_dev, theirs.st_ino)
+
+    def holds_file(self, rel: str, device: int, inode: int) -> bool:
+        """``holds``, for a file whose device and inode the caller has just seen."""
+        if not inode or (device, inode) != (self._device, self._files.get(rel)):
             return False
         del self._files[rel]
         self._note_folders(rel)
