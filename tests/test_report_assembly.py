@@ -58,8 +58,8 @@ def recorded_copies(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     sources: list[Path] = []
     copy = assemble._copy_from
 
-    def recorded(file: Path, target: int, offset: int, size: int) -> None:
-        sources.append(file)
+    def recorded(file: str | Path, target: int, offset: int, size: int) -> None:
+        sources.append(Path(file))
         copy(file, target, offset, size)
 
     monkeypatch.setattr(assemble, "_copy_from", recorded)

@@ -320,7 +320,9 @@ def cached_version(
 ) -> Made | None:
     """The summary alone where the files are in place, else the summary and the files."""
     summary = known.get(key) or cache.get(kinds.SUMMARY, key)
-    if summary is None or (summary.part and cache.path("part", key, summary.part.size) is None):
+    if summary is None or (
+        summary.part and not cache.has_bytes(kinds.PART, key, summary.part.size)
+    ):
         return None
     if every_finding:
         findings = cache.get(kinds.FINDINGS, key)

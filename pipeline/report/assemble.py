@@ -84,7 +84,7 @@ Earlier = Callable[[str], "tuple[str, Path] | None"]
 class Piece:
     """Where one part's bytes are: a cached part's own file, or this build's file of fresh parts."""
 
-    file: Path
+    file: str | Path
     offset: int
     sizes: tuple[int, ...]  # bytes per section, in ``SECTIONS`` order
     language: str | None  # None: a part with only JSON sections (the site-wide catalogues)
@@ -149,7 +149,7 @@ class SiteReport:
         self,
         part: Part,
         key: str,
-        stored: Path | None = None,
+        stored: str | Path | None = None,
         language: str | None = None,
         document: DocumentReadability | None = None,
         article: str | None = None,
@@ -374,7 +374,9 @@ class _Runs:
             view = view[os.write(self.target, view) :]
         self.written += len(data)
 
-    def copy(self, file: Path, offset: int, size: int, joint: bytes, where: tuple[str, int]) -> int:
+    def copy(
+        self, file: str | Path, offset: int, size: int, joint: bytes, where: tuple[str, int]
+    ) -> int:
         """``size`` bytes of ``file`` from ``offset``, after ``joint``, or the same bytes from the
         earlier file where it holds section ``where``; returns where they start in ``target``."""
         found = self.earlier.layout.get(where) if self.earlier is not None else None
@@ -420,7 +422,7 @@ def _cell(
     )
 
 
-def _copy_from(file: Path, target: int, offset: int, size: int) -> None:
+def _copy_from(file: str | Path, target: int, offset: int, size: int) -> None:
     try:
         source = os.open(file, os.O_RDONLY)
     except FileNotFoundError as exc:

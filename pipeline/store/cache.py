@@ -250,19 +250,19 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(self._file(kind, key))
 
-    def where(self, kind: str, key: str) -> Path | None:
-        """Where an entry is or would be, unchecked: for one ``path`` checked earlier in the build."""
-        return Path(self._file(kind, key)) if self.folder is not None else None
+    def where(self, kind: str, key: str) -> str | None:
+        """Where an entry is or would be, unchecked: for one ``has_bytes`` checked earlier in the
+        build. A string: a save asks it of 1,400 versions' parts."""
+        return self._file(kind, key) if self.folder is not None else None
 
-    def path(self, kind: str, key: str, size: int) -> Path | None:
-        """Where a raw entry of ``size`` bytes is; None when there is none (or not of that size)."""
+    def has_bytes(self, kind: str, key: str, size: int) -> bool:
+        """Whether there is a raw entry of ``size`` bytes (one ``stat``)."""
         if self.folder is None:
-            return None
-        path = self._file(kind, key)
+            return False
         try:
-            return Path(path) if os.stat(path).st_size == size else None
+            return os.stat(self._file(kind, key)).st_size == size
         except OSError:
-            return None
+            return False
 
     def _file(self, kind: str, key: str) -> str:
         """A string, not a ``Path``: a build looks up thousands of entries."""
