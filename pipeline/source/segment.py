@@ -35,7 +35,13 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
@@ -61,15 +67,18 @@ Visitor = Callable[[str, str], "str | None"]
 TOC_MARKER = (
     "[TOC]"  # Python-Markdown's; the list is made from the finished page (render/headings.py)
 )
-MARKDOWN_EXTENSIONS = [
-    "tables",
-    "footnotes",
-    "abbr",
-    "def_list",
-    "attr_list",
-    "fenced_code",
-    "md_in_html",
-]
+# Python-Markdown's own extensions, by class: named by a string, each is looked up among the
+# installed packages' entry points, a scan of every distribution's metadata (some 30 ms) that a
+# worker making a translator's page paid again
+MARKDOWN_EXTENSIONS: tuple[type[Extension], ...] = (
+    TableExtension,
+    FootnoteExtension,
+    AbbrExtension,
+    DefListExtension,
+    AttrListExtension,
+    FencedCodeExtension,
+    MarkdownInHtmlExtension,
+)
 
 
 @dataclass(frozen=True)
@@ -375,14 +384,11 @@ def _markdown(
     backlink_title: str | None = None,
     extra: tuple[Extension, ...] = (),
 ) -> markdown.Markdown:
-    configs: dict[str, dict[str, Any]] = {}
+    configs: dict[type[Extension], dict[str, Any]] = {}
     if backlink_title:
-        configs["footnotes"] = {"BACKLINK_TITLE": backlink_title}
-    md = markdown.Markdown(
-        extensions=[front, *MARKDOWN_EXTENSIONS, units, *extra],
-        extension_configs=configs,
-        output_format="html",
-    )
+        configs[FootnoteExtension] = {"BACKLINK_TITLE": backlink_title}
+    own = [extension(**configs.get(extension, {})) for extension in MARKDOWN_EXTENSIONS]
+    md = markdown.Markdown(extensions=[front, *own, units, *extra], output_format="html")
     md.treeprocessors.register(
         LinearAbbrTreeprocessor(md, abbreviations(md)), "abbr", 7
     )  # replaces upstream's
